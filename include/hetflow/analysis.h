@@ -1,0 +1,56 @@
+/* The degree-of-asynchronicity model of Pascuzzi, Kilic, Turilli and Jha:
+ * per-set waves and times, t_seq, t_async, the improvement I, DOA_dep,
+ * DOA_res, WLA, the critical path and a makespan lower bound, exactly as
+ * DESIGN.md defines them.  Nothing here runs anything.
+ */
+#ifndef HETFLOW_ANALYSIS_H
+#define HETFLOW_ANALYSIS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "dag.h"
+#include "platform.h"
+#include "workflow.h"
+
+typedef struct {
+    long fit;    /* tasks that fit at once on the whole platform, alone */
+    long waves;  /* ceil(tasks / fit) */
+    double t;    /* waves x mean duration */
+} hf_set_model_t;
+
+typedef struct {
+    int nsets;
+    hf_set_model_t *sets; /* per set, in file order */
+    double t_seq;
+    double t_async;
+    double improvement; /* 1 - t_async / t_seq; 0 when t_seq is 0 */
+    int doa_dep;
+    int doa_res;
+    bool doa_res_exact; /* false when the search hit its budget */
+    int wla;
+    double critical_path;
+    double area_cores; /* total core-seconds / platform cores */
+    double area_gpus;  /* total GPU-seconds / platform GPUs (0 without GPUs) */
+    double lower_bound;
+} hf_analysis_t;
+
+/* How many tasks of `set` fit at once on p, packed node by node. */
+long hf_set_fit(const hf_set_t *set, const hf_platform_t *p);
+
+/* Fill `out` for wf on p.  The workflow must have passed
+ * hf_workflow_check_platform().  Returns 0, or -1 with ENOMEM. */
+int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
+               hf_analysis_t *out);
+void hf_analysis_free(hf_analysis_t *a);
+
+/* A makespan no schedule can beat: the set-level critical path (with
+ * one-to-one edges charged one task, not the child's waves) and the areas. */
+double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
+                      const hf_platform_t *p);
+
+/* The `analyze --json` object of DESIGN.md.  Returns NULL with ENOMEM. */
+json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
+                         const hf_platform_t *p, const hf_analysis_t *a);
+
+#endif

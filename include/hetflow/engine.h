@@ -1,0 +1,77 @@
+/* The engine: task states, the mode rules, and the loop that feeds ready
+ * tasks to the scheduler and placements to an executor.  Every task state
+ * change goes through one function here, which fires the registered
+ * transition callbacks; nothing else changes a task's state.
+ */
+#ifndef HETFLOW_ENGINE_H
+#define HETFLOW_ENGINE_H
+
+#include <stdint.h>
+
+#include "dag.h"
+#include "error.h"
+#include "exec.h"
+#include "platform.h"
+#include "sched.h"
+#include "workflow.h"
+
+typedef enum {
+    HF_TASK_WAITING,
+    HF_TASK_READY,
+    HF_TASK_PLACED,
+    HF_TASK_RUNNING,
+    HF_TASK_DONE,
+    HF_TASK_FAILED,
+    HF_TASK_CANCELED,
+} hf_task_state_t;
+
+typedef struct hf_engine hf_engine_t;
+
+typedef struct {
+    int set;
+    uint32_t index;
+    hf_task_state_t state;
+    double ready; /* times in seconds on the executor's clock; -1 if not yet */
+    double placed;
+    double start;
+    double end;
+} hf_task_info_t;
+
+/* Called after every state change.  `alloc` is the task's placement for
+ * PLACED and RUNNING and the one it is giving back on leaving RUNNING. */
+typedef void (*hf_transition_f)(hf_engine_t *e, uint32_t task,
+                                hf_task_state_t from, hf_task_state_t to,
+                                double now, const hf_alloc_t *alloc, void *arg);
+
+typedef struct {
+    hf_mode_t mode;
+    hf_policy_t policy;
+    hf_platform_t platform;
+} hf_engine_config_t;
+
+/* Create an engine for wf (finished, checked against the platform) and the
+ * executor x, which it borrows.  Returns NULL with ENOMEM or EINVAL. */
+hf_engine_t *hf_engine_create(const hf_workflow_t *wf, hf_dag_t *dag,
+                              const hf_engine_config_t *cfg, hf_executor_t *x,
+                              hf_error_t *err);
+void hf_engine_destroy(hf_engine_t *e);
+
+/* Register a transition callback (at most 8).  Returns 0 or -1 with ENOSPC. */
+int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg);
+
+/* Run until no task can make progress.  Returns 0 when the run completed
+ * (tasks may have failed: see hf_engine_count()), -1 on an executor error. */
+int hf_engine_run(hf_engine_t *e, hf_error_t *err);
+
+/* For executors: task ended, with status 0 for success.  Returns 0, or -1
+ * with EINVAL if the task was not running. */
+int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
+
+const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);
+const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);
+uint32_t hf_engine_ntasks(const hf_engine_t *e);
+void hf_engine_task(const hf_engine_t *e, uint32_t task, hf_task_info_t *out);
+long hf_engine_count(const hf_engine_t *e, hf_task_state_t state);
+const char *hf_task_state_name(hf_task_state_t state);
+
+#endif

@@ -1,0 +1,60 @@
+/* Executors: what turns a placed task into an execution.  Every executor
+ * fills one ops table; the engine drives them all the same way and never
+ * knows which one it has.
+ */
+#ifndef HETFLOW_EXEC_H
+#define HETFLOW_EXEC_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "sched.h"
+#include "workflow.h"
+
+struct hf_engine;
+
+typedef struct {
+    uint32_t task; /* flat task id */
+    int set;
+    uint32_t index; /* within the set */
+    const hf_set_t *spec;
+    const hf_alloc_t *alloc;
+} hf_launch_t;
+
+typedef struct {
+    const char *name;
+    /* Seconds on the executor's clock. */
+    double (*now)(void *ctx);
+    /* Start a placed task.  Returns 0, or -1 with a message. */
+    int (*launch)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
+    /* Block until at least one launched task ends and report every task that
+     * ended at that point with hf_engine_task_ended().  Returns how many were
+     * reported, 0 if nothing is running, -1 with a message on error. */
+    int (*wait)(void *ctx, struct hf_engine *engine, hf_error_t *err);
+    void (*destroy)(void *ctx);
+} hf_executor_ops_t;
+
+typedef struct {
+    const hf_executor_ops_t *ops;
+    void *ctx;
+} hf_executor_t;
+
+/* The simulator: a virtual clock and an event heap ordered by (time,
+ * insertion order).  Task durations are drawn from each set's duration model
+ * by a counter-based generator keyed by (seed, set, index), so a task's
+ * duration does not depend on when or where it runs: every mode and policy
+ * sees the same draws.  Returns 0 or -1 with ENOMEM. */
+int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed,
+                       hf_executor_t *out);
+
+/* The duration the simulator gives task `index` of `set`. */
+double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index,
+                       uint64_t seed);
+
+static inline void hf_executor_destroy(hf_executor_t *x)
+{
+    if (x && x->ops)
+        x->ops->destroy(x->ctx);
+}
+
+#endif

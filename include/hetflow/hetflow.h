@@ -1,0 +1,16 @@
+/* hetflow: asynchronous and adaptive execution of AI-coupled HPC workflows.
+ * The umbrella header: include this one. */
+#ifndef HETFLOW_H
+#define HETFLOW_H
+
+#include "analysis.h"
+#include "dag.h"
+#include "engine.h"
+#include "error.h"
+#include "exec.h"
+#include "platform.h"
+#include "sched.h"
+#include "trace.h"
+#include "workflow.h"
+
+#endif

@@ -1,0 +1,56 @@
+/* The scheduler: free core and GPU ids per node, the ready queue ordered by a
+ * policy, and placement of ready tasks onto nodes.  It never forks, sleeps or
+ * reads a clock: time and execution belong to the engine and executors.
+ */
+#ifndef HETFLOW_SCHED_H
+#define HETFLOW_SCHED_H
+
+#include <stdint.h>
+
+#include "platform.h"
+#include "workflow.h"
+
+/* The ranks of one task placed on one node, with the exact ids they hold:
+ * ranks x cores-per-rank core ids and ranks x gpus-per-rank GPU ids. */
+typedef struct {
+    uint32_t node;
+    uint32_t ranks;
+    uint32_t ncores;
+    uint32_t ngpus;
+    uint32_t *cores;
+    uint32_t *gpus;
+} hf_slot_t;
+
+/* Where a task runs: one slot per node it uses. */
+typedef struct {
+    uint32_t nslots;
+    hf_slot_t slot[];
+} hf_alloc_t;
+
+typedef struct hf_sched hf_sched_t;
+
+hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy,
+                            int nsets);
+void hf_sched_destroy(hf_sched_t *s);
+
+/* Declare set `set`'s shape and order keys before pushing its tasks.
+ * `upward_rank` orders sets under the critical-path policy. */
+void hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
+                        int priority, double upward_rank);
+
+/* Queue task `index` of `set` as ready.  Returns 0, or -1 with ENOMEM. */
+int hf_sched_push(hf_sched_t *s, int set, uint32_t index);
+
+/* Place the next ready task in policy order that fits now, skipping sets
+ * that do not fit.  Returns 1 with *set, *index and *alloc filled, 0 when no
+ * ready task fits (the pass is over), -1 with ENOMEM. */
+int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc);
+
+/* Give an allocation's ids back and free it. */
+void hf_sched_release(hf_sched_t *s, hf_alloc_t *alloc);
+
+long hf_sched_nready(const hf_sched_t *s);
+long hf_sched_free_cores(const hf_sched_t *s);
+long hf_sched_free_gpus(const hf_sched_t *s);
+
+#endif

@@ -1,0 +1,39 @@
+/* What a run leaves behind: the summary object of `simulate --json`, and a
+ * Chrome trace-event file (one slice per task per node it used) that
+ * Perfetto and chrome://tracing open.  Nothing here changes task state.
+ */
+#ifndef HETFLOW_TRACE_H
+#define HETFLOW_TRACE_H
+
+#include <jansson.h>
+
+#include "engine.h"
+
+typedef struct {
+    double makespan; /* first start to last end */
+    double first_start;
+    double util_cores; /* busy core-seconds / (cores x makespan) */
+    double util_gpus;
+    long tasks;
+    long done;
+    long failed;
+    long canceled;
+} hf_summary_t;
+
+void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out);
+
+/* The `simulate --json` / `run --json` object of DESIGN.md.  Returns NULL
+ * with ENOMEM. */
+json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s);
+
+typedef struct hf_trace hf_trace_t;
+
+/* Start recording placements of e's tasks.  Returns NULL with ENOMEM. */
+hf_trace_t *hf_trace_attach(hf_engine_t *e);
+void hf_trace_destroy(hf_trace_t *t);
+
+/* Write the Chrome trace-event JSON.  Returns 0, or -1 with a message. */
+int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e,
+                          const char *path, hf_error_t *err);
+
+#endif

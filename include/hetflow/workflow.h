@@ -1,0 +1,113 @@
+/* Workflows: named task sets, their resource needs and durations, and the
+ * dependencies between sets.  A workflow is built through hf_workflow_add_set()
+ * and hf_workflow_add_dep() (the YAML loader uses the same calls) and then
+ * frozen by hf_workflow_finish(), which resolves names and rejects bad edges.
+ * The workflow part knows nothing of time or of resources in use.
+ */
+#ifndef HETFLOW_WORKFLOW_H
+#define HETFLOW_WORKFLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "platform.h"
+
+typedef enum { HF_MODE_SEQUENTIAL, HF_MODE_WORKLOAD, HF_MODE_TASK } hf_mode_t;
+typedef enum { HF_POLICY_FIFO, HF_POLICY_CRITICAL_PATH } hf_policy_t;
+
+/* How a set depends on a parent: on all of its tasks, or task i on task i. */
+typedef enum { HF_MAP_ALL, HF_MAP_ONE_TO_ONE } hf_map_t;
+
+/* A place in the workflow file, 1-based; line 0 when there is none. */
+typedef struct {
+    int line;
+    int col;
+} hf_mark_t;
+
+typedef struct {
+    char *parent_name; /* as written */
+    int parent;        /* set index, valid after hf_workflow_finish() */
+    hf_map_t map;
+    hf_mark_t mark;
+} hf_dep_t;
+
+typedef struct {
+    char *name;
+    hf_mark_t mark;
+    long tasks;
+    int cores; /* per rank */
+    int gpus;  /* per rank */
+    int ranks;
+    double duration_mean; /* seconds */
+    double duration_stddev;
+    char **argv;  /* NULL-terminated, or NULL */
+    char *shell;  /* command given as one string: run by /bin/sh -c */
+    char **env;   /* NULL-terminated "KEY=VALUE", or NULL */
+    hf_dep_t *after;
+    int nafter;
+    char *pipeline; /* label overriding the default pipeline cut, or NULL */
+    int priority;   /* higher runs first among ready sets */
+} hf_set_t;
+
+typedef struct hf_workflow hf_workflow_t;
+
+/* Limits on what a set may ask for, so counts stay in 32 bits everywhere. */
+#define HF_MAX_TASKS_PER_SET 100000000L
+#define HF_MAX_TOTAL_TASKS 1000000000L
+
+hf_workflow_t *hf_workflow_create(const char *name, const char *file);
+void hf_workflow_destroy(hf_workflow_t *wf);
+
+/* Add a set with defaults (1 task, 1 core, 0 GPUs, 1 rank, duration 0).
+ * The returned set may be edited until hf_workflow_finish().  Returns NULL
+ * with EEXIST (and a message) if the name is taken, ENOMEM on allocation. */
+hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name,
+                              hf_mark_t mark, hf_error_t *err);
+
+/* Record that `set` depends on the set named `parent` (resolved later). */
+int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
+                        hf_map_t map, hf_mark_t mark);
+
+/* Resolve dependency names and check edges: unknown sets, self edges,
+ * one-to-one maps between sets of different sizes, too many tasks.
+ * Returns 0, or -1 with EINVAL and a file:line:col message. */
+int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
+
+/* Check that every rank of every set fits on one node of p and every task
+ * fits on the whole platform.  Returns 0, or -1 with EINVAL naming the set,
+ * what it asks and what a node has. */
+int hf_workflow_check_platform(const hf_workflow_t *wf, const hf_platform_t *p,
+                               hf_error_t *err);
+
+const char *hf_workflow_name(const hf_workflow_t *wf);
+const char *hf_workflow_file(const hf_workflow_t *wf);
+int hf_workflow_nsets(const hf_workflow_t *wf);
+const hf_set_t *hf_workflow_set(const hf_workflow_t *wf, int i);
+hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i);
+int hf_workflow_find_set(const hf_workflow_t *wf, const char *name);
+long hf_workflow_ntasks(const hf_workflow_t *wf);
+
+/* Index of the first task of set i in the flat numbering of all tasks. */
+uint32_t hf_workflow_first_task(const hf_workflow_t *wf, int i);
+
+/* Mode, policy and platform given in the file; each getter returns false
+ * when the file did not say.  Platform fields not given are -1. */
+bool hf_workflow_mode(const hf_workflow_t *wf, hf_mode_t *mode);
+bool hf_workflow_policy(const hf_workflow_t *wf, hf_policy_t *policy);
+bool hf_workflow_platform(const hf_workflow_t *wf, hf_platform_t *p);
+void hf_workflow_set_mode(hf_workflow_t *wf, hf_mode_t mode);
+void hf_workflow_set_policy(hf_workflow_t *wf, hf_policy_t policy);
+/* Fields that are negative in p are left as they were. */
+void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p);
+
+/* Load a workflow file (YAML, or JSON read by the same parser) and finish it.
+ * Returns NULL with a file:line:col message on bad input. */
+hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err);
+
+const char *hf_mode_name(hf_mode_t mode);
+const char *hf_policy_name(hf_policy_t policy);
+int hf_mode_parse(const char *s, hf_mode_t *mode);
+int hf_policy_parse(const char *s, hf_policy_t *policy);
+
+#endif

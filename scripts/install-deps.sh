@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what hetflow needs to build and test on Debian 12, and nothing more.
+# Idempotent: a package already installed is left alone; as root it uses apt-get,
+# otherwise it prints the exact command to run.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev python3 time"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "hetflow: missing build dependencies; run:" >&2
+    echo "  sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "hetflow: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

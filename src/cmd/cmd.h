@@ -1,0 +1,84 @@
+/* Shared pieces of the hetflow CLI: the subcommand table entry, option
+ * parsing common to subcommands, and loading a workflow with its platform. */
+#ifndef HETFLOW_CMD_H
+#define HETFLOW_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hetflow/hetflow.h"
+
+/* Exit statuses of the CLI contract. */
+enum { EXIT_OK = 0, EXIT_TASK_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+typedef struct {
+    const char *name;
+    const char *usage;   /* arguments after the name */
+    const char *summary; /* one line for `hetflow --help` */
+    const char *help;    /* the rest of `hetflow NAME --help` */
+    int (*exec)(int argc, char **argv);
+} cmd_entry_t;
+
+/* Which options a subcommand takes. */
+enum {
+    OPT_PLATFORM = 1 << 0,
+    OPT_MODE = 1 << 1,
+    OPT_POLICY = 1 << 2,
+    OPT_SEED = 1 << 3,
+    OPT_JSON = 1 << 4,
+    OPT_TRACE = 1 << 5,
+};
+
+typedef struct {
+    const char *file;
+    hf_platform_t platform; /* from flags; -1 where not given */
+    bool has_mode, has_policy;
+    hf_mode_t mode;
+    hf_policy_t policy;
+    uint64_t seed;
+    bool json;
+    const char *trace;
+} cmd_opts_t;
+
+/* Parse argv for entry `cmd` accepting `allowed` options and one FILE.
+ * Returns 0 to go on, or an exit status: 0 after --help, 2 on bad usage
+ * (with a one-line message on stderr). */
+int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
+              cmd_opts_t *opts, bool *done);
+
+/* What a subcommand works on: the workflow, its DAG, and the platform
+ * resolved as detected < file < flags, checked against the workflow. */
+typedef struct {
+    hf_workflow_t *wf;
+    hf_dag_t *dag;
+    hf_platform_t platform;
+    hf_mode_t mode;
+    hf_policy_t policy;
+} cmd_input_t;
+
+/* Load opts->file.  Returns 0, or prints the error and returns 2. */
+int cmd_load(const cmd_opts_t *opts, cmd_input_t *in);
+void cmd_input_free(cmd_input_t *in);
+
+/* Simulate in->wf under `mode`.  Returns the engine (for summaries and
+ * traces) or NULL after printing the error.  *trace is attached when not
+ * NULL. */
+hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
+                          hf_executor_t *sim, hf_trace_t **trace);
+
+/* Print a JSON object on stdout, as the --json contract says.  Consumes it. */
+int cmd_print_json(json_t *obj);
+
+void cmd_die_nomem(void) __attribute__((noreturn));
+
+int cmd_validate(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_simulate_main(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+extern const cmd_entry_t cmd_validate_entry;
+extern const cmd_entry_t cmd_analyze_entry;
+extern const cmd_entry_t cmd_simulate_entry;
+extern const cmd_entry_t cmd_compare_entry;
+
+#endif

@@ -1,0 +1,221 @@
+/* Option parsing and workflow loading shared by the subcommands. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+void cmd_die_nomem(void)
+{
+    fputs("hetflow: out of memory\n", stderr);
+    exit(EXIT_BAD_INPUT);
+}
+
+static int usage_error(const cmd_entry_t *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const cmd_entry_t *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "hetflow %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try 'hetflow %s --help')\n", cmd->name);
+    return EXIT_BAD_INPUT;
+}
+
+static void print_help(const cmd_entry_t *cmd)
+{
+    printf("usage: hetflow %s %s\n\n%s\n\n%s", cmd->name, cmd->usage, cmd->summary,
+           cmd->help);
+}
+
+static int parse_count(const cmd_entry_t *cmd, const char *flag, const char *arg,
+                       long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0' || errno == ERANGE || v < min || v > max) {
+        fprintf(stderr, "hetflow %s: %s wants an integer from %ld to %ld, not '%s'\n",
+                cmd->name, flag, min, max, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+enum { O_NODES = 256, O_CORES, O_GPUS, O_MODE, O_POLICY, O_SEED, O_JSON, O_TRACE,
+       O_HELP };
+
+int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
+              cmd_opts_t *opts, bool *done)
+{
+    static const struct option all[] = {
+        {"nodes", required_argument, NULL, O_NODES},
+        {"cores-per-node", required_argument, NULL, O_CORES},
+        {"gpus-per-node", required_argument, NULL, O_GPUS},
+        {"mode", required_argument, NULL, O_MODE},
+        {"policy", required_argument, NULL, O_POLICY},
+        {"seed", required_argument, NULL, O_SEED},
+        {"json", no_argument, NULL, O_JSON},
+        {"trace", required_argument, NULL, O_TRACE},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,
+                                OPT_POLICY,   OPT_SEED,     OPT_JSON,     OPT_TRACE, 0};
+    int c, index;
+    long v;
+
+    memset(opts, 0, sizeof(*opts));
+    opts->platform = (hf_platform_t){-1, -1, -1};
+    *done = false;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", all, &index)) != -1) {
+        if (c == '?')
+            return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (c == ':')
+            return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        if (c != O_HELP && !(allowed & needs[c - O_NODES]))
+            return usage_error(cmd, "option '--%s' does not apply here",
+                               all[c - O_NODES].name);
+        switch (c) {
+        case O_NODES:
+            if (parse_count(cmd, "--nodes", optarg, 1, HF_PLATFORM_MAX_NODES, &v) < 0)
+                return EXIT_BAD_INPUT;
+            opts->platform.nodes = (int)v;
+            break;
+        case O_CORES:
+            if (parse_count(cmd, "--cores-per-node", optarg, 1, HF_PLATFORM_MAX_CORES,
+                            &v) < 0)
+                return EXIT_BAD_INPUT;
+            opts->platform.cores_per_node = (int)v;
+            break;
+        case O_GPUS:
+            if (parse_count(cmd, "--gpus-per-node", optarg, 0, HF_PLATFORM_MAX_GPUS,
+                            &v) < 0)
+                return EXIT_BAD_INPUT;
+            opts->platform.gpus_per_node = (int)v;
+            break;
+        case O_MODE:
+            if (hf_mode_parse(optarg, &opts->mode) < 0)
+                return usage_error(cmd, "unknown mode '%s' (known: sequential, "
+                                   "workload, task)", optarg);
+            opts->has_mode = true;
+            break;
+        case O_POLICY:
+            if (hf_policy_parse(optarg, &opts->policy) < 0)
+                return usage_error(cmd, "unknown policy '%s' (known: fifo, "
+                                   "critical-path)", optarg);
+            opts->has_policy = true;
+            break;
+        case O_SEED:
+            if (parse_count(cmd, "--seed", optarg, 0, LONG_MAX, &v) < 0)
+                return EXIT_BAD_INPUT;
+            opts->seed = (uint64_t)v;
+            break;
+        case O_JSON:
+            opts->json = true;
+            break;
+        case O_TRACE:
+            opts->trace = optarg;
+            break;
+        case O_HELP:
+            print_help(cmd);
+            *done = true;
+            return EXIT_OK;
+        }
+    }
+    if (optind >= argc)
+        return usage_error(cmd, "%s", "missing workflow FILE");
+    if (optind + 1 < argc)
+        return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    opts->file = argv[optind];
+    return EXIT_OK;
+}
+
+int cmd_load(const cmd_opts_t *opts, cmd_input_t *in)
+{
+    hf_error_t err = {{0}};
+    hf_platform_t from_file;
+
+    memset(in, 0, sizeof(*in));
+    if (!(in->wf = hf_workflow_load(opts->file, &err)))
+        goto error;
+    hf_platform_detect(&in->platform);
+    if (hf_workflow_platform(in->wf, &from_file))
+        hf_platform_overlay(&in->platform, &from_file);
+    hf_platform_overlay(&in->platform, &opts->platform);
+    if (hf_platform_check(&in->platform, &err) < 0 ||
+        hf_workflow_check_platform(in->wf, &in->platform, &err) < 0 ||
+        !(in->dag = hf_dag_create(in->wf, &err)))
+        goto error;
+    in->mode = HF_MODE_TASK;
+    in->policy = HF_POLICY_CRITICAL_PATH;
+    hf_workflow_mode(in->wf, &in->mode);
+    hf_workflow_policy(in->wf, &in->policy);
+    if (opts->has_mode)
+        in->mode = opts->mode;
+    if (opts->has_policy)
+        in->policy = opts->policy;
+    return EXIT_OK;
+error:
+    if (errno == ENOMEM)
+        cmd_die_nomem();
+    fprintf(stderr, "%s\n", err.text);
+    cmd_input_free(in);
+    return EXIT_BAD_INPUT;
+}
+
+void cmd_input_free(cmd_input_t *in)
+{
+    hf_dag_destroy(in->dag);
+    hf_workflow_destroy(in->wf);
+    memset(in, 0, sizeof(*in));
+}
+
+hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
+                          hf_executor_t *sim, hf_trace_t **trace)
+{
+    hf_engine_config_t cfg = {mode, in->policy, in->platform};
+    hf_error_t err = {{0}};
+    hf_engine_t *e;
+
+    if (hf_exec_sim_create(in->wf, seed, sim) < 0)
+        cmd_die_nomem();
+    if (!(e = hf_engine_create(in->wf, in->dag, &cfg, sim, &err)))
+        goto error;
+    if (trace && !(*trace = hf_trace_attach(e)))
+        cmd_die_nomem();
+    if (hf_engine_run(e, &err) < 0)
+        goto error;
+    return e;
+error:
+    if (errno == ENOMEM)
+        cmd_die_nomem();
+    fprintf(stderr, "hetflow: %s\n", err.text);
+    hf_engine_destroy(e);
+    hf_executor_destroy(sim);
+    return NULL;
+}
+
+int cmd_print_json(json_t *obj)
+{
+    if (!obj)
+        cmd_die_nomem();
+    if (json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) < 0)
+        cmd_die_nomem();
+    putchar('\n');
+    json_decref(obj);
+    return fflush(stdout) == 0 ? 0 : -1;
+}

@@ -1,0 +1,48 @@
+/* hetflow: the command-line entry point, dispatching to one file per
+ * subcommand from a table (as tmux's cmd_entry). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const cmd_entry_t *const commands[] = {
+    &cmd_validate_entry,
+    &cmd_analyze_entry,
+    &cmd_simulate_entry,
+    &cmd_compare_entry,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+    fputs("usage: hetflow COMMAND [OPTIONS] FILE\n\n"
+          "Asynchronous, adaptive execution of AI-coupled HPC workflows.\n\n"
+          "commands:\n", f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("\nexit status: 0 success, 1 a task failed, 2 bad input or usage\n"
+          "'hetflow COMMAND --help' describes a command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("hetflow %s\n", HETFLOW_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i]->name) == 0)
+            return commands[i]->exec(argc - 1, argv + 1);
+    fprintf(stderr, "hetflow: unknown command '%s' (try 'hetflow --help')\n", argv[1]);
+    return EXIT_BAD_INPUT;
+}

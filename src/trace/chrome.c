@@ -1,0 +1,162 @@
+/* Chrome trace-event output (the JSON that Perfetto and chrome://tracing
+ * open): a process per node, a thread per core, and a complete ("X") slice
+ * per task on every node it used, on the thread of its first core there.
+ * No two tasks hold a core at once, so slices on one thread never overlap.
+ * Placements are recorded as tasks start; the file is streamed event by
+ * event, so a trace of a million tasks never exists as one JSON tree. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hetflow/trace.h"
+
+typedef struct {
+    uint32_t task;
+    uint32_t node;
+    uint32_t core; /* first core on that node: the slice's thread */
+    uint32_t ranks;
+} placement_t;
+
+struct hf_trace {
+    placement_t *rows;
+    size_t n, cap;
+    int failed; /* errno of a failed append, reported at write time */
+};
+
+static int append(hf_trace_t *t, placement_t p)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        placement_t *rows = realloc(t->rows, cap * sizeof(*rows));
+        if (!rows)
+            return -1;
+        t->rows = rows;
+        t->cap = cap;
+    }
+    t->rows[t->n++] = p;
+    return 0;
+}
+
+static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
+                          hf_task_state_t to, double now, const hf_alloc_t *alloc,
+                          void *arg)
+{
+    hf_trace_t *t = arg;
+
+    (void)e;
+    (void)from;
+    (void)now;
+    if (to != HF_TASK_RUNNING || !alloc)
+        return;
+    for (uint32_t i = 0; i < alloc->nslots; i++) {
+        const hf_slot_t *s = &alloc->slot[i];
+        placement_t p = {task, s->node, s->ncores ? s->cores[0] : 0, s->ranks};
+        if (append(t, p) < 0)
+            t->failed = ENOMEM;
+    }
+}
+
+hf_trace_t *hf_trace_attach(hf_engine_t *e)
+{
+    hf_trace_t *t = calloc(1, sizeof(*t));
+
+    if (!t)
+        return NULL;
+    if (hf_engine_on_transition(e, on_transition, t) < 0) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void hf_trace_destroy(hf_trace_t *t)
+{
+    if (t) {
+        free(t->rows);
+        free(t);
+    }
+}
+
+/* Write one event and a separator; the object is consumed. */
+static int emit(FILE *f, json_t *ev, bool *first)
+{
+    int rc;
+
+    if (!ev)
+        return -1;
+    if (!*first)
+        fputs(",\n", f);
+    *first = false;
+    rc = json_dumpf(ev, f, JSON_COMPACT);
+    json_decref(ev);
+    return rc;
+}
+
+static int write_names(FILE *f, const hf_trace_t *t, bool *first)
+{
+    uint32_t max_node = 0;
+    char name[64];
+
+    for (size_t i = 0; i < t->n; i++)
+        if (t->rows[i].node > max_node)
+            max_node = t->rows[i].node;
+    for (uint32_t node = 0; t->n > 0 && node <= max_node; node++) {
+        snprintf(name, sizeof(name), "node %u", node);
+        if (emit(f, json_pack("{s:s,s:s,s:I,s:{s:s}}", "name", "process_name",
+                              "ph", "M", "pid", (json_int_t)node, "args", "name",
+                              name), first) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e,
+                          const char *path, hf_error_t *err)
+{
+    const hf_workflow_t *wf = hf_engine_workflow(e);
+    FILE *f;
+    bool first = true;
+    hf_task_info_t info;
+    char name[256];
+
+    if (t->failed) {
+        hf_error_set(err, "%s: trace incomplete: out of memory while recording", path);
+        errno = t->failed;
+        return -1;
+    }
+    if (!(f = fopen(path, "w"))) {
+        hf_error_set(err, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", f);
+    if (write_names(f, t, &first) < 0)
+        goto error;
+    for (size_t i = 0; i < t->n; i++) {
+        const placement_t *p = &t->rows[i];
+        const hf_set_t *set;
+        hf_engine_task(e, p->task, &info);
+        set = hf_workflow_set(wf, info.set);
+        snprintf(name, sizeof(name), "%s[%u]", set->name, info.index);
+        /* Trace times are integral microseconds. */
+        if (emit(f, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:s}}",
+                              "name", name, "cat", set->name, "ph", "X",
+                              "ts", (json_int_t)(info.start * 1e6 + 0.5),
+                              "dur", (json_int_t)((info.end - info.start) * 1e6 + 0.5),
+                              "pid", (json_int_t)p->node, "tid", (json_int_t)p->core,
+                              "args", "set", set->name, "index", (json_int_t)info.index,
+                              "ranks", (json_int_t)p->ranks, "state",
+                              hf_task_state_name(info.state)), &first) < 0)
+            goto error;
+    }
+    fputs("\n]}\n", f);
+    if (ferror(f) | fclose(f)) {
+        hf_error_set(err, "%s: write failed: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+error:
+    fclose(f);
+    hf_error_set(err, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
+    return -1;
+}
