@@ -248,8 +248,9 @@ static int setup_sched(hf_engine_t *e)
     hf_dag_upward_rank(e->dag, t, rank);
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
-        hf_sched_set_shape(e->sched, s, set->cores, set->gpus, set->ranks,
-                           set->priority, rank[s]);
+        if (hf_sched_set_shape(e->sched, s, set->cores, set->gpus, set->ranks,
+                               set->priority, rank[s]) < 0)
+            goto done;
     }
     rc = 0;
 done:

@@ -1,12 +1,14 @@
-/* List scheduling: sets with ready tasks wait in a heap ordered by priority,
- * then the policy's key, then readiness.  A pass pops sets in that order and
- * places their head tasks; a set whose shape does not fit is set aside for
- * the rest of the pass, so a ready task that fits never waits behind one that
- * does not.  All tasks of a set have one shape, so a pass costs O(sets with
- * ready tasks x log) plus O(1) lookups per placed task, never a scan of every
- * task or every node. */
+/* List scheduling.  Ready sets wait in heaps ordered by priority, then the
+ * policy's key, then readiness; sets of one shape (cores, GPUs, ranks) share
+ * a heap, since one of them fits exactly when any of them does.  A pass
+ * builds a heap of shapes keyed by their best set, pops shapes in that order
+ * and places their best sets' head tasks; a shape that does not fit is set
+ * aside for the rest of the pass, so a ready task that fits never waits
+ * behind one that does not.  A pass costs O(shapes) plus O(log) per placed
+ * task, never a scan of every ready task or every node. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,30 +16,41 @@
 #include "nodes.h"
 #include "queue.h"
 #include "util/heap.h"
+#include "util/strmap.h"
 
 typedef struct {
-    int cores, gpus, ranks;
+    int shape;
     int priority;
     double upward_rank;
     queue_t ready;
-    bool queued; /* in the heap or set aside in this pass: at most once */
+    bool queued; /* in its shape's heap */
 } set_state_t;
 
 typedef struct {
     int cores, gpus, ranks;
+    char key[48]; /* "cores:gpus:ranks", for the shape map */
+    heap_t sets;  /* its sets with ready tasks */
+    bool aside;   /* did not fit in this pass */
 } shape_t;
 
-#define MAX_FAILED_SHAPES 16
+typedef struct {
+    int cores, gpus, ranks;
+} failure_t;
+
+#define MAX_FAILURES 16
 
 struct hf_sched {
     hf_policy_t policy;
     nodes_t nodes;
     set_state_t *sets;
     int nsets;
-    heap_t heap; /* room for every set, so pushes cannot fail */
-    int *aside; /* sets that did not fit in this pass */
-    int naside;
-    shape_t failed[MAX_FAILED_SHAPES];
+    shape_t *shapes;
+    int nshapes;
+    strmap_t shape_ids;
+    heap_t pass;   /* shapes to try in this pass, best first */
+    bool in_pass;
+    bool dirty;    /* a push since the pass heap was built */
+    failure_t failed[MAX_FAILURES]; /* shapes that did not fit this pass */
     int nfailed;
     uint64_t seq;
     long nready;
@@ -58,6 +71,13 @@ static bool set_before(const void *ctx, uint32_t a, uint32_t b)
     return sx != sy ? sx < sy : a < b;
 }
 
+static bool shape_before(const void *ctx, uint32_t a, uint32_t b)
+{
+    const hf_sched_t *s = ctx;
+
+    return set_before(s, heap_top(&s->shapes[a].sets), heap_top(&s->shapes[b].sets));
+}
+
 hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nsets)
 {
     hf_sched_t *s = calloc(1, sizeof(*s));
@@ -66,16 +86,18 @@ hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nset
         return NULL;
     s->policy = policy;
     s->nsets = nsets;
-    heap_init(&s->heap, set_before, s);
-    if (nodes_init(&s->nodes, p) < 0 || heap_reserve(&s->heap, (size_t)nsets) < 0 ||
+    strmap_init(&s->shape_ids);
+    heap_init(&s->pass, shape_before, s);
+    /* At most one shape per set, so room for nsets of each. */
+    if (nodes_init(&s->nodes, p) < 0 || heap_reserve(&s->pass, (size_t)nsets) < 0 ||
         !(s->sets = calloc((size_t)nsets, sizeof(*s->sets))) ||
-        !(s->aside = malloc((size_t)nsets * sizeof(int)))) {
+        !(s->shapes = calloc((size_t)nsets, sizeof(*s->shapes)))) {
         hf_sched_destroy(s);
         errno = ENOMEM;
         return NULL;
     }
     for (int i = 0; i < nsets; i++)
-        hf_sched_set_shape(s, i, 1, 0, 1, 0, 0);
+        s->sets[i].shape = -1;
     return s;
 }
 
@@ -87,24 +109,38 @@ void hf_sched_destroy(hf_sched_t *s)
         return;
     for (int i = 0; s->sets && i < s->nsets; i++)
         queue_fini(&s->sets[i].ready);
+    for (int i = 0; i < s->nshapes; i++)
+        heap_fini(&s->shapes[i].sets);
     free(s->sets);
-    free(s->aside);
-    heap_fini(&s->heap);
+    free(s->shapes);
+    strmap_fini(&s->shape_ids);
+    heap_fini(&s->pass);
     nodes_fini(&s->nodes);
     free(s);
     errno = saved;
 }
 
-void hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
-                        int priority, double upward_rank)
+int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
+                       int priority, double upward_rank)
 {
     set_state_t *st = &s->sets[set];
+    char key[48];
+    int id;
 
-    st->cores = cores;
-    st->gpus = gpus;
-    st->ranks = ranks;
+    snprintf(key, sizeof(key), "%d:%d:%d", cores, gpus, ranks);
+    if ((id = strmap_get(&s->shape_ids, key)) < 0) {
+        shape_t *sh = &s->shapes[s->nshapes];
+        *sh = (shape_t){.cores = cores, .gpus = gpus, .ranks = ranks};
+        memcpy(sh->key, key, sizeof(key));
+        heap_init(&sh->sets, set_before, s);
+        if (strmap_put(&s->shape_ids, sh->key, s->nshapes) < 0)
+            return -1;
+        id = s->nshapes++;
+    }
+    st->shape = id;
     st->priority = priority;
     st->upward_rank = upward_rank;
+    return 0;
 }
 
 int hf_sched_push(hf_sched_t *s, int set, uint32_t index)
@@ -113,31 +149,53 @@ int hf_sched_push(hf_sched_t *s, int set, uint32_t index)
 
     if (queue_push(&st->ready, index, s->seq++) < 0)
         return -1;
-    s->nready++;
     if (!st->queued) {
-        heap_push(&s->heap, (uint32_t)set);
+        if (heap_push(&s->shapes[st->shape].sets, (uint32_t)set) < 0) {
+            queue_pop(&st->ready);
+            return -1;
+        }
         st->queued = true;
     }
+    s->nready++;
+    s->dirty = true;
     return 0;
 }
 
-static bool known_not_to_fit(const hf_sched_t *s, const set_state_t *st)
+static bool known_not_to_fit(const hf_sched_t *s, const shape_t *sh)
 {
     for (int i = 0; i < s->nfailed; i++) {
-        const shape_t *f = &s->failed[i];
-        if (st->cores >= f->cores && st->gpus >= f->gpus && st->ranks >= f->ranks)
+        const failure_t *f = &s->failed[i];
+        if (sh->cores >= f->cores && sh->gpus >= f->gpus && sh->ranks >= f->ranks)
             return true;
     }
     return false;
 }
 
-static void remember_failure(hf_sched_t *s, const set_state_t *st)
+static void remember_failure(hf_sched_t *s, const shape_t *sh)
 {
-    if (s->nfailed < MAX_FAILED_SHAPES)
-        s->failed[s->nfailed++] = (shape_t){st->cores, st->gpus, st->ranks};
+    if (s->nfailed < MAX_FAILURES)
+        s->failed[s->nfailed++] = (failure_t){sh->cores, sh->gpus, sh->ranks};
 }
 
-static hf_alloc_t *alloc_new(const set_state_t *st)
+/* The pass heap: every shape with ready sets not yet set aside. */
+static void build_pass(hf_sched_t *s)
+{
+    heap_clear(&s->pass);
+    for (int i = 0; i < s->nshapes; i++)
+        if (heap_size(&s->shapes[i].sets) > 0 && !s->shapes[i].aside)
+            heap_push(&s->pass, (uint32_t)i);
+    s->dirty = false;
+}
+
+static void end_pass(hf_sched_t *s)
+{
+    for (int i = 0; i < s->nshapes; i++)
+        s->shapes[i].aside = false;
+    s->nfailed = 0;
+    s->in_pass = false;
+}
+
+static hf_alloc_t *alloc_new(const shape_t *st)
 {
     size_t ranks = (size_t)st->ranks;
     size_t size = sizeof(hf_alloc_t) + ranks * sizeof(hf_slot_t) +
@@ -151,7 +209,7 @@ static hf_alloc_t *alloc_new(const set_state_t *st)
 
 /* Place every rank of a task with shape st, as many ranks per node as fit,
  * best-fitting nodes first.  On failure nothing stays taken. */
-static int place(hf_sched_t *s, const set_state_t *st, hf_alloc_t *a)
+static int place(hf_sched_t *s, const shape_t *st, hf_alloc_t *a)
 {
     uint32_t *ids = (uint32_t *)(a->slot + st->ranks);
     int left = st->ranks;
@@ -188,45 +246,47 @@ undo:
     return -1;
 }
 
-static void end_pass(hf_sched_t *s)
-{
-    for (int i = 0; i < s->naside; i++)
-        heap_push(&s->heap, (uint32_t)s->aside[i]);
-    s->naside = 0;
-    s->nfailed = 0;
-}
-
 int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
 {
+    if (!s->in_pass || s->dirty)
+        build_pass(s);
+    s->in_pass = true;
     /* Every task needs at least one core: with none free, nothing fits. */
-    while (heap_size(&s->heap) > 0 && s->nodes.total_free_cores > 0) {
-        int id = (int)heap_pop(&s->heap);
-        set_state_t *st = &s->sets[id];
+    while (heap_size(&s->pass) > 0 && s->nodes.total_free_cores > 0) {
+        int sid = (int)heap_pop(&s->pass);
+        shape_t *sh = &s->shapes[sid];
+        set_state_t *st;
         hf_alloc_t *a;
+        int id;
 
-        if (known_not_to_fit(s, st)) {
-            s->aside[s->naside++] = id;
+        if (known_not_to_fit(s, sh)) {
+            sh->aside = true;
             continue;
         }
-        if (!(a = alloc_new(st))) {
-            heap_push(&s->heap, (uint32_t)id);
+        if (!(a = alloc_new(sh))) {
+            heap_push(&s->pass, (uint32_t)sid); /* it was just there: room */
             errno = ENOMEM;
             return -1;
         }
-        if (place(s, st, a) < 0) {
+        if (place(s, sh, a) < 0) {
             free(a);
-            remember_failure(s, st);
-            s->aside[s->naside++] = id;
+            remember_failure(s, sh);
+            sh->aside = true;
             continue;
         }
+        id = (int)heap_pop(&sh->sets);
+        st = &s->sets[id];
         *set = id;
         *index = queue_pop(&st->ready).index;
         *alloc = a;
         s->nready--;
+        /* Re-pushing what was just popped always has room. */
         if (st->ready.n > 0)
-            heap_push(&s->heap, (uint32_t)id);
+            heap_push(&sh->sets, (uint32_t)id);
         else
             st->queued = false;
+        if (heap_size(&sh->sets) > 0)
+            heap_push(&s->pass, (uint32_t)sid);
         return 1;
     }
     end_pass(s);

@@ -32,6 +32,12 @@ int heap_push(heap_t *h, uint32_t item);
 /* Remove and return the least item; the heap must not be empty.  O(log n). */
 uint32_t heap_pop(heap_t *h);
 
+/* Empty the heap, keeping its room. */
+static inline void heap_clear(heap_t *h)
+{
+    h->n = 0;
+}
+
 static inline uint32_t heap_top(const heap_t *h)
 {
     return h->items[0];
