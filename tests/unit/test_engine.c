@@ -1,0 +1,235 @@
+/* Unit tests for src/engine/engine.c: readiness over both kinds of edge,
+ * the three modes, failure propagation (through an executor of the test's
+ * own, which also shows the engine does not know which executor it drives)
+ * and the transition callbacks. */
+#include "helpers.h"
+
+static double span_start(const sim_run_t *r, int set)
+{
+    double start, end;
+
+    set_span(r->engine, set, &start, &end);
+    return start;
+}
+
+static void one_to_one_starts_early(void **state)
+{
+    /* One core.  a0 runs 0-10; b0 depends on a0 alone and outranks a1
+     * (priority), so b0 runs 10-11, a1 11-21, b1 21-22.  With an
+     * all-tasks edge b0 would start at 20. */
+#define EDGE_YAML(map)                                                               \
+    "sets:\n  a: {tasks: 2, duration: 10}\n"                                          \
+    "  b: {tasks: 2, duration: 1, priority: 1,\n"                                     \
+    "      after: [{set: a, map: " map "}]}\n"
+    hf_platform_t p = {1, 1, 0};
+    sim_run_t r;
+    hf_workflow_t *wf;
+
+    (void)state;
+    wf = load_ok(EDGE_YAML("one-to-one"));
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    assert_true(span_start(&r, 1) == 10);
+    assert_true(r.summary.makespan == 22);
+    sim_run_free(&r);
+    /* Workload mode: a -> b is one pipeline, b's stage waits for all of a. */
+    simulate(wf, &p, HF_MODE_WORKLOAD, HF_POLICY_FIFO, &r);
+    assert_true(span_start(&r, 1) == 20);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+
+    wf = load_ok(EDGE_YAML("all"));
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    assert_true(span_start(&r, 1) == 20);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
+static void three_modes(void **state)
+{
+    /* T0 -> T12 -> {T36, T45 -> T7} on ample resources; T36 is long.
+     * task:       T7 runs 30-40 after T45; makespan = 10+10+100 = 120.
+     * workload:   T7 waits only for its pipeline [T45, T7]: also 120.
+     * sequential: T7 (level 3) waits for T36 (level 2): 120 + 10 = 130. */
+    hf_workflow_t *wf = load_ok("sets:\n  T0: {duration: 10}\n"
+                                "  T12: {duration: 10, after: [T0]}\n"
+                                "  T36: {duration: 100, after: [T12]}\n"
+                                "  T45: {duration: 10, after: [T12]}\n"
+                                "  T7: {duration: 10, after: [T45]}\n");
+    hf_platform_t p = {1, 8, 0};
+    sim_run_t r;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, &r);
+    assert_true(span_start(&r, 4) == 30);
+    assert_true(r.summary.makespan == 120);
+    sim_run_free(&r);
+    simulate(wf, &p, HF_MODE_WORKLOAD, HF_POLICY_CRITICAL_PATH, &r);
+    assert_true(span_start(&r, 4) == 30);
+    assert_true(r.summary.makespan == 120);
+    sim_run_free(&r);
+    simulate(wf, &p, HF_MODE_SEQUENTIAL, HF_POLICY_CRITICAL_PATH, &r);
+    assert_true(span_start(&r, 4) == 120);
+    assert_true(r.summary.makespan == 130);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
+/* An executor that ends tasks in launch order, failing one chosen task. */
+typedef struct {
+    uint32_t fail;
+    uint32_t running[64];
+    int head, n;
+    double clock;
+} scripted_t;
+
+static double scripted_now(void *ctx)
+{
+    return ((scripted_t *)ctx)->clock;
+}
+
+static int scripted_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
+{
+    scripted_t *x = ctx;
+
+    (void)err;
+    x->running[(x->head + x->n++) % 64] = l->task;
+    return 0;
+}
+
+static int scripted_wait(void *ctx, hf_engine_t *e, hf_error_t *err)
+{
+    scripted_t *x = ctx;
+    uint32_t task;
+
+    (void)err;
+    if (x->n == 0)
+        return 0;
+    task = x->running[x->head];
+    x->head = (x->head + 1) % 64;
+    x->n--;
+    x->clock += 1;
+    assert_int_equal(hf_engine_task_ended(e, task, task == x->fail ? 1 : 0), 0);
+    return 1;
+}
+
+static void scripted_destroy(void *ctx)
+{
+    (void)ctx;
+}
+
+static const hf_executor_ops_t scripted_ops = {
+    "scripted", scripted_now, scripted_launch, scripted_wait, scripted_destroy};
+
+static void failure_cancels_dependents(void **state)
+{
+    /* a (2 tasks) -> b (all) -> c; a -> d (one-to-one); e alone.
+     * Task a[1] (flat id 1) fails: b and c are canceled, d[1] is
+     * canceled, a[0], d[0] and e[0] are done. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 2}\n  b: {after: [a]}\n"
+                                "  c: {after: [b]}\n"
+                                "  d: {tasks: 2, after: [{set: a, map: one-to-one}]}\n"
+                                "  e: {}\n");
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    scripted_t ctx = {.fail = 1};
+    hf_executor_t x = {&scripted_ops, &ctx};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}};
+    hf_engine_t *e = hf_engine_create(wf, d, &cfg, &x, NULL);
+    hf_task_info_t t;
+
+    (void)state;
+    assert_non_null(e);
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 3);
+    assert_int_equal(hf_engine_count(e, HF_TASK_FAILED), 1);
+    assert_int_equal(hf_engine_count(e, HF_TASK_CANCELED), 3);
+    hf_engine_task(e, 1, &t);
+    assert_int_equal(t.state, HF_TASK_FAILED);
+    hf_engine_task(e, hf_workflow_first_task(wf, 3) + 1, &t);
+    assert_int_equal(t.set, 3);
+    assert_int_equal(t.index, 1);
+    assert_int_equal(t.state, HF_TASK_CANCELED);
+    assert_true(t.start < 0); /* never ran */
+    hf_engine_task(e, hf_workflow_first_task(wf, 4), &t);
+    assert_int_equal(t.state, HF_TASK_DONE);
+    hf_engine_destroy(e);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+static int transitions[HF_TASK_CANCELED + 1][HF_TASK_CANCELED + 1];
+
+static void count_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
+                             hf_task_state_t to, double now, const hf_alloc_t *alloc,
+                             void *arg)
+{
+    (void)e;
+    (void)task;
+    (void)now;
+    (void)arg;
+    if (to == HF_TASK_PLACED || to == HF_TASK_RUNNING)
+        assert_non_null(alloc);
+    transitions[from][to]++;
+}
+
+static void every_transition_is_reported(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 5, duration: 2}\n"
+                                "  b: {tasks: 3, duration: 1, after: [a]}\n");
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_executor_t sim;
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}};
+    hf_engine_t *e;
+
+    (void)state;
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_engine_on_transition(e, count_transition, NULL), 0);
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    assert_int_equal(transitions[HF_TASK_WAITING][HF_TASK_READY], 8);
+    assert_int_equal(transitions[HF_TASK_READY][HF_TASK_PLACED], 8);
+    assert_int_equal(transitions[HF_TASK_PLACED][HF_TASK_RUNNING], 8);
+    assert_int_equal(transitions[HF_TASK_RUNNING][HF_TASK_DONE], 8);
+    assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 8);
+    assert_int_equal(hf_engine_count(e, HF_TASK_WAITING), 0);
+    hf_engine_destroy(e);
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+static void refuses_ends_of_tasks_not_running(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  a: {}\n");
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_executor_t sim;
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}};
+    hf_engine_t *e;
+    hf_error_t err;
+
+    (void)state;
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_engine_task_ended(e, 0, 0), -1);
+    assert_int_equal(hf_engine_task_ended(e, 7, 0), -1);
+    hf_engine_destroy(e);
+    /* A platform the workflow cannot fit is refused at creation. */
+    cfg.platform.gpus_per_node = 0;
+    hf_workflow_set_mut(wf, 0)->gpus = 1;
+    assert_null(hf_engine_create(wf, d, &cfg, &sim, &err));
+    assert_non_null(strstr(err.text, "asks 1 cores and 1 GPUs per rank"));
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_to_one_starts_early),
+        cmocka_unit_test(three_modes),
+        cmocka_unit_test(failure_cancels_dependents),
+        cmocka_unit_test(every_transition_is_reported),
+        cmocka_unit_test(refuses_ends_of_tasks_not_running),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
