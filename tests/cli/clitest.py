@@ -1,0 +1,51 @@
+"""Helpers for the CLI tests: run the built hetflow, parse its JSON, and
+write workflow files into a temporary directory.
+
+CTest passes the binary as $HETFLOW and the examples directory as $EXAMPLES.
+"""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+HETFLOW = os.environ.get("HETFLOW", "build/hetflow")
+EXAMPLES = os.environ.get("EXAMPLES", "examples")
+
+
+def example(name):
+    return os.path.join(EXAMPLES, name)
+
+
+def run(*args, timeout=120):
+    """Run hetflow with args; return (exit status, stdout, stderr)."""
+    p = subprocess.run([HETFLOW, *args], capture_output=True, text=True,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_json(*args):
+    """Run with --json, check the contract (exit 0, only JSON on stdout)."""
+    rc, out, err = run(*args, "--json")
+    if rc != 0:
+        raise AssertionError(f"hetflow {' '.join(args)} exited {rc}: {err}")
+    return json.loads(out)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="hetflow-cli-")
+        self.dir = self._dir.name
+
+    def tearDown(self):
+        self._dir.cleanup()
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def assertSpan(self, sets, name, start, end):
+        self.assertAlmostEqual(sets[name]["start"], start, places=6, msg=name)
+        self.assertAlmostEqual(sets[name]["end"], end, places=6, msg=name)

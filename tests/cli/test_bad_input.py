@@ -1,0 +1,85 @@
+"""Every kind of bad input the core issue names gets exit status 2, nothing
+on stdout, and one line on stderr that says where and what."""
+import unittest
+
+from clitest import CliTest, example, run
+
+# (file text, the message after "FILE:")
+BAD_FILES = [
+    ("sets:\n  a: {tasks: 2}\nextra: 1\n",
+     "3:1: unknown key 'extra' (known: name, platform, mode, policy, sets)"),
+    ("sets:\n  a: {tasks: 2, walltime: 5}\n",
+     "2:17: unknown key 'walltime' in set 'a'"),
+    ("sets:\n  a: {cores: four}\n", "2:14: cores must be an integer, not 'four'"),
+    ("sets:\n  a: {after: {x: 1}}\n", "2:15: unknown after key 'x' (known: set, map)"),
+    ("sets:\n  a: {tasks: 0}\n", "2:14: tasks must be at least 1, not 0"),
+    ("sets:\n  a: {tasks: -3}\n", "2:14: tasks must be at least 1, not -3"),
+    ("sets:\n  a: {ranks: 0}\n", "2:14: ranks must be at least 1, not 0"),
+    ("sets:\n  a: {}\n  b: {after: [a, T9]}\n",
+     "3:18: set 'b' depends on unknown set 'T9'"),
+    ("sets:\n  a: {after: [c]}\n  b: {after: [a]}\n  c: {after: [b]}\n",
+     "3:15: dependency cycle: b -> c -> a -> b"),
+    ("platform: {nodes: 2, cores_per_node: 8, gpus_per_node: 1}\n"
+     "sets:\n  sim: {cores: 4, gpus: 2}\n",
+     "3:3: set 'sim' asks 4 cores and 2 GPUs per rank, but a node has 8 cores "
+     "and 1 GPUs"),
+    ("platform: {nodes: 2, cores_per_node: 8}\nsets:\n  mpi: {ranks: 5, cores: 4}\n",
+     "3:3: set 'mpi' asks 5 ranks of 4 cores and 0 GPUs, but the platform holds "
+     "only 4 such ranks"),
+    ("sets:\n  a: {}\n  b: {}\n  a: {tasks: 3}\n",
+     "4:3: duplicate set name 'a' (first at line 2)"),
+    ("sets:\n  a: {tasks: 3\n", "3:1: YAML: did not find expected ',' or '}'"),
+]
+
+
+class BadInput(CliTest):
+    def check(self, args, message):
+        rc, out, err = run(*args)
+        self.assertEqual(rc, 2, msg=f"{args}: {err}")
+        self.assertEqual(out, "")
+        self.assertEqual(err.count("\n"), 1, msg=err)
+        self.assertIn(message, err)
+
+    def test_bad_files(self):
+        for i, (text, message) in enumerate(BAD_FILES):
+            path = self.write(f"bad{i}.yaml", text)
+            for cmd in ("validate", "analyze", "simulate", "compare"):
+                with self.subTest(case=i, cmd=cmd):
+                    self.check([cmd, path], f"{path}:{message}")
+            # --json changes nothing: still no stdout on error.
+            self.check(["simulate", path, "--json"], f"{path}:{message}")
+
+    def test_platform_flag_makes_it_unfit(self):
+        # c-DAG2's T12 asks 40 cores: a 32-core node cannot hold it.
+        self.check(["simulate", example("cdag2.yaml"), "--cores-per-node", "32"],
+                   "set 'T12' asks 40 cores and 0 GPUs per rank, but a node has "
+                   "32 cores and 6 GPUs")
+
+    def test_missing_file(self):
+        self.check(["validate", "/nonexistent.yaml"],
+                   "/nonexistent.yaml: No such file or directory")
+
+    def test_bad_usage(self):
+        f = example("fig1b.yaml")
+        self.check([], "hetflow: missing command")
+        self.check(["frobnicate", f], "unknown command 'frobnicate'")
+        self.check(["simulate"], "hetflow simulate: missing workflow FILE")
+        self.check(["simulate", f, f], "unexpected argument")
+        self.check(["simulate", f, "--bogus"], "unknown option '--bogus'")
+        self.check(["simulate", f, "--mode"], "option '--mode' needs a value")
+        self.check(["simulate", f, "--mode", "async"], "unknown mode 'async'")
+        self.check(["simulate", f, "--policy", "random"], "unknown policy 'random'")
+        self.check(["simulate", f, "--nodes", "0"],
+                   "--nodes wants an integer from 1 to 1000000, not '0'")
+        self.check(["simulate", f, "--nodes", "2x"], "not '2x'")
+        self.check(["simulate", f, "--seed", "-1"], "--seed wants an integer")
+        self.check(["analyze", f, "--mode", "task"],
+                   "option '--mode' does not apply here")
+        self.check(["compare", f, "--trace", "x.json"],
+                   "option '--trace' does not apply here")
+        self.check(["simulate", f, "--trace", "/nonexistent/t.json"],
+                   "/nonexistent/t.json: No such file or directory")
+
+
+if __name__ == "__main__":
+    unittest.main()
