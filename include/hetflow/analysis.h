@@ -14,9 +14,9 @@
 #include "workflow.h"
 
 typedef struct {
-    long fit;    /* tasks that fit at once on the whole platform, alone */
-    long waves;  /* ceil(tasks / fit) */
-    double t;    /* waves x mean duration */
+    long fit;   /* tasks that fit at once on the whole platform, alone */
+    long waves; /* ceil(tasks / fit) */
+    double t;   /* waves x mean duration */
 } hf_set_model_t;
 
 typedef struct {

@@ -39,9 +39,9 @@ typedef struct {
 
 /* Called after every state change.  `alloc` is the task's placement for
  * PLACED and RUNNING and the one it is giving back on leaving RUNNING. */
-typedef void (*hf_transition_f)(hf_engine_t *e, uint32_t task,
-                                hf_task_state_t from, hf_task_state_t to,
-                                double now, const hf_alloc_t *alloc, void *arg);
+typedef void (*hf_transition_f)(hf_engine_t *e, uint32_t task, hf_task_state_t from,
+                                hf_task_state_t to, double now, const hf_alloc_t *alloc,
+                                void *arg);
 
 typedef struct {
     hf_mode_t mode;

@@ -18,7 +18,7 @@ void hf_error_set(hf_error_t *err, const char *fmt, ...)
 
 /* As hf_error_set, prefixed with "file:line:col: " when file is not NULL
  * and line > 0. */
-void hf_error_at(hf_error_t *err, const char *file, int line, int col,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void hf_error_at(hf_error_t *err, const char *file, int line, int col, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
 
 #endif

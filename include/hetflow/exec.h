@@ -44,12 +44,10 @@ typedef struct {
  * by a counter-based generator keyed by (seed, set, index), so a task's
  * duration does not depend on when or where it runs: every mode and policy
  * sees the same draws.  Returns 0 or -1 with ENOMEM. */
-int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed,
-                       hf_executor_t *out);
+int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *out);
 
 /* The duration the simulator gives task `index` of `set`. */
-double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index,
-                       uint64_t seed);
+double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);
 
 static inline void hf_executor_destroy(hf_executor_t *x)
 {

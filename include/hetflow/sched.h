@@ -29,15 +29,14 @@ typedef struct {
 
 typedef struct hf_sched hf_sched_t;
 
-hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy,
-                            int nsets);
+hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nsets);
 void hf_sched_destroy(hf_sched_t *s);
 
 /* Declare set `set`'s shape and order keys before pushing its tasks (and
  * not while it has tasks queued).  `upward_rank` orders sets under the
  * critical-path policy.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
-                        int priority, double upward_rank);
+                       int priority, double upward_rank);
 
 /* Queue task `index` of `set` as ready.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_push(hf_sched_t *s, int set, uint32_t index);

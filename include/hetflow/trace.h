@@ -33,7 +33,7 @@ hf_trace_t *hf_trace_attach(hf_engine_t *e);
 void hf_trace_destroy(hf_trace_t *t);
 
 /* Write the Chrome trace-event JSON.  Returns 0, or -1 with a message. */
-int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e,
-                          const char *path, hf_error_t *err);
+int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char *path,
+                          hf_error_t *err);
 
 #endif

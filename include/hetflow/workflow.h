@@ -41,9 +41,9 @@ typedef struct {
     int ranks;
     double duration_mean; /* seconds */
     double duration_stddev;
-    char **argv;  /* NULL-terminated, or NULL */
-    char *shell;  /* command given as one string: run by /bin/sh -c */
-    char **env;   /* NULL-terminated "KEY=VALUE", or NULL */
+    char **argv; /* NULL-terminated, or NULL */
+    char *shell; /* command given as one string: run by /bin/sh -c */
+    char **env;  /* NULL-terminated "KEY=VALUE", or NULL */
     hf_dep_t *after;
     int nafter;
     char *pipeline; /* label overriding the default pipeline cut, or NULL */
@@ -62,8 +62,8 @@ void hf_workflow_destroy(hf_workflow_t *wf);
 /* Add a set with defaults (1 task, 1 core, 0 GPUs, 1 rank, duration 0).
  * The returned set may be edited until hf_workflow_finish().  Returns NULL
  * with EEXIST (and a message) if the name is taken, ENOMEM on allocation. */
-hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name,
-                              hf_mark_t mark, hf_error_t *err);
+hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
+                              hf_error_t *err);
 
 /* Record that `set` depends on the set named `parent` (resolved later). */
 int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,

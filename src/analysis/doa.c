@@ -20,7 +20,7 @@ typedef struct {
     double *need_cores; /* per candidate position */
     double *need_gpus;
     double cap_cores, cap_gpus;
-    size_t words; /* of a bit row over candidate positions */
+    size_t words;           /* of a bit row over candidate positions */
     uint64_t *incomparable; /* ncand rows */
     uint64_t *scratch;      /* (depth + 1) rows of allowed positions */
     int best;
@@ -65,8 +65,7 @@ static void search(search_t *s, const uint64_t *allowed, int depth, double cores
             next[w] &= ~((2ULL << (i % 64)) - 1);
             for (size_t v = 0; v < w; v++)
                 next[v] = 0;
-            search(s, next, depth + 1, cores + s->need_cores[i],
-                   gpus + s->need_gpus[i]);
+            search(s, next, depth + 1, cores + s->need_cores[i], gpus + s->need_gpus[i]);
             if (s->best >= s->ceiling || s->budget < 0)
                 return;
         }

@@ -39,8 +39,8 @@ static double t_seq_by_levels(const hf_dag_t *dag, const hf_set_model_t *m)
 
 /* Core- and GPU-seconds of the whole workflow over the platform's capacity:
  * no schedule finishes before the platform has done that much work. */
-static void areas(const hf_workflow_t *wf, const hf_platform_t *p,
-                  double *cores, double *gpus)
+static void areas(const hf_workflow_t *wf, const hf_platform_t *p, double *cores,
+                  double *gpus)
 {
     double core_s = 0, gpu_s = 0;
 
@@ -51,8 +51,7 @@ static void areas(const hf_workflow_t *wf, const hf_platform_t *p,
         gpu_s += task_s * set->gpus;
     }
     *cores = core_s / (double)hf_platform_total_cores(p);
-    *gpus = hf_platform_total_gpus(p) > 0 ? gpu_s / (double)hf_platform_total_gpus(p)
-                                          : 0;
+    *gpus = hf_platform_total_gpus(p) > 0 ? gpu_s / (double)hf_platform_total_gpus(p) : 0;
 }
 
 /* Earliest possible finish of each set: it needs its own t after an
@@ -76,8 +75,7 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
         finish[s] = t;
         for (int j = 0; j < set->nafter; j++) {
             double f = finish[set->after[j].parent] +
-                       (set->after[j].map == HF_MAP_ONE_TO_ONE ? set->duration_mean
-                                                               : t);
+                       (set->after[j].map == HF_MAP_ONE_TO_ONE ? set->duration_mean : t);
             if (f > finish[s])
                 finish[s] = f;
         }

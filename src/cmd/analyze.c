@@ -38,19 +38,18 @@ static void print_text(const cmd_input_t *in, const hf_analysis_t *a)
         const hf_set_t *set = hf_workflow_set(in->wf, s);
         printf("%-16s %8ld %5d %4d %5d %10.1f %7ld %6ld %10.1f %5d\n", set->name,
                set->tasks, set->cores, set->gpus, set->ranks, set->duration_mean,
-               a->sets[s].fit, a->sets[s].waves, a->sets[s].t,
-               hf_dag_level(in->dag, s));
+               a->sets[s].fit, a->sets[s].waves, a->sets[s].t, hf_dag_level(in->dag, s));
     }
-    printf("\nt_seq     %.1f s\nt_async   %.1f s\nI         %.3f\n", a->t_seq,
-           a->t_async, a->improvement);
+    printf("\nt_seq     %.1f s\nt_async   %.1f s\nI         %.3f\n", a->t_seq, a->t_async,
+           a->improvement);
     print_degree("DOA_dep", a->doa_dep);
     print_degree("DOA_res", a->doa_res);
     if (a->doa_res >= 0 && !a->doa_res_exact)
         printf("          (search budget reached: DOA_res is a lower bound)\n");
     print_degree("WLA", a->wla);
     printf("critical path  %.1f s\nlower bound    %.1f s  (work/capacity: cores "
-           "%.1f s, GPUs %.1f s)\n", a->critical_path, a->lower_bound, a->area_cores,
-           a->area_gpus);
+           "%.1f s, GPUs %.1f s)\n",
+           a->critical_path, a->lower_bound, a->area_cores, a->area_gpus);
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -59,8 +58,8 @@ int cmd_analyze(int argc, char **argv)
     cmd_input_t in;
     hf_analysis_t a;
     bool done;
-    int rc = cmd_parse(&cmd_analyze_entry, OPT_PLATFORM | OPT_JSON, argc, argv, &opts,
-                       &done);
+    int rc =
+        cmd_parse(&cmd_analyze_entry, OPT_PLATFORM | OPT_JSON, argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;

@@ -53,8 +53,17 @@ static int parse_count(const cmd_entry_t *cmd, const char *flag, const char *arg
     return 0;
 }
 
-enum { O_NODES = 256, O_CORES, O_GPUS, O_MODE, O_POLICY, O_SEED, O_JSON, O_TRACE,
-       O_HELP };
+enum {
+    O_NODES = 256,
+    O_CORES,
+    O_GPUS,
+    O_MODE,
+    O_POLICY,
+    O_SEED,
+    O_JSON,
+    O_TRACE,
+    O_HELP
+};
 
 int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
               cmd_opts_t *opts, bool *done)
@@ -71,8 +80,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,
-                                OPT_POLICY,   OPT_SEED,     OPT_JSON,     OPT_TRACE, 0};
+    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,
+                                OPT_MODE,     OPT_POLICY,   OPT_SEED,
+                                OPT_JSON,     OPT_TRACE,    0};
     int c, index;
     long v;
 
@@ -102,21 +112,25 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             opts->platform.cores_per_node = (int)v;
             break;
         case O_GPUS:
-            if (parse_count(cmd, "--gpus-per-node", optarg, 0, HF_PLATFORM_MAX_GPUS,
-                            &v) < 0)
+            if (parse_count(cmd, "--gpus-per-node", optarg, 0, HF_PLATFORM_MAX_GPUS, &v) <
+                0)
                 return EXIT_BAD_INPUT;
             opts->platform.gpus_per_node = (int)v;
             break;
         case O_MODE:
             if (hf_mode_parse(optarg, &opts->mode) < 0)
-                return usage_error(cmd, "unknown mode '%s' (known: sequential, "
-                                   "workload, task)", optarg);
+                return usage_error(cmd,
+                                   "unknown mode '%s' (known: sequential, "
+                                   "workload, task)",
+                                   optarg);
             opts->has_mode = true;
             break;
         case O_POLICY:
             if (hf_policy_parse(optarg, &opts->policy) < 0)
-                return usage_error(cmd, "unknown policy '%s' (known: fifo, "
-                                   "critical-path)", optarg);
+                return usage_error(cmd,
+                                   "unknown policy '%s' (known: fifo, "
+                                   "critical-path)",
+                                   optarg);
             opts->has_policy = true;
             break;
         case O_SEED:

@@ -61,13 +61,12 @@ int cmd_compare(int argc, char **argv)
     for (int m = 0; m < 3; m++) {
         double improvement = s[0].makespan > 0 ? 1 - s[m].makespan / s[0].makespan : 0;
         if (opts.json) {
-            json_object_set_new(by_mode, hf_mode_name(modes[m]),
-                                json_pack("{s:o,s:{s:o,s:o},s:o,s:I}",
-                                          "makespan", round6(s[m].makespan),
-                                          "utilization", "cores", round6(s[m].util_cores),
-                                          "gpus", round6(s[m].util_gpus),
-                                          "improvement", round6(improvement),
-                                          "tasks_done", (json_int_t)s[m].done));
+            json_object_set_new(
+                by_mode, hf_mode_name(modes[m]),
+                json_pack("{s:o,s:{s:o,s:o},s:o,s:I}", "makespan", round6(s[m].makespan),
+                          "utilization", "cores", round6(s[m].util_cores), "gpus",
+                          round6(s[m].util_gpus), "improvement", round6(improvement),
+                          "tasks_done", (json_int_t)s[m].done));
         } else {
             printf("%-11s %9.1f s %7.1f%% %7.1f%% %8.3f\n", hf_mode_name(modes[m]),
                    s[m].makespan, 100 * s[m].util_cores, 100 * s[m].util_gpus,
@@ -75,17 +74,15 @@ int cmd_compare(int argc, char **argv)
         }
     }
     if (opts.json) {
-        cmd_print_json(json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}",
-                                 "workflow", hf_workflow_name(in.wf),
-                                 "policy", hf_policy_name(in.policy),
-                                 "modes", by_mode,
-                                 "model", "t_seq", round6(a.t_seq),
-                                 "t_async", round6(a.t_async),
+        cmd_print_json(json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}", "workflow",
+                                 hf_workflow_name(in.wf), "policy",
+                                 hf_policy_name(in.policy), "modes", by_mode, "model",
+                                 "t_seq", round6(a.t_seq), "t_async", round6(a.t_async),
                                  "improvement", round6(a.improvement)));
     } else {
         json_decref(by_mode);
-        printf("\nmodel       t_seq %.1f s, t_async %.1f s, I %.3f\n", a.t_seq,
-               a.t_async, a.improvement);
+        printf("\nmodel       t_seq %.1f s, t_async %.1f s, I %.3f\n", a.t_seq, a.t_async,
+               a.improvement);
     }
     hf_analysis_free(&a);
     cmd_input_free(&in);

@@ -18,11 +18,13 @@ static void usage(FILE *f)
 {
     fputs("usage: hetflow COMMAND [OPTIONS] FILE\n\n"
           "Asynchronous, adaptive execution of AI-coupled HPC workflows.\n\n"
-          "commands:\n", f);
+          "commands:\n",
+          f);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\nexit status: 0 success, 1 a task failed, 2 bad input or usage\n"
-          "'hetflow COMMAND --help' describes a command.\n", f);
+          "'hetflow COMMAND --help' describes a command.\n",
+          f);
 }
 
 int main(int argc, char **argv)

@@ -10,29 +10,30 @@ const cmd_entry_t cmd_simulate_entry = {
     .usage = "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
              "       [--gpus-per-node G] [--seed N] [--json] [--trace OUT]",
     .summary = "simulate a workflow with the scheduler it runs with",
-    .help = "  --mode M       sequential | workload | task (default: the file's, else task)\n"
-            "  --policy P     fifo | critical-path (default: the file's, else\n"
-            "                 critical-path)\n"
-            "  --seed N       seed for durations given as {mean, stddev} (default 0)\n"
-            "  --json         print one JSON object on stdout\n"
-            "  --trace OUT    write a Chrome trace-event file (open it in Perfetto)\n",
+    .help =
+        "  --mode M       sequential | workload | task (default: the file's, else task)\n"
+        "  --policy P     fifo | critical-path (default: the file's, else\n"
+        "                 critical-path)\n"
+        "  --seed N       seed for durations given as {mean, stddev} (default 0)\n"
+        "  --json         print one JSON object on stdout\n"
+        "  --trace OUT    write a Chrome trace-event file (open it in Perfetto)\n",
     .exec = cmd_simulate_main,
 };
 
-static void print_text(const cmd_input_t *in, const hf_engine_t *e,
-                       const hf_summary_t *s, double bound)
+static void print_text(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
+                       double bound)
 {
     const hf_platform_t *p = &in->platform;
     const hf_engine_config_t *cfg = hf_engine_config(e);
     json_t *sets = NULL;
 
     printf("workflow %s: %s mode, %s policy, %d nodes x %d cores x %d GPUs\n",
-           hf_workflow_name(in->wf), hf_mode_name(cfg->mode),
-           hf_policy_name(cfg->policy), p->nodes, p->cores_per_node, p->gpus_per_node);
-    printf("makespan     %.1f s  (lower bound %.1f s, ratio %.3f)\n", s->makespan,
-           bound, bound > 0 ? s->makespan / bound : 1.0);
-    printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done,
-           s->failed, s->canceled, s->tasks);
+           hf_workflow_name(in->wf), hf_mode_name(cfg->mode), hf_policy_name(cfg->policy),
+           p->nodes, p->cores_per_node, p->gpus_per_node);
+    printf("makespan     %.1f s  (lower bound %.1f s, ratio %.3f)\n", s->makespan, bound,
+           bound > 0 ? s->makespan / bound : 1.0);
+    printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done, s->failed,
+           s->canceled, s->tasks);
     printf("utilization  cores %.1f%%, GPUs %.1f%%\n\n", 100 * s->util_cores,
            100 * s->util_gpus);
     printf("%-16s %10s %10s\n", "set", "start", "end");
@@ -80,9 +81,9 @@ int cmd_simulate_main(int argc, char **argv)
         if (!o)
             cmd_die_nomem();
         json_object_set_new(o, "lower_bound", json_real(round(bound * 1e6) / 1e6));
-        json_object_set_new(o, "makespan_over_bound",
-                            json_real(bound > 0 ? round(s.makespan / bound * 1e6) / 1e6
-                                                : 1.0));
+        json_object_set_new(
+            o, "makespan_over_bound",
+            json_real(bound > 0 ? round(s.makespan / bound * 1e6) / 1e6 : 1.0));
         json_object_set_new(o, "seed", json_integer((json_int_t)opts.seed));
         cmd_print_json(o);
     } else {

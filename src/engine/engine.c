@@ -48,7 +48,7 @@ struct hf_engine {
     size_t ncancel;
 };
 
-static const char *const state_names[] = {"waiting", "ready",  "placed", "running",
+static const char *const state_names[] = {"waiting", "ready",  "placed",  "running",
                                           "done",    "failed", "canceled"};
 
 const char *hf_task_state_name(hf_task_state_t state)
@@ -281,9 +281,12 @@ static int setup_tasks(hf_engine_t *e)
                 e->sets[s].all_pending++;
         }
         for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
-            e->tasks[e->sets[s].first + i] = (task_t){
-                .ready = -1, .placed = -1, .start = -1, .end = -1,
-                .pending = one_to_one, .state = HF_TASK_WAITING};
+            e->tasks[e->sets[s].first + i] = (task_t){.ready = -1,
+                                                      .placed = -1,
+                                                      .start = -1,
+                                                      .end = -1,
+                                                      .pending = one_to_one,
+                                                      .state = HF_TASK_WAITING};
     }
     e->count[HF_TASK_WAITING] = e->ntasks;
     return 0;
@@ -385,8 +388,8 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
         if ((ended = e->exec->ops->wait(e->exec->ctx, e, err)) < 0)
             return -1;
         if (ended == 0) {
-            hf_error_set(err, "executor '%s' lost %ld running tasks",
-                         e->exec->ops->name, e->count[HF_TASK_RUNNING]);
+            hf_error_set(err, "executor '%s' lost %ld running tasks", e->exec->ops->name,
+                         e->count[HF_TASK_RUNNING]);
             errno = EPROTO;
             return -1;
         }

@@ -39,7 +39,7 @@ int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode)
         goto nomem;
     for (int s = 0; s < n; s++)
         keys[s] = (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
-                          hf_dag_level(dag, s), s};
+                                hf_dag_level(dag, s), s};
     qsort(keys, (size_t)n, sizeof(*keys), by_stage);
     for (int i = 0; i < n; i++) {
         bool new_stage = i == 0 || keys[i].pipeline != keys[i - 1].pipeline ||

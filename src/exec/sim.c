@@ -38,8 +38,7 @@ static double uniform(uint64_t seed, int set, uint32_t index, uint32_t draw)
     return ((double)(x >> 11) + 0.5) / 9007199254740992.0; /* 2^53 */
 }
 
-double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index,
-                       uint64_t seed)
+double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed)
 {
     if (set->duration_stddev <= 0)
         return set->duration_mean;

@@ -27,8 +27,8 @@ void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src)
 int hf_platform_check(const hf_platform_t *p, hf_error_t *err)
 {
     if (p->nodes < 1 || p->nodes > HF_PLATFORM_MAX_NODES) {
-        hf_error_set(err, "nodes must be between 1 and %d, not %d",
-                     HF_PLATFORM_MAX_NODES, p->nodes);
+        hf_error_set(err, "nodes must be between 1 and %d, not %d", HF_PLATFORM_MAX_NODES,
+                     p->nodes);
         goto inval;
     }
     if (p->cores_per_node < 1 || p->cores_per_node > HF_PLATFORM_MAX_CORES) {

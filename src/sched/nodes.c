@@ -72,8 +72,8 @@ int nodes_init(nodes_t *n, const hf_platform_t *p)
     n->prev = malloc(nn * sizeof(int32_t));
     n->head = malloc(nbuckets * sizeof(int32_t));
     n->rows = calloc((size_t)(n->ngpus + 1) * (size_t)n->row_words, sizeof(uint64_t));
-    if (!n->core_free || !n->gpu_free || !n->free_cores || !n->free_gpus ||
-        !n->next || !n->prev || !n->head || !n->rows) {
+    if (!n->core_free || !n->gpu_free || !n->free_cores || !n->free_gpus || !n->next ||
+        !n->prev || !n->head || !n->rows) {
         nodes_fini(n);
         errno = ENOMEM;
         return -1;
@@ -164,8 +164,8 @@ void nodes_take(nodes_t *n, int node, int cores, uint32_t *core_ids, int gpus,
     bucket_link(n, node);
 }
 
-void nodes_give(nodes_t *n, int node, int cores, const uint32_t *core_ids,
-                int gpus, const uint32_t *gpu_ids)
+void nodes_give(nodes_t *n, int node, int cores, const uint32_t *core_ids, int gpus,
+                const uint32_t *gpu_ids)
 {
     uint64_t *cbits = n->core_free + (size_t)node * n->core_words;
     uint64_t *gbits = n->gpu_free + (size_t)node * n->gpu_words;

@@ -22,7 +22,7 @@ typedef struct {
     uint16_t *free_gpus;
     int32_t *next; /* bucket list links, per node */
     int32_t *prev;
-    int32_t *head; /* per bucket: (ngpus + 1) x (ncores + 1) */
+    int32_t *head;  /* per bucket: (ngpus + 1) x (ncores + 1) */
     uint64_t *rows; /* per free-GPU count, a bit per non-empty bucket */
     long total_free_cores;
     long total_free_gpus;
@@ -41,7 +41,7 @@ void nodes_take(nodes_t *n, int node, int cores, uint32_t *core_ids, int gpus,
                 uint32_t *gpu_ids);
 
 /* Give ids back. */
-void nodes_give(nodes_t *n, int node, int cores, const uint32_t *core_ids,
-                int gpus, const uint32_t *gpu_ids);
+void nodes_give(nodes_t *n, int node, int cores, const uint32_t *core_ids, int gpus,
+                const uint32_t *gpu_ids);
 
 #endif

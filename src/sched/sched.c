@@ -47,9 +47,9 @@ struct hf_sched {
     shape_t *shapes;
     int nshapes;
     strmap_t shape_ids;
-    heap_t pass;   /* shapes to try in this pass, best first */
+    heap_t pass; /* shapes to try in this pass, best first */
     bool in_pass;
-    bool dirty;    /* a push since the pass heap was built */
+    bool dirty;                     /* a push since the pass heap was built */
     failure_t failed[MAX_FAILURES]; /* shapes that did not fit this pass */
     int nfailed;
     uint64_t seq;
@@ -232,8 +232,8 @@ static int place(hf_sched_t *s, const shape_t *st, hf_alloc_t *a)
         slot->cores = ids;
         slot->gpus = ids + slot->ncores;
         ids += slot->ncores + slot->ngpus;
-        nodes_take(&s->nodes, node, (int)slot->ncores, slot->cores,
-                   (int)slot->ngpus, slot->gpus);
+        nodes_take(&s->nodes, node, (int)slot->ncores, slot->cores, (int)slot->ngpus,
+                   slot->gpus);
         a->nslots++;
         left -= k;
     }

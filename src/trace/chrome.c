@@ -103,16 +103,17 @@ static int write_names(FILE *f, const hf_trace_t *t, bool *first)
             max_node = t->rows[i].node;
     for (uint32_t node = 0; t->n > 0 && node <= max_node; node++) {
         snprintf(name, sizeof(name), "node %u", node);
-        if (emit(f, json_pack("{s:s,s:s,s:I,s:{s:s}}", "name", "process_name",
-                              "ph", "M", "pid", (json_int_t)node, "args", "name",
-                              name), first) < 0)
+        if (emit(f,
+                 json_pack("{s:s,s:s,s:I,s:{s:s}}", "name", "process_name", "ph", "M",
+                           "pid", (json_int_t)node, "args", "name", name),
+                 first) < 0)
             return -1;
     }
     return 0;
 }
 
-int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e,
-                          const char *path, hf_error_t *err)
+int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char *path,
+                          hf_error_t *err)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
     FILE *f;
@@ -139,14 +140,15 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e,
         set = hf_workflow_set(wf, info.set);
         snprintf(name, sizeof(name), "%s[%u]", set->name, info.index);
         /* Trace times are integral microseconds. */
-        if (emit(f, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:s}}",
-                              "name", name, "cat", set->name, "ph", "X",
-                              "ts", (json_int_t)(info.start * 1e6 + 0.5),
-                              "dur", (json_int_t)((info.end - info.start) * 1e6 + 0.5),
-                              "pid", (json_int_t)p->node, "tid", (json_int_t)p->core,
-                              "args", "set", set->name, "index", (json_int_t)info.index,
-                              "ranks", (json_int_t)p->ranks, "state",
-                              hf_task_state_name(info.state)), &first) < 0)
+        if (emit(f,
+                 json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:s}}", "name",
+                           name, "cat", set->name, "ph", "X", "ts",
+                           (json_int_t)(info.start * 1e6 + 0.5), "dur",
+                           (json_int_t)((info.end - info.start) * 1e6 + 0.5), "pid",
+                           (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
+                           set->name, "index", (json_int_t)info.index, "ranks",
+                           (json_int_t)p->ranks, "state", hf_task_state_name(info.state)),
+                 &first) < 0)
             goto error;
     }
     fputs("\n]}\n", f);

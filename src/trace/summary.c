@@ -28,9 +28,11 @@ void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out)
     out->first_start = isfinite(first) ? first : 0;
     out->makespan = isfinite(first) ? last - first : 0;
     out->util_cores = out->makespan > 0
-        ? core_s / ((double)hf_platform_total_cores(p) * out->makespan) : 0;
+                          ? core_s / ((double)hf_platform_total_cores(p) * out->makespan)
+                          : 0;
     out->util_gpus = out->makespan > 0 && hf_platform_total_gpus(p) > 0
-        ? gpu_s / ((double)hf_platform_total_gpus(p) * out->makespan) : 0;
+                         ? gpu_s / ((double)hf_platform_total_gpus(p) * out->makespan)
+                         : 0;
     out->tasks = hf_engine_ntasks(e);
     out->done = hf_engine_count(e, HF_TASK_DONE);
     out->failed = hf_engine_count(e, HF_TASK_FAILED);
@@ -68,9 +70,9 @@ static json_t *sets_json(const hf_engine_t *e, double origin)
     }
     for (int s = 0; s < n; s++) {
         json_t *o = isfinite(start[s])
-            ? json_pack("{s:o,s:o}", "start", seconds(start[s] - origin), "end",
-                        seconds(end[s] - origin))
-            : json_pack("{s:n,s:n}", "start", "end");
+                        ? json_pack("{s:o,s:o}", "start", seconds(start[s] - origin),
+                                    "end", seconds(end[s] - origin))
+                        : json_pack("{s:n,s:n}", "start", "end");
         if (!o || json_object_set_new(sets, hf_workflow_set(wf, s)->name, o) < 0)
             goto error;
     }
@@ -91,19 +93,13 @@ json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)
 
     if (!sets)
         return NULL;
-    return json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:{s:o,s:o},s:{s:i,s:i,s:i},s:o}",
-                     "workflow", hf_workflow_name(hf_engine_workflow(e)),
-                     "mode", hf_mode_name(cfg->mode),
-                     "policy", hf_policy_name(cfg->policy),
-                     "makespan", seconds(s->makespan),
-                     "tasks", (json_int_t)s->tasks,
-                     "tasks_done", (json_int_t)s->done,
-                     "tasks_failed", (json_int_t)s->failed,
-                     "tasks_canceled", (json_int_t)s->canceled,
-                     "utilization", "cores", seconds(s->util_cores),
-                     "gpus", seconds(s->util_gpus),
-                     "platform", "nodes", cfg->platform.nodes,
-                     "cores_per_node", cfg->platform.cores_per_node,
-                     "gpus_per_node", cfg->platform.gpus_per_node,
-                     "sets", sets);
+    return json_pack(
+        "{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:{s:o,s:o},s:{s:i,s:i,s:i},s:o}", "workflow",
+        hf_workflow_name(hf_engine_workflow(e)), "mode", hf_mode_name(cfg->mode),
+        "policy", hf_policy_name(cfg->policy), "makespan", seconds(s->makespan), "tasks",
+        (json_int_t)s->tasks, "tasks_done", (json_int_t)s->done, "tasks_failed",
+        (json_int_t)s->failed, "tasks_canceled", (json_int_t)s->canceled, "utilization",
+        "cores", seconds(s->util_cores), "gpus", seconds(s->util_gpus), "platform",
+        "nodes", cfg->platform.nodes, "cores_per_node", cfg->platform.cores_per_node,
+        "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets);
 }

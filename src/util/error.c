@@ -24,8 +24,8 @@ void hf_error_set(hf_error_t *err, const char *fmt, ...)
     errno = saved;
 }
 
-void hf_error_at(hf_error_t *err, const char *file, int line, int col,
-                 const char *fmt, ...)
+void hf_error_at(hf_error_t *err, const char *file, int line, int col, const char *fmt,
+                 ...)
 {
     int saved = errno;
     size_t off = 0;

@@ -23,8 +23,7 @@ typedef struct {
 
 static hf_mark_t mark_of(const yaml_node_t *node)
 {
-    return (hf_mark_t){(int)node->start_mark.line + 1,
-                       (int)node->start_mark.column + 1};
+    return (hf_mark_t){(int)node->start_mark.line + 1, (int)node->start_mark.column + 1};
 }
 
 static int fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
@@ -85,8 +84,8 @@ static int want_string(loader_t *ld, const yaml_node_t *node, const char *what,
     return 0;
 }
 
-static int want_long(loader_t *ld, const yaml_node_t *node, const char *what,
-                     long min, long max, long *out)
+static int want_long(loader_t *ld, const yaml_node_t *node, const char *what, long min,
+                     long max, long *out)
 {
     char *end;
     long v;
@@ -100,15 +99,15 @@ static int want_long(loader_t *ld, const yaml_node_t *node, const char *what,
     if (errno == ERANGE || v < min || v > max) {
         if (min == 1 && v < 1)
             return fail(ld, node, "%s must be at least 1, not %s", what, scalar(node));
-        return fail(ld, node, "%s must be between %ld and %ld, not %s", what, min,
-                    max, scalar(node));
+        return fail(ld, node, "%s must be between %ld and %ld, not %s", what, min, max,
+                    scalar(node));
     }
     *out = v;
     return 0;
 }
 
-static int want_int(loader_t *ld, const yaml_node_t *node, const char *what,
-                    long min, long max, int *out)
+static int want_int(loader_t *ld, const yaml_node_t *node, const char *what, long min,
+                    long max, int *out)
 {
     long v;
 
@@ -132,8 +131,8 @@ static int want_seconds(loader_t *ld, const yaml_node_t *node, const char *what,
         return fail(ld, node, "%s must be a number of seconds, not '%s'", what,
                     scalar(node));
     if (v < 0 || v > 1e12)
-        return fail(ld, node, "%s must be between 0 and 1e12 seconds, not %s",
-                    what, scalar(node));
+        return fail(ld, node, "%s must be between 0 and 1e12 seconds, not %s", what,
+                    scalar(node));
     *out = v;
     return 0;
 }
@@ -144,8 +143,8 @@ static int want_seconds(loader_t *ld, const yaml_node_t *node, const char *what,
 typedef int (*pair_f)(loader_t *ld, const yaml_node_t *key, const char *name,
                       yaml_node_t *value, void *arg);
 
-static int each_pair(loader_t *ld, yaml_node_t *map, const char *what,
-                     bool check_repeats, pair_f visit, void *arg)
+static int each_pair(loader_t *ld, yaml_node_t *map, const char *what, bool check_repeats,
+                     pair_f visit, void *arg)
 {
     yaml_node_pair_t *start = map->data.mapping.pairs.start;
     yaml_node_pair_t *top = map->data.mapping.pairs.top;
@@ -181,8 +180,10 @@ static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     if (strcmp(name, "gpus_per_node") == 0)
         return want_int(ld, value, "gpus_per_node", 0, HF_PLATFORM_MAX_GPUS,
                         &p->gpus_per_node);
-    return fail(ld, key, "unknown platform key '%s' (known: nodes, cores_per_node, "
-                "gpus_per_node)", name);
+    return fail(ld, key,
+                "unknown platform key '%s' (known: nodes, cores_per_node, "
+                "gpus_per_node)",
+                name);
 }
 
 static int duration_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -225,8 +226,10 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return (set->shell = strdup(s)) ? 0 : -1;
     }
     if (node->type != YAML_SEQUENCE_NODE)
-        return fail(ld, node, "command must be a list of arguments or a string, "
-                    "not %s", type_name(node));
+        return fail(ld, node,
+                    "command must be a list of arguments or a string, "
+                    "not %s",
+                    type_name(node));
     n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
     if (n == 0)
         return fail(ld, node, "command must not be an empty list");
@@ -272,8 +275,8 @@ static int load_env(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 
     if (node->type != YAML_MAPPING_NODE)
         return fail(ld, node, "env must be a mapping, not %s", type_name(node));
-    if (!(set->env = strv_new((size_t)(node->data.mapping.pairs.top -
-                                       node->data.mapping.pairs.start))))
+    if (!(set->env = strv_new(
+              (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start))))
         return -1;
     return each_pair(ld, node, "env", true, env_pair, &ctx);
 }
@@ -361,7 +364,8 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "priority") == 0)
         return want_int(ld, value, "priority", -1000000, 1000000, &set->priority);
-    return fail(ld, key, "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
+    return fail(ld, key,
+                "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
                 "ranks, duration, command, env, after, pipeline, priority)",
                 name, set->name);
 }
@@ -401,8 +405,10 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         if (want_string(ld, value, "mode", &s) < 0)
             return -1;
         if (hf_mode_parse(s, &mode) < 0)
-            return fail(ld, value, "unknown mode '%s' (known: sequential, workload, "
-                        "task)", s);
+            return fail(ld, value,
+                        "unknown mode '%s' (known: sequential, workload, "
+                        "task)",
+                        s);
         hf_workflow_set_mode(ld->wf, mode);
         return 0;
     }
@@ -410,8 +416,7 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         if (want_string(ld, value, "policy", &s) < 0)
             return -1;
         if (hf_policy_parse(s, &policy) < 0)
-            return fail(ld, value, "unknown policy '%s' (known: fifo, critical-path)",
-                        s);
+            return fail(ld, value, "unknown policy '%s' (known: fifo, critical-path)", s);
         hf_workflow_set_policy(ld->wf, policy);
         return 0;
     }
@@ -422,13 +427,14 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         /* Repeated set names are caught by hf_workflow_add_set in O(1). */
         return each_pair(ld, value, "sets", false, sets_pair, NULL);
     }
-    return fail(ld, key, "unknown key '%s' (known: name, platform, mode, policy, "
-                "sets)", name);
+    return fail(ld, key,
+                "unknown key '%s' (known: name, platform, mode, policy, "
+                "sets)",
+                name);
 }
 
 /* The workflow's name: its `name:` key, else the file's base name. */
-static const char *workflow_name(loader_t *ld, yaml_node_t *root, char *buf,
-                                 size_t len)
+static const char *workflow_name(loader_t *ld, yaml_node_t *root, char *buf, size_t len)
 {
     const char *base = strrchr(ld->file, '/');
     char *dot;
@@ -455,8 +461,8 @@ static void syntax_error(loader_t *ld, const yaml_parser_t *parser)
         errno = ENOMEM;
         return;
     }
-    hf_error_at(ld->err, ld->file, (int)m->line + 1, (int)m->column + 1,
-                "YAML: %s%s%s", parser->problem ? parser->problem : "syntax error",
+    hf_error_at(ld->err, ld->file, (int)m->line + 1, (int)m->column + 1, "YAML: %s%s%s",
+                parser->problem ? parser->problem : "syntax error",
                 parser->context ? " " : "", parser->context ? parser->context : "");
     errno = EINVAL;
 }
@@ -476,8 +482,8 @@ static hf_workflow_t *load_document(loader_t *ld)
              type_name(root));
         return NULL;
     }
-    if (!(ld->wf = hf_workflow_create(workflow_name(ld, root, namebuf,
-                                                    sizeof(namebuf)), ld->file)))
+    if (!(ld->wf = hf_workflow_create(workflow_name(ld, root, namebuf, sizeof(namebuf)),
+                                      ld->file)))
         return NULL;
     if (each_pair(ld, root, "the workflow", true, top_pair, NULL) < 0)
         goto error;

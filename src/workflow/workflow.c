@@ -84,8 +84,8 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     errno = saved;
 }
 
-hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name,
-                              hf_mark_t mark, hf_error_t *err)
+hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
+                              hf_error_t *err)
 {
     hf_set_t *set;
     int other = strmap_get(&wf->by_name, name);
@@ -132,16 +132,15 @@ int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
     char *copy = strdup(parent);
 
     (void)wf;
-    after = copy ? realloc(set->after, (size_t)(set->nafter + 1) * sizeof(*after))
-                 : NULL;
+    after = copy ? realloc(set->after, (size_t)(set->nafter + 1) * sizeof(*after)) : NULL;
     if (!after) {
         free(copy);
         errno = ENOMEM;
         return -1;
     }
     set->after = after;
-    after[set->nafter++] = (hf_dep_t){
-        .parent_name = copy, .parent = -1, .map = map, .mark = mark};
+    after[set->nafter++] =
+        (hf_dep_t){.parent_name = copy, .parent = -1, .map = map, .mark = mark};
     return 0;
 }
 
@@ -173,8 +172,8 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         if (dep->map == HF_MAP_ONE_TO_ONE && wf->sets[p]->tasks != set->tasks) {
             hf_error_at(err, wf->file, dep->mark.line, dep->mark.col,
                         "one-to-one map needs equal task counts: '%s' has %ld, "
-                        "'%s' has %ld", set->name, set->tasks,
-                        wf->sets[p]->name, wf->sets[p]->tasks);
+                        "'%s' has %ld",
+                        set->name, set->tasks, wf->sets[p]->name, wf->sets[p]->tasks);
             return -1;
         }
         dep->parent = p;
@@ -195,8 +194,7 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
             goto inval;
         total += wf->sets[i]->tasks;
         if (total > HF_MAX_TOTAL_TASKS) {
-            hf_error_at(err, wf->file, wf->sets[i]->mark.line,
-                        wf->sets[i]->mark.col,
+            hf_error_at(err, wf->file, wf->sets[i]->mark.line, wf->sets[i]->mark.col,
                         "workflow has more than %ld tasks", HF_MAX_TOTAL_TASKS);
             goto inval;
         }
@@ -226,8 +224,8 @@ int hf_workflow_check_platform(const hf_workflow_t *wf, const hf_platform_t *p,
         if (s->cores > p->cores_per_node || s->gpus > p->gpus_per_node) {
             hf_error_at(err, wf->file, s->mark.line, s->mark.col,
                         "set '%s' asks %d cores and %d GPUs per rank, but a node "
-                        "has %d cores and %d GPUs", s->name, s->cores, s->gpus,
-                        p->cores_per_node, p->gpus_per_node);
+                        "has %d cores and %d GPUs",
+                        s->name, s->cores, s->gpus, p->cores_per_node, p->gpus_per_node);
             errno = EINVAL;
             return -1;
         }
@@ -237,8 +235,8 @@ int hf_workflow_check_platform(const hf_workflow_t *wf, const hf_platform_t *p,
         if ((long)s->ranks > ranks_per_node * p->nodes) {
             hf_error_at(err, wf->file, s->mark.line, s->mark.col,
                         "set '%s' asks %d ranks of %d cores and %d GPUs, but the "
-                        "platform holds only %ld such ranks", s->name, s->ranks,
-                        s->cores, s->gpus, ranks_per_node * p->nodes);
+                        "platform holds only %ld such ranks",
+                        s->name, s->ranks, s->cores, s->gpus, ranks_per_node * p->nodes);
             errno = EINVAL;
             return -1;
         }

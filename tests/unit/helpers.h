@@ -16,11 +16,11 @@
 #include <math.h>
 
 /* cmocka 1.1's assert_float_equal compares in float; this is for doubles. */
-#define assert_close(a, b, eps)                                                      \
-    do {                                                                             \
-        double a_ = (a), b_ = (b);                                                   \
-        if (!(fabs(a_ - b_) <= (eps)))                                               \
-            fail_msg("%s = %.12g, not %.12g within %g", #a, a_, b_, (double)(eps));  \
+#define assert_close(a, b, eps)                                                          \
+    do {                                                                                 \
+        double a_ = (a), b_ = (b);                                                       \
+        if (!(fabs(a_ - b_) <= (eps)))                                                   \
+            fail_msg("%s = %.12g, not %.12g within %g", #a, a_, b_, (double)(eps));      \
     } while (0)
 
 #include "hetflow/hetflow.h"

@@ -9,7 +9,8 @@ static void has_every_field_of_the_contract(void **state)
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_analysis_t a;
     json_t *o;
-    const char *keys[] = {"doa_dep", "doa_res", "wla", "t_seq", "t_async", "improvement",
+    const char *keys[] = {"doa_dep",       "doa_res",     "wla",
+                          "t_seq",         "t_async",     "improvement",
                           "critical_path", "lower_bound", "sets"};
 
     (void)state;
@@ -22,7 +23,8 @@ static void has_every_field_of_the_contract(void **state)
     /* a: 4 tasks, 2 at once: 2 waves x 10 = 20; b: 5; chain: 25. */
     assert_true(json_number_value(json_object_get(o, "t_seq")) == 25);
     assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(json_object_get(o, "sets"), "a"), "waves")), 2);
+                         json_object_get(json_object_get(o, "sets"), "a"), "waves")),
+                     2);
     assert_true(json_number_value(json_object_get(
                     json_object_get(json_object_get(o, "sets"), "a"), "t")) == 20);
     json_decref(o);

@@ -5,13 +5,12 @@
 #include "helpers.h"
 
 /* DESIGN.md's example: T0 -> T12 -> {T36, T45 -> T7}. */
-static const char *cdag =
-    "sets:\n"
-    "  T0: {}\n"
-    "  T12: {after: [T0]}\n"
-    "  T36: {after: [T12]}\n"
-    "  T45: {after: [T12]}\n"
-    "  T7: {after: [T45]}\n";
+static const char *cdag = "sets:\n"
+                          "  T0: {}\n"
+                          "  T12: {after: [T0]}\n"
+                          "  T36: {after: [T12]}\n"
+                          "  T45: {after: [T12]}\n"
+                          "  T7: {after: [T45]}\n";
 
 static hf_dag_t *dag_of(hf_workflow_t *wf)
 {
@@ -50,7 +49,8 @@ static void levels_order_children(void **state)
 static void level_is_longest_path(void **state)
 {
     /* a -> b -> c and a -> c: c is at level 2, not 1. */
-    hf_workflow_t *wf = load_ok("sets:\n  a: {}\n  b: {after: [a]}\n  c: {after: [a, b]}\n");
+    hf_workflow_t *wf =
+        load_ok("sets:\n  a: {}\n  b: {after: [a]}\n  c: {after: [a, b]}\n");
     hf_dag_t *d = dag_of(wf);
 
     (void)state;
@@ -127,10 +127,10 @@ static void ranks_and_paths(void **state)
     (void)state;
     hf_dag_upward_rank(d, w, rank);
     assert_true(rank[4] == 460);
-    assert_true(rank[3] == 700);       /* 240 + 460 */
+    assert_true(rank[3] == 700); /* 240 + 460 */
     assert_true(rank[2] == 760);
-    assert_true(rank[1] == 920);       /* 160 + max(760, 700) */
-    assert_true(rank[0] == 1300);      /* 380 + 920 */
+    assert_true(rank[1] == 920);  /* 160 + max(760, 700) */
+    assert_true(rank[0] == 1300); /* 380 + 920 */
     assert_true(hf_dag_longest_path(d, w) == 1300);
     assert_true(hf_dag_reaches(d, 0, 4));
     assert_true(hf_dag_reaches(d, 1, 2));
@@ -144,7 +144,7 @@ static void largest_antichain(void **state)
 {
     hf_workflow_t *wf = load_ok(cdag);
     hf_dag_t *d = dag_of(wf);
-    int members[5], n;
+    int members[16], n; /* room for every set of either workflow */
 
     (void)state;
     /* {T36, T45} or {T36, T7}: two sets no path joins. */
@@ -174,12 +174,9 @@ static void largest_antichain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(levels_order_children),
-        cmocka_unit_test(level_is_longest_path),
-        cmocka_unit_test(names_the_cycle),
-        cmocka_unit_test(pipelines_default_cut),
-        cmocka_unit_test(pipelines_by_label),
-        cmocka_unit_test(ranks_and_paths),
+        cmocka_unit_test(levels_order_children), cmocka_unit_test(level_is_longest_path),
+        cmocka_unit_test(names_the_cycle),       cmocka_unit_test(pipelines_default_cut),
+        cmocka_unit_test(pipelines_by_label),    cmocka_unit_test(ranks_and_paths),
         cmocka_unit_test(largest_antichain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,9 +17,9 @@ static void one_to_one_starts_early(void **state)
     /* One core.  a0 runs 0-10; b0 depends on a0 alone and outranks a1
      * (priority), so b0 runs 10-11, a1 11-21, b1 21-22.  With an
      * all-tasks edge b0 would start at 20. */
-#define EDGE_YAML(map)                                                               \
-    "sets:\n  a: {tasks: 2, duration: 10}\n"                                          \
-    "  b: {tasks: 2, duration: 1, priority: 1,\n"                                     \
+#define EDGE_YAML(map)                                                                   \
+    "sets:\n  a: {tasks: 2, duration: 10}\n"                                             \
+    "  b: {tasks: 2, duration: 1, priority: 1,\n"                                        \
     "      after: [{set: a, map: " map "}]}\n"
     hf_platform_t p = {1, 1, 0};
     sim_run_t r;
@@ -117,8 +117,8 @@ static void scripted_destroy(void *ctx)
     (void)ctx;
 }
 
-static const hf_executor_ops_t scripted_ops = {
-    "scripted", scripted_now, scripted_launch, scripted_wait, scripted_destroy};
+static const hf_executor_ops_t scripted_ops = {"scripted", scripted_now, scripted_launch,
+                                               scripted_wait, scripted_destroy};
 
 static void failure_cancels_dependents(void **state)
 {

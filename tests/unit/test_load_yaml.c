@@ -4,22 +4,22 @@
 
 static void reads_every_key(void **state)
 {
-    hf_workflow_t *wf = load_ok(
-        "name: full\n"
-        "platform: {nodes: 4, cores_per_node: 8, gpus_per_node: 2}\n"
-        "mode: workload\n"
-        "policy: fifo\n"
-        "sets:\n"
-        "  a: {tasks: 4, cores: 2, gpus: 1, ranks: 2, duration: 1.5,\n"
-        "      command: [echo, '{index}'], env: {A: 1, B: x}, pipeline: p,\n"
-        "      priority: 3}\n"
-        "  b:\n"
-        "    tasks: 4\n"
-        "    duration: {mean: 10, stddev: 2}\n"
-        "    command: echo hi | cat\n"
-        "    after: [{set: a, map: one-to-one}]\n"
-        "  c: {after: b}\n"
-        "  d:\n");
+    hf_workflow_t *wf =
+        load_ok("name: full\n"
+                "platform: {nodes: 4, cores_per_node: 8, gpus_per_node: 2}\n"
+                "mode: workload\n"
+                "policy: fifo\n"
+                "sets:\n"
+                "  a: {tasks: 4, cores: 2, gpus: 1, ranks: 2, duration: 1.5,\n"
+                "      command: [echo, '{index}'], env: {A: 1, B: x}, pipeline: p,\n"
+                "      priority: 3}\n"
+                "  b:\n"
+                "    tasks: 4\n"
+                "    duration: {mean: 10, stddev: 2}\n"
+                "    command: echo hi | cat\n"
+                "    after: [{set: a, map: one-to-one}]\n"
+                "  c: {after: b}\n"
+                "  d:\n");
     const hf_set_t *a = hf_workflow_set(wf, 0), *b = hf_workflow_set(wf, 1);
     const hf_set_t *c = hf_workflow_set(wf, 2), *d = hf_workflow_set(wf, 3);
     hf_platform_t p;
@@ -74,9 +74,9 @@ static void name_defaults_to_file(void **state)
 
 static void reads_json(void **state)
 {
-    hf_workflow_t *wf = load_ok(
-        "{\"name\": \"j\", \"sets\": {\"a\": {\"tasks\": 3, \"duration\": 2},\n"
-        " \"b\": {\"after\": [\"a\"]}}}\n");
+    hf_workflow_t *wf =
+        load_ok("{\"name\": \"j\", \"sets\": {\"a\": {\"tasks\": 3, \"duration\": 2},\n"
+                " \"b\": {\"after\": [\"a\"]}}}\n");
 
     (void)state;
     assert_int_equal(hf_workflow_nsets(wf), 2);
@@ -98,7 +98,8 @@ static const struct {
     {"sets:\n  a: {tasks: 2, colour: red}\n", "2:17: unknown key 'colour' in set 'a'"},
     {"sets:\n  a: {tasks: many}\n", "2:14: tasks must be an integer, not 'many'"},
     {"sets:\n  a: {tasks: [1]}\n", "2:14: tasks must be an integer, not a list"},
-    {"sets:\n  a: {tasks: \"16\"}\n", "2:14: tasks must be an integer, not a quoted string"},
+    {"sets:\n  a: {tasks: \"16\"}\n",
+     "2:14: tasks must be an integer, not a quoted string"},
     {"sets:\n  a: {cores: 1.5}\n", "2:14: cores must be an integer, not '1.5'"},
     {"sets:\n  a: {tasks: 0}\n", "2:14: tasks must be at least 1, not 0"},
     {"sets:\n  a: {cores: -4}\n", "2:14: cores must be at least 1, not -4"},
@@ -117,9 +118,11 @@ static const struct {
     {"sets:\n  a: {}\n  a: {}\n", "3:3: duplicate set name 'a' (first at line 2)"},
     {"sets:\n  a: {tasks: 1, tasks: 2}\n", "2:17: key 'tasks' repeated in a set"},
     {"sets:\n  a: {command: []}\n", "2:16: command must not be an empty list"},
-    {"sets:\n  a: {command: [[x]]}\n", "2:17: command arguments must be strings, not a list"},
+    {"sets:\n  a: {command: [[x]]}\n",
+     "2:17: command arguments must be strings, not a list"},
     {"sets:\n  a: {env: [A]}\n", "2:12: env must be a mapping, not a list"},
-    {"sets:\n  a: {env: {A=B: 1}}\n", "2:13: environment variable name 'A=B' contains '='"},
+    {"sets:\n  a: {env: {A=B: 1}}\n",
+     "2:13: environment variable name 'A=B' contains '='"},
     {"mode: fast\nsets: {a: {}}\n", "1:7: unknown mode 'fast'"},
     {"policy: heft\nsets: {a: {}}\n", "1:9: unknown policy 'heft'"},
     {"platform: {nodes: 0}\nsets: {a: {}}\n", "1:19: nodes must be at least 1, not 0"},
@@ -168,12 +171,9 @@ static void rejects_invalid_utf8(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reads_every_key),
-        cmocka_unit_test(name_defaults_to_file),
-        cmocka_unit_test(reads_json),
-        cmocka_unit_test(rejects_bad_input),
-        cmocka_unit_test(rejects_missing_file),
-        cmocka_unit_test(rejects_invalid_utf8),
+        cmocka_unit_test(reads_every_key),      cmocka_unit_test(name_defaults_to_file),
+        cmocka_unit_test(reads_json),           cmocka_unit_test(rejects_bad_input),
+        cmocka_unit_test(rejects_missing_file), cmocka_unit_test(rejects_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,13 +29,13 @@ static void fit_packs_node_by_node(void **state)
     hf_set_t s = {.tasks = 96, .cores = 16, .gpus = 1, .ranks = 1};
 
     (void)state;
-    assert_int_equal(hf_set_fit(&s, &p), 48);  /* 3 per node by cores */
+    assert_int_equal(hf_set_fit(&s, &p), 48); /* 3 per node by cores */
     s.cores = 4;
-    assert_int_equal(hf_set_fit(&s, &p), 96);  /* 6 per node by GPUs */
+    assert_int_equal(hf_set_fit(&s, &p), 96); /* 6 per node by GPUs */
     s.gpus = 0;
     assert_int_equal(hf_set_fit(&s, &p), 192); /* 12 per node */
     s.ranks = 5;
-    assert_int_equal(hf_set_fit(&s, &p), 38);  /* 192 ranks / 5 per task */
+    assert_int_equal(hf_set_fit(&s, &p), 38); /* 192 ranks / 5 per task */
 }
 
 static void fig1b_masking(void **state)

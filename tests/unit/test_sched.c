@@ -13,8 +13,8 @@ static int pass(hf_sched_t *s, placed_t *out, int max)
 {
     int n = 0, rc;
 
-    while (n < max && (rc = hf_sched_next(s, &out[n].set, &out[n].index,
-                                          &out[n].alloc)) == 1)
+    while (n < max &&
+           (rc = hf_sched_next(s, &out[n].set, &out[n].index, &out[n].alloc)) == 1)
         n++;
     return n;
 }

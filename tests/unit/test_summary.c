@@ -26,8 +26,9 @@ static void makespan_and_utilization(void **state)
     assert_true(json_number_value(json_object_get(o, "makespan")) == 20);
     assert_int_equal(json_integer_value(json_object_get(o, "tasks_done")), 3);
     assert_int_equal(json_integer_value(json_object_get(o, "tasks_failed")), 0);
-    assert_close(json_number_value(json_object_get(
-                           json_object_get(o, "utilization"), "cores")), 0.5625, 1e-9);
+    assert_close(
+        json_number_value(json_object_get(json_object_get(o, "utilization"), "cores")),
+        0.5625, 1e-9);
     assert_true(json_number_value(json_object_get(
                     json_object_get(json_object_get(o, "sets"), "b"), "start")) == 10);
     json_decref(o);

@@ -129,10 +129,8 @@ static void settings_and_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builds_with_defaults),
-        cmocka_unit_test(rejects_duplicate_names),
-        cmocka_unit_test(rejects_bad_edges),
-        cmocka_unit_test(checks_fit_on_a_node),
+        cmocka_unit_test(builds_with_defaults), cmocka_unit_test(rejects_duplicate_names),
+        cmocka_unit_test(rejects_bad_edges),    cmocka_unit_test(checks_fit_on_a_node),
         cmocka_unit_test(settings_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
