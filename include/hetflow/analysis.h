@@ -38,6 +38,9 @@ typedef struct {
 /* How many tasks of `set` fit at once on p, packed node by node. */
 long hf_set_fit(const hf_set_t *set, const hf_platform_t *p);
 
+/* The set's model: fit, waves = ceil(tasks / fit), t = waves x mean. */
+hf_set_model_t hf_set_model(const hf_set_t *set, const hf_platform_t *p);
+
 /* Fill `out` for wf on p.  The workflow must have passed
  * hf_workflow_check_platform().  Returns 0, or -1 with ENOMEM. */
 int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,

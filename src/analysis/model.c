@@ -18,6 +18,16 @@ long hf_set_fit(const hf_set_t *set, const hf_platform_t *p)
     return per_node * p->nodes / set->ranks;
 }
 
+hf_set_model_t hf_set_model(const hf_set_t *set, const hf_platform_t *p)
+{
+    hf_set_model_t m;
+
+    m.fit = hf_set_fit(set, p);
+    m.waves = (set->tasks + m.fit - 1) / m.fit;
+    m.t = (double)m.waves * set->duration_mean;
+    return m;
+}
+
 static double t_seq_by_levels(const hf_dag_t *dag, const hf_set_model_t *m)
 {
     int nlevels = hf_dag_nlevels(dag);
@@ -70,8 +80,7 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
     for (int i = 0; i < n; i++) {
         int s = topo[i];
         const hf_set_t *set = hf_workflow_set(wf, s);
-        long fit = hf_set_fit(set, p);
-        double t = (double)((set->tasks + fit - 1) / fit) * set->duration_mean;
+        double t = hf_set_model(set, p).t;
         finish[s] = t;
         for (int j = 0; j < set->nafter; j++) {
             double f = finish[set->after[j].parent] +
@@ -103,12 +112,8 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
     if (!t || !(out->sets = calloc((size_t)n, sizeof(*out->sets))))
         goto nomem;
     for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
-        hf_set_model_t *m = &out->sets[s];
-        m->fit = hf_set_fit(set, p);
-        m->waves = (set->tasks + m->fit - 1) / m->fit;
-        m->t = (double)m->waves * set->duration_mean;
-        t[s] = m->t;
+        out->sets[s] = hf_set_model(hf_workflow_set(wf, s), p);
+        t[s] = out->sets[s].t;
     }
     out->t_seq = t_seq_by_levels(dag, out->sets);
     out->t_async = hf_dag_longest_path(dag, t);

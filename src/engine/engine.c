@@ -240,11 +240,8 @@ static int setup_sched(hf_engine_t *e)
     if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, n)))
         goto done;
     /* Critical-path order: the longest chain of set times still to run. */
-    for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(e->wf, s);
-        long fit = hf_set_fit(set, &e->cfg.platform);
-        t[s] = (double)((set->tasks + fit - 1) / fit) * set->duration_mean;
-    }
+    for (int s = 0; s < n; s++)
+        t[s] = hf_set_model(hf_workflow_set(e->wf, s), &e->cfg.platform).t;
     hf_dag_upward_rank(e->dag, t, rank);
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
