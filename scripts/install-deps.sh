@@ -4,7 +4,7 @@
 # otherwise it prints the exact command to run.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev python3 time"
+PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev libhwloc-dev python3 time"
 
 missing=""
 for p in $PACKAGES; do

@@ -31,6 +31,7 @@ typedef struct {
     int set;
     uint32_t index;
     hf_task_state_t state;
+    int status; /* when ended: 0, an exit code > 0, or -signal */
     double ready; /* times in seconds on the executor's clock; -1 if not yet */
     double placed;
     double start;
@@ -63,9 +64,25 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg);
  * (tasks may have failed: see hf_engine_count()), -1 on an executor error. */
 int hf_engine_run(hf_engine_t *e, hf_error_t *err);
 
-/* For executors: task ended, with status 0 for success.  Returns 0, or -1
- * with EINVAL if the task was not running. */
+/* For executors: task ended with `status`: 0 for success, the exit code
+ * (> 0), or minus the signal that ended it.  A task the engine asked to
+ * cancel is recorded canceled whatever its status.  Returns 0, or -1 with
+ * EINVAL if the task was not running. */
 int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
+
+/* Stop the run: launch nothing more, ask the executor to cancel every
+ * running task, and record every task that has not started as canceled.
+ * `why` is kept for the caller (a signal number, say); safe to call from a
+ * transition callback or an executor, and more than once. */
+void hf_engine_stop(hf_engine_t *e, int why);
+
+/* The `why` of the first hf_engine_stop(), or 0 if the run was not stopped. */
+int hf_engine_stopped(const hf_engine_t *e);
+
+/* Call `cb` about every `period` seconds of the executor's clock while the
+ * run waits on running tasks (a live progress line, say).  One at a time. */
+typedef void (*hf_tick_f)(hf_engine_t *e, double now, void *arg);
+void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg);
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);
 const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);

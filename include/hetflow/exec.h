@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "platform.h"
 #include "sched.h"
 #include "workflow.h"
 
@@ -25,12 +26,18 @@ typedef struct {
     const char *name;
     /* Seconds on the executor's clock. */
     double (*now)(void *ctx);
-    /* Start a placed task.  Returns 0, or -1 with a message. */
+    /* Start a placed task.  A task that cannot start (no such program) is
+     * not an error here: it is reported by the next wait() as ended with a
+     * non-zero status, as a shell would.  Returns 0, or -1 with a message
+     * when the executor itself fails. */
     int (*launch)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
-    /* Block until at least one launched task ends and report every task that
-     * ended at that point with hf_engine_task_ended().  Returns how many were
-     * reported, 0 if nothing is running, -1 with a message on error. */
-    int (*wait)(void *ctx, struct hf_engine *engine, hf_error_t *err);
+    /* Block until at least one launched task ends, or `timeout` seconds pass
+     * (never when timeout < 0), and report every task that ended with
+     * hf_engine_task_ended().  Returns how many were reported (0 on a
+     * timeout, or if nothing runs), -1 with a message on error. */
+    int (*wait)(void *ctx, struct hf_engine *engine, double timeout, hf_error_t *err);
+    /* Ask a running task to stop; its end is reported by wait() as usual. */
+    void (*cancel)(void *ctx, uint32_t task);
     void (*destroy)(void *ctx);
 } hf_executor_ops_t;
 
@@ -45,6 +52,18 @@ typedef struct {
  * duration does not depend on when or where it runs: every mode and policy
  * sees the same draws.  Returns 0 or -1 with ENOMEM. */
 int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *out);
+
+/* The local executor: each task a process on this machine, pinned to the
+ * OS CPUs of its cores (node n's core c is the machine's core n x
+ * cores_per_node + c, wrapping around when the platform declares more
+ * cores than the machine has) and given exactly its GPUs; its output goes
+ * to workdir/<set>/<index>.out and .err.  Takes SIGCHLD, SIGINT and SIGTERM
+ * for itself until destroyed: SIGINT or SIGTERM stops the engine, which
+ * terminates every running task's process group.  Returns 0 or -1 with a
+ * message. */
+int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
+                         const hf_platform_t *p, const char *workdir,
+                         hf_executor_t *out, hf_error_t *err);
 
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);

@@ -18,7 +18,32 @@ typedef struct {
 #define HF_PLATFORM_MAX_CORES 4096
 #define HF_PLATFORM_MAX_GPUS 256
 
-/* Describe this machine as one node.  GPUs are not detected yet (0). */
+#define HF_GPU_SOURCE_LEN 24
+
+/* What detection found on this machine: the cores this process may use,
+ * each with the OS ids of its hardware threads, and the GPUs it may use,
+ * each with the id to put in CUDA_VISIBLE_DEVICES (the device's index, or
+ * the entry of an inherited CUDA_VISIBLE_DEVICES, which may be a UUID). */
+typedef struct {
+    int ncores;
+    int *pu_offset; /* ncores + 1: core k's threads are pus[pu_offset[k]..] */
+    int *pus;
+    int ngpus;
+    char **gpu_ids;
+    char gpu_source[HF_GPU_SOURCE_LEN]; /* "nvml", "nvidia-smi", "CUDA_VISIBLE_DEVICES", "none" */
+} hf_machine_t;
+
+/* Detect this machine: cores with hwloc (within the process's CPU binding),
+ * GPUs through NVML loaded at run time, else `nvidia-smi -L`; no GPU is not
+ * an error.  Returns 0, or -1 with a message. */
+int hf_machine_detect(hf_machine_t *m, hf_error_t *err);
+void hf_machine_free(hf_machine_t *m);
+
+/* The GPUs NVML or nvidia-smi report, ignoring CUDA_VISIBLE_DEVICES: a
+ * count, and where it came from (source has room for HF_GPU_SOURCE_LEN). */
+int hf_gpu_count(char *source);
+
+/* This machine as one node (every count from hf_machine_detect). */
 void hf_platform_detect(hf_platform_t *p);
 
 /* Copy into dst every field of src that is not negative (given). */

@@ -36,4 +36,9 @@ void hf_trace_destroy(hf_trace_t *t);
 int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char *path,
                           hf_error_t *err);
 
+/* Read a trace written by hf_trace_write_chrome() and write a report: a
+ * self-contained HTML page, or a bare SVG when `svg`.  Returns 0, or -1
+ * with a message. */
+int hf_report_write(const char *trace, const char *out, bool svg, hf_error_t *err);
+
 #endif

@@ -63,7 +63,7 @@ int cmd_analyze(int argc, char **argv)
 
     if (rc != EXIT_OK || done)
         return rc;
-    if ((rc = cmd_load(&opts, &in)) != EXIT_OK)
+    if ((rc = cmd_load(&opts, false, &in)) != EXIT_OK)
         return rc;
     if (hf_analyze(in.wf, in.dag, &in.platform, &a) < 0)
         cmd_die_nomem();

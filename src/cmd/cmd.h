@@ -27,6 +27,11 @@ enum {
     OPT_SEED = 1 << 3,
     OPT_JSON = 1 << 4,
     OPT_TRACE = 1 << 5,
+    OPT_WORKDIR = 1 << 6,
+    OPT_QUIET = 1 << 7,
+    OPT_NO_FILE = 1 << 8, /* the command takes no FILE */
+    OPT_OUTPUT = 1 << 9,  /* -o FILE */
+    OPT_SVG = 1 << 10,
 };
 
 typedef struct {
@@ -38,6 +43,10 @@ typedef struct {
     uint64_t seed;
     bool json;
     const char *trace;
+    const char *workdir;
+    bool quiet;
+    const char *output;
+    bool svg;
 } cmd_opts_t;
 
 /* Parse argv for entry `cmd` accepting `allowed` options and one FILE.
@@ -54,10 +63,28 @@ typedef struct {
     hf_platform_t platform;
     hf_mode_t mode;
     hf_policy_t policy;
+    bool has_machine;
+    hf_machine_t machine; /* detected when the platform or the command needs it */
 } cmd_input_t;
 
-/* Load opts->file.  Returns 0, or prints the error and returns 2. */
-int cmd_load(const cmd_opts_t *opts, cmd_input_t *in);
+/* Load opts->file; detect this machine when `need_machine` or when the
+ * file and flags leave a platform field open.  Returns 0, or prints the
+ * error and returns 2. */
+int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in);
+
+/* Resolve the platform: detected machine < file < flags; with several
+ * nodes and no core (GPU) count given, the machine's cores (GPUs) are split
+ * between them. */
+void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
+                          const hf_platform_t *flags, hf_platform_t *out);
+
+/* The human summary of a finished run or simulation. */
+void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
+                       double bound);
+
+/* The --json object of a finished run or simulation: the summary with the
+ * lower bound and, when given, the seed. */
+json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound);
 void cmd_input_free(cmd_input_t *in);
 
 /* Simulate in->wf under `mode`.  Returns the engine (for summaries and
@@ -75,10 +102,21 @@ int cmd_validate(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_simulate_main(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_platform(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const cmd_entry_t cmd_validate_entry;
 extern const cmd_entry_t cmd_analyze_entry;
 extern const cmd_entry_t cmd_simulate_entry;
 extern const cmd_entry_t cmd_compare_entry;
+extern const cmd_entry_t cmd_run_entry;
+extern const cmd_entry_t cmd_platform_entry;
+extern const cmd_entry_t cmd_report_entry;
+
+/* A live one-line status on stderr while a run goes on (progress.c). */
+typedef struct progress progress_t;
+progress_t *progress_start(hf_engine_t *e);
+void progress_finish(progress_t *p);
 
 #endif

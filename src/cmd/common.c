@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,10 @@ enum {
     O_SEED,
     O_JSON,
     O_TRACE,
+    O_WORKDIR,
+    O_QUIET,
+    O_OUTPUT,
+    O_SVG,
     O_HELP
 };
 
@@ -77,12 +82,18 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"seed", required_argument, NULL, O_SEED},
         {"json", no_argument, NULL, O_JSON},
         {"trace", required_argument, NULL, O_TRACE},
+        {"workdir", required_argument, NULL, O_WORKDIR},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"output", required_argument, NULL, O_OUTPUT},
+        {"svg", no_argument, NULL, O_SVG},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,
-                                OPT_MODE,     OPT_POLICY,   OPT_SEED,
-                                OPT_JSON,     OPT_TRACE,    0};
+    /* The option each long option needs, in the order of O_*. */
+    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,
+                                OPT_POLICY,   OPT_SEED,     OPT_JSON,     OPT_TRACE,
+                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,   OPT_SVG,
+                                0};
     int c, index;
     long v;
 
@@ -91,7 +102,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     *done = false;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", all, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:", all, &index)) != -1) {
+        if (c == 'o')
+            c = O_OUTPUT;
         if (c == '?')
             return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         if (c == ':')
@@ -144,11 +157,28 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         case O_TRACE:
             opts->trace = optarg;
             break;
+        case O_WORKDIR:
+            opts->workdir = optarg;
+            break;
+        case O_QUIET:
+            opts->quiet = true;
+            break;
+        case O_OUTPUT:
+            opts->output = optarg;
+            break;
+        case O_SVG:
+            opts->svg = true;
+            break;
         case O_HELP:
             print_help(cmd);
             *done = true;
             return EXIT_OK;
         }
+    }
+    if (allowed & OPT_NO_FILE) {
+        if (optind < argc)
+            return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+        return EXIT_OK;
     }
     if (optind >= argc)
         return usage_error(cmd, "%s", "missing workflow FILE");
@@ -158,18 +188,41 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     return EXIT_OK;
 }
 
-int cmd_load(const cmd_opts_t *opts, cmd_input_t *in)
+void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
+                          const hf_platform_t *flags, hf_platform_t *out)
+{
+    hf_platform_t given = {-1, -1, -1};
+
+    hf_platform_overlay(&given, file);
+    hf_platform_overlay(&given, flags);
+    *out = (hf_platform_t){1, m ? m->ncores : 1, m ? m->ngpus : 0};
+    hf_platform_overlay(out, &given);
+    /* --nodes N on one machine: N virtual nodes sharing its cores and GPUs. */
+    if (out->nodes > 1 && given.cores_per_node < 0 && m)
+        out->cores_per_node = m->ncores / out->nodes > 0 ? m->ncores / out->nodes : 1;
+    if (out->nodes > 1 && given.gpus_per_node < 0 && m)
+        out->gpus_per_node = m->ngpus / out->nodes;
+}
+
+int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
 {
     hf_error_t err = {{0}};
-    hf_platform_t from_file;
+    hf_platform_t from_file = {-1, -1, -1}, given = {-1, -1, -1};
 
     memset(in, 0, sizeof(*in));
     if (!(in->wf = hf_workflow_load(opts->file, &err)))
         goto error;
-    hf_platform_detect(&in->platform);
-    if (hf_workflow_platform(in->wf, &from_file))
-        hf_platform_overlay(&in->platform, &from_file);
-    hf_platform_overlay(&in->platform, &opts->platform);
+    hf_workflow_platform(in->wf, &from_file);
+    hf_platform_overlay(&given, &from_file);
+    hf_platform_overlay(&given, &opts->platform);
+    if (need_machine || given.nodes < 0 || given.cores_per_node < 0 ||
+        given.gpus_per_node < 0) {
+        if (hf_machine_detect(&in->machine, &err) < 0)
+            goto error;
+        in->has_machine = true;
+    }
+    cmd_resolve_platform(in->has_machine ? &in->machine : NULL, &from_file, &opts->platform,
+                         &in->platform);
     if (hf_platform_check(&in->platform, &err) < 0 ||
         hf_workflow_check_platform(in->wf, &in->platform, &err) < 0 ||
         !(in->dag = hf_dag_create(in->wf, &err)))
@@ -195,6 +248,8 @@ void cmd_input_free(cmd_input_t *in)
 {
     hf_dag_destroy(in->dag);
     hf_workflow_destroy(in->wf);
+    if (in->has_machine)
+        hf_machine_free(&in->machine);
     memset(in, 0, sizeof(*in));
 }
 
@@ -232,4 +287,52 @@ int cmd_print_json(json_t *obj)
     putchar('\n');
     json_decref(obj);
     return fflush(stdout) == 0 ? 0 : -1;
+}
+
+void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
+                       double bound)
+{
+    const hf_platform_t *p = &in->platform;
+    const hf_engine_config_t *cfg = hf_engine_config(e);
+    json_t *summary, *sets;
+
+    printf("workflow %s: %s mode, %s policy, %d nodes x %d cores x %d GPUs\n",
+           hf_workflow_name(in->wf), hf_mode_name(cfg->mode), hf_policy_name(cfg->policy),
+           p->nodes, p->cores_per_node, p->gpus_per_node);
+    if (bound > 0)
+        printf("makespan     %.1f s  (lower bound %.1f s, ratio %.3f)\n", s->makespan,
+               bound, s->makespan / bound);
+    else /* a real run of sets without durations: no bound to compare with */
+        printf("makespan     %.1f s\n", s->makespan);
+    printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done, s->failed,
+           s->canceled, s->tasks);
+    printf("utilization  cores %.1f%%, GPUs %.1f%%\n\n", 100 * s->util_cores,
+           100 * s->util_gpus);
+    printf("%-16s %10s %10s\n", "set", "start", "end");
+    if (!(summary = hf_summary_json(e, s)))
+        cmd_die_nomem();
+    sets = json_object_get(summary, "sets");
+    for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
+        const char *name = hf_workflow_set(in->wf, i)->name;
+        json_t *o = json_object_get(sets, name);
+        if (json_is_null(json_object_get(o, "start")))
+            printf("%-16s %10s %10s\n", name, "-", "-");
+        else
+            printf("%-16s %10.1f %10.1f\n", name,
+                   json_number_value(json_object_get(o, "start")),
+                   json_number_value(json_object_get(o, "end")));
+    }
+    json_decref(summary);
+}
+
+json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound)
+{
+    json_t *o = hf_summary_json(e, s);
+
+    if (!o)
+        cmd_die_nomem();
+    json_object_set_new(o, "lower_bound", json_real(round(bound * 1e6) / 1e6));
+    json_object_set_new(o, "makespan_over_bound",
+                        json_real(bound > 0 ? round(s->makespan / bound * 1e6) / 1e6 : 1.0));
+    return o;
 }

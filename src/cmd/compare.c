@@ -37,7 +37,7 @@ int cmd_compare(int argc, char **argv)
 
     if (rc != EXIT_OK || done)
         return rc;
-    if ((rc = cmd_load(&opts, &in)) != EXIT_OK)
+    if ((rc = cmd_load(&opts, false, &in)) != EXIT_OK)
         return rc;
     for (int m = 0; m < 3; m++) {
         hf_executor_t sim;

@@ -10,6 +10,9 @@ static const cmd_entry_t *const commands[] = {
     &cmd_analyze_entry,
     &cmd_simulate_entry,
     &cmd_compare_entry,
+    &cmd_run_entry,
+    &cmd_platform_entry,
+    &cmd_report_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

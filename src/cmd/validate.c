@@ -22,7 +22,7 @@ int cmd_validate(int argc, char **argv)
 
     if (rc != EXIT_OK || done)
         return rc;
-    if ((rc = cmd_load(&opts, &in)) != EXIT_OK)
+    if ((rc = cmd_load(&opts, false, &in)) != EXIT_OK)
         return rc;
     printf("%s: ok: workflow '%s', %d sets, %ld tasks, %d levels, %d pipelines\n",
            opts.file, hf_workflow_name(in.wf), hf_workflow_nsets(in.wf),

@@ -15,8 +15,10 @@
 typedef struct {
     double ready, placed, start, end;
     hf_alloc_t *alloc; /* while placed or running */
+    int32_t status;    /* when ended: 0, exit code, or -signal */
     uint16_t pending;  /* one-to-one parent tasks not yet done */
     uint8_t state;
+    uint8_t cancel_asked;
 } task_t;
 
 typedef struct {
@@ -46,6 +48,11 @@ struct hf_engine {
     int ncallbacks;
     uint32_t *cancel_stack; /* worklist for failure propagation */
     size_t ncancel;
+    int stopped; /* the why of hf_engine_stop, 0 while running */
+    double tick_period;
+    double next_tick;
+    hf_tick_f tick;
+    void *tick_arg;
 };
 
 static const char *const state_names[] = {"waiting", "ready",  "placed",  "running",
@@ -214,13 +221,19 @@ static int drain_cancels(hf_engine_t *e)
 int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
 {
     task_t *t;
+    hf_task_state_t to;
 
     if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING) {
         errno = EINVAL;
         return -1;
     }
     t = &e->tasks[id];
-    engine_transition(e, id, status == 0 ? HF_TASK_DONE : HF_TASK_FAILED);
+    t->status = status;
+    if (t->cancel_asked)
+        to = HF_TASK_CANCELED;
+    else
+        to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
+    engine_transition(e, id, to);
     hf_sched_release(e->sched, t->alloc);
     t->alloc = NULL;
     if (task_ended(e, id) < 0)
@@ -347,6 +360,43 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg)
     return 0;
 }
 
+void hf_engine_stop(hf_engine_t *e, int why)
+{
+    if (e->stopped)
+        return;
+    e->stopped = why ? why : -1;
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        if (e->tasks[id].state == HF_TASK_RUNNING && !e->tasks[id].cancel_asked) {
+            e->tasks[id].cancel_asked = 1;
+            e->exec->ops->cancel(e->exec->ctx, id);
+        }
+    }
+}
+
+int hf_engine_stopped(const hf_engine_t *e)
+{
+    return e->stopped;
+}
+
+void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg)
+{
+    e->tick_period = period;
+    e->tick = cb;
+    e->tick_arg = arg;
+    e->next_tick = e->exec->ops->now(e->exec->ctx) + period;
+}
+
+/* After a stop, tasks that never started end as canceled (their ready
+ * entries stay in the scheduler's queues, which are not consulted again). */
+static void cancel_unstarted(hf_engine_t *e)
+{
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        hf_task_state_t s = (hf_task_state_t)e->tasks[id].state;
+        if (s == HF_TASK_WAITING || s == HF_TASK_READY)
+            engine_transition(e, id, HF_TASK_CANCELED);
+    }
+}
+
 /* Place every ready task that fits and hand it to the executor. */
 static int launch_ready(hf_engine_t *e, hf_error_t *err)
 {
@@ -354,6 +404,8 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
     hf_alloc_t *alloc;
     int rc;
 
+    if (e->stopped)
+        return 0;
     while ((rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
         l.task = e->sets[l.set].first + l.index;
         l.spec = hf_workflow_set(e->wf, l.set);
@@ -363,6 +415,11 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
         if (e->exec->ops->launch(e->exec->ctx, &l, err) < 0)
             return -1;
         engine_transition(e, l.task, HF_TASK_RUNNING);
+        if (e->stopped) { /* stopped by a callback of this very launch */
+            e->tasks[l.task].cancel_asked = 1;
+            e->exec->ops->cancel(e->exec->ctx, l.task);
+            return 0;
+        }
     }
     if (rc < 0)
         hf_error_set(err, "out of memory");
@@ -377,20 +434,31 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
         if (release_set(e, s) < 0)
             goto nomem;
     for (;;) {
+        double timeout = -1, now;
         int ended;
         if (launch_ready(e, err) < 0)
             return -1;
         if (e->count[HF_TASK_RUNNING] == 0)
             break;
-        if ((ended = e->exec->ops->wait(e->exec->ctx, e, err)) < 0)
+        if (e->tick) {
+            now = e->exec->ops->now(e->exec->ctx);
+            timeout = e->next_tick > now ? e->next_tick - now : 0;
+        }
+        if ((ended = e->exec->ops->wait(e->exec->ctx, e, timeout, err)) < 0)
             return -1;
-        if (ended == 0) {
+        if (ended == 0 && timeout < 0) {
             hf_error_set(err, "executor '%s' lost %ld running tasks", e->exec->ops->name,
                          e->count[HF_TASK_RUNNING]);
             errno = EPROTO;
             return -1;
         }
+        if (e->tick && (now = e->exec->ops->now(e->exec->ctx)) >= e->next_tick) {
+            e->next_tick = now + e->tick_period;
+            e->tick(e, now, e->tick_arg);
+        }
     }
+    if (e->stopped)
+        cancel_unstarted(e);
     if (e->count[HF_TASK_WAITING] + e->count[HF_TASK_READY] > 0) {
         /* Cannot happen for a workflow that passed the platform check. */
         hf_error_set(err, "%ld tasks could never start",
@@ -427,6 +495,7 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
     out->set = set_of(e, id);
     out->index = id - e->sets[out->set].first;
     out->state = (hf_task_state_t)t->state;
+    out->status = t->status;
     out->ready = t->ready;
     out->placed = t->placed;
     out->start = t->start;

@@ -80,12 +80,14 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     return 0;
 }
 
-/* Advance the clock to the next end and report every task ending then. */
-static int sim_wait(void *ctx, hf_engine_t *engine, hf_error_t *err)
+/* Advance the clock to the next end and report every task ending then.
+ * Virtual time never waits, so the timeout does not apply. */
+static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err)
 {
     sim_t *sim = ctx;
     int n = 0;
 
+    (void)timeout;
     if (heap_size(&sim->events) == 0)
         return 0;
     sim->now = sim->end[heap_top(&sim->events)];
@@ -97,6 +99,14 @@ static int sim_wait(void *ctx, hf_engine_t *engine, hf_error_t *err)
         n++;
     }
     return n;
+}
+
+/* A canceled simulated task ends when it would have: the simulator models
+ * no early termination (the engine records it canceled all the same). */
+static void sim_cancel(void *ctx, uint32_t task)
+{
+    (void)ctx;
+    (void)task;
 }
 
 static void sim_destroy(void *ctx)
@@ -116,6 +126,7 @@ static const hf_executor_ops_t sim_ops = {
     .now = sim_now,
     .launch = sim_launch,
     .wait = sim_wait,
+    .cancel = sim_cancel,
     .destroy = sim_destroy,
 };
 

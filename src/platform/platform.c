@@ -1,5 +1,4 @@
-/* The platform description and this machine's detection.  Detection of
- * GPUs and of batch allocations comes with the local and launcher issues. */
+/* The platform description: counts, overlays of given fields, limits. */
 #include <errno.h>
 #include <unistd.h>
 
@@ -7,9 +6,18 @@
 
 void hf_platform_detect(hf_platform_t *p)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    hf_machine_t m;
+    long ncpu;
 
     p->nodes = 1;
+    if (hf_machine_detect(&m, NULL) == 0) {
+        p->cores_per_node = m.ncores;
+        p->gpus_per_node = m.ngpus;
+        hf_machine_free(&m);
+        return;
+    }
+    /* Without hwloc's view, the online CPUs and no GPUs. */
+    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     p->cores_per_node = ncpu > 0 ? (int)ncpu : 1;
     p->gpus_per_node = 0;
 }

@@ -16,6 +16,8 @@ typedef struct {
     uint32_t node;
     uint32_t core; /* first core on that node: the slice's thread */
     uint32_t ranks;
+    uint32_t cores; /* on that node */
+    uint32_t gpus;
 } placement_t;
 
 struct hf_trace {
@@ -51,7 +53,8 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
         return;
     for (uint32_t i = 0; i < alloc->nslots; i++) {
         const hf_slot_t *s = &alloc->slot[i];
-        placement_t p = {task, s->node, s->ncores ? s->cores[0] : 0, s->ranks};
+        placement_t p = {task,     s->node,   s->ncores ? s->cores[0] : 0,
+                         s->ranks, s->ncores, s->ngpus};
         if (append(t, p) < 0)
             t->failed = ENOMEM;
     }
@@ -93,6 +96,22 @@ static int emit(FILE *f, json_t *ev, bool *first)
     return rc;
 }
 
+/* Workflow, mode, policy, platform and the sets in file order. */
+static json_t *run_info(const hf_engine_t *e)
+{
+    const hf_workflow_t *wf = hf_engine_workflow(e);
+    const hf_engine_config_t *cfg = hf_engine_config(e);
+    json_t *sets = json_array();
+
+    for (int s = 0; sets && s < hf_workflow_nsets(wf); s++)
+        json_array_append_new(sets, json_string(hf_workflow_set(wf, s)->name));
+    return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i},s:o*}", "workflow",
+                     hf_workflow_name(wf), "mode", hf_mode_name(cfg->mode), "policy",
+                     hf_policy_name(cfg->policy), "platform", "nodes", cfg->platform.nodes,
+                     "cores_per_node", cfg->platform.cores_per_node, "gpus_per_node",
+                     cfg->platform.gpus_per_node, "sets", sets);
+}
+
 static int write_names(FILE *f, const hf_trace_t *t, bool *first)
 {
     uint32_t max_node = 0;
@@ -130,7 +149,12 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
         hf_error_set(err, "%s: %s", path, strerror(errno));
         return -1;
     }
-    fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", f);
+    /* What a report needs beyond the slices, where trace viewers ignore it. */
+    fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"hetflow\":", f);
+    if (emit(f, run_info(e), &first) < 0)
+        goto error;
+    first = true;
+    fputs("},\"traceEvents\":[\n", f);
     if (write_names(f, t, &first) < 0)
         goto error;
     for (size_t i = 0; i < t->n; i++) {
@@ -141,13 +165,15 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
         snprintf(name, sizeof(name), "%s[%u]", set->name, info.index);
         /* Trace times are integral microseconds. */
         if (emit(f,
-                 json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:s}}", "name",
-                           name, "cat", set->name, "ph", "X", "ts",
+                 json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i}}",
+                           "name", name, "cat", set->name, "ph", "X", "ts",
                            (json_int_t)(info.start * 1e6 + 0.5), "dur",
                            (json_int_t)((info.end - info.start) * 1e6 + 0.5), "pid",
                            (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
                            set->name, "index", (json_int_t)info.index, "ranks",
-                           (json_int_t)p->ranks, "state", hf_task_state_name(info.state)),
+                           (json_int_t)p->ranks, "cores", (json_int_t)p->cores, "gpus",
+                           (json_int_t)p->gpus, "state", hf_task_state_name(info.state),
+                           "status", info.status),
                  &first) < 0)
             goto error;
     }

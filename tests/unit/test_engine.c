@@ -96,12 +96,13 @@ static int scripted_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     return 0;
 }
 
-static int scripted_wait(void *ctx, hf_engine_t *e, hf_error_t *err)
+static int scripted_wait(void *ctx, hf_engine_t *e, double timeout, hf_error_t *err)
 {
     scripted_t *x = ctx;
     uint32_t task;
 
     (void)err;
+    (void)timeout;
     if (x->n == 0)
         return 0;
     task = x->running[x->head];
@@ -112,13 +113,25 @@ static int scripted_wait(void *ctx, hf_engine_t *e, hf_error_t *err)
     return 1;
 }
 
+static void scripted_cancel(void *ctx, uint32_t task)
+{
+    (void)ctx;
+    (void)task;
+}
+
 static void scripted_destroy(void *ctx)
 {
     (void)ctx;
 }
 
-static const hf_executor_ops_t scripted_ops = {"scripted", scripted_now, scripted_launch,
-                                               scripted_wait, scripted_destroy};
+static const hf_executor_ops_t scripted_ops = {
+    .name = "scripted",
+    .now = scripted_now,
+    .launch = scripted_launch,
+    .wait = scripted_wait,
+    .cancel = scripted_cancel,
+    .destroy = scripted_destroy,
+};
 
 static void failure_cancels_dependents(void **state)
 {

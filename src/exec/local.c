@@ -1,0 +1,277 @@
+/* The local executor: tasks as processes on this machine.
+ *
+ * Children are reaped without polling: SIGCHLD, SIGINT and SIGTERM are
+ * blocked and read from a signalfd, which sits in an epoll set with a timerfd
+ * for the kill grace period.  One descriptor serves any number of children
+ * (pidfds would take one each), and the loop that needs nothing more than
+ * "wake me when a child exits, a signal comes or a timer fires" is a few
+ * lines of epoll, where libuv or libev would add a dependency and their own
+ * process spawning, which cannot pin a child before it starts (spawn.c). */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hetflow/engine.h"
+#include "hetflow/exec.h"
+#include "pidmap.h"
+#include "spawn.h"
+
+/* Seconds between SIGTERM to a task's process group and SIGKILL. */
+#define KILL_GRACE 3.0
+
+typedef struct {
+    uint32_t task;
+    int status;
+} unstarted_t;
+
+typedef struct {
+    spawner_t spawner;
+    struct timespec t0;
+    int epfd, sigfd, timerfd;
+    sigset_t old_mask;
+    pidmap_t running;
+    pid_t *pid_of; /* per task, while running; 0 otherwise */
+    unstarted_t *unstarted; /* could not start: reported by the next wait */
+    size_t nunstarted;
+    bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
+} local_t;
+
+static double local_now(void *ctx)
+{
+    local_t *x = ctx;
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - x->t0.tv_sec) + (t.tv_nsec - x->t0.tv_nsec) * 1e-9;
+}
+
+static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
+{
+    local_t *x = ctx;
+    int status = 0;
+    pid_t pid = spawner_start(&x->spawner, l, &status, err);
+
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        x->unstarted[x->nunstarted++] = (unstarted_t){l->task, status};
+        return 0;
+    }
+    if (pidmap_put(&x->running, pid, l->task) < 0) {
+        kill(-pid, SIGKILL);
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    x->pid_of[l->task] = pid;
+    return 0;
+}
+
+static void arm_kill_timer(local_t *x)
+{
+    struct itimerspec when = {.it_value = {(time_t)KILL_GRACE, 0}};
+
+    if (!x->terminating) {
+        x->terminating = true;
+        timerfd_settime(x->timerfd, 0, &when, NULL);
+    }
+}
+
+static void local_cancel(void *ctx, uint32_t task)
+{
+    local_t *x = ctx;
+
+    if (x->pid_of[task] > 0) {
+        kill(-x->pid_of[task], SIGTERM);
+        arm_kill_timer(x);
+    }
+}
+
+static void kill_all(local_t *x)
+{
+    for (size_t i = 0; i < x->running.cap; i++)
+        if (x->running.pids[i])
+            kill(-x->running.pids[i], SIGKILL);
+}
+
+/* Reap every child that has exited and report its task.  Each exit is seen
+ * first without reaping (WNOWAIT), so that the process group, whose id
+ * cannot be reused while its leader is a zombie, can be killed safely: a
+ * task's leftover background processes must not hold cores given to the
+ * next task. */
+static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
+{
+    int n = 0;
+
+    for (;;) {
+        siginfo_t info = {0};
+        int wstatus, status;
+        uint32_t task;
+
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
+            break;
+        kill(-info.si_pid, SIGKILL);
+        if (waitpid(info.si_pid, &wstatus, 0) < 0)
+            break;
+        if (pidmap_take(&x->running, info.si_pid, &task) < 0)
+            continue; /* not a task of ours */
+        x->pid_of[task] = 0;
+        status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
+        if (hf_engine_task_ended(engine, task, status) < 0) {
+            hf_error_set(err, "local: engine refused the end of task %u", task);
+            return -1;
+        }
+        n++;
+    }
+    return n;
+}
+
+static void on_signals(local_t *x, hf_engine_t *engine)
+{
+    struct signalfd_siginfo si;
+
+    while (read(x->sigfd, &si, sizeof(si)) == sizeof(si)) {
+        if (si.ssi_signo != SIGINT && si.ssi_signo != SIGTERM)
+            continue; /* SIGCHLD: reap() runs after every wake-up */
+        if (hf_engine_stopped(engine))
+            kill_all(x); /* asked twice: no more grace */
+        else
+            hf_engine_stop(engine, (int)si.ssi_signo);
+    }
+}
+
+static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err)
+{
+    local_t *x = ctx;
+    double deadline = timeout >= 0 ? local_now(x) + timeout : -1;
+    int n = 0;
+
+    if (x->nunstarted > 0) {
+        for (size_t i = 0; i < x->nunstarted; i++)
+            if (hf_engine_task_ended(engine, x->unstarted[i].task, x->unstarted[i].status) < 0)
+                return -1;
+        n = (int)x->nunstarted;
+        x->nunstarted = 0;
+        return n;
+    }
+    if (x->running.n == 0)
+        return 0;
+    while (n == 0) {
+        struct epoll_event ev[4];
+        int ms = -1, ready;
+
+        if (deadline >= 0) {
+            double left = deadline - local_now(x);
+            if (left <= 0)
+                break;
+            ms = (int)ceil(left * 1000);
+        }
+        ready = epoll_wait(x->epfd, ev, 4, ms);
+        if (ready < 0 && errno != EINTR) {
+            hf_error_set(err, "epoll_wait: %s", strerror(errno));
+            return -1;
+        }
+        for (int i = 0; i < ready; i++) {
+            if (ev[i].data.fd == x->sigfd) {
+                on_signals(x, engine);
+            } else if (ev[i].data.fd == x->timerfd) {
+                uint64_t expirations;
+                if (read(x->timerfd, &expirations, sizeof(expirations)) > 0)
+                    kill_all(x);
+            }
+        }
+        if ((n = reap(x, engine, err)) < 0)
+            return -1;
+    }
+    return n;
+}
+
+static void local_destroy(void *ctx)
+{
+    local_t *x = ctx;
+
+    if (!x)
+        return;
+    /* Leave no process behind, even on an error path. */
+    kill_all(x);
+    for (size_t i = 0; i < x->running.cap; i++)
+        if (x->running.pids[i])
+            waitpid(x->running.pids[i], NULL, 0);
+    if (x->epfd >= 0)
+        close(x->epfd);
+    if (x->sigfd >= 0) {
+        close(x->sigfd);
+        sigprocmask(SIG_SETMASK, &x->old_mask, NULL);
+    }
+    if (x->timerfd >= 0)
+        close(x->timerfd);
+    spawner_fini(&x->spawner);
+    pidmap_fini(&x->running);
+    free(x->pid_of);
+    free(x->unstarted);
+    free(x);
+}
+
+static const hf_executor_ops_t local_ops = {
+    .name = "local",
+    .now = local_now,
+    .launch = local_launch,
+    .wait = local_wait,
+    .cancel = local_cancel,
+    .destroy = local_destroy,
+};
+
+static int watch(int epfd, int fd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
+                         const hf_platform_t *p, const char *workdir,
+                         hf_executor_t *out, hf_error_t *err)
+{
+    local_t *x = calloc(1, sizeof(*x));
+    size_t ntasks = (size_t)hf_workflow_ntasks(wf);
+    sigset_t mask;
+
+    if (!x)
+        goto nomem;
+    x->epfd = x->sigfd = x->timerfd = -1;
+    pidmap_init(&x->running);
+    if (!(x->pid_of = calloc(ntasks, sizeof(pid_t))) ||
+        !(x->unstarted = malloc(ntasks * sizeof(unstarted_t))))
+        goto nomem;
+    if (spawner_init(&x->spawner, wf, machine, p, workdir, err) < 0)
+        goto error;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, &x->old_mask) < 0 ||
+        (x->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+        (x->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0 ||
+        (x->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || watch(x->epfd, x->sigfd) < 0 ||
+        watch(x->epfd, x->timerfd) < 0) {
+        hf_error_set(err, "local executor: %s", strerror(errno));
+        goto error;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &x->t0);
+    out->ops = &local_ops;
+    out->ctx = x;
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+error:
+    local_destroy(x);
+    return -1;
+}

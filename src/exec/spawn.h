@@ -1,0 +1,42 @@
+/* Turning a placed task into a process: its argv with {index} and {set}
+ * replaced, its environment (the set's env, the HETFLOW_* variables, and
+ * exactly its GPUs in CUDA/ROCR/HIP_VISIBLE_DEVICES), stdout and stderr in
+ * WORKDIR/<set>/<index>.out|.err, stdin from /dev/null, its own process
+ * group, and a CPU affinity of exactly its cores, inherited by its children. */
+#ifndef HETFLOW_EXEC_SPAWN_H
+#define HETFLOW_EXEC_SPAWN_H
+
+#include <sched.h>
+#include <spawn.h>
+#include <sys/types.h>
+
+#include "hetflow/exec.h"
+#include "hetflow/platform.h"
+
+typedef struct {
+    const hf_workflow_t *wf;
+    const hf_machine_t *machine;
+    hf_platform_t platform;
+    char *workdir;
+    char **base_env; /* this process's environment less what tasks get anew */
+    size_t nbase;
+    cpu_set_t home; /* the calling thread's affinity, restored after a spawn */
+    posix_spawnattr_t attr;
+    int devnull;
+} spawner_t;
+
+/* Prepare to spawn wf's tasks on p mapped onto machine, writing under
+ * workdir (created, with a folder per set).  Returns 0, or -1 with a
+ * message. */
+int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *machine,
+                 const hf_platform_t *p, const char *workdir, hf_error_t *err);
+void spawner_fini(spawner_t *sp);
+
+/* Start the task.  Returns its pid (also its process group id); 0 when the
+ * program cannot be started, with *status the shell's code for it (127 not
+ * found, 126 otherwise) and the reason written to the task's .err file; -1
+ * with a message when the executor itself fails (its files cannot be
+ * opened, no memory). */
+pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t *err);
+
+#endif

@@ -1,0 +1,300 @@
+/* hetflow report: read a Chrome trace written by `simulate --trace` or
+ * `run --trace` and write a self-contained HTML page (or a bare SVG) with
+ * core and GPU utilization over time by set and a per-node Gantt chart. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Tableau's twenty, strong and light in turn, then grey for "other". */
+static const char *const colours[REPORT_COLOURS + 1] = {
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+    "#ff9da7", "#9c755f", "#499894", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6",
+    "#8cd17d", "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e", "#bab0ac",
+};
+
+const char *report_colour(int group)
+{
+    return colours[group];
+}
+
+void report_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+static char *dup_string(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+
+    return strdup(s ? s : "");
+}
+
+static int set_index(const report_t *r, const char *name)
+{
+    for (int i = 0; i < r->nsets; i++)
+        if (strcmp(r->sets[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* The sets with the most resource-seconds get colours of their own. */
+static int assign_groups(report_t *r)
+{
+    double *weight = calloc((size_t)r->nsets, sizeof(double));
+    int *order = malloc((size_t)r->nsets * sizeof(int));
+
+    if (!weight || !order || !(r->group = malloc((size_t)r->nsets * sizeof(int)))) {
+        free(weight);
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < r->nslices; i++) {
+        const rslice_t *s = &r->slices[i];
+        weight[s->set] += (s->end - s->start) * (s->cores + s->gpus);
+    }
+    for (int i = 0; i < r->nsets; i++) {
+        order[i] = i;
+        r->group[i] = GROUP_OTHER;
+    }
+    /* A selection of the heaviest: sets are few next to slices. */
+    for (int g = 0; g < REPORT_COLOURS && g < r->nsets; g++) {
+        int best = g;
+        for (int i = g + 1; i < r->nsets; i++)
+            if (weight[order[i]] > weight[order[best]])
+                best = i;
+        int tmp = order[g];
+        order[g] = order[best];
+        order[best] = tmp;
+    }
+    /* Colours follow file order among the chosen, so the legend reads as
+     * the workflow does. */
+    for (int i = 0, g = 0; i < r->nsets && g < REPORT_COLOURS; i++) {
+        for (int k = 0; k < REPORT_COLOURS && k < r->nsets; k++) {
+            if (order[k] == i) {
+                r->group[i] = g++;
+                break;
+            }
+        }
+    }
+    free(weight);
+    free(order);
+    return 0;
+}
+
+static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char *path)
+{
+    size_t n = json_array_size(events);
+
+    if (!(r->slices = malloc((n + 1) * sizeof(rslice_t))))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *ev = json_array_get(events, i), *args = json_object_get(ev, "args");
+        const char *ph = json_string_value(json_object_get(ev, "ph"));
+        rslice_t *s = &r->slices[r->nslices];
+        int set;
+
+        if (!ph || strcmp(ph, "X") != 0)
+            continue;
+        set = set_index(r, json_string_value(json_object_get(args, "set")) ?: "");
+        if (set < 0) {
+            hf_error_set(err, "%s: event %zu names no set of the workflow", path, i);
+            errno = EINVAL;
+            return -1;
+        }
+        s->set = set;
+        s->start = (double)json_integer_value(json_object_get(ev, "ts")) / 1e6;
+        s->end = s->start + (double)json_integer_value(json_object_get(ev, "dur")) / 1e6;
+        s->node = (uint32_t)json_integer_value(json_object_get(ev, "pid"));
+        s->core = (uint32_t)json_integer_value(json_object_get(ev, "tid"));
+        s->cores = (uint32_t)json_integer_value(json_object_get(args, "cores"));
+        s->gpus = (uint32_t)json_integer_value(json_object_get(args, "gpus"));
+        if (s->end > r->end)
+            r->end = s->end;
+        r->nslices++;
+    }
+    return 0;
+}
+
+int report_load(report_t *r, const char *path, hf_error_t *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr), *info, *platform, *sets;
+
+    memset(r, 0, sizeof(*r));
+    if (!root) {
+        hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
+        errno = EINVAL;
+        return -1;
+    }
+    info = json_object_get(json_object_get(root, "otherData"), "hetflow");
+    platform = json_object_get(info, "platform");
+    sets = json_object_get(info, "sets");
+    if (!json_is_object(platform) || !json_is_array(sets)) {
+        hf_error_set(err, "%s: not a trace written by hetflow (no otherData.hetflow)",
+                     path);
+        errno = EINVAL;
+        goto error;
+    }
+    r->workflow = dup_string(info, "workflow");
+    r->mode = dup_string(info, "mode");
+    r->policy = dup_string(info, "policy");
+    r->platform.nodes = (int)json_integer_value(json_object_get(platform, "nodes"));
+    r->platform.cores_per_node =
+        (int)json_integer_value(json_object_get(platform, "cores_per_node"));
+    r->platform.gpus_per_node =
+        (int)json_integer_value(json_object_get(platform, "gpus_per_node"));
+    r->nsets = (int)json_array_size(sets);
+    if (!(r->sets = calloc((size_t)r->nsets + 1, sizeof(char *))))
+        goto nomem;
+    for (int i = 0; i < r->nsets; i++)
+        if (!(r->sets[i] = strdup(json_string_value(json_array_get(sets, (size_t)i)) ?: "")))
+            goto nomem;
+    if (load_slices(r, json_object_get(root, "traceEvents"), err, path) < 0) {
+        if (errno == ENOMEM)
+            goto nomem;
+        goto error;
+    }
+    if (hf_platform_check(&r->platform, NULL) < 0) {
+        hf_error_set(err, "%s: the trace's platform is not valid", path);
+        errno = EINVAL;
+        goto error;
+    }
+    if (assign_groups(r) < 0)
+        goto nomem;
+    json_decref(root);
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+error:
+    json_decref(root);
+    report_free(r);
+    return -1;
+}
+
+void report_free(report_t *r)
+{
+    for (int i = 0; r->sets && i < r->nsets; i++)
+        free(r->sets[i]);
+    free(r->sets);
+    free(r->slices);
+    free(r->group);
+    free(r->workflow);
+    free(r->mode);
+    free(r->policy);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Per set: slices, first start, last end, busy core- and GPU-seconds; one
+ * pass over the slices.  Long workflows show their first sets only. */
+#define TABLE_SETS 100
+
+static void set_table(FILE *f, const report_t *r)
+{
+    size_t n = (size_t)r->nsets;
+    double *start = malloc(n * sizeof(double)), *end = malloc(n * sizeof(double));
+    double *core_s = calloc(n, sizeof(double)), *gpu_s = calloc(n, sizeof(double));
+    size_t *count = calloc(n, sizeof(size_t));
+
+    if (!start || !end || !core_s || !gpu_s || !count)
+        goto done; /* the charts still come */
+    for (size_t k = 0; k < n; k++)
+        start[k] = end[k] = -1;
+    for (size_t i = 0; i < r->nslices; i++) {
+        const rslice_t *s = &r->slices[i];
+        count[s->set]++;
+        if (start[s->set] < 0 || s->start < start[s->set])
+            start[s->set] = s->start;
+        if (s->end > end[s->set])
+            end[s->set] = s->end;
+        core_s[s->set] += (s->end - s->start) * s->cores;
+        gpu_s[s->set] += (s->end - s->start) * s->gpus;
+    }
+    fputs("<table><tr><th></th><th>set</th><th>slices</th><th>start (s)</th>"
+          "<th>end (s)</th><th>core-s</th><th>GPU-s</th></tr>\n", f);
+    for (int set = 0; set < r->nsets && set < TABLE_SETS; set++) {
+        fprintf(f, "<tr><td><span class=\"key\" style=\"background:%s\"></span></td><td>",
+                report_colour(r->group[set]));
+        report_escape(f, r->sets[set]);
+        if (count[set])
+            fprintf(f, "</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.0f</td><td>%.0f"
+                    "</td></tr>\n", count[set], start[set], end[set], core_s[set],
+                    gpu_s[set]);
+        else
+            fputs("</td><td>0</td><td>-</td><td>-</td><td>0</td><td>0</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    if (r->nsets > TABLE_SETS)
+        fprintf(f, "<p>... and %d more sets.</p>\n", r->nsets - TABLE_SETS);
+done:
+    free(start);
+    free(end);
+    free(core_s);
+    free(gpu_s);
+    free(count);
+}
+
+static void write_html(FILE *f, const report_t *r)
+{
+    const hf_platform_t *p = &r->platform;
+
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
+          "hetflow report: ", f);
+    report_escape(f, r->workflow);
+    fputs("</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222}"
+          "table{border-collapse:collapse;margin:12px 0}td,th{padding:2px 10px;"
+          "text-align:right}th{border-bottom:1px solid #999}td:nth-child(2){text-align:"
+          "left}.key{display:inline-block;width:12px;height:12px}</style></head><body>\n"
+          "<h1>", f);
+    report_escape(f, r->workflow);
+    fprintf(f, "</h1>\n<p>%s mode, %s policy, %d nodes &times; %d cores &times; %d GPUs; "
+            "makespan %.1f s; %zu task slices.</p>\n", r->mode, r->policy, p->nodes,
+            p->cores_per_node, p->gpus_per_node, r->end, r->nslices);
+    set_table(f, r);
+    report_svg(f, r);
+    fputs("\n<p>Written by <code>hetflow report</code>.</p>\n</body></html>\n", f);
+}
+
+int hf_report_write(const char *trace, const char *out, bool svg, hf_error_t *err)
+{
+    report_t r;
+    FILE *f;
+    int rc = 0;
+
+    if (report_load(&r, trace, err) < 0)
+        return -1;
+    if (!(f = fopen(out, "w"))) {
+        hf_error_set(err, "%s: %s", out, strerror(errno));
+        report_free(&r);
+        return -1;
+    }
+    if (svg)
+        report_svg(f, &r);
+    else
+        write_html(f, &r);
+    if (ferror(f) | fclose(f)) {
+        hf_error_set(err, "%s: write failed", out);
+        rc = -1;
+    }
+    report_free(&r);
+    return rc;
+}
