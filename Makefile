@@ -17,8 +17,11 @@ $(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt | deps
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
+# A real run on this machine (a small DeepDriveMD), then its report.
 demo: build
-	$(BUILD)/hetflow compare examples/cdag2.yaml
+	$(BUILD)/hetflow run examples/ddmd-mini.yaml --workdir $(BUILD)/demo \
+		--trace $(BUILD)/demo/trace.json
+	$(BUILD)/hetflow report $(BUILD)/demo/trace.json -o $(BUILD)/demo/report.html
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
