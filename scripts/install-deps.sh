@@ -4,7 +4,11 @@
 # otherwise it prints the exact command to run.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev libhwloc-dev python3 time"
+# Build: compiler, CMake, and the libraries hetflow uses.  Tests: python3
+# (CLI tests), procps (pgrep), chromium (renders the HTML report), time
+# (the benchmarks' peak memory).
+PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
+libhwloc-dev python3 procps chromium time"
 
 missing=""
 for p in $PACKAGES; do

@@ -9,18 +9,21 @@ import subprocess
 import tempfile
 import unittest
 
-HETFLOW = os.environ.get("HETFLOW", "build/hetflow")
-EXAMPLES = os.environ.get("EXAMPLES", "examples")
+HETFLOW = os.path.abspath(os.environ.get("HETFLOW", "build/hetflow"))
+EXAMPLES = os.path.abspath(os.environ.get("EXAMPLES", "examples"))
+FAKE = os.environ.get("FAKE", "tests/fake")
+FAKE_LIB = os.environ.get("FAKE_LIB", "build/tests/fake")
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe.py")
 
 
 def example(name):
     return os.path.join(EXAMPLES, name)
 
 
-def run(*args, timeout=120):
+def run(*args, timeout=120, cwd=None, env=None):
     """Run hetflow with args; return (exit status, stdout, stderr)."""
     p = subprocess.run([HETFLOW, *args], capture_output=True, text=True,
-                       timeout=timeout)
+                       timeout=timeout, cwd=cwd, env=env)
     return p.returncode, p.stdout, p.stderr
 
 

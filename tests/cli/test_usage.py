@@ -6,7 +6,8 @@ from clitest import CliTest, example, run
 
 class Usage(CliTest):
     def test_help_on_every_subcommand(self):
-        for cmd in ("validate", "analyze", "simulate", "compare"):
+        for cmd in ("validate", "analyze", "simulate", "compare", "run", "platform",
+                    "report"):
             with self.subTest(cmd=cmd):
                 rc, out, err = run(cmd, "--help")
                 self.assertEqual(rc, 0)

@@ -1,0 +1,83 @@
+"""hetflow run: outputs, exit statuses, failure semantics, JSON, bad input."""
+import json
+import os
+import unittest
+
+from clitest import CliTest, run
+
+
+class Run(CliTest):
+    def test_outputs_and_substitution(self):
+        wf = self.write("w.yaml", "name: w\nsets:\n"
+                        "  a: {tasks: 3, command: [echo, '{set}:{index}', '{other}']}\n"
+                        "  b: {command: 'echo from shell $HETFLOW_SET; echo err >&2',\n"
+                        "      env: {GREETING: hi}, after: [a]}\n"
+                        "  c: {command: 'echo $GREETING-$HETFLOW_TASK_ID', env: {GREETING: hi}}\n")
+        work = os.path.join(self.dir, "work")
+        rc, out, err = run("run", wf, "--workdir", work, "--quiet")
+        self.assertEqual(rc, 0, err)
+        for i in range(3):
+            with open(os.path.join(work, "a", f"{i}.out")) as f:
+                self.assertEqual(f.read(), f"a:{i} {{other}}\n")
+        with open(os.path.join(work, "b", "0.out")) as f:
+            self.assertEqual(f.read(), "from shell b\n")
+        with open(os.path.join(work, "b", "0.err")) as f:
+            self.assertEqual(f.read(), "err\n")
+        with open(os.path.join(work, "c", "0.out")) as f:
+            self.assertEqual(f.read(), "hi-4\n")  # tasks 0-2 are a's, 3 is b's
+        self.assertIn("5 done, 0 failed, 0 canceled of 5", out)
+
+    def test_default_workdir(self):
+        wf = self.write("w.yaml", "name: named\nsets:\n  a: {command: [echo, x]}\n")
+        rc, _, err = run("run", os.path.abspath(wf), "--quiet", cwd=self.dir)
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "named.run", "a", "0.out")))
+
+    def test_failure_cancels_dependents_and_names_tasks(self):
+        # b[1] fails: c (all of b) is canceled, d[1] (one-to-one on b) too;
+        # d[0], d[2] and the independent e still run.
+        wf = self.write("w.yaml", "sets:\n"
+                        "  b: {tasks: 3, command: 'exit $((HETFLOW_TASK_INDEX == 1 ? 4 : 0))'}\n"
+                        "  c: {command: [true], after: [b]}\n"
+                        "  d: {tasks: 3, command: [true], after: [{set: b, map: one-to-one}]}\n"
+                        "  e: {command: 'kill -TERM $$'}\n")
+        work = os.path.join(self.dir, "work")
+        rc, out, err = run("run", wf, "--workdir", work, "--json")
+        self.assertEqual(rc, 1)
+        s = json.loads(out)
+        self.assertEqual((s["tasks_done"], s["tasks_failed"], s["tasks_canceled"]),
+                         (4, 2, 2))
+        self.assertIn(f"task b[1] failed: exit 4 (see {work}/b/1.err)", err)
+        self.assertIn("task e[0] failed: signal 15 (Terminated)", err)
+        self.assertIsNone(s["sets"]["c"]["start"])
+
+    def test_json_matches_simulate(self):
+        wf = self.write("w.yaml", "sets:\n  a: {tasks: 2, duration: 0.2,"
+                        " command: [sleep, '0.2']}\n")
+        rc, out, _ = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--json")
+        self.assertEqual(rc, 0)
+        real = json.loads(out)
+        rc, out, _ = run("simulate", wf, "--json")
+        sim = json.loads(out)
+        self.assertEqual(set(real) - {"seed"}, set(sim) - {"seed"})
+        self.assertEqual(real["tasks_done"], 2)
+        self.assertGreaterEqual(real["makespan"], 0.2)
+
+    def test_bad_input(self):
+        wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n  b: {duration: 1}\n")
+        rc, out, err = run("run", wf)
+        self.assertEqual(rc, 2)
+        self.assertEqual(err, f"{wf}:3:3: set 'b' has no command to run\n")
+        self.assertEqual(out, "")
+        wf = self.write("ok.yaml", "sets:\n  a: {command: [true]}\n")
+        rc, _, err = run("run", wf, "--workdir", "/proc/forbidden/dir")
+        self.assertEqual(rc, 2)
+        self.assertIn("/proc/forbidden", err)
+        self.assertEqual(err.count("\n"), 1)
+        rc, _, err = run("run", wf, "--seed", "3")
+        self.assertEqual(rc, 2)
+        self.assertIn("option '--seed' does not apply here", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

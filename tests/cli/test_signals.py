@@ -1,0 +1,72 @@
+"""SIGINT and SIGTERM to hetflow run terminate every running task's process
+group, record them canceled, keep the results, and exit 128 + signal."""
+import json
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from clitest import CliTest, HETFLOW
+
+
+class Signals(CliTest):
+    def start(self, sets, ready):
+        """Run the sets; return once every file in `ready` (under the
+        workdir) exists, that is once those tasks have got going."""
+        wf = self.write("long.yaml", "sets:\n" + sets)
+        self.work = os.path.join(self.dir, "work")
+        p = subprocess.Popen([HETFLOW, "run", wf, "--workdir", self.work, "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(self.reap, p)
+        deadline = time.time() + 10
+        while not all(os.path.exists(os.path.join(self.work, f)) for f in ready):
+            self.assertLess(time.time(), deadline, "tasks did not start")
+            time.sleep(0.05)
+        time.sleep(0.2)
+        return p
+
+    def reap(self, p):
+        if p.poll() is None:  # a failed test must not leave the run behind
+            p.kill()
+        p.communicate()
+
+    def no_sleepers_left(self):
+        rc = subprocess.run(["pgrep", "-f", "[s]leep 60"], capture_output=True).returncode
+        self.assertEqual(rc, 1, "a task's process outlived the run")
+
+    def test_sigint(self):
+        p = self.start("  long: {tasks: 2, command: 'sleep 60 & wait'}\n"
+                       "  next: {command: [true], after: [long]}\n",
+                       ["long/0.out", "long/1.out"])
+        t0 = time.time()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+        self.assertLess(time.time() - t0, 5)  # SIGTERM suffices: no grace wait
+        self.assertEqual(p.returncode, 128 + signal.SIGINT)
+        s = json.loads(out)
+        self.assertEqual(s["tasks_canceled"], 3)
+        self.assertEqual(s["tasks_done"], 0)
+        self.assertIn("stopped by Interrupt: 3 tasks canceled", err)
+        self.no_sleepers_left()
+
+    def test_sigterm_and_a_stubborn_task(self):
+        # A task ignoring SIGTERM (its sleep inherits the ignored signal) is
+        # killed after the grace period, 3 s.
+        p = self.start("  long: {command: 'sleep 60 & wait'}\n"
+                       "  stubborn: {command: \"trap '' TERM; touch $HETFLOW_WORKDIR/trapped; sleep 60\"}\n",
+                       ["long/0.out", "trapped"])
+        t0 = time.time()
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+        took = time.time() - t0
+        self.assertEqual(p.returncode, 128 + signal.SIGTERM)
+        self.assertGreater(took, 2.5)
+        self.assertLess(took, 10)
+        s = json.loads(out)
+        self.assertEqual(s["tasks_canceled"], 2)
+        self.no_sleepers_left()
+
+
+if __name__ == "__main__":
+    unittest.main()
