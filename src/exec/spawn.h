@@ -7,7 +7,7 @@
 #define HETFLOW_EXEC_SPAWN_H
 
 #include <sched.h>
-#include <spawn.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "hetflow/exec.h"
@@ -20,8 +20,8 @@ typedef struct {
     char *workdir;
     char **base_env; /* this process's environment less what tasks get anew */
     size_t nbase;
-    cpu_set_t home; /* the calling thread's affinity, restored after a spawn */
-    posix_spawnattr_t attr;
+    sigset_t ignored; /* signals ignored here, set back to default in tasks */
+    char **programs;  /* per set, its program resolved on PATH, once */
     int devnull;
 } spawner_t;
 
