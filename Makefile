@@ -34,6 +34,9 @@ check-asan: deps
 
 bench: build
 	bench/sim_scale/run.sh
+	bench/throughput/run.sh
+	bench/overhead/run.sh
+	bench/memory/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -16,7 +16,8 @@ static hf_alloc_t *alloc_of(uint32_t node, int ncores, const uint32_t *cores, in
     a->nslots = 1;
     a->slot[0] = (hf_slot_t){node, 1, (uint32_t)ncores, (uint32_t)ngpus, ids, ids + ncores};
     memcpy(ids, cores, (size_t)ncores * sizeof(uint32_t));
-    memcpy(ids + ncores, gpus, (size_t)ngpus * sizeof(uint32_t));
+    if (ngpus > 0)
+        memcpy(ids + ncores, gpus, (size_t)ngpus * sizeof(uint32_t));
     return a;
 }
 
