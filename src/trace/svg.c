@@ -130,7 +130,8 @@ static int gantt(FILE *f, const report_t *r, int y0)
 {
     int nodes = r->platform.nodes < GANTT_NODES ? r->platform.nodes : GANTT_NODES;
     int cores = r->platform.cores_per_node;
-    double lane = fmin(6.0, fmax(0.5, 96.0 / cores));
+    /* About 96 px a node, within 0.5 and 20 px a lane. */
+    double lane = fmin(20.0, fmax(0.5, 96.0 / cores));
     double block = cores * lane + 6;
     int top = y0 + 24;
     bool tips = r->nslices <= TIPS_UP_TO;

@@ -1,9 +1,10 @@
 """hetflow run: outputs, exit statuses, failure semantics, JSON, bad input."""
 import json
 import os
+import subprocess
 import unittest
 
-from clitest import CliTest, run
+from clitest import HETFLOW, CliTest, run
 
 
 class Run(CliTest):
@@ -62,6 +63,22 @@ class Run(CliTest):
         self.assertEqual(set(real) - {"seed"}, set(sim) - {"seed"})
         self.assertEqual(real["tasks_done"], 2)
         self.assertGreaterEqual(real["makespan"], 0.2)
+
+    def test_progress_line_only_on_a_terminal(self):
+        wf = self.write("w.yaml", "sets:\n  a: {tasks: 4, command: [sleep, '0.3']}\n")
+        work = os.path.join(self.dir, "w")
+        cmd = f"{HETFLOW} run {wf} --workdir {work}"
+        # `script` runs it on a pseudo-terminal: the status line is drawn.
+        tty = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True,
+                             text=True, timeout=60).stdout
+        self.assertRegex(tty, r"\[ *\d+\.\ds\] \d+ done, \d+ running, \d+ waiting, "
+                         r"0 failed \| cores \d+/\d+, GPUs 0/0")
+        quiet = subprocess.run(["script", "-qec", cmd + " --quiet", "/dev/null"],
+                               capture_output=True, text=True, timeout=60).stdout
+        self.assertNotIn(" running, ", quiet)
+        rc, _, err = run("run", wf, "--workdir", work)  # stderr is a pipe here
+        self.assertEqual(rc, 0)
+        self.assertNotIn(" running, ", err)
 
     def test_bad_input(self):
         wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n  b: {duration: 1}\n")
