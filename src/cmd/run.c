@@ -103,8 +103,9 @@ int cmd_run(int argc, char **argv)
         return rc;
     if ((rc = check_commands(&in)) != EXIT_OK)
         goto done;
-    snprintf(workdir, sizeof(workdir), "%s", opts.workdir ? opts.workdir : "");
-    if (!opts.workdir)
+    if (opts.workdir)
+        snprintf(workdir, sizeof(workdir), "%s", opts.workdir);
+    else
         snprintf(workdir, sizeof(workdir), "%s.run", hf_workflow_name(in.wf));
     note_oversubscription(&in);
     cfg = (hf_engine_config_t){in.mode, in.policy, in.platform};

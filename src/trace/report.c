@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util/strmap.h"
 
 /* Tableau's twenty, strong and light in turn, then grey for "other". */
 static const char *const colours[REPORT_COLOURS + 1] = {
@@ -46,14 +47,6 @@ static char *dup_string(json_t *o, const char *key)
     const char *s = json_string_value(json_object_get(o, key));
 
     return strdup(s ? s : "");
-}
-
-static int set_index(const report_t *r, const char *name)
-{
-    for (int i = 0; i < r->nsets; i++)
-        if (strcmp(r->sets[i], name) == 0)
-            return i;
-    return -1;
 }
 
 /* The sets with the most resource-seconds get colours of their own. */
@@ -103,9 +96,15 @@ static int assign_groups(report_t *r)
 static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char *path)
 {
     size_t n = json_array_size(events);
+    strmap_t by_name;
+    int rc = -1;
 
+    strmap_init(&by_name);
+    for (int i = 0; i < r->nsets; i++)
+        if (strmap_put(&by_name, r->sets[i], i) < 0)
+            goto done;
     if (!(r->slices = malloc((n + 1) * sizeof(rslice_t))))
-        return -1;
+        goto done;
     for (size_t i = 0; i < n; i++) {
         json_t *ev = json_array_get(events, i), *args = json_object_get(ev, "args");
         const char *ph = json_string_value(json_object_get(ev, "ph"));
@@ -114,11 +113,11 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
 
         if (!ph || strcmp(ph, "X") != 0)
             continue;
-        set = set_index(r, json_string_value(json_object_get(args, "set")) ?: "");
+        set = strmap_get(&by_name, json_string_value(json_object_get(args, "set")) ?: "");
         if (set < 0) {
             hf_error_set(err, "%s: event %zu names no set of the workflow", path, i);
             errno = EINVAL;
-            return -1;
+            goto done;
         }
         s->set = set;
         s->start = (double)json_integer_value(json_object_get(ev, "ts")) / 1e6;
@@ -131,7 +130,10 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
             r->end = s->end;
         r->nslices++;
     }
-    return 0;
+    rc = 0;
+done:
+    strmap_fini(&by_name);
+    return rc;
 }
 
 int report_load(report_t *r, const char *path, hf_error_t *err)
