@@ -8,6 +8,7 @@
 #define HETFLOW_WORKFLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -101,9 +102,31 @@ void hf_workflow_set_policy(hf_workflow_t *wf, hf_policy_t policy);
 /* Fields that are negative in p are left as they were. */
 void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p);
 
+/* Limits on workflow files: their size, and how deep flow collections nest
+ * (libyaml slows down quadratically with nesting). */
+#define HF_MAX_FILE_SIZE (128L << 20)
+#define HF_MAX_NESTING 64
+#define HF_MAX_NAME 128
+
 /* Load a workflow file (YAML, or JSON read by the same parser) and finish it.
  * Returns NULL with a file:line:col message on bad input. */
 hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err);
+
+/* The same from text in memory; `path` names it in messages. */
+hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
+                                       hf_error_t *err);
+
+/* The text the workflow was loaded from (a resume reloads exactly that), or
+ * NULL for a workflow built through the API. */
+const char *hf_workflow_text(const hf_workflow_t *wf, size_t *len);
+int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len);
+
+/* Check a set name: 1 to HF_MAX_NAME bytes, valid UTF-8 (the parser has
+ * checked), no '/', whitespace, control or bidirectional-override
+ * characters, not "." or "..", not starting with '-': names become file
+ * names and are substituted into commands.  Returns 0, or -1 with the reason
+ * in `why`. */
+int hf_set_name_check(const char *name, char *why, size_t len);
 
 const char *hf_mode_name(hf_mode_t mode);
 const char *hf_policy_name(hf_policy_t policy);

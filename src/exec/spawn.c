@@ -43,9 +43,11 @@ static bool is_own(const char *kv)
     return false;
 }
 
+/* The workdir and what is in it are the user's alone (0700 folders, 0600
+ * files): task output may hold anything. */
 static int make_dir(const char *path, hf_error_t *err)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+    if (mkdir(path, 0700) == 0 || errno == EEXIST)
         return 0;
     hf_error_set(err, "%s: %s", path, strerror(errno));
     return -1;
@@ -338,7 +340,7 @@ static int open_output(spawner_t *sp, const hf_launch_t *l, const char *ext,
     int fd;
 
     snprintf(path, sizeof(path), "%s/%s/%u.%s", sp->workdir, l->spec->name, l->index, ext);
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
         hf_error_set(err, "%s: %s", path, strerror(errno));
     return fd;
 }

@@ -90,9 +90,19 @@ static void name_cycle(hf_dag_t *d, const int *indeg, hf_error_t *err)
         nwalk++;
     }
     first = pos[s];
-    for (int i = nwalk - 1; i >= first && len < sizeof(names); i--)
-        len += (size_t)snprintf(names + len, sizeof(names) - len, "%s -> ",
-                                hf_workflow_set(d->wf, walk[i])->name);
+    /* Names along the edges; a cycle too long for one line is cut, saying
+     * so, rather than closed with an edge it does not have. */
+    size_t room = sizeof(names) - (file ? strlen(file) : 0) - 60; /* the prefix, the cut */
+    for (int i = nwalk - 1; i >= first; i--) {
+        const char *name = hf_workflow_set(d->wf, walk[i])->name;
+        if (len + strlen(name) + 4 > room || room > sizeof(names)) {
+            snprintf(names + len, sizeof(names) - len, "... (%d sets in all)",
+                     nwalk - first);
+            len = sizeof(names);
+            break;
+        }
+        len += (size_t)snprintf(names + len, sizeof(names) - len, "%s -> ", name);
+    }
     if (len < sizeof(names))
         snprintf(names + len, sizeof(names) - len, "%s",
                  hf_workflow_set(d->wf, walk[nwalk - 1])->name);

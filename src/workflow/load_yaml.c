@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "hetflow/workflow.h"
@@ -19,7 +20,13 @@ typedef struct {
     yaml_document_t *doc;
     hf_workflow_t *wf;
     hf_error_t *err;
+    char scratch[sizeof(((hf_error_t *)0)->text)];
 } loader_t;
+
+static char *msg_buf(loader_t *ld)
+{
+    return ld->scratch;
+}
 
 static hf_mark_t mark_of(const yaml_node_t *node)
 {
@@ -376,6 +383,8 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     hf_set_t *set;
 
     (void)arg;
+    if (hf_set_name_check(name, msg_buf(ld), sizeof(ld->err->text)) < 0)
+        return fail(ld, key, "%s", msg_buf(ld));
     if (!(set = hf_workflow_add_set(ld->wf, name, mark_of(key), ld->err)))
         return -1;
     if (value->type == YAML_SCALAR_NODE && value->data.scalar.length == 0 &&
@@ -501,33 +510,114 @@ error:
     return NULL;
 }
 
-hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err)
+/* libyaml's scanner rechecks every open flow collection for each token, so
+ * deep flow nesting ([[[[...) takes quadratic time: a million levels would
+ * hang it.  Count the depth first, outside quotes and comments; no real
+ * workflow nests more than a few levels. */
+static int check_nesting(const char *path, const char *text, size_t len, hf_error_t *err)
+{
+    int depth = 0, line = 1, col = 0;
+    char quote = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        col++;
+        if (c == '\n') {
+            line++;
+            col = 0;
+            if (quote == '#')
+                quote = 0;
+            continue;
+        }
+        if (quote) {
+            if (quote == '"' && c == '\\' && i + 1 < len)
+                i++, col++;
+            else if (c == quote && quote != '#')
+                quote = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'' || (c == '#' && (i == 0 || text[i - 1] == ' ' ||
+                                                 text[i - 1] == '\n')))
+            quote = c;
+        else if ((c == '[' || c == '{') && ++depth > HF_MAX_NESTING) {
+            hf_error_at(err, path, line, col, "nesting deeper than %d levels",
+                        HF_MAX_NESTING);
+            errno = EINVAL;
+            return -1;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
+                                       hf_error_t *err)
 {
     loader_t ld = {.file = path, .err = err};
     yaml_parser_t parser;
     yaml_document_t doc;
     hf_workflow_t *wf = NULL;
-    FILE *f = fopen(path, "rb");
 
-    if (!f) {
-        hf_error_at(err, path, 0, 0, "%s", strerror(errno));
+    if (check_nesting(path, text, len, err) < 0)
         return NULL;
-    }
     if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
         errno = ENOMEM;
         return NULL;
     }
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         syntax_error(&ld, &parser);
         goto done;
     }
     ld.doc = &doc;
     wf = load_document(&ld);
+    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
+        hf_workflow_destroy(wf);
+        wf = NULL;
+        errno = ENOMEM;
+    }
     yaml_document_delete(&doc);
 done:
     yaml_parser_delete(&parser);
-    fclose(f);
+    return wf;
+}
+
+hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err)
+{
+    hf_workflow_t *wf = NULL;
+    struct stat st;
+    char *text = NULL;
+    FILE *f = fopen(path, "rb");
+
+    if (!f || fstat(fileno(f), &st) < 0) {
+        hf_error_at(err, path, 0, 0, "%s", strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        hf_error_at(err, path, 0, 0, "is a directory");
+        errno = EISDIR;
+        goto done;
+    }
+    if (st.st_size > HF_MAX_FILE_SIZE) {
+        hf_error_at(err, path, 0, 0, "file is larger than %d MiB",
+                    (int)(HF_MAX_FILE_SIZE >> 20));
+        errno = EFBIG;
+        goto done;
+    }
+    if (!(text = malloc((size_t)st.st_size + 1))) {
+        hf_error_at(err, path, 0, 0, "out of memory");
+        goto done;
+    }
+    if (fread(text, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+        hf_error_at(err, path, 0, 0, "read error");
+        errno = EIO;
+        goto done;
+    }
+    wf = hf_workflow_load_buffer(path, text, (size_t)st.st_size, err);
+done:
+    free(text);
+    if (f)
+        fclose(f);
     return wf;
 }

@@ -3,6 +3,7 @@
  * through the same calls a library user makes. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hetflow/workflow.h"
@@ -20,6 +21,8 @@ struct hf_workflow {
     hf_mode_t mode;
     hf_policy_t policy;
     hf_platform_t platform; /* fields -1 when not given */
+    char *text;             /* what it was loaded from */
+    size_t text_len;
 };
 
 static const char *const mode_names[] = {"sequential", "workload", "task"};
@@ -80,6 +83,7 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     free(wf->first_task);
     free(wf->name);
     free(wf->file);
+    free(wf->text);
     free(wf);
     errno = saved;
 }
@@ -357,4 +361,54 @@ int hf_policy_parse(const char *s, hf_policy_t *policy)
     if (i >= 0)
         *policy = (hf_policy_t)i;
     return i < 0 ? -1 : 0;
+}
+
+const char *hf_workflow_text(const hf_workflow_t *wf, size_t *len)
+{
+    if (len)
+        *len = wf->text_len;
+    return wf->text;
+}
+
+int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+
+    if (!copy)
+        return -1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    free(wf->text);
+    wf->text = copy;
+    wf->text_len = len;
+    return 0;
+}
+
+int hf_set_name_check(const char *name, char *why, size_t len)
+{
+    size_t n = strlen(name);
+    const unsigned char *p = (const unsigned char *)name;
+
+    if (n == 0 || n > HF_MAX_NAME) {
+        snprintf(why, len, "set name must be 1 to %d bytes, not %zu", HF_MAX_NAME, n);
+        return -1;
+    }
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || name[0] == '-') {
+        snprintf(why, len, "set name '%s' is not allowed", name);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* U+202A..U+202E and U+2066..U+2069 reorder text on screen (and
+         * hide what a name says): E2 80 AA..AE, E2 81 A6..A9 in UTF-8. */
+        bool bidi = p[i] == 0xE2 && i + 2 < n &&
+                    ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
+                     (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9));
+        if (p[i] < 0x20 || p[i] == 0x7F || p[i] == ' ' || p[i] == '/' || bidi) {
+            snprintf(why, len, "set name '%.*s...' has a character not allowed in names "
+                     "(byte %zu: '/', whitespace, control or bidirectional)",
+                     (int)(i < 40 ? i : 40), name, i + 1);
+            return -1;
+        }
+    }
+    return 0;
 }
