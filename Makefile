@@ -19,6 +19,7 @@ build: deps $(BUILD)/Makefile
 
 # A real run on this machine (a small DeepDriveMD), then its report.
 demo: build
+	rm -rf $(BUILD)/demo
 	$(BUILD)/hetflow run examples/ddmd-mini.yaml --workdir $(BUILD)/demo \
 		--trace $(BUILD)/demo/trace.json
 	$(BUILD)/hetflow report $(BUILD)/demo/trace.json -o $(BUILD)/demo/report.html

@@ -8,7 +8,7 @@ set -eu
 # (CLI tests), procps (pgrep), chromium (renders the HTML report), time
 # (the benchmarks' peak memory).
 PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
-libhwloc-dev python3 procps chromium time"
+libhwloc-dev libsqlite3-dev python3 procps chromium time"
 
 missing=""
 for p in $PACKAGES; do

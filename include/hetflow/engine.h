@@ -6,6 +6,7 @@
 #ifndef HETFLOW_ENGINE_H
 #define HETFLOW_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dag.h"
@@ -32,6 +33,8 @@ typedef struct {
     uint32_t index;
     hf_task_state_t state;
     int status; /* when ended: 0, an exit code > 0, or -signal */
+    int attempts;   /* failed runs that were retried */
+    bool timed_out; /* its last run ended by its timeout */
     double ready; /* times in seconds on the executor's clock; -1 if not yet */
     double placed;
     double start;
@@ -48,7 +51,11 @@ typedef struct {
     hf_mode_t mode;
     hf_policy_t policy;
     hf_platform_t platform;
+    double walltime; /* seconds the whole run may take, 0 for no limit */
 } hf_engine_config_t;
+
+/* Why a run was stopped: a signal number (> 0), or one of these. */
+enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2 };
 
 /* Create an engine for wf (finished, checked against the platform) and the
  * executor x, which it borrows.  Returns NULL with ENOMEM or EINVAL. */
@@ -79,10 +86,32 @@ void hf_engine_stop(hf_engine_t *e, int why);
 /* The `why` of the first hf_engine_stop(), or 0 if the run was not stopped. */
 int hf_engine_stopped(const hf_engine_t *e);
 
+/* Call `cb` after every batch of work: a launch pass and the task ends that
+ * led to it, just before the engine waits again (the journal commits
+ * there), and once at the end of the run.  One at a time. */
+typedef void (*hf_batch_f)(hf_engine_t *e, void *arg);
+void hf_engine_on_batch(hf_engine_t *e, hf_batch_f cb, void *arg);
+
+/* Before hf_engine_run(): record that `task` was done in an earlier run (a
+ * resume), so it is not run again.  Returns 0, or -1 with EINVAL if the
+ * task is not waiting. */
+int hf_engine_restore_done(hf_engine_t *e, uint32_t task);
+
 /* Call `cb` about every `period` seconds of the executor's clock while the
  * run waits on running tasks (a live progress line, say).  One at a time. */
 typedef void (*hf_tick_f)(hf_engine_t *e, double now, void *arg);
 void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg);
+
+/* What the run used, over every attempt of every task (retries and
+ * canceled runs included): first start, last end (-1 before any), and busy
+ * core- and GPU-seconds. */
+typedef struct {
+    double first_start, last_end;
+    double core_seconds, gpu_seconds;
+} hf_usage_t;
+
+void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out);
+void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end);
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);
 const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);

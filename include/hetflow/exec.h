@@ -65,6 +65,15 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
                          const hf_platform_t *p, const char *workdir,
                          hf_executor_t *out, hf_error_t *err);
 
+/* The process id (and process group id) of a task the local executor x
+ * runs, or 0. */
+long hf_exec_local_pid(const hf_executor_t *x, uint32_t task);
+
+/* Kill what is left of task `task`'s process group `pid` from an earlier
+ * run in `workdir`, if it is still there and still that task (its
+ * environment says so).  Returns 1 if something was killed, else 0. */
+int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
+
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);
 

@@ -17,6 +17,14 @@
 typedef enum { HF_MODE_SEQUENTIAL, HF_MODE_WORKLOAD, HF_MODE_TASK } hf_mode_t;
 typedef enum { HF_POLICY_FIFO, HF_POLICY_CRITICAL_PATH } hf_policy_t;
 
+/* What a task's final failure does: cancel its dependents (the default),
+ * let them run as if it had succeeded, or stop the whole run. */
+typedef enum {
+    HF_ON_FAILURE_CANCEL,
+    HF_ON_FAILURE_CONTINUE,
+    HF_ON_FAILURE_STOP
+} hf_on_failure_t;
+
 /* How a set depends on a parent: on all of its tasks, or task i on task i. */
 typedef enum { HF_MAP_ALL, HF_MAP_ONE_TO_ONE } hf_map_t;
 
@@ -49,6 +57,10 @@ typedef struct {
     int nafter;
     char *pipeline; /* label overriding the default pipeline cut, or NULL */
     int priority;   /* higher runs first among ready sets */
+    int retries;    /* runs again after a failure, up to this many times */
+    double backoff; /* seconds before a retry */
+    double timeout; /* seconds a task may run, 0 for no limit */
+    hf_on_failure_t on_failure;
 } hf_set_t;
 
 typedef struct hf_workflow hf_workflow_t;
@@ -97,6 +109,9 @@ uint32_t hf_workflow_first_task(const hf_workflow_t *wf, int i);
 bool hf_workflow_mode(const hf_workflow_t *wf, hf_mode_t *mode);
 bool hf_workflow_policy(const hf_workflow_t *wf, hf_policy_t *policy);
 bool hf_workflow_platform(const hf_workflow_t *wf, hf_platform_t *p);
+/* The whole run's time limit in seconds, 0 for none. */
+double hf_workflow_walltime(const hf_workflow_t *wf);
+void hf_workflow_set_walltime(hf_workflow_t *wf, double seconds);
 void hf_workflow_set_mode(hf_workflow_t *wf, hf_mode_t mode);
 void hf_workflow_set_policy(hf_workflow_t *wf, hf_policy_t policy);
 /* Fields that are negative in p are left as they were. */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hetflow/hetflow.h"
+#include "hetflow/journal.h"
 
 /* Exit statuses of the CLI contract. */
 enum { EXIT_OK = 0, EXIT_TASK_FAILED = 1, EXIT_BAD_INPUT = 2 };
@@ -32,6 +33,9 @@ enum {
     OPT_NO_FILE = 1 << 8, /* the command takes no FILE */
     OPT_OUTPUT = 1 << 9,  /* -o FILE */
     OPT_SVG = 1 << 10,
+    OPT_RESUME = 1 << 11,
+    OPT_WALLTIME = 1 << 12,
+    OPT_NO_JOURNAL = 1 << 13,
 };
 
 typedef struct {
@@ -47,6 +51,9 @@ typedef struct {
     bool quiet;
     const char *output;
     bool svg;
+    bool resume;
+    double walltime; /* 0 when not given */
+    bool no_journal;
 } cmd_opts_t;
 
 /* Parse argv for entry `cmd` accepting `allowed` options and one FILE.
@@ -105,6 +112,18 @@ int cmd_compare(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* Run in->wf for real into workdir (run.c), recording in `journal` (may be
+ * NULL); `resuming` when the journal's done tasks are to be skipped.
+ * Returns the CLI's exit status. */
+int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
+                hf_journal_t *journal, bool resuming);
+
+/* Fill `in` from the journal in workdir, for a resume.  Returns 0, or prints
+ * the error and returns 2. */
+int cmd_load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in);
 
 extern const cmd_entry_t cmd_validate_entry;
 extern const cmd_entry_t cmd_analyze_entry;
@@ -113,6 +132,8 @@ extern const cmd_entry_t cmd_compare_entry;
 extern const cmd_entry_t cmd_run_entry;
 extern const cmd_entry_t cmd_platform_entry;
 extern const cmd_entry_t cmd_report_entry;
+extern const cmd_entry_t cmd_resume_entry;
+extern const cmd_entry_t cmd_status_entry;
 
 /* A live one-line status on stderr while a run goes on (progress.c). */
 typedef struct progress progress_t;

@@ -67,6 +67,9 @@ enum {
     O_QUIET,
     O_OUTPUT,
     O_SVG,
+    O_RESUME,
+    O_WALLTIME,
+    O_NO_JOURNAL,
     O_HELP
 };
 
@@ -86,6 +89,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"quiet", no_argument, NULL, O_QUIET},
         {"output", required_argument, NULL, O_OUTPUT},
         {"svg", no_argument, NULL, O_SVG},
+        {"resume", no_argument, NULL, O_RESUME},
+        {"walltime", required_argument, NULL, O_WALLTIME},
+        {"no-journal", no_argument, NULL, O_NO_JOURNAL},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -93,7 +99,7 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,
                                 OPT_POLICY,   OPT_SEED,     OPT_JSON,     OPT_TRACE,
                                 OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,   OPT_SVG,
-                                0};
+                                OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, 0};
     int c, index;
     long v;
 
@@ -168,6 +174,20 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             break;
         case O_SVG:
             opts->svg = true;
+            break;
+        case O_RESUME:
+            opts->resume = true;
+            break;
+        case O_WALLTIME: {
+            char *end;
+            opts->walltime = strtod(optarg, &end);
+            if (end == optarg || *end || !(opts->walltime > 0 && opts->walltime < 1e9))
+                return usage_error(cmd, "--walltime wants seconds (more than 0), not '%s'",
+                                   optarg);
+            break;
+        }
+        case O_NO_JOURNAL:
+            opts->no_journal = true;
             break;
         case O_HELP:
             print_help(cmd);
@@ -256,7 +276,7 @@ void cmd_input_free(cmd_input_t *in)
 hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
                           hf_executor_t *sim, hf_trace_t **trace)
 {
-    hf_engine_config_t cfg = {mode, in->policy, in->platform};
+    hf_engine_config_t cfg = {mode, in->policy, in->platform, hf_workflow_walltime(in->wf)};
     hf_error_t err = {{0}};
     hf_engine_t *e;
 

@@ -13,6 +13,8 @@ static const cmd_entry_t *const commands[] = {
     &cmd_run_entry,
     &cmd_platform_entry,
     &cmd_report_entry,
+    &cmd_status_entry,
+    &cmd_resume_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,7 +9,8 @@
 const cmd_entry_t cmd_run_entry = {
     .name = "run",
     .usage = "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
-             "       [--gpus-per-node G] [--workdir DIR] [--json] [--trace OUT] [--quiet]",
+             "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
+             "       [--trace OUT] [--quiet] [--no-journal]",
     .summary = "run a workflow on this machine",
     .help = "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
             "with {index} and {set} replaced, pinned to the cores the scheduler gave it\n"
@@ -19,12 +20,20 @@ const cmd_entry_t cmd_run_entry = {
             "DIR/<set>/<index>.out and .err.  A failed task cancels its dependents; the\n"
             "rest goes on.  --nodes N on one machine splits it into N virtual nodes.\n"
             "\n"
-            "  --workdir DIR  where outputs go (default: ./<workflow name>.run)\n"
-            "  --json         print one JSON object on stdout (as simulate --json)\n"
-            "  --trace OUT    write a Chrome trace-event file (for 'hetflow report')\n"
-            "  --quiet        no live status line\n"
-            "\nexit status: 0 all done, 1 a task failed, 2 bad input, 128+N stopped by\n"
-            "signal N (SIGINT, SIGTERM: running tasks are terminated and canceled)\n",
+            "Every task state change goes to DIR/journal.db: 'hetflow status DIR' reads\n"
+            "it, 'hetflow resume DIR' continues a run that was killed.\n"
+            "\n"
+            "  --workdir DIR   where outputs and the journal go (default:\n"
+            "                  ./<workflow name>.run); it must not hold a journal yet\n"
+            "  --resume        continue the run in DIR (FILE must be what it ran)\n"
+            "  --walltime S    stop in time for running tasks to end within S seconds\n"
+            "  --json          print one JSON object on stdout (as simulate --json)\n"
+            "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
+            "  --quiet         no live status line\n"
+            "  --no-journal    keep no journal (no status, no resume)\n"
+            "\nexit status: 0 all done, 1 a task failed or the walltime or a failure\n"
+            "stopped the run, 2 bad input, 128+N stopped by signal N (SIGINT, SIGTERM:\n"
+            "running tasks are terminated and canceled)\n",
     .exec = cmd_run,
 };
 
@@ -80,18 +89,126 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         fprintf(stderr, "hetflow: ... and %ld more failed tasks\n", failed - shown);
 }
 
-int cmd_run(int argc, char **argv)
+/* Kill what an earlier run left of tasks that were running when it died,
+ * and mark every task it finished as done, before a resume starts. */
+typedef struct {
+    hf_engine_t *engine;
+    const char *workdir;
+    long restored, reclaimed;
+    int failed;
+} restore_t;
+
+static void restore_task(uint32_t task, hf_task_state_t state, long pid, void *arg)
 {
-    int allowed = OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON | OPT_TRACE |
-                  OPT_WORKDIR | OPT_QUIET;
-    cmd_opts_t opts;
-    cmd_input_t in;
-    hf_executor_t local;
+    restore_t *r = arg;
+
+    if (state == HF_TASK_DONE) {
+        if (hf_engine_restore_done(r->engine, task) < 0)
+            r->failed = 1;
+        else
+            r->restored++;
+    } else if (pid > 0) {
+        r->reclaimed += hf_exec_local_reclaim(pid, task, r->workdir);
+    }
+}
+
+static long pid_of(void *ctx, uint32_t task)
+{
+    return hf_exec_local_pid(ctx, task);
+}
+
+static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char *workdir)
+{
+    int why = hf_engine_stopped(e);
+
+    if (why > 0)
+        fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled\n", strsignal(why),
+                s->canceled);
+    else if (why == HF_STOP_WALLTIME)
+        fprintf(stderr, "hetflow: walltime reached: %ld tasks canceled; continue with "
+                "'hetflow resume %s'\n", s->canceled, workdir);
+    else if (why == HF_STOP_FAILURE)
+        fprintf(stderr, "hetflow: stopped after a failure (on_failure: stop): %ld tasks "
+                "canceled\n", s->canceled);
+}
+
+int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
+                hf_journal_t *journal, bool resuming)
+{
+    hf_executor_t local = {0};
     hf_engine_config_t cfg;
     hf_engine_t *e = NULL;
     hf_trace_t *trace = NULL;
     progress_t *progress = NULL;
     hf_summary_t s;
+    hf_error_t err = {{0}};
+    int rc = EXIT_OK;
+
+    note_oversubscription(in);
+    cfg = (hf_engine_config_t){in->mode, in->policy, in->platform,
+                               opts->walltime > 0 ? opts->walltime
+                                                  : hf_workflow_walltime(in->wf)};
+    if (hf_exec_local_create(in->wf, &in->machine, &in->platform, workdir, &local, &err) < 0)
+        goto error;
+    if (!(e = hf_engine_create(in->wf, in->dag, &cfg, &local, &err)) ||
+        (opts->trace && !(trace = hf_trace_attach(e))))
+        goto error;
+    if (resuming) {
+        restore_t r = {e, workdir, 0, 0, 0};
+        if (hf_journal_restart(journal, restore_task, &r, &err) < 0)
+            goto error;
+        if (r.failed) {
+            hf_error_set(&err, "journal: a task recorded done twice or out of place");
+            goto error;
+        }
+        fprintf(stderr, "hetflow: resuming %s: %ld tasks already done%s\n", workdir,
+                r.restored, r.reclaimed ? ", leftovers of the last run killed" : "");
+    }
+    if (journal && hf_journal_attach(journal, e, pid_of, &local, &err) < 0)
+        goto error;
+    if (!opts->quiet && isatty(STDERR_FILENO))
+        progress = progress_start(e);
+    if (hf_engine_run(e, &err) < 0) {
+        progress_finish(progress);
+        goto error;
+    }
+    progress_finish(progress);
+    if (journal && hf_journal_flush(journal, &err) < 0)
+        fprintf(stderr, "hetflow: %s\n", err.text);
+    hf_summary_compute(e, &s);
+    /* What ran is written out even when the run was stopped or failed. */
+    if (opts->trace && hf_trace_write_chrome(trace, e, opts->trace, &err) < 0) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        rc = EXIT_BAD_INPUT;
+    }
+    if (opts->json)
+        cmd_print_json(cmd_summary_json(e, &s, hf_lower_bound(in->wf, in->dag, &in->platform)));
+    else
+        cmd_print_summary(in, e, &s, hf_lower_bound(in->wf, in->dag, &in->platform));
+    report_failures(e, workdir, s.failed);
+    report_stop(e, &s, workdir);
+    if (hf_engine_stopped(e) > 0)
+        rc = 128 + hf_engine_stopped(e);
+    else if (rc == EXIT_OK && (s.failed > 0 || hf_engine_stopped(e) != 0))
+        rc = EXIT_TASK_FAILED;
+    goto done;
+error:
+    fprintf(stderr, "hetflow: %s\n", err.text);
+    rc = EXIT_BAD_INPUT;
+done:
+    hf_trace_destroy(trace);
+    hf_engine_destroy(e);
+    hf_executor_destroy(&local);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    int allowed = OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON | OPT_TRACE |
+                  OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME | OPT_NO_JOURNAL;
+    cmd_opts_t opts;
+    cmd_input_t in;
+    hf_journal_t *journal = NULL;
     hf_error_t err = {{0}};
     char workdir[4096];
     bool done;
@@ -107,51 +224,44 @@ int cmd_run(int argc, char **argv)
         snprintf(workdir, sizeof(workdir), "%s", opts.workdir);
     else
         snprintf(workdir, sizeof(workdir), "%s.run", hf_workflow_name(in.wf));
-    note_oversubscription(&in);
-    cfg = (hf_engine_config_t){in.mode, in.policy, in.platform};
-    if (hf_exec_local_create(in.wf, &in.machine, &in.platform, workdir, &local, &err) < 0) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
-        rc = EXIT_BAD_INPUT;
-        goto done;
+    if (opts.resume) {
+        /* The same as `hetflow resume`, once FILE is the workflow that ran. */
+        size_t len;
+        const char *text = hf_workflow_text(in.wf, &len);
+        hf_run_spec_t spec;
+        cmd_input_free(&in);
+        if (!(journal = hf_journal_open(workdir, true, &err)) ||
+            hf_journal_spec(journal, &spec, &err) < 0) {
+            fprintf(stderr, "hetflow: %s\n", err.text);
+            hf_journal_close(journal);
+            return EXIT_BAD_INPUT;
+        }
+        if (spec.text_len != len || memcmp(spec.text, text, len) != 0) {
+            fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n",
+                    opts.file, workdir);
+            hf_journal_close(journal);
+            return EXIT_BAD_INPUT;
+        }
+        if ((rc = cmd_load_journal(journal, workdir, &in)) == EXIT_OK)
+            rc = cmd_execute(&in, workdir, &opts, journal, true);
+        hf_journal_close(journal);
+        cmd_input_free(&in);
+        return rc;
     }
-    if (!(e = hf_engine_create(in.wf, in.dag, &cfg, &local, &err)) ||
-        (opts.trace && !(trace = hf_trace_attach(e)))) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
-        rc = EXIT_BAD_INPUT;
-        goto destroy;
+    if (!opts.no_journal) {
+        hf_run_spec_t spec = {hf_workflow_file(in.wf), NULL, 0,
+                              {in.mode, in.policy, in.platform, 0},
+                              opts.walltime > 0 ? opts.walltime : hf_workflow_walltime(in.wf)};
+        spec.text = hf_workflow_text(in.wf, &spec.text_len);
+        if (!(journal = hf_journal_create(workdir, in.wf, &spec, &err))) {
+            fprintf(stderr, "hetflow: %s\n", err.text);
+            rc = EXIT_BAD_INPUT;
+            goto done;
+        }
     }
-    if (!opts.quiet && isatty(STDERR_FILENO))
-        progress = progress_start(e);
-    if (hf_engine_run(e, &err) < 0) {
-        progress_finish(progress);
-        fprintf(stderr, "hetflow: %s\n", err.text);
-        rc = EXIT_BAD_INPUT;
-        goto destroy;
-    }
-    progress_finish(progress);
-    hf_summary_compute(e, &s);
-    /* What ran is written out even when the run was stopped or failed. */
-    if (opts.trace && hf_trace_write_chrome(trace, e, opts.trace, &err) < 0) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
-        rc = EXIT_BAD_INPUT;
-    }
-    if (opts.json)
-        cmd_print_json(cmd_summary_json(e, &s, hf_lower_bound(in.wf, in.dag, &in.platform)));
-    else
-        cmd_print_summary(&in, e, &s, hf_lower_bound(in.wf, in.dag, &in.platform));
-    report_failures(e, workdir, s.failed);
-    if (hf_engine_stopped(e) > 0) {
-        fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled\n",
-                strsignal(hf_engine_stopped(e)), s.canceled);
-        rc = 128 + hf_engine_stopped(e);
-    } else if (rc == EXIT_OK && s.failed > 0) {
-        rc = EXIT_TASK_FAILED;
-    }
-destroy:
-    hf_trace_destroy(trace);
-    hf_engine_destroy(e);
-    hf_executor_destroy(&local);
+    rc = cmd_execute(&in, workdir, &opts, journal, false);
 done:
+    hf_journal_close(journal);
     cmd_input_free(&in);
     return rc;
 }

@@ -6,54 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gates.h"
 #include "hetflow/analysis.h"
-#include "hetflow/engine.h"
 
-#define MAX_CALLBACKS 8
-
-typedef struct {
-    double ready, placed, start, end;
-    hf_alloc_t *alloc; /* while placed or running */
-    int32_t status;    /* when ended: 0, exit code, or -signal */
-    uint16_t pending;  /* one-to-one parent tasks not yet done */
-    uint8_t state;
-    uint8_t cancel_asked;
-} task_t;
-
-typedef struct {
-    uint32_t first; /* flat id of task 0 */
-    uint32_t ntasks;
-    uint32_t nended; /* done, failed or canceled */
-    uint32_t ndone;
-    int all_pending; /* all-tasks parents not yet ended */
-    bool released;   /* parents and gates allow its tasks to become ready */
-} set_rt_t;
-
-struct hf_engine {
-    const hf_workflow_t *wf;
-    hf_dag_t *dag;
-    hf_engine_config_t cfg;
-    hf_executor_t *exec;
-    hf_sched_t *sched;
-    gates_t gates;
-    task_t *tasks;
-    uint32_t ntasks;
-    set_rt_t *sets;
-    long count[HF_TASK_CANCELED + 1];
-    struct {
-        hf_transition_f cb;
-        void *arg;
-    } callbacks[MAX_CALLBACKS];
-    int ncallbacks;
-    uint32_t *cancel_stack; /* worklist for failure propagation */
-    size_t ncancel;
-    int stopped; /* the why of hf_engine_stop, 0 while running */
-    double tick_period;
-    double next_tick;
-    hf_tick_f tick;
-    void *tick_arg;
-};
+#include "internal.h"
 
 static const char *const state_names[] = {"waiting", "ready",  "placed",  "running",
                                           "done",    "failed", "canceled"};
@@ -64,7 +19,7 @@ const char *hf_task_state_name(hf_task_state_t state)
 }
 
 /* The set of a flat task id: binary search over the sets' first ids. */
-static int set_of(const hf_engine_t *e, uint32_t task)
+int engine_set_of(const hf_engine_t *e, uint32_t task)
 {
     int lo = 0, hi = hf_workflow_nsets(e->wf) - 1;
 
@@ -78,7 +33,31 @@ static int set_of(const hf_engine_t *e, uint32_t task)
     return lo;
 }
 
-static void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
+static void account_start(hf_engine_t *e, uint32_t id, double now)
+{
+    set_rt_t *set = &e->sets[engine_set_of(e, id)];
+
+    if (set->first_start < 0)
+        set->first_start = now;
+    if (e->usage.first_start < 0)
+        e->usage.first_start = now;
+}
+
+static void account_end(hf_engine_t *e, uint32_t id, double now)
+{
+    int s = engine_set_of(e, id);
+    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    double ranks_s = (now - e->tasks[id].start) * spec->ranks;
+
+    if (now > e->sets[s].last_end)
+        e->sets[s].last_end = now;
+    if (now > e->usage.last_end)
+        e->usage.last_end = now;
+    e->usage.core_seconds += ranks_s * spec->cores;
+    e->usage.gpu_seconds += ranks_s * spec->gpus;
+}
+
+void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
 {
     task_t *t = &e->tasks[id];
     hf_task_state_t from = (hf_task_state_t)t->state;
@@ -93,9 +72,12 @@ static void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
         break;
     case HF_TASK_RUNNING:
         t->start = now;
+        account_start(e, id, now);
         break;
     default:
         t->end = now;
+        if (from == HF_TASK_RUNNING)
+            account_end(e, id, now);
         break;
     }
     t->state = (uint8_t)to;
@@ -105,7 +87,7 @@ static void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
         e->callbacks[i].cb(e, id, from, to, now, t->alloc, e->callbacks[i].arg);
 }
 
-static int make_ready(hf_engine_t *e, int s, uint32_t index)
+int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 {
     if (hf_sched_push(e->sched, s, index) < 0)
         return -1;
@@ -119,7 +101,7 @@ static bool may_start(const hf_engine_t *e, int s)
 }
 
 /* Make ready every waiting task of s whose one-to-one parents are done. */
-static int release_set(hf_engine_t *e, int s)
+int engine_release_set(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
 
@@ -128,7 +110,7 @@ static int release_set(hf_engine_t *e, int s)
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
         task_t *t = &e->tasks[set->first + i];
-        if (t->state == HF_TASK_WAITING && t->pending == 0 && make_ready(e, s, i) < 0)
+        if (t->state == HF_TASK_WAITING && t->pending == 0 && engine_make_ready(e, s, i) < 0)
             return -1;
     }
     return 0;
@@ -146,17 +128,22 @@ static void push_cancel(hf_engine_t *e, uint32_t id)
 
 static int set_ended(hf_engine_t *e, int s);
 
-/* A task ended: count it, and pass what it means to its children. */
+/* A task ended: count it, and pass what it means to its children.  A
+ * failure counts as success for them when its set says on_failure:
+ * continue. */
 static int task_ended(hf_engine_t *e, uint32_t id)
 {
-    int s = set_of(e, id);
+    int s = engine_set_of(e, id);
     set_rt_t *set = &e->sets[s];
     uint32_t index = id - set->first;
-    bool ok = e->tasks[id].state == HF_TASK_DONE;
+    hf_task_state_t state = (hf_task_state_t)e->tasks[id].state;
+    bool ok = state == HF_TASK_DONE ||
+              (state == HF_TASK_FAILED &&
+               hf_workflow_set(e->wf, s)->on_failure == HF_ON_FAILURE_CONTINUE);
     const hf_edge_t *child = hf_dag_children(e->dag, s);
 
     if (ok)
-        set->ndone++;
+        set->nok++;
     for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++) {
         int c = child[k].set;
         uint32_t cid = e->sets[c].first + index;
@@ -166,7 +153,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
             push_cancel(e, cid);
         } else if (--e->tasks[cid].pending == 0 && may_start(e, c) &&
                    e->tasks[cid].state == HF_TASK_WAITING) {
-            if (make_ready(e, c, index) < 0)
+            if (engine_make_ready(e, c, index) < 0)
                 return -1;
         }
     }
@@ -188,17 +175,17 @@ static int set_ended(hf_engine_t *e, int s)
         if (child[k].map == HF_MAP_ONE_TO_ONE)
             continue;
         e->sets[c].all_pending--;
-        if (set->ndone < set->ntasks) {
+        if (set->nok < set->ntasks) {
             for (uint32_t i = 0; i < e->sets[c].ntasks; i++)
                 push_cancel(e, e->sets[c].first + i);
-        } else if (release_set(e, c) < 0) {
+        } else if (engine_release_set(e, c) < 0) {
             return -1;
         }
     }
     if ((stage = gates_set_ended(&e->gates, s)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
         for (int i = 0; i < st->count; i++)
-            if (release_set(e, e->gates.members[st->first + i]) < 0)
+            if (engine_release_set(e, e->gates.members[st->first + i]) < 0)
                 return -1;
     }
     return 0;
@@ -218,8 +205,16 @@ static int drain_cancels(hf_engine_t *e)
     return 0;
 }
 
+int engine_propagate(hf_engine_t *e, uint32_t id)
+{
+    if (task_ended(e, id) < 0)
+        return -1;
+    return drain_cancels(e);
+}
+
 int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
 {
+    const hf_set_t *spec;
     task_t *t;
     hf_task_state_t to;
 
@@ -228,17 +223,27 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         return -1;
     }
     t = &e->tasks[id];
+    spec = hf_workflow_set(e->wf, engine_set_of(e, id));
     t->status = status;
     if (t->cancel_asked)
         to = HF_TASK_CANCELED;
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
+    if (to == HF_TASK_FAILED && t->attempts < spec->retries && !e->stopped) {
+        /* Back to waiting, and ready again once the backoff is over. */
+        t->attempts++;
+        engine_transition(e, id, HF_TASK_WAITING);
+        hf_sched_release(e->sched, t->alloc);
+        t->alloc = NULL;
+        e->pending_retries++;
+        return timers_add(&e->timers, TIMER_RETRY, t->end + spec->backoff, id, 0);
+    }
     engine_transition(e, id, to);
     hf_sched_release(e->sched, t->alloc);
     t->alloc = NULL;
-    if (task_ended(e, id) < 0)
-        return -1;
-    return drain_cancels(e);
+    if (to == HF_TASK_FAILED && spec->on_failure == HF_ON_FAILURE_STOP)
+        hf_engine_stop(e, HF_STOP_FAILURE);
+    return engine_propagate(e, id);
 }
 
 static int setup_sched(hf_engine_t *e)
@@ -283,6 +288,7 @@ static int setup_tasks(hf_engine_t *e)
         const hf_set_t *set = hf_workflow_set(e->wf, s);
         uint16_t one_to_one = 0;
         e->sets[s].first = hf_workflow_first_task(e->wf, s);
+        e->sets[s].first_start = e->sets[s].last_end = -1;
         e->sets[s].ntasks = (uint32_t)set->tasks;
         for (int j = 0; j < set->nafter; j++) {
             if (set->after[j].map == HF_MAP_ONE_TO_ONE)
@@ -314,6 +320,8 @@ hf_engine_t *hf_engine_create(const hf_workflow_t *wf, hf_dag_t *dag,
     e->dag = dag;
     e->cfg = *cfg;
     e->exec = x;
+    timers_init(&e->timers);
+    e->usage = (hf_usage_t){-1, -1, 0, 0};
     if (hf_workflow_check_platform(wf, &cfg->platform, err) < 0) {
         hf_engine_destroy(e);
         errno = EINVAL;
@@ -341,6 +349,7 @@ void hf_engine_destroy(hf_engine_t *e)
             hf_sched_release(e->sched, e->tasks[i].alloc);
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
+    timers_fini(&e->timers);
     free(e->tasks);
     free(e->sets);
     free(e->cancel_stack);
@@ -358,119 +367,6 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg)
     e->callbacks[e->ncallbacks].arg = arg;
     e->ncallbacks++;
     return 0;
-}
-
-void hf_engine_stop(hf_engine_t *e, int why)
-{
-    if (e->stopped)
-        return;
-    e->stopped = why ? why : -1;
-    for (uint32_t id = 0; id < e->ntasks; id++) {
-        if (e->tasks[id].state == HF_TASK_RUNNING && !e->tasks[id].cancel_asked) {
-            e->tasks[id].cancel_asked = 1;
-            e->exec->ops->cancel(e->exec->ctx, id);
-        }
-    }
-}
-
-int hf_engine_stopped(const hf_engine_t *e)
-{
-    return e->stopped;
-}
-
-void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg)
-{
-    e->tick_period = period;
-    e->tick = cb;
-    e->tick_arg = arg;
-    e->next_tick = e->exec->ops->now(e->exec->ctx) + period;
-}
-
-/* After a stop, tasks that never started end as canceled (their ready
- * entries stay in the scheduler's queues, which are not consulted again). */
-static void cancel_unstarted(hf_engine_t *e)
-{
-    for (uint32_t id = 0; id < e->ntasks; id++) {
-        hf_task_state_t s = (hf_task_state_t)e->tasks[id].state;
-        if (s == HF_TASK_WAITING || s == HF_TASK_READY)
-            engine_transition(e, id, HF_TASK_CANCELED);
-    }
-}
-
-/* Place every ready task that fits and hand it to the executor. */
-static int launch_ready(hf_engine_t *e, hf_error_t *err)
-{
-    hf_launch_t l;
-    hf_alloc_t *alloc;
-    int rc;
-
-    if (e->stopped)
-        return 0;
-    while ((rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
-        l.task = e->sets[l.set].first + l.index;
-        l.spec = hf_workflow_set(e->wf, l.set);
-        l.alloc = alloc;
-        e->tasks[l.task].alloc = alloc;
-        engine_transition(e, l.task, HF_TASK_PLACED);
-        if (e->exec->ops->launch(e->exec->ctx, &l, err) < 0)
-            return -1;
-        engine_transition(e, l.task, HF_TASK_RUNNING);
-        if (e->stopped) { /* stopped by a callback of this very launch */
-            e->tasks[l.task].cancel_asked = 1;
-            e->exec->ops->cancel(e->exec->ctx, l.task);
-            return 0;
-        }
-    }
-    if (rc < 0)
-        hf_error_set(err, "out of memory");
-    return rc;
-}
-
-int hf_engine_run(hf_engine_t *e, hf_error_t *err)
-{
-    int n = hf_workflow_nsets(e->wf);
-
-    for (int s = 0; s < n; s++)
-        if (release_set(e, s) < 0)
-            goto nomem;
-    for (;;) {
-        double timeout = -1, now;
-        int ended;
-        if (launch_ready(e, err) < 0)
-            return -1;
-        if (e->count[HF_TASK_RUNNING] == 0)
-            break;
-        if (e->tick) {
-            now = e->exec->ops->now(e->exec->ctx);
-            timeout = e->next_tick > now ? e->next_tick - now : 0;
-        }
-        if ((ended = e->exec->ops->wait(e->exec->ctx, e, timeout, err)) < 0)
-            return -1;
-        if (ended == 0 && timeout < 0) {
-            hf_error_set(err, "executor '%s' lost %ld running tasks", e->exec->ops->name,
-                         e->count[HF_TASK_RUNNING]);
-            errno = EPROTO;
-            return -1;
-        }
-        if (e->tick && (now = e->exec->ops->now(e->exec->ctx)) >= e->next_tick) {
-            e->next_tick = now + e->tick_period;
-            e->tick(e, now, e->tick_arg);
-        }
-    }
-    if (e->stopped)
-        cancel_unstarted(e);
-    if (e->count[HF_TASK_WAITING] + e->count[HF_TASK_READY] > 0) {
-        /* Cannot happen for a workflow that passed the platform check. */
-        hf_error_set(err, "%ld tasks could never start",
-                     e->count[HF_TASK_WAITING] + e->count[HF_TASK_READY]);
-        errno = EDEADLK;
-        return -1;
-    }
-    return 0;
-nomem:
-    hf_error_set(err, "out of memory");
-    errno = ENOMEM;
-    return -1;
 }
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e)
@@ -492,10 +388,12 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 {
     const task_t *t = &e->tasks[id];
 
-    out->set = set_of(e, id);
+    out->set = engine_set_of(e, id);
     out->index = id - e->sets[out->set].first;
     out->state = (hf_task_state_t)t->state;
     out->status = t->status;
+    out->attempts = t->attempts;
+    out->timed_out = t->timed_out;
     out->ready = t->ready;
     out->placed = t->placed;
     out->start = t->start;
@@ -505,4 +403,15 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 long hf_engine_count(const hf_engine_t *e, hf_task_state_t state)
 {
     return e->count[state];
+}
+
+void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
+{
+    *out = e->usage;
+}
+
+void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end)
+{
+    *start = e->sets[set].first_start;
+    *end = e->sets[set].last_end;
 }

@@ -275,3 +275,52 @@ error:
     local_destroy(x);
     return -1;
 }
+
+long hf_exec_local_pid(const hf_executor_t *x, uint32_t task)
+{
+    return ((const local_t *)x->ctx)->pid_of[task];
+}
+
+/* Whether process pid is task `task` of the run in `workdir`: its starting
+ * environment says so.  Checked before killing what an earlier run left,
+ * since a pid may have been given to another process since. */
+static bool is_our_task(long pid, uint32_t task, const char *workdir)
+{
+    char path[64], want_task[48], *want_dir, buf[65536];
+    bool task_ok = false, dir_ok = false;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
+    if (!(f = fopen(path, "r")))
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    snprintf(want_task, sizeof(want_task), "HETFLOW_TASK_ID=%u", task);
+    if (!(want_dir = malloc(strlen(workdir) + 20)))
+        return false;
+    sprintf(want_dir, "HETFLOW_WORKDIR=%s", workdir);
+    for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+        task_ok |= strcmp(buf + i, want_task) == 0;
+        dir_ok |= strcmp(buf + i, want_dir) == 0;
+    }
+    free(want_dir);
+    return task_ok && dir_ok;
+}
+
+int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir)
+{
+    char path[64];
+
+    if (pid <= 0)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%ld", pid);
+    /* The leader still there must be ours; a leader gone leaves a group
+     * whose id no new process can take while a member lives. */
+    if (access(path, F_OK) == 0 && !is_our_task(pid, task, workdir))
+        return 0;
+    if (kill((pid_t)-pid, SIGKILL) == 0)
+        return 1;
+    return 0;
+}

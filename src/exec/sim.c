@@ -11,13 +11,20 @@
 #include "hetflow/exec.h"
 #include "util/heap.h"
 
+/* A launch is an event with a fixed end time; heap entries are launch
+ * numbers, so no entry's key ever changes once pushed. */
 typedef struct {
     const hf_workflow_t *wf;
     uint64_t seed;
     double now;
-    double *end;   /* per task, while running */
-    uint32_t *seq; /* per task: launch order, to break ties */
+    double *ev_end;     /* per launch */
+    uint32_t *ev_task;  /* per launch */
+    size_t ev_cap;
     uint32_t launches;
+    uint32_t *current;  /* per task: its latest launch */
+    uint8_t *live;      /* per task: 1 while running */
+    uint32_t *canceled; /* canceled since the last wait: they end now */
+    size_t ncanceled;
     heap_t events;
 } sim_t;
 
@@ -57,9 +64,9 @@ static bool event_before(const void *ctx, uint32_t a, uint32_t b)
 {
     const sim_t *sim = ctx;
 
-    if (sim->end[a] != sim->end[b])
-        return sim->end[a] < sim->end[b];
-    return sim->seq[a] < sim->seq[b];
+    if (sim->ev_end[a] != sim->ev_end[b])
+        return sim->ev_end[a] < sim->ev_end[b];
+    return a < b; /* launch order */
 }
 
 static double sim_now(void *ctx)
@@ -70,43 +77,100 @@ static double sim_now(void *ctx)
 static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 {
     sim_t *sim = ctx;
+    uint32_t ev = sim->launches;
 
-    sim->end[l->task] = sim->now + hf_sim_duration(l->spec, l->set, l->index, sim->seed);
-    sim->seq[l->task] = sim->launches++;
-    if (heap_push(&sim->events, l->task) < 0) {
-        hf_error_set(err, "out of memory");
+    if (ev == sim->ev_cap) {
+        size_t cap = sim->ev_cap * 2;
+        double *end = realloc(sim->ev_end, cap * sizeof(double));
+        uint32_t *task = end ? realloc(sim->ev_task, cap * sizeof(uint32_t)) : NULL;
+        if (end)
+            sim->ev_end = end;
+        if (!task)
+            goto nomem;
+        sim->ev_task = task;
+        sim->ev_cap = cap;
+    }
+    sim->ev_end[ev] = sim->now + hf_sim_duration(l->spec, l->set, l->index, sim->seed);
+    sim->ev_task[ev] = l->task;
+    if (heap_push(&sim->events, ev) < 0)
+        goto nomem;
+    sim->launches++;
+    sim->current[l->task] = ev;
+    sim->live[l->task] = 1;
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+    return -1;
+}
+
+/* Whether launch ev is its task's current, uncanceled run. */
+static bool is_live(const sim_t *sim, uint32_t ev)
+{
+    uint32_t task = sim->ev_task[ev];
+
+    return sim->live[task] && sim->current[task] == ev;
+}
+
+static int report(hf_engine_t *engine, uint32_t task, int status, hf_error_t *err)
+{
+    if (hf_engine_task_ended(engine, task, status) < 0) {
+        hf_error_set(err, "simulator: engine refused a task end");
         return -1;
     }
     return 0;
 }
 
-/* Advance the clock to the next end and report every task ending then.
- * Virtual time never waits, so the timeout does not apply. */
+/* Report the tasks canceled since the last wait, ending now; or advance the
+ * clock to the next end, or by `timeout` if that comes first (the engine's
+ * next timer), and report every task ending then.  A canceled task's heap
+ * entry stays where it is (its key never changes, so the heap stays a heap)
+ * and is skipped when it comes up. */
 static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err)
 {
     sim_t *sim = ctx;
     int n = 0;
 
-    (void)timeout;
-    if (heap_size(&sim->events) == 0)
+    if (sim->ncanceled > 0) {
+        for (size_t i = 0; i < sim->ncanceled; i++)
+            if (report(engine, sim->canceled[i], -15, err) < 0)
+                return -1;
+        n = (int)sim->ncanceled;
+        sim->ncanceled = 0;
+        return n;
+    }
+    while (heap_size(&sim->events) > 0 && !is_live(sim, heap_top(&sim->events)))
+        heap_pop(&sim->events);
+    if (heap_size(&sim->events) == 0) {
+        if (timeout > 0)
+            sim->now += timeout;
         return 0;
-    sim->now = sim->end[heap_top(&sim->events)];
-    while (heap_size(&sim->events) > 0 && sim->end[heap_top(&sim->events)] <= sim->now) {
-        if (hf_engine_task_ended(engine, heap_pop(&sim->events), 0) < 0) {
-            hf_error_set(err, "simulator: engine refused a task end");
+    }
+    if (timeout >= 0 && sim->ev_end[heap_top(&sim->events)] > sim->now + timeout) {
+        sim->now += timeout;
+        return 0;
+    }
+    sim->now = sim->ev_end[heap_top(&sim->events)];
+    while (heap_size(&sim->events) > 0 && sim->ev_end[heap_top(&sim->events)] <= sim->now) {
+        uint32_t ev = heap_pop(&sim->events), task = sim->ev_task[ev];
+        if (!is_live(sim, ev))
+            continue;
+        sim->live[task] = 0;
+        if (report(engine, task, 0, err) < 0)
             return -1;
-        }
         n++;
     }
     return n;
 }
 
-/* A canceled simulated task ends when it would have: the simulator models
- * no early termination (the engine records it canceled all the same). */
+/* A canceled task ends now, as if terminated (status -SIGTERM). */
 static void sim_cancel(void *ctx, uint32_t task)
 {
-    (void)ctx;
-    (void)task;
+    sim_t *sim = ctx;
+
+    if (!sim->live[task])
+        return;
+    sim->live[task] = 0;
+    sim->canceled[sim->ncanceled++] = task; /* room: each task once */
 }
 
 static void sim_destroy(void *ctx)
@@ -116,8 +180,11 @@ static void sim_destroy(void *ctx)
     if (!sim)
         return;
     heap_fini(&sim->events);
-    free(sim->end);
-    free(sim->seq);
+    free(sim->ev_end);
+    free(sim->ev_task);
+    free(sim->current);
+    free(sim->live);
+    free(sim->canceled);
     free(sim);
 }
 
@@ -140,9 +207,13 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
     sim->wf = wf;
     sim->seed = seed;
     heap_init(&sim->events, event_before, sim);
-    sim->end = malloc(n * sizeof(double) + 1);
-    sim->seq = malloc(n * sizeof(uint32_t) + 1);
-    if (!sim->end || !sim->seq) {
+    sim->ev_cap = n + 1;
+    sim->ev_end = malloc(sim->ev_cap * sizeof(double));
+    sim->ev_task = malloc(sim->ev_cap * sizeof(uint32_t));
+    sim->current = malloc(n * sizeof(uint32_t) + 1);
+    sim->live = calloc(n + 1, 1);
+    sim->canceled = malloc(n * sizeof(uint32_t) + 1);
+    if (!sim->ev_end || !sim->ev_task || !sim->current || !sim->live || !sim->canceled) {
         sim_destroy(sim);
         errno = ENOMEM;
         return -1;

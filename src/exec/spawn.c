@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -388,6 +389,7 @@ static const char *program_of(spawner_t *sp, const hf_launch_t *l, const char *n
 /* What the vfork child needs, prepared by the parent. */
 typedef struct {
     const char *program;
+    pid_t parent;
     char **argv, **env;
     cpu_set_t cpus;
     const sigset_t *ignored;
@@ -401,6 +403,11 @@ static void child_main(child_t *c)
     sigset_t none;
 
     setpgid(0, 0);
+    /* Should hetflow die (kill -9), its tasks die with it rather than run
+     * on unseen: a resume runs them again.  The check after closes the race
+     * with a parent that died first. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
+        _exit(127);
     if (sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0)
         goto fail;
     for (int sig = 1; sig < NSIG; sig++)
@@ -428,7 +435,8 @@ static pid_t spawn(child_t *c)
 pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t *err)
 {
     buf_t cores = {0}, gpus = {0};
-    child_t c = {.in = sp->devnull, .out = -1, .err = -1, .ignored = &sp->ignored};
+    child_t c = {.in = sp->devnull, .out = -1, .err = -1, .ignored = &sp->ignored,
+                 .parent = getpid()};
     char **argv = NULL, *program = NULL;
     const char *why = NULL;
     pid_t pid = -1;

@@ -11,6 +11,8 @@
 
 #include "hetflow/trace.h"
 
+/* One slice: one attempt of a task on one node, with its own times and
+ * outcome (a retried task has a slice per attempt). */
 typedef struct {
     uint32_t task;
     uint32_t node;
@@ -18,12 +20,16 @@ typedef struct {
     uint32_t ranks;
     uint32_t cores; /* on that node */
     uint32_t gpus;
+    double start, end;
+    int8_t outcome; /* hf_task_state_t it ended in; WAITING: to be retried */
+    int32_t status;
 } placement_t;
 
 struct hf_trace {
     placement_t *rows;
     size_t n, cap;
-    int failed; /* errno of a failed append, reported at write time */
+    size_t *open; /* per task: its running attempt's first row, + 1; 0 if none */
+    int failed;   /* errno of a failed append, reported at write time */
 };
 
 static int append(hf_trace_t *t, placement_t p)
@@ -46,15 +52,24 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
 {
     hf_trace_t *t = arg;
 
-    (void)e;
-    (void)from;
-    (void)now;
+    if (from == HF_TASK_RUNNING && t->open[task]) {
+        hf_task_info_t info;
+        hf_engine_task(e, task, &info);
+        for (size_t r = t->open[task] - 1; r < t->n && t->rows[r].task == task; r++) {
+            t->rows[r].end = now;
+            t->rows[r].outcome = (int8_t)to;
+            t->rows[r].status = info.status;
+        }
+        t->open[task] = 0;
+    }
     if (to != HF_TASK_RUNNING || !alloc)
         return;
+    t->open[task] = t->n + 1;
     for (uint32_t i = 0; i < alloc->nslots; i++) {
         const hf_slot_t *s = &alloc->slot[i];
         placement_t p = {task,     s->node,   s->ncores ? s->cores[0] : 0,
-                         s->ranks, s->ncores, s->ngpus};
+                         s->ranks, s->ncores, s->ngpus,
+                         now,      now,       HF_TASK_RUNNING, 0};
         if (append(t, p) < 0)
             t->failed = ENOMEM;
     }
@@ -64,10 +79,9 @@ hf_trace_t *hf_trace_attach(hf_engine_t *e)
 {
     hf_trace_t *t = calloc(1, sizeof(*t));
 
-    if (!t)
-        return NULL;
-    if (hf_engine_on_transition(e, on_transition, t) < 0) {
-        free(t);
+    if (!t || !(t->open = calloc(hf_engine_ntasks(e) + 1, sizeof(size_t))) ||
+        hf_engine_on_transition(e, on_transition, t) < 0) {
+        hf_trace_destroy(t);
         return NULL;
     }
     return t;
@@ -77,6 +91,7 @@ void hf_trace_destroy(hf_trace_t *t)
 {
     if (t) {
         free(t->rows);
+        free(t->open);
         free(t);
     }
 }
@@ -138,6 +153,7 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
     FILE *f;
     bool first = true;
     hf_task_info_t info;
+    const char *outcome;
     char name[256];
 
     if (t->failed) {
@@ -163,17 +179,20 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
         hf_engine_task(e, p->task, &info);
         set = hf_workflow_set(wf, info.set);
         snprintf(name, sizeof(name), "%s[%u]", set->name, info.index);
+        /* An attempt that went back to waiting was retried. */
+        outcome = p->outcome == HF_TASK_WAITING
+                      ? "retried"
+                      : hf_task_state_name((hf_task_state_t)p->outcome);
         /* Trace times are integral microseconds. */
         if (emit(f,
                  json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i}}",
                            "name", name, "cat", set->name, "ph", "X", "ts",
-                           (json_int_t)(info.start * 1e6 + 0.5), "dur",
-                           (json_int_t)((info.end - info.start) * 1e6 + 0.5), "pid",
+                           (json_int_t)(p->start * 1e6 + 0.5), "dur",
+                           (json_int_t)((p->end - p->start) * 1e6 + 0.5), "pid",
                            (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
                            set->name, "index", (json_int_t)info.index, "ranks",
                            (json_int_t)p->ranks, "cores", (json_int_t)p->cores, "gpus",
-                           (json_int_t)p->gpus, "state", hf_task_state_name(info.state),
-                           "status", info.status),
+                           (json_int_t)p->gpus, "state", outcome, "status", p->status),
                  &first) < 0)
             goto error;
     }

@@ -1,37 +1,24 @@
-/* The summary of a run, from the engine's task records: makespan, tasks by
- * outcome, utilization, and each set's first start and last end. */
+/* The summary of a run, from the engine's accounting over every attempt of
+ * every task: makespan, tasks by outcome, utilization, and each set's first
+ * start and last end. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "hetflow/trace.h"
 
 void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     const hf_platform_t *p = &hf_engine_config(e)->platform;
-    double first = INFINITY, last = -INFINITY, core_s = 0, gpu_s = 0;
-    hf_task_info_t t;
+    hf_usage_t u;
 
-    for (uint32_t id = 0; id < hf_engine_ntasks(e); id++) {
-        const hf_set_t *set;
-        hf_engine_task(e, id, &t);
-        if (t.start < 0 || t.end < 0)
-            continue;
-        set = hf_workflow_set(wf, t.set);
-        if (t.start < first)
-            first = t.start;
-        if (t.end > last)
-            last = t.end;
-        core_s += (t.end - t.start) * set->ranks * set->cores;
-        gpu_s += (t.end - t.start) * set->ranks * set->gpus;
-    }
-    out->first_start = isfinite(first) ? first : 0;
-    out->makespan = isfinite(first) ? last - first : 0;
-    out->util_cores = out->makespan > 0
-                          ? core_s / ((double)hf_platform_total_cores(p) * out->makespan)
-                          : 0;
+    hf_engine_usage(e, &u);
+    out->first_start = u.first_start >= 0 ? u.first_start : 0;
+    out->makespan = u.first_start >= 0 ? u.last_end - u.first_start : 0;
+    out->util_cores =
+        out->makespan > 0
+            ? u.core_seconds / ((double)hf_platform_total_cores(p) * out->makespan)
+            : 0;
     out->util_gpus = out->makespan > 0 && hf_platform_total_gpus(p) > 0
-                         ? gpu_s / ((double)hf_platform_total_gpus(p) * out->makespan)
+                         ? u.gpu_seconds / ((double)hf_platform_total_gpus(p) * out->makespan)
                          : 0;
     out->tasks = hf_engine_ntasks(e);
     out->done = hf_engine_count(e, HF_TASK_DONE);
@@ -49,41 +36,21 @@ static json_t *seconds(double s)
 static json_t *sets_json(const hf_engine_t *e, double origin)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
-    int n = hf_workflow_nsets(wf);
-    double *start = malloc((size_t)n * sizeof(double));
-    double *end = malloc((size_t)n * sizeof(double));
     json_t *sets = json_object();
-    hf_task_info_t t;
 
-    if (!start || !end || !sets)
-        goto error;
-    for (int s = 0; s < n; s++) {
-        start[s] = INFINITY;
-        end[s] = -INFINITY;
+    for (int s = 0; sets && s < hf_workflow_nsets(wf); s++) {
+        double start, end;
+        json_t *o;
+        hf_engine_set_span(e, s, &start, &end);
+        o = start >= 0 ? json_pack("{s:o,s:o}", "start", seconds(start - origin), "end",
+                                   seconds(end - origin))
+                       : json_pack("{s:n,s:n}", "start", "end");
+        if (!o || json_object_set_new(sets, hf_workflow_set(wf, s)->name, o) < 0) {
+            json_decref(sets);
+            return NULL;
+        }
     }
-    for (uint32_t id = 0; id < hf_engine_ntasks(e); id++) {
-        hf_engine_task(e, id, &t);
-        if (t.start >= 0 && t.start < start[t.set])
-            start[t.set] = t.start;
-        if (t.end >= 0 && t.start >= 0 && t.end > end[t.set])
-            end[t.set] = t.end;
-    }
-    for (int s = 0; s < n; s++) {
-        json_t *o = isfinite(start[s])
-                        ? json_pack("{s:o,s:o}", "start", seconds(start[s] - origin),
-                                    "end", seconds(end[s] - origin))
-                        : json_pack("{s:n,s:n}", "start", "end");
-        if (!o || json_object_set_new(sets, hf_workflow_set(wf, s)->name, o) < 0)
-            goto error;
-    }
-    free(start);
-    free(end);
     return sets;
-error:
-    free(start);
-    free(end);
-    json_decref(sets);
-    return NULL;
 }
 
 json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)

@@ -371,10 +371,32 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "priority") == 0)
         return want_int(ld, value, "priority", -1000000, 1000000, &set->priority);
-    return fail(ld, key,
-                "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
-                "ranks, duration, command, env, after, pipeline, priority)",
-                name, set->name);
+    if (strcmp(name, "retries") == 0)
+        return want_int(ld, value, "retries", 0, 100, &set->retries);
+    if (strcmp(name, "backoff") == 0)
+        return want_seconds(ld, value, "backoff", &set->backoff);
+    if (strcmp(name, "timeout") == 0) {
+        if (want_seconds(ld, value, "timeout", &set->timeout) < 0)
+            return -1;
+        return set->timeout > 0 ? 0 : fail(ld, value, "timeout must be more than 0 seconds");
+    }
+    if (strcmp(name, "on_failure") == 0) {
+        if (want_string(ld, value, "on_failure", &s) < 0)
+            return -1;
+        if (strcmp(s, "cancel-dependents") == 0)
+            set->on_failure = HF_ON_FAILURE_CANCEL;
+        else if (strcmp(s, "continue") == 0)
+            set->on_failure = HF_ON_FAILURE_CONTINUE;
+        else if (strcmp(s, "stop") == 0)
+            set->on_failure = HF_ON_FAILURE_STOP;
+        else
+            return fail(ld, value, "unknown on_failure '%s' (known: cancel-dependents, "
+                        "continue, stop)", s);
+        return 0;
+    }
+    return fail(ld, key, "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
+                "ranks, duration, command, env, after, pipeline, priority, retries, "
+                "backoff, timeout, on_failure)", name, set->name);
 }
 
 static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -429,6 +451,15 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         hf_workflow_set_policy(ld->wf, policy);
         return 0;
     }
+    if (strcmp(name, "walltime") == 0) {
+        double seconds;
+        if (want_seconds(ld, value, "walltime", &seconds) < 0)
+            return -1;
+        if (seconds <= 0)
+            return fail(ld, value, "walltime must be more than 0 seconds");
+        hf_workflow_set_walltime(ld->wf, seconds);
+        return 0;
+    }
     if (strcmp(name, "sets") == 0) {
         if (value->type != YAML_MAPPING_NODE)
             return fail(ld, value, "sets must be a mapping of set names, not %s",
@@ -438,7 +469,7 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     return fail(ld, key,
                 "unknown key '%s' (known: name, platform, mode, policy, "
-                "sets)",
+                "walltime, sets)",
                 name);
 }
 

@@ -21,6 +21,7 @@ struct hf_workflow {
     hf_mode_t mode;
     hf_policy_t policy;
     hf_platform_t platform; /* fields -1 when not given */
+    double walltime;
     char *text;             /* what it was loaded from */
     size_t text_len;
 };
@@ -411,4 +412,14 @@ int hf_set_name_check(const char *name, char *why, size_t len)
         }
     }
     return 0;
+}
+
+double hf_workflow_walltime(const hf_workflow_t *wf)
+{
+    return wf->walltime;
+}
+
+void hf_workflow_set_walltime(hf_workflow_t *wf, double seconds)
+{
+    wf->walltime = seconds;
 }

@@ -66,17 +66,16 @@ class Run(CliTest):
 
     def test_progress_line_only_on_a_terminal(self):
         wf = self.write("w.yaml", "sets:\n  a: {tasks: 4, command: [sleep, '0.3']}\n")
-        work = os.path.join(self.dir, "w")
-        cmd = f"{HETFLOW} run {wf} --workdir {work}"
+        cmd = f"{HETFLOW} run {wf} --workdir {self.dir}/"
         # `script` runs it on a pseudo-terminal: the status line is drawn.
-        tty = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True,
-                             text=True, timeout=60).stdout
+        tty = subprocess.run(["script", "-qec", cmd + "tty", "/dev/null"],
+                             capture_output=True, text=True, timeout=60).stdout
         self.assertRegex(tty, r"\[ *\d+\.\ds\] \d+ done, \d+ running, \d+ waiting, "
                          r"0 failed \| cores \d+/\d+, GPUs 0/0")
-        quiet = subprocess.run(["script", "-qec", cmd + " --quiet", "/dev/null"],
+        quiet = subprocess.run(["script", "-qec", cmd + "quiet --quiet", "/dev/null"],
                                capture_output=True, text=True, timeout=60).stdout
         self.assertNotIn(" running, ", quiet)
-        rc, _, err = run("run", wf, "--workdir", work)  # stderr is a pipe here
+        rc, _, err = run("run", wf, "--workdir", f"{self.dir}/pipe")  # stderr: a pipe
         self.assertEqual(rc, 0)
         self.assertNotIn(" running, ", err)
 

@@ -85,7 +85,7 @@ typedef struct {
 static inline void simulate(hf_workflow_t *wf, const hf_platform_t *p, hf_mode_t mode,
                             hf_policy_t policy, sim_run_t *run)
 {
-    hf_engine_config_t cfg = {mode, policy, *p};
+    hf_engine_config_t cfg = {mode, policy, *p, 0};
     hf_error_t err = {{0}};
 
     run->dag = hf_dag_create(wf, &err);

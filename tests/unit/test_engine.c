@@ -145,7 +145,7 @@ static void failure_cancels_dependents(void **state)
     hf_dag_t *d = hf_dag_create(wf, NULL);
     scripted_t ctx = {.fail = 1};
     hf_executor_t x = {&scripted_ops, &ctx};
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}, 0};
     hf_engine_t *e = hf_engine_create(wf, d, &cfg, &x, NULL);
     hf_task_info_t t;
 
@@ -190,7 +190,7 @@ static void every_transition_is_reported(void **state)
                                 "  b: {tasks: 3, duration: 1, after: [a]}\n");
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}, 0};
     hf_engine_t *e;
 
     (void)state;
@@ -215,7 +215,7 @@ static void refuses_ends_of_tasks_not_running(void **state)
     hf_workflow_t *wf = load_ok("sets:\n  a: {}\n");
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}, 0};
     hf_engine_t *e;
     hf_error_t err;
 

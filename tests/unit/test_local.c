@@ -15,7 +15,7 @@ typedef struct {
 static void start(real_run_t *r, hf_workflow_t *wf, const char *workdir)
 {
     hf_error_t err;
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}, 0};
 
     assert_int_equal(hf_machine_detect(&r->machine, NULL), 0);
     r->dag = hf_dag_create(wf, NULL);

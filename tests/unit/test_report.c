@@ -5,7 +5,7 @@ static const char *trace_of(const char *yaml, hf_platform_t p)
 {
     static const char *path = "/tmp/hetflow-test-report.json";
     hf_workflow_t *wf = load_ok(yaml);
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
     hf_engine_t *e;

@@ -1,0 +1,62 @@
+/* The journal: every task state change of a run, durably, in an SQLite
+ * database in the workdir (WAL mode, a transaction per batch of events), so
+ * that `hetflow status` can read a run while it goes on and `hetflow
+ * resume` can continue one that was killed. */
+#ifndef HETFLOW_JOURNAL_H
+#define HETFLOW_JOURNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+typedef struct hf_journal hf_journal_t;
+
+#define HF_JOURNAL_FILE "journal.db"
+
+/* What a run was started with, kept so that a resume runs the same. */
+typedef struct {
+    const char *file;   /* the workflow file's path, for messages */
+    const char *text;   /* the workflow file's text */
+    size_t text_len;
+    hf_engine_config_t cfg;
+    double walltime; /* seconds, 0 for none */
+} hf_run_spec_t;
+
+/* Start the journal of a new run in workdir (created 0600).  Refuses, with
+ * EEXIST, a workdir that already has one: that run is resumed, not
+ * overwritten.  Returns NULL with a message. */
+hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
+                                const hf_run_spec_t *spec, hf_error_t *err);
+
+/* Open an existing journal, to resume (read-write) or to read its status.
+ * Returns NULL with a message (ENOENT when there is none). */
+hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *err);
+void hf_journal_close(hf_journal_t *j);
+
+/* The run spec stored at creation; strings stay valid until close. */
+int hf_journal_spec(hf_journal_t *j, hf_run_spec_t *spec, hf_error_t *err);
+
+/* Record e's transitions from now on, committing once per engine batch.
+ * `handle_of` gives an executor's handle (a process id) of a task that just
+ * started; NULL for none. */
+typedef long (*hf_handle_f)(void *ctx, uint32_t task);
+int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
+                      void *handle_ctx, hf_error_t *err);
+
+/* Commit what is pending.  Returns 0, or -1 with a message. */
+int hf_journal_flush(hf_journal_t *j, hf_error_t *err);
+
+/* For a resume: call `cb` for every task with its recorded state and
+ * handle; then mark every task not done as waiting, in one transaction. */
+typedef void (*hf_task_record_f)(uint32_t task, hf_task_state_t state, long handle,
+                                 void *arg);
+int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err);
+
+/* Counts of tasks per set and state, for `hetflow status`: cb is called
+ * once per (set, state) with tasks in it, sets in file order. */
+typedef void (*hf_count_f)(const char *set, hf_task_state_t state, long count,
+                           void *arg);
+int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err);
+
+#endif

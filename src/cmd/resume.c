@@ -1,0 +1,71 @@
+/* hetflow resume: continue a run that was killed, from its journal. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const cmd_entry_t cmd_resume_entry = {
+    .name = "resume",
+    .usage = "WORKDIR [--json] [--trace OUT] [--quiet]",
+    .summary = "continue a killed run from the journal in its workdir",
+    .help = "Reloads the workflow text, mode, policy, platform and walltime the run\n"
+            "started with from WORKDIR/journal.db.  Tasks recorded done are not run\n"
+            "again; what was left running is killed (if it is still there and still\n"
+            "that task) and run again, as is every task that had not finished.\n"
+            "\n"
+            "  --json       print one JSON object on stdout (as run --json)\n"
+            "  --trace OUT  write a Chrome trace-event file of this part of the run\n"
+            "  --quiet      no live status line\n",
+    .exec = cmd_resume,
+};
+
+int cmd_load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
+{
+    hf_run_spec_t spec;
+    hf_error_t err = {{0}};
+
+    memset(in, 0, sizeof(*in));
+    if (hf_journal_spec(j, &spec, &err) < 0 ||
+        !(in->wf = hf_workflow_load_buffer(spec.file, spec.text, spec.text_len, &err)) ||
+        hf_machine_detect(&in->machine, &err) < 0)
+        goto error;
+    in->has_machine = true;
+    in->platform = spec.cfg.platform;
+    in->mode = spec.cfg.mode;
+    in->policy = spec.cfg.policy;
+    if (spec.walltime > 0)
+        hf_workflow_set_walltime(in->wf, spec.walltime);
+    if (hf_platform_check(&in->platform, &err) < 0 ||
+        hf_workflow_check_platform(in->wf, &in->platform, &err) < 0 ||
+        !(in->dag = hf_dag_create(in->wf, &err)))
+        goto error;
+    return EXIT_OK;
+error:
+    fprintf(stderr, "hetflow: %s: %s\n", workdir, err.text);
+    cmd_input_free(in);
+    return EXIT_BAD_INPUT;
+}
+
+int cmd_resume(int argc, char **argv)
+{
+    cmd_opts_t opts;
+    cmd_input_t in;
+    hf_journal_t *journal;
+    hf_error_t err = {{0}};
+    bool done;
+    int rc = cmd_parse(&cmd_resume_entry, OPT_JSON | OPT_TRACE | OPT_QUIET, argc, argv,
+                       &opts, &done);
+
+    if (rc != EXIT_OK || done)
+        return rc;
+    if (!(journal = hf_journal_open(opts.file, true, &err))) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        return EXIT_BAD_INPUT;
+    }
+    if ((rc = cmd_load_journal(journal, opts.file, &in)) == EXIT_OK) {
+        rc = cmd_execute(&in, opts.file, &opts, journal, true);
+        cmd_input_free(&in);
+    }
+    hf_journal_close(journal);
+    return rc;
+}

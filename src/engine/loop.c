@@ -1,0 +1,218 @@
+/* The engine's event loop: place what is ready, hand it to the executor,
+ * wait for ends and timers, and go round until nothing can progress; and
+ * what interrupts it (stops, timeouts, retries after a backoff, the run's
+ * walltime). */
+#include <errno.h>
+#include <math.h>
+
+#include "internal.h"
+
+void hf_engine_stop(hf_engine_t *e, int why)
+{
+    if (e->stopped)
+        return;
+    e->stopped = why ? why : HF_STOP_FAILURE;
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        if (e->tasks[id].state == HF_TASK_RUNNING && !e->tasks[id].cancel_asked) {
+            e->tasks[id].cancel_asked = 1;
+            e->exec->ops->cancel(e->exec->ctx, id);
+        }
+    }
+}
+
+int hf_engine_stopped(const hf_engine_t *e)
+{
+    return e->stopped;
+}
+
+void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg)
+{
+    e->tick_period = period;
+    e->tick = cb;
+    e->tick_arg = arg;
+    e->next_tick = e->exec->ops->now(e->exec->ctx) + period;
+}
+
+void hf_engine_on_batch(hf_engine_t *e, hf_batch_f cb, void *arg)
+{
+    e->batch = cb;
+    e->batch_arg = arg;
+}
+
+int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
+{
+    if (task >= e->ntasks || e->tasks[task].state != HF_TASK_WAITING) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* Not a transition: the task ended in an earlier run.  Its effects on
+     * dependents are applied when the run starts, once all are restored. */
+    e->tasks[task].state = HF_TASK_DONE;
+    e->count[HF_TASK_WAITING]--;
+    e->count[HF_TASK_DONE]++;
+    return 0;
+}
+
+/* After a stop, tasks that never started end as canceled (their ready
+ * entries stay in the scheduler's queues, which are not consulted again). */
+static void cancel_unstarted(hf_engine_t *e)
+{
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        hf_task_state_t s = (hf_task_state_t)e->tasks[id].state;
+        if (s == HF_TASK_WAITING || s == HF_TASK_READY)
+            engine_transition(e, id, HF_TASK_CANCELED);
+    }
+}
+
+static double now_of(const hf_engine_t *e)
+{
+    return e->exec->ops->now(e->exec->ctx);
+}
+
+/* Place every ready task that fits and hand it to the executor. */
+static int launch_ready(hf_engine_t *e, hf_error_t *err)
+{
+    hf_launch_t l;
+    hf_alloc_t *alloc;
+    int rc;
+
+    if (e->stopped)
+        return 0;
+    while ((rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
+        task_t *t;
+        l.task = e->sets[l.set].first + l.index;
+        l.spec = hf_workflow_set(e->wf, l.set);
+        l.alloc = alloc;
+        t = &e->tasks[l.task];
+        t->alloc = alloc;
+        t->timed_out = 0;
+        engine_transition(e, l.task, HF_TASK_PLACED);
+        if (e->exec->ops->launch(e->exec->ctx, &l, err) < 0)
+            return -1;
+        engine_transition(e, l.task, HF_TASK_RUNNING);
+        if (l.spec->timeout > 0 &&
+            timers_add(&e->timers, TIMER_TIMEOUT, t->start + l.spec->timeout, l.task,
+                       t->start) < 0)
+            goto nomem;
+        if (e->stopped) { /* stopped by a callback of this very launch */
+            t->cancel_asked = 1;
+            e->exec->ops->cancel(e->exec->ctx, l.task);
+            return 0;
+        }
+    }
+    if (rc < 0)
+        goto nomem;
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+    return -1;
+}
+
+/* A retry's backoff is over, a task's time is up, or the run's. */
+static int fire_timers(hf_engine_t *e)
+{
+    double now = now_of(e);
+    timer_t_ tm;
+
+    while (timers_pop_due(&e->timers, now, &tm)) {
+        task_t *t = &e->tasks[tm.task];
+        switch (tm.kind) {
+        case TIMER_TIMEOUT:
+            if (t->state == HF_TASK_RUNNING && t->start == tm.stamp && !t->cancel_asked &&
+                !t->timed_out) {
+                t->timed_out = 1; /* it fails, and may be retried */
+                e->exec->ops->cancel(e->exec->ctx, tm.task);
+            }
+            break;
+        case TIMER_RETRY:
+            e->pending_retries--;
+            if (t->state == HF_TASK_WAITING && !e->stopped &&
+                engine_make_ready(e, engine_set_of(e, tm.task),
+                                  tm.task - e->sets[engine_set_of(e, tm.task)].first) < 0)
+                return -1;
+            break;
+        case TIMER_WALLTIME:
+            hf_engine_stop(e, HF_STOP_WALLTIME);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* How long the executor may block: until the next timer or tick. */
+static double wait_budget(const hf_engine_t *e)
+{
+    double now = now_of(e), until = timers_next(&e->timers);
+
+    if (e->tick && (until < 0 || e->next_tick < until))
+        until = e->next_tick;
+    return until < 0 ? -1 : fmax(0, until - now);
+}
+
+static void end_batch(hf_engine_t *e)
+{
+    if (e->batch)
+        e->batch(e, e->batch_arg);
+}
+
+/* The walltime stop comes early enough for running tasks to be terminated
+ * (SIGTERM, then SIGKILL after the executor's grace) before the limit. */
+#define WALLTIME_MARGIN 5.0
+
+int hf_engine_run(hf_engine_t *e, hf_error_t *err)
+{
+    int n = hf_workflow_nsets(e->wf);
+
+    if (e->cfg.walltime > 0 &&
+        timers_add(&e->timers, TIMER_WALLTIME,
+                   now_of(e) + e->cfg.walltime - fmin(WALLTIME_MARGIN, e->cfg.walltime / 4),
+                   0, 0) < 0)
+        goto nomem;
+    /* Tasks restored as done from an earlier run pass their effects on. */
+    for (uint32_t id = 0; id < e->ntasks; id++)
+        if (e->tasks[id].state == HF_TASK_DONE && engine_propagate(e, id) < 0)
+            goto nomem;
+    for (int s = 0; s < n; s++)
+        if (engine_release_set(e, s) < 0)
+            goto nomem;
+    for (;;) {
+        double budget;
+        int ended;
+        if (launch_ready(e, err) < 0)
+            return -1;
+        end_batch(e);
+        if (e->count[HF_TASK_RUNNING] == 0 && (e->pending_retries == 0 || e->stopped))
+            break;
+        budget = wait_budget(e);
+        if ((ended = e->exec->ops->wait(e->exec->ctx, e, budget, err)) < 0)
+            return -1;
+        if (ended == 0 && budget < 0) {
+            hf_error_set(err, "executor '%s' lost %ld running tasks", e->exec->ops->name,
+                         e->count[HF_TASK_RUNNING]);
+            errno = EPROTO;
+            return -1;
+        }
+        if (fire_timers(e) < 0)
+            goto nomem;
+        if (e->tick && now_of(e) >= e->next_tick) {
+            e->next_tick = now_of(e) + e->tick_period;
+            e->tick(e, now_of(e), e->tick_arg);
+        }
+    }
+    if (e->stopped)
+        cancel_unstarted(e);
+    end_batch(e);
+    if (e->count[HF_TASK_WAITING] + e->count[HF_TASK_READY] > 0) {
+        /* Cannot happen for a workflow that passed the platform check. */
+        hf_error_set(err, "%ld tasks could never start",
+                     e->count[HF_TASK_WAITING] + e->count[HF_TASK_READY]);
+        errno = EDEADLK;
+        return -1;
+    }
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+    return -1;
+}

@@ -1,0 +1,400 @@
+/* The journal in SQLite; see journal.h.
+ *
+ * One row per task holds its latest state, times, exit status and process
+ * id, updated through one prepared statement on every transition; a run's
+ * settings and the workflow's text sit in `meta`.  Writes of one engine
+ * batch (a launch pass and the ends that led to it) share a transaction, so
+ * the journal costs a commit per batch, not per event; WAL mode lets
+ * `hetflow status` read while a run writes, and synchronous=NORMAL keeps
+ * every committed batch across a crash of hetflow (a power loss may lose
+ * the last batches, never the database). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hetflow/journal.h"
+
+struct hf_journal {
+    sqlite3 *db;
+    sqlite3_stmt *update;
+    hf_engine_t *engine;
+    hf_handle_f handle_of;
+    void *handle_ctx;
+    bool in_txn;
+    int failed; /* SQLite error code of a failed write, reported at flush */
+    char *file, *text; /* the stored spec's strings */
+};
+
+static const char schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
+    "CREATE TABLE sets(id INTEGER PRIMARY KEY, name TEXT NOT NULL, tasks INTEGER NOT NULL);"
+    "CREATE TABLE tasks(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    " status INTEGER, pid INTEGER, ready REAL, placed REAL, start REAL, end REAL,"
+    " run INTEGER);"
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, started INTEGER, pid INTEGER);";
+
+static int fail(hf_journal_t *j, hf_error_t *err, const char *what)
+{
+    hf_error_set(err, "journal: %s: %s", what, j && j->db ? sqlite3_errmsg(j->db) : "?");
+    errno = EIO;
+    return -1;
+}
+
+static int exec(hf_journal_t *j, const char *sql, hf_error_t *err)
+{
+    return sqlite3_exec(j->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(j, err, sql);
+}
+
+static int open_db(hf_journal_t *j, const char *path, int flags, hf_error_t *err)
+{
+    if (sqlite3_open_v2(path, &j->db, flags, NULL) != SQLITE_OK)
+        return fail(j, err, path);
+    /* A reader may meet a writer's lock for a moment: wait, do not fail. */
+    sqlite3_busy_timeout(j->db, 5000);
+    return 0;
+}
+
+static int put_meta(sqlite3_stmt *st, const char *key, const char *text,
+                    size_t len, double number)
+{
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (text)
+        sqlite3_bind_text(st, 2, text, (int)len, SQLITE_STATIC);
+    else
+        sqlite3_bind_double(st, 2, number);
+    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spec_t *spec)
+{
+    sqlite3_stmt *st = NULL, *set = NULL, *task = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(j->db, "INSERT INTO meta VALUES(?1, ?2)", -1, &st, NULL) ||
+        sqlite3_prepare_v2(j->db, "INSERT INTO sets VALUES(?1, ?2, ?3)", -1, &set, NULL) ||
+        sqlite3_prepare_v2(j->db, "INSERT INTO tasks(id, set_id, idx, state) "
+                           "VALUES(?1, ?2, ?3, 'waiting')", -1, &task, NULL))
+        goto done;
+    if (put_meta(st, "version", "1", 1, 0) || put_meta(st, "file", spec->file, strlen(spec->file), 0) ||
+        put_meta(st, "text", spec->text, spec->text_len, 0) ||
+        put_meta(st, "mode", hf_mode_name(spec->cfg.mode), strlen(hf_mode_name(spec->cfg.mode)), 0) ||
+        put_meta(st, "policy", hf_policy_name(spec->cfg.policy),
+                 strlen(hf_policy_name(spec->cfg.policy)), 0) ||
+        put_meta(st, "nodes", NULL, 0, spec->cfg.platform.nodes) ||
+        put_meta(st, "cores_per_node", NULL, 0, spec->cfg.platform.cores_per_node) ||
+        put_meta(st, "gpus_per_node", NULL, 0, spec->cfg.platform.gpus_per_node) ||
+        put_meta(st, "walltime", NULL, 0, spec->walltime))
+        goto done;
+    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+        const hf_set_t *x = hf_workflow_set(wf, s);
+        uint32_t first = hf_workflow_first_task(wf, s);
+        sqlite3_reset(set);
+        sqlite3_bind_int(set, 1, s);
+        sqlite3_bind_text(set, 2, x->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(set, 3, x->tasks);
+        if (sqlite3_step(set) != SQLITE_DONE)
+            goto done;
+        for (long i = 0; i < x->tasks; i++) {
+            sqlite3_reset(task);
+            sqlite3_bind_int64(task, 1, (sqlite3_int64)first + i);
+            sqlite3_bind_int(task, 2, s);
+            sqlite3_bind_int64(task, 3, i);
+            if (sqlite3_step(task) != SQLITE_DONE)
+                goto done;
+        }
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(set);
+    sqlite3_finalize(task);
+    return rc;
+}
+
+hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
+                                const hf_run_spec_t *spec, hf_error_t *err)
+{
+    hf_journal_t *j = calloc(1, sizeof(*j));
+    char path[4096];
+    int fd;
+
+    if (!j) {
+        hf_error_set(err, "out of memory");
+        return NULL;
+    }
+    snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
+    /* Created here, exclusively and private, before SQLite opens it. */
+    if (mkdir(workdir, 0700) < 0 && errno != EEXIST) {
+        hf_error_set(err, "%s: %s", workdir, strerror(errno));
+        goto error;
+    }
+    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+        if (errno == EEXIST)
+            hf_error_set(err, "%s holds the journal of an earlier run: resume it with "
+                         "'hetflow resume %s', or choose another --workdir", workdir, workdir);
+        else
+            hf_error_set(err, "%s: %s", path, strerror(errno));
+        goto error;
+    }
+    close(fd);
+    if (open_db(j, path, SQLITE_OPEN_READWRITE, err) < 0 || exec(j, schema, err) < 0 ||
+        exec(j, "BEGIN", err) < 0)
+        goto error;
+    if (store_spec(j, wf, spec) < 0) {
+        fail(j, err, "storing the run");
+        goto error;
+    }
+    if (exec(j, "COMMIT", err) < 0)
+        goto error;
+    return j;
+error:
+    hf_journal_close(j);
+    return NULL;
+}
+
+hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *err)
+{
+    hf_journal_t *j = calloc(1, sizeof(*j));
+    char path[4096];
+
+    if (!j) {
+        hf_error_set(err, "out of memory");
+        return NULL;
+    }
+    snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
+    if (access(path, F_OK) < 0) {
+        hf_error_set(err, "%s: no journal here (%s)", workdir, strerror(errno));
+        free(j);
+        errno = ENOENT;
+        return NULL;
+    }
+    if (open_db(j, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, err) < 0 ||
+        (writable && exec(j, "PRAGMA synchronous=NORMAL", err) < 0)) {
+        hf_journal_close(j);
+        return NULL;
+    }
+    return j;
+}
+
+void hf_journal_close(hf_journal_t *j)
+{
+    if (!j)
+        return;
+    if (j->in_txn)
+        sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_finalize(j->update);
+    sqlite3_close(j->db);
+    free(j->file);
+    free(j->text);
+    free(j);
+}
+
+static char *get_text(hf_journal_t *j, const char *key, size_t *len)
+{
+    sqlite3_stmt *st;
+    char *out = NULL;
+
+    if (sqlite3_prepare_v2(j->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL))
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        if (v && (out = malloc((size_t)n + 1))) {
+            memcpy(out, v, (size_t)n);
+            out[n] = '\0';
+            if (len)
+                *len = (size_t)n;
+        }
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+static double get_number(hf_journal_t *j, const char *key)
+{
+    char *v = get_text(j, key, NULL);
+    double d = v ? atof(v) : 0;
+
+    free(v);
+    return d;
+}
+
+int hf_journal_spec(hf_journal_t *j, hf_run_spec_t *spec, hf_error_t *err)
+{
+    char *mode = get_text(j, "mode", NULL), *policy = get_text(j, "policy", NULL);
+    int rc = -1;
+
+    memset(spec, 0, sizeof(*spec));
+    free(j->file);
+    free(j->text);
+    j->file = get_text(j, "file", NULL);
+    j->text = get_text(j, "text", &spec->text_len);
+    if (!j->file || !j->text || !mode || !policy || hf_mode_parse(mode, &spec->cfg.mode) < 0 ||
+        hf_policy_parse(policy, &spec->cfg.policy) < 0) {
+        hf_error_set(err, "journal: the run's settings are missing or damaged");
+        errno = EINVAL;
+        goto done;
+    }
+    spec->file = j->file;
+    spec->text = j->text;
+    spec->cfg.platform.nodes = (int)get_number(j, "nodes");
+    spec->cfg.platform.cores_per_node = (int)get_number(j, "cores_per_node");
+    spec->cfg.platform.gpus_per_node = (int)get_number(j, "gpus_per_node");
+    spec->walltime = get_number(j, "walltime");
+    rc = 0;
+done:
+    free(mode);
+    free(policy);
+    return rc;
+}
+
+/* The per-transition write: bind the task's record and step. */
+static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
+                          hf_task_state_t to, double now, const hf_alloc_t *alloc, void *arg)
+{
+    hf_journal_t *j = arg;
+    sqlite3_stmt *st = j->update;
+    hf_task_info_t t;
+
+    (void)from;
+    (void)now;
+    (void)alloc;
+    if (j->failed)
+        return;
+    if (!j->in_txn) {
+        if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            j->failed = sqlite3_errcode(j->db);
+            return;
+        }
+        j->in_txn = true;
+    }
+    hf_engine_task(e, task, &t);
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, hf_task_state_name(to), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, t.attempts);
+    sqlite3_bind_int(st, 3, t.status);
+    if (to == HF_TASK_RUNNING && j->handle_of)
+        sqlite3_bind_int64(st, 4, j->handle_of(j->handle_ctx, task));
+    else if (to == HF_TASK_RUNNING)
+        sqlite3_bind_null(st, 4);
+    else
+        sqlite3_bind_int64(st, 4, -1); /* keep */
+    sqlite3_bind_double(st, 5, t.ready);
+    sqlite3_bind_double(st, 6, t.placed);
+    sqlite3_bind_double(st, 7, t.start);
+    sqlite3_bind_double(st, 8, t.end);
+    sqlite3_bind_int64(st, 9, task);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        j->failed = sqlite3_errcode(j->db);
+}
+
+int hf_journal_flush(hf_journal_t *j, hf_error_t *err)
+{
+    if (j->failed) {
+        hf_error_set(err, "journal: write failed: %s", sqlite3_errstr(j->failed));
+        errno = EIO;
+        return -1;
+    }
+    if (!j->in_txn)
+        return 0;
+    j->in_txn = false;
+    return exec(j, "COMMIT", err);
+}
+
+static void on_batch(hf_engine_t *e, void *arg)
+{
+    (void)e;
+    hf_journal_flush(arg, NULL);
+}
+
+int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
+                      void *handle_ctx, hf_error_t *err)
+{
+    static const char update[] =
+        "UPDATE tasks SET state = ?1, attempts = ?2, status = ?3,"
+        " pid = CASE WHEN ?4 = -1 THEN pid ELSE ?4 END,"
+        " ready = ?5, placed = ?6, start = ?7, end = ?8,"
+        " run = (SELECT max(id) FROM runs) WHERE id = ?9";
+    char sql[96];
+
+    j->engine = e;
+    j->handle_of = handle_of;
+    j->handle_ctx = handle_ctx;
+    snprintf(sql, sizeof(sql), "INSERT INTO runs(started, pid) VALUES(%lld, %d)",
+             (long long)time(NULL), (int)getpid());
+    if (exec(j, sql, err) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(j->db, update, -1, &j->update, NULL) != SQLITE_OK)
+        return fail(j, err, "preparing the update");
+    if (hf_engine_on_transition(e, on_transition, j) < 0) {
+        hf_error_set(err, "journal: too many transition callbacks");
+        return -1;
+    }
+    hf_engine_on_batch(e, on_batch, j);
+    return 0;
+}
+
+static int state_of(const char *name)
+{
+    for (int s = HF_TASK_WAITING; s <= HF_TASK_CANCELED; s++)
+        if (name && strcmp(name, hf_task_state_name((hf_task_state_t)s)) == 0)
+            return s;
+    return -1;
+}
+
+int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(j->db, "SELECT id, state, pid FROM tasks ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(j, err, "reading tasks");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int state = state_of((const char *)sqlite3_column_text(st, 1));
+        long pid = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : (long)sqlite3_column_int64(st, 2);
+        if (state < 0) {
+            sqlite3_finalize(st);
+            hf_error_set(err, "journal: task %lld has an unknown state",
+                         (long long)sqlite3_column_int64(st, 0));
+            errno = EINVAL;
+            return -1;
+        }
+        cb((uint32_t)sqlite3_column_int64(st, 0), (hf_task_state_t)state, pid, arg);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(j, err, "reading tasks");
+    return exec(j, "UPDATE tasks SET state = 'waiting', pid = NULL WHERE state != 'done'", err);
+}
+
+int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT s.name, t.state, count(*) FROM tasks t JOIN sets s"
+                           " ON s.id = t.set_id GROUP BY t.set_id, t.state ORDER BY t.set_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(j, err, "counting");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int state = state_of((const char *)sqlite3_column_text(st, 1));
+        if (state >= 0)
+            cb((const char *)sqlite3_column_text(st, 0), (hf_task_state_t)state,
+               (long)sqlite3_column_int64(st, 2), arg);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(j, err, "counting");
+}
