@@ -76,8 +76,12 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         hf_engine_task(e, id, &t);
         if (t.state != HF_TASK_FAILED)
             continue;
-        const char *name = hf_workflow_set(wf, t.set)->name;
-        if (t.status > 0)
+        const hf_set_t *set = hf_workflow_set(wf, t.set);
+        const char *name = set->name;
+        if (t.timed_out)
+            fprintf(stderr, "hetflow: task %s[%u] failed: timed out after %g s%s\n", name,
+                    t.index, set->timeout, t.attempts ? " (last of its tries)" : "");
+        else if (t.status > 0)
             fprintf(stderr, "hetflow: task %s[%u] failed: exit %d (see %s/%s/%u.err)\n",
                     name, t.index, t.status, workdir, name, t.index);
         else
@@ -229,14 +233,17 @@ int cmd_run(int argc, char **argv)
         size_t len;
         const char *text = hf_workflow_text(in.wf, &len);
         hf_run_spec_t spec;
-        cmd_input_free(&in);
+        bool same;
         if (!(journal = hf_journal_open(workdir, true, &err)) ||
             hf_journal_spec(journal, &spec, &err) < 0) {
             fprintf(stderr, "hetflow: %s\n", err.text);
             hf_journal_close(journal);
+            cmd_input_free(&in);
             return EXIT_BAD_INPUT;
         }
-        if (spec.text_len != len || memcmp(spec.text, text, len) != 0) {
+        same = spec.text_len == len && memcmp(spec.text, text, len) == 0;
+        cmd_input_free(&in);
+        if (!same) {
             fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n",
                     opts.file, workdir);
             hf_journal_close(journal);

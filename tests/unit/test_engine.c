@@ -235,6 +235,129 @@ static void refuses_ends_of_tasks_not_running(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void retries_and_timeouts(void **state)
+{
+    /* Two cores.  a (2 x 10 s, timeout 4, one retry after 1 s) outranks c:
+     * both a run 0-4 and time out; c runs 4-7; the retries are ready at 5:
+     * a[0] 5-9, a[1] 7-11 (after c), both time out again and fail; b (all
+     * of a) is canceled.  Makespan 11. */
+    hf_workflow_t *wf = load_ok("sets:\n"
+                                "  a: {tasks: 2, duration: 10, timeout: 4, retries: 1,"
+                                " backoff: 1}\n"
+                                "  b: {duration: 1, after: [a]}\n"
+                                "  c: {duration: 3}\n");
+    hf_platform_t p = {1, 2, 0};
+    sim_run_t r;
+    hf_task_info_t t;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, &r);
+    assert_true(r.summary.makespan == 11);
+    hf_engine_task(r.engine, 1, &t);
+    assert_int_equal(t.state, HF_TASK_FAILED);
+    assert_int_equal(t.attempts, 1);
+    assert_true(t.timed_out);
+    assert_int_equal(t.status, -15);
+    assert_true(t.start == 7 && t.end == 11);
+    hf_engine_task(r.engine, 2, &t);
+    assert_int_equal(t.state, HF_TASK_CANCELED);
+    hf_engine_task(r.engine, 3, &t);
+    assert_int_equal(t.state, HF_TASK_DONE);
+    assert_true(t.start == 4 && t.end == 7);
+    /* Busy core-seconds over all attempts: 4 + 4 + 3 + 4 + 4 = 19 of 2 x 11. */
+    assert_close(r.summary.util_cores, 19.0 / 22, 1e-12);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
+static void on_failure(void **state)
+{
+    /* a times out at 2 and fails.  continue: b runs after it, 2-3.
+     * stop: the run stops at 2, long (0-100) is canceled there. */
+    hf_workflow_t *wf = load_ok("sets:\n"
+                                "  a: {duration: 10, timeout: 2, on_failure: continue}\n"
+                                "  b: {duration: 1, after: [a]}\n");
+    hf_platform_t p = {1, 2, 0};
+    sim_run_t r;
+    double start, end;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    set_span(r.engine, 1, &start, &end);
+    assert_true(start == 2 && end == 3);
+    assert_int_equal(r.summary.failed, 1);
+    assert_int_equal(r.summary.done, 1);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+
+    wf = load_ok("sets:\n  a: {duration: 10, timeout: 2, on_failure: stop}\n"
+                 "  long: {duration: 100}\n  b: {duration: 1, after: [a]}\n");
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    assert_int_equal(hf_engine_stopped(r.engine), HF_STOP_FAILURE);
+    assert_true(r.summary.makespan == 2);
+    assert_int_equal(r.summary.failed, 1);
+    assert_int_equal(r.summary.canceled, 2);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
+static void walltime_stops_in_time(void **state)
+{
+    /* One core, 5 tasks of 6 s, walltime 20: the stop comes at
+     * 20 - min(5, 20/4) = 15, during the third task, which is canceled
+     * then, with the two that never started. */
+    hf_workflow_t *wf = load_ok("walltime: 20\nsets:\n  a: {tasks: 5, duration: 6}\n");
+    hf_platform_t p = {1, 1, 0};
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p, 20};
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_executor_t sim;
+    hf_engine_t *e;
+    hf_summary_t s;
+
+    (void)state;
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    hf_summary_compute(e, &s);
+    assert_int_equal(hf_engine_stopped(e), HF_STOP_WALLTIME);
+    assert_true(s.makespan == 15);
+    assert_int_equal(s.done, 2);
+    assert_int_equal(s.canceled, 3);
+    hf_engine_destroy(e);
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+static void restored_tasks_are_not_run(void **state)
+{
+    /* a[0] and a[1] were done in an earlier run: only a[2] and b run, and
+     * b, which needs all of a, still waits for a[2]. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 3, duration: 5}\n"
+                                "  b: {duration: 1, after: [a]}\n");
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}, 0};
+    hf_executor_t sim;
+    hf_engine_t *e;
+    hf_usage_t u;
+
+    (void)state;
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_engine_restore_done(e, 0), 0);
+    assert_int_equal(hf_engine_restore_done(e, 1), 0);
+    assert_int_equal(hf_engine_restore_done(e, 1), -1); /* not waiting any more */
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    hf_engine_usage(e, &u);
+    assert_true(u.first_start == 0 && u.last_end == 6); /* a[2] 0-5, b 5-6 */
+    assert_true(u.core_seconds == 6);
+    assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 4);
+    hf_engine_destroy(e);
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +366,10 @@ int main(void)
         cmocka_unit_test(failure_cancels_dependents),
         cmocka_unit_test(every_transition_is_reported),
         cmocka_unit_test(refuses_ends_of_tasks_not_running),
+        cmocka_unit_test(retries_and_timeouts),
+        cmocka_unit_test(on_failure),
+        cmocka_unit_test(walltime_stops_in_time),
+        cmocka_unit_test(restored_tasks_are_not_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

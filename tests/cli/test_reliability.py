@@ -1,0 +1,119 @@
+"""Retries, timeouts, walltime and on_failure in real runs, and the journal
+that records them."""
+import json
+import os
+import sqlite3
+import time
+import unittest
+
+from clitest import CliTest, run
+
+
+class Reliability(CliTest):
+    def attempts(self, work):
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        try:
+            return dict(db.execute("SELECT id, attempts FROM tasks"))
+        finally:
+            db.close()
+
+    def test_retry_succeeds(self):
+        # Each task fails on its first run (no mark yet) and succeeds on its
+        # second, 0.3 s later.
+        wf = self.write("w.yaml", "sets:\n  flaky: {tasks: 2, retries: 2, backoff: 0.3,\n"
+                        "    command: 'm=$HETFLOW_WORKDIR/mark-$HETFLOW_TASK_INDEX;"
+                        " test -e $m || { touch $m; exit 3; }'}\n")
+        work = os.path.join(self.dir, "w")
+        rc, out, err = run("run", wf, "--workdir", work, "--json", "--trace",
+                           os.path.join(self.dir, "t.json"))
+        self.assertEqual(rc, 0, err)
+        s = json.loads(out)
+        self.assertEqual(s["tasks_done"], 2)
+        self.assertGreaterEqual(s["makespan"], 0.3)
+        self.assertEqual(self.attempts(work), {0: 1, 1: 1})
+        with open(os.path.join(self.dir, "t.json")) as f:
+            states = sorted(e["args"]["state"] for e in json.load(f)["traceEvents"]
+                            if e["ph"] == "X")
+        self.assertEqual(states, ["done", "done", "retried", "retried"])
+
+    def test_timeout(self):
+        wf = self.write("w.yaml", "sets:\n  slow: {command: [sleep, '30'], timeout: 0.5}\n"
+                        "  after: {command: [true], after: [slow]}\n"
+                        "  other: {command: [true]}\n")
+        t0 = time.time()
+        rc, out, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--json")
+        self.assertLess(time.time() - t0, 5)
+        self.assertEqual(rc, 1)
+        s = json.loads(out)
+        self.assertEqual((s["tasks_done"], s["tasks_failed"], s["tasks_canceled"]), (1, 1, 1))
+        self.assertIn("task slow[0] failed: timed out after 0.5 s", err)
+
+    def test_walltime_then_resume(self):
+        # 4 x 1.2 s on 2 cores, walltime 3 s: the stop comes at 3 - 3/4 =
+        # 2.25 s, after the first pair (done at 1.2 s), cutting the second;
+        # the resume reruns the second pair, under the same walltime.
+        wf = self.write("w.yaml", "walltime: 3\nplatform: {nodes: 1, cores_per_node: 2}\n"
+                        "sets:\n  a: {tasks: 4, command: [sleep, '1.2']}\n")
+        work = os.path.join(self.dir, "w")
+        t0 = time.time()
+        rc, out, err = run("run", wf, "--workdir", work, "--json")
+        took = time.time() - t0
+        self.assertEqual(rc, 1, err)
+        self.assertLess(took, 3)
+        s = json.loads(out)
+        self.assertEqual((s["tasks_done"], s["tasks_canceled"]), (2, 2))
+        self.assertIn("walltime reached: 2 tasks canceled; continue with 'hetflow resume",
+                      err)
+        rc, out, err = run("resume", work, "--json")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["tasks_done"], 4)
+
+    def test_walltime_flag(self):
+        wf = self.write("w.yaml", "sets:\n  a: {command: [sleep, '30']}\n")
+        t0 = time.time()
+        rc, _, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"),
+                         "--walltime", "2")
+        self.assertEqual(rc, 1)
+        self.assertLess(time.time() - t0, 2)
+        self.assertIn("walltime reached", err)
+
+    def test_on_failure(self):
+        wf = self.write("w.yaml", "sets:\n"
+                        "  bad: {command: 'exit 5', on_failure: continue}\n"
+                        "  next: {command: 'echo ran', after: [bad]}\n")
+        work = os.path.join(self.dir, "c")
+        rc, out, err = run("run", wf, "--workdir", work, "--json")
+        self.assertEqual(rc, 1)
+        self.assertEqual(json.loads(out)["tasks_done"], 1)
+        with open(os.path.join(work, "next", "0.out")) as f:
+            self.assertEqual(f.read(), "ran\n")
+        wf = self.write("s.yaml", "platform: {nodes: 1, cores_per_node: 2}\nsets:\n"
+                        "  bad: {command: 'sleep 0.2; exit 5', on_failure: stop}\n"
+                        "  long: {command: [sleep, '30']}\n")
+        t0 = time.time()
+        rc, out, err = run("run", wf, "--workdir", os.path.join(self.dir, "s"), "--json")
+        self.assertEqual(rc, 1)
+        self.assertLess(time.time() - t0, 5)
+        s = json.loads(out)
+        self.assertEqual((s["tasks_failed"], s["tasks_canceled"]), (1, 1))
+        self.assertIn("stopped after a failure", err)
+
+    def test_status_during_a_run(self):
+        import subprocess
+        from clitest import HETFLOW
+        wf = self.write("w.yaml", "sets:\n  a: {tasks: 6, command: [sleep, '0.4']}\n")
+        work = os.path.join(self.dir, "w")
+        p = subprocess.Popen([HETFLOW, "run", wf, "--workdir", work, "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.6)
+        rc, out, err = run("status", work, "--json")
+        p.wait(timeout=30)
+        self.assertEqual(rc, 0, err)
+        counts = json.loads(out)["total"]
+        self.assertEqual(sum(counts.values()), 6)
+        self.assertGreater(counts["running"] + counts["done"], 0)
+        self.assertGreater(counts["waiting"] + counts["ready"] + counts["running"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

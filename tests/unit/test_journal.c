@@ -1,0 +1,126 @@
+/* Unit tests for src/journal/journal.c: a run recorded, its settings read
+ * back, counts, a restart, and a workdir that already has a journal. */
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "hetflow/journal.h"
+
+static const char *yaml = "sets:\n  a: {tasks: 3, duration: 2}\n"
+                          "  b: {tasks: 2, duration: 1, after: [a]}\n";
+
+static void fresh_dir(char *dir)
+{
+    strcpy(dir, "/tmp/hetflow-test-journal-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    rmdir(dir); /* the journal creates it, 0700 */
+}
+
+static long handle(void *ctx, uint32_t task)
+{
+    (void)ctx;
+    return 1000 + task;
+}
+
+typedef struct {
+    long n[HF_TASK_CANCELED + 1];
+    long rows;
+} tally_t;
+
+static void tally(const char *set, hf_task_state_t state, long count, void *arg)
+{
+    tally_t *t = arg;
+
+    (void)set;
+    t->n[state] += count;
+    t->rows++;
+}
+
+static void seen(uint32_t task, hf_task_state_t state, long pid, void *arg)
+{
+    tally_t *t = arg;
+
+    t->n[state]++;
+    if (state == HF_TASK_DONE)
+        assert_int_equal(pid, 1000 + (long)task);
+    t->rows++;
+}
+
+static void record_and_reopen(void **state)
+{
+    hf_workflow_t *wf = load_ok(yaml);
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_engine_config_t cfg = {HF_MODE_WORKLOAD, HF_POLICY_FIFO, {1, 4, 0}, 0};
+    hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), cfg, 30}, back;
+    hf_executor_t sim;
+    hf_engine_t *e;
+    hf_journal_t *j;
+    hf_error_t err;
+    tally_t t = {{0}, 0};
+    char dir[64], path[128];
+    struct stat st;
+
+    (void)state;
+    fresh_dir(dir);
+    j = hf_journal_create(dir, wf, &spec, &err);
+    if (!j)
+        fail_msg("%s", err.text);
+    snprintf(path, sizeof(path), "%s/journal.db", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    stat(dir, &st);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_journal_attach(j, e, handle, NULL, &err), 0);
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    assert_int_equal(hf_journal_flush(j, &err), 0);
+    hf_journal_close(j);
+
+    /* A second run into the same workdir is refused. */
+    assert_null(hf_journal_create(dir, wf, &spec, &err));
+    assert_non_null(strstr(err.text, "holds the journal of an earlier run"));
+
+    assert_non_null(j = hf_journal_open(dir, false, &err));
+    assert_int_equal(hf_journal_counts(j, tally, &t, &err), 0);
+    assert_int_equal(t.n[HF_TASK_DONE], 5);
+    assert_int_equal(t.rows, 2); /* (a, done) and (b, done) */
+    assert_int_equal(hf_journal_spec(j, &back, &err), 0);
+    assert_string_equal(back.file, "w.yaml");
+    assert_string_equal(back.text, yaml);
+    assert_int_equal(back.cfg.mode, HF_MODE_WORKLOAD);
+    assert_int_equal(back.cfg.policy, HF_POLICY_FIFO);
+    assert_int_equal(back.cfg.platform.cores_per_node, 4);
+    assert_true(back.walltime == 30);
+    hf_journal_close(j);
+
+    /* A restart sees every task, then sets all that are not done waiting. */
+    assert_non_null(j = hf_journal_open(dir, true, &err));
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(hf_journal_restart(j, seen, &t, &err), 0);
+    assert_int_equal(t.rows, 5);
+    assert_int_equal(t.n[HF_TASK_DONE], 5);
+    hf_journal_close(j);
+    hf_engine_destroy(e);
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+static void missing_journal(void **state)
+{
+    hf_error_t err;
+
+    (void)state;
+    assert_null(hf_journal_open("/tmp/hetflow-no-such-dir", false, &err));
+    assert_non_null(strstr(err.text, "no journal here"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(record_and_reopen),
+        cmocka_unit_test(missing_journal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
