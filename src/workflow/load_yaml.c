@@ -603,12 +603,30 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     }
     ld.doc = &doc;
     wf = load_document(&ld);
-    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
-        hf_workflow_destroy(wf);
-        wf = NULL;
-        errno = ENOMEM;
-    }
     yaml_document_delete(&doc);
+    /* A second document would be silently ignored: refuse it instead. */
+    if (wf && !yaml_parser_load(&parser, &doc)) {
+        syntax_error(&ld, &parser);
+        goto drop;
+    }
+    if (wf && yaml_document_get_root_node(&doc)) {
+        yaml_mark_t m = yaml_document_get_root_node(&doc)->start_mark;
+        hf_error_at(err, path, (int)m.line + 1, (int)m.column + 1,
+                    "a workflow file holds one YAML document, this is a second");
+        yaml_document_delete(&doc);
+        errno = EINVAL;
+        goto drop;
+    }
+    if (wf)
+        yaml_document_delete(&doc);
+    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
+        errno = ENOMEM;
+        goto drop;
+    }
+    goto done;
+drop:
+    hf_workflow_destroy(wf);
+    wf = NULL;
 done:
     yaml_parser_delete(&parser);
     return wf;

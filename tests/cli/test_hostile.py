@@ -1,0 +1,142 @@
+"""Hostile input: every file here and every bad argument gets exit status 2,
+nothing on stdout, one line on stderr naming file:line:col where there is a
+line, and no crash or hang (each run has a time limit; `make check-asan`
+runs this same table under AddressSanitizer, LeakSanitizer and UBSan)."""
+import os
+import subprocess
+import unittest
+
+from clitest import CliTest, HETFLOW
+
+# (name, file content as bytes, what stderr must contain after "FILE:")
+TABLE = [
+    ("empty", b"", "file is empty"),
+    ("only a comment", b"# nothing\n", "file is empty"),
+    ("truncated", b"sets:\n  a: {tasks: 1, cor", "3:1: YAML:"),
+    ("truncated string", b'sets:\n  a: {command: "echo', "YAML: found unexpected end of stream"),
+    ("tab indentation", b"sets:\n\ta: {}\n", "2:1: YAML:"),
+    ("not a mapping", b"[1, 2, 3]\n", "1:1: a workflow must be a mapping"),
+    ("string count", b"sets:\n  a: {tasks: many}\n", "2:14: tasks must be an integer"),
+    ("list count", b"sets:\n  a: {tasks: [1, 2]}\n", "2:14: tasks must be an integer, not a list"),
+    ("mapping cores", b"sets:\n  a: {cores: {x: 1}}\n", "2:14: cores must be an integer, not a mapping"),
+    ("bool duration", b"sets:\n  a: {duration: true}\n", "2:17: duration must be a number"),
+    ("float tasks", b"sets:\n  a: {tasks: 1e400}\n", "2:14: tasks must be an integer"),
+    ("huge tasks", b"sets:\n  a: {tasks: 99999999999999999999}\n", "2:14: tasks must be between 1 and 100000000"),
+    ("too many cores", b"sets:\n  a: {cores: 4097}\n", "2:14: cores must be between 1 and 4096"),
+    ("huge duration", b"sets:\n  a: {duration: 1e300}\n", "2:17: duration must be between 0 and 1e12"),
+    ("nan duration", b"sets:\n  a: {duration: nan}\n", "2:17: duration must be a number of seconds"),
+    ("infinite duration", b"sets:\n  a: {duration: .inf}\n", "2:17: duration must be a number of seconds"),
+    ("negative gpus", b"sets:\n  a: {gpus: -2}\n", "2:13: gpus must be between 0 and 256"),
+    ("huge ranks", b"sets:\n  a: {ranks: 2000000}\n", "2:14: ranks must be between 1 and 1000000"),
+    ("zero timeout", b"sets:\n  a: {timeout: 0}\n", "2:16: timeout must be more than 0"),
+    ("bad on_failure", b"sets:\n  a: {on_failure: panic}\n", "2:19: unknown on_failure 'panic'"),
+    ("self cycle", b"sets:\n  a: {after: [a]}\n", "2:15: set 'a' depends on itself"),
+    ("three-cycle", b"sets:\n  a: {after: [c]}\n  b: {after: [a]}\n  c: {after: [b]}\n",
+     "dependency cycle: b -> c -> a -> b"),
+    ("unknown parent", b"sets:\n  a: {after: [ghost]}\n", "2:15: set 'a' depends on unknown set 'ghost'"),
+    ("bidi name", "sets:\n  \"ab\u202ecd\": {}\n".encode(), "2:3: set name 'ab...' has a character"),
+    ("slash name", b"sets:\n  a/b: {}\n", "2:3: set name 'a...' has a character"),
+    ("dot-dot name", b"sets:\n  \"..\": {}\n", "2:3: set name '..' is not allowed"),
+    ("dash name", b"sets:\n  -rf: {}\n", "2:3: set name '-rf' is not allowed"),
+    ("newline name", b'sets:\n  "a\\nb": {}\n', "2:3: set name 'a...' has a character"),
+    ("long name", b"sets:\n  " + b"n" * 200 + b": {}\n", "2:3: set name must be 1 to 128 bytes"),
+    ("unicode name is fine, tasks are not", "sets:\n  模拟: {tasks: 0}\n".encode(),
+     "2:15: tasks must be at least 1"),  # columns count characters
+    ("repeated set key", b"sets:\n  a: {tasks: 1, tasks: 2}\n", "2:17: key 'tasks' repeated"),
+    ("repeated top key", b"sets: {a: {}}\nsets: {b: {}}\n", "2:1: key 'sets' repeated"),
+    ("repeated set name", b"sets:\n  a: {}\n  a: {}\n", "3:3: duplicate set name 'a'"),
+    ("non-UTF-8 byte", b"sets:\n  a\xff: {}\n", "YAML: invalid"),
+    ("NUL byte", b"sets:\n  a: {}\x00\n", "YAML:"),
+    ("two documents", b"---\nsets: {a: {}}\n---\nsets: {b: {}}\n", "4:1: a workflow file holds one"),
+    ("billion laughs", b"x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+     b"z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nsets:\n  s: {after: *c}\n", "1:1: unknown key 'x'"),
+    ("unequal one-to-one", b"sets:\n  a: {tasks: 2}\n  b: {tasks: 3, after: [{set: a, map: one-to-one}]}\n",
+     "3:25: one-to-one map needs equal task counts"),
+    ("zero nodes", b"platform: {nodes: 0}\nsets: {a: {}}\n", "1:19: nodes must be at least 1"),
+    ("wfformat dangling parent",
+     b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": {"tasks": '
+     b'[{"name": "t1", "id": "t1", "parents": ["ghost"], "children": []}]}}}\n',
+     "1:15: unknown key 'schemaVersion'"),
+]
+
+
+class Hostile(CliTest):
+    def check(self, args, expect, timeout=120):
+        p = subprocess.run([HETFLOW, *args], capture_output=True, text=True,
+                           timeout=timeout, errors="replace")
+        self.assertEqual(p.returncode, 2, f"{args}: {p.stderr}")
+        self.assertEqual(p.stdout, "")
+        self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+        self.assertIn(expect, p.stderr)
+
+    def test_table(self):
+        self.assertGreaterEqual(len(TABLE), 30)
+        for i, (name, content, expect) in enumerate(TABLE):
+            path = os.path.join(self.dir, f"case{i}.yaml")
+            with open(path, "wb") as f:
+                f.write(content)
+            with self.subTest(name):
+                self.check(["validate", path], f"{path}:{expect}" if expect[0].isdigit()
+                           else expect, timeout=20)
+
+    def test_deep_nesting(self):
+        # A million nested lists: libyaml alone would take hours.
+        path = os.path.join(self.dir, "deep.yaml")
+        with open(path, "w") as f:
+            f.write("sets:\n  a: {tasks: " + "[" * 1_000_000 + "]" * 1_000_000 + "}\n")
+        self.check(["validate", path], f"{path}:2:77: nesting deeper than 64 levels",
+                   timeout=10)
+
+    def test_million_deep_chain_with_a_cycle(self):
+        n = 1_000_000
+        path = os.path.join(self.dir, "chain.yaml")
+        with open(path, "w") as f:
+            f.write(f"sets:\n  s0: {{after: [s{n - 1}]}}\n")
+            for i in range(1, n):
+                f.write(f"  s{i}: {{after: [s{i - 1}]}}\n")
+        self.check(["validate", path], "dependency cycle: s1 -> s2 -> s3", timeout=300)
+        self.check(["validate", path], f"... ({n} sets in all)", timeout=300)
+
+    def test_hundred_megabytes(self):
+        # One set whose name is 100 MB long: YAML allows 1024 characters in
+        # an implicit key, and libyaml says so at the exact column.
+        path = os.path.join(self.dir, "big.yaml")
+        with open(path, "w") as f:
+            f.write("sets:\n  ")
+            chunk = "x" * (1 << 20)
+            for _ in range(100):
+                f.write(chunk)
+            f.write(": {}\n")
+        self.assertGreaterEqual(os.path.getsize(path), 100 << 20)
+        self.check(["validate", path],
+                   f"{path}:2:{(100 << 20) + 3}: YAML: mapping values are not allowed",
+                   timeout=120)
+
+    def test_too_large_and_not_a_file(self):
+        path = os.path.join(self.dir, "sparse.yaml")
+        with open(path, "wb") as f:
+            f.truncate(200 << 20)  # sparse: no disk used
+        self.check(["validate", path], f"{path}: file is larger than 128 MiB", timeout=10)
+        self.check(["validate", self.dir], f"{self.dir}: is a directory", timeout=10)
+
+    def test_bad_arguments(self):
+        ok = self.write("ok.yaml", "sets:\n  a: {command: [true]}\n")
+        for args, expect in [
+            (["validate", ok, "--nodes", "99999999999"], "--nodes wants an integer"),
+            (["simulate", ok, "--seed", "abc"], "--seed wants an integer"),
+            (["simulate", ok, "--cores-per-node", "-1"], "--cores-per-node wants"),
+            (["run", ok, "--walltime", "-1"], "--walltime wants seconds"),
+            (["run", ok, "--walltime", "nan"], "--walltime wants seconds"),
+            (["run", ok, "--walltime"], "option '--walltime' needs a value"),
+            (["report", ok, "--mode", "task"], "option '--mode' does not apply here"),
+            (["status"], "missing workflow FILE"),
+            (["frobnicate"], "unknown command 'frobnicate'"),
+            (["simulate", ok, "extra"], "unexpected argument 'extra'"),
+            (["analyze", "--json"], "missing workflow FILE"),
+        ]:
+            with self.subTest(args=args):
+                self.check(args, expect, timeout=20)
+
+
+if __name__ == "__main__":
+    unittest.main()
