@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo check check-asan clean format bench
+.PHONY: all deps build demo check check-asan fuzz clean format bench
 
 all: build
 
@@ -33,6 +33,19 @@ check-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer harnesses, each run for FUZZ_SECONDS from a seed corpus of the
+# examples (the corpus grows in build-fuzz/corpus-*).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/install-deps.sh --fuzz
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHETFLOW_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	mkdir -p $(FUZZ_BUILD)/corpus-yaml
+	cp examples/*.yaml $(FUZZ_BUILD)/corpus-yaml/
+	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		-print_final_stats=1 $(FUZZ_BUILD)/corpus-yaml
+
 bench: build
 	bench/sim_scale/run.sh
 	bench/throughput/run.sh
@@ -43,4 +56,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -10,6 +10,9 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
 libhwloc-dev libsqlite3-dev python3 procps chromium time"
 
+# `install-deps.sh --fuzz` adds what the libFuzzer harnesses need.
+[ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+
 missing=""
 for p in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
