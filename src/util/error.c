@@ -7,6 +7,9 @@
 #include "hetflow/error.h"
 
 static void error_vset(hf_error_t *err, size_t off, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void error_vset(hf_error_t *err, size_t off, const char *fmt, va_list ap)
 {
     vsnprintf(err->text + off, sizeof(err->text) - off, fmt, ap);
 }
