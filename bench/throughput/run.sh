@@ -9,9 +9,17 @@
 # so every round creates N .out and N .err files, as a real run does; a
 # second hetflow row puts the workdir on tmpfs (/dev/shm) to show what the
 # files cost.  Medians of interleaved rounds; machine noise is large here.
-# Usage: bench/throughput/run.sh [N] [ROUNDS]
+# With --journal, a third hetflow row runs without the journal
+# (--no-journal), to measure what the journal costs (target: within 10%).
+# Usage: bench/throughput/run.sh [--journal] [N] [ROUNDS]
 set -eu
 cd "$(dirname "$0")/../.."
+
+JOURNAL=0
+if [ "${1:-}" = "--journal" ]; then
+    JOURNAL=1
+    shift
+fi
 
 N=${1:-5000}
 ROUNDS=${2:-5}
@@ -52,6 +60,9 @@ while [ $r -lt "$ROUNDS" ]; do
     echo "hetflow $(seconds "$HETFLOW" run "$OUT/true.yaml" --quiet --workdir "$OUT/work-$r")" >> "$OUT/times.txt"
     echo "hetflow-tmpfs $(seconds "$HETFLOW" run "$OUT/true.yaml" --quiet --workdir "$SHM/work-$r")" >> "$OUT/times.txt"
     rm -rf "$SHM"
+    if [ $JOURNAL = 1 ]; then
+        echo "hetflow-no-journal $(seconds "$HETFLOW" run "$OUT/true.yaml" --quiet --no-journal --workdir "$OUT/nj-$r")" >> "$OUT/times.txt"
+    fi
     echo "spawn_loop $(seconds "$LOOP" "$N" "$P" /bin/true)" >> "$OUT/times.txt"
     echo "xargs $(seconds sh -c "seq $N | xargs -P $P -n 1 /bin/true")" >> "$OUT/times.txt"
     echo "make $(seconds make -s -j "$P" -f "$OUT/Makefile")" >> "$OUT/times.txt"
@@ -60,7 +71,7 @@ while [ $r -lt "$ROUNDS" ]; do
     fi
     r=$((r + 1))
 done
-mkdir -p "$OLD" && mv "$OUT"/work-* "$OLD"/ 2>/dev/null || true
+mkdir -p "$OLD" && mv "$OUT"/work-* "$OUT"/nj-* "$OLD"/ 2>/dev/null || true
 
 python3 - "$OUT/times.txt" "$N" "$P" <<'PY'
 import collections, statistics, sys
@@ -71,8 +82,12 @@ for line in open(sys.argv[1]):
 n, p = int(sys.argv[2]), sys.argv[3]
 base = statistics.median(times["spawn_loop"])
 print(f"{n} tasks of /bin/true at concurrency {p}, median of {len(times['spawn_loop'])} rounds")
-print(f"{'launcher':<15} {'median s':>9} {'tasks/s':>9} {'vs loop':>8}")
+print(f"{'launcher':<19} {'median s':>9} {'tasks/s':>9} {'vs loop':>8}")
 for name, ts in times.items():
     m = statistics.median(ts)
-    print(f"{name:<15} {m:9.2f} {n / m:9.0f} {base / m:8.2f}")
+    print(f"{name:<19} {m:9.2f} {n / m:9.0f} {base / m:8.2f}")
+if "hetflow-no-journal" in times:
+    with_j = statistics.median(times["hetflow"])
+    without = statistics.median(times["hetflow-no-journal"])
+    print(f"journal: throughput with it {without / with_j:.3f} of without (target >= 0.90)")
 PY

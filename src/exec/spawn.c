@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "util/fs.h"
 
 extern char **environ;
 
@@ -46,28 +47,7 @@ static bool is_own(const char *kv)
 
 /* The workdir and what is in it are the user's alone (0700 folders, 0600
  * files): task output may hold anything. */
-static int make_dir(const char *path, hf_error_t *err)
-{
-    if (mkdir(path, 0700) == 0 || errno == EEXIST)
-        return 0;
-    hf_error_set(err, "%s: %s", path, strerror(errno));
-    return -1;
-}
-
-/* mkdir -p for the workdir itself. */
-static int make_dirs(char *path, hf_error_t *err)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = make_dir(path, err);
-        *p = '/';
-        if (rc < 0)
-            return -1;
-    }
-    return make_dir(path, err);
-}
+#define PRIVATE_DIR 0700
 
 int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *machine,
                  const hf_platform_t *p, const char *workdir, hf_error_t *err)
@@ -82,11 +62,11 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
     sp->platform = *p;
     if (!(sp->workdir = strdup(workdir)))
         goto nomem;
-    if (make_dirs(sp->workdir, err) < 0)
+    if (fs_mkdirs(sp->workdir, PRIVATE_DIR, err) < 0)
         goto error;
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
         snprintf(path, sizeof(path), "%s/%s", workdir, hf_workflow_set(wf, s)->name);
-        if (make_dir(path, err) < 0)
+        if (fs_mkdirs(path, PRIVATE_DIR, err) < 0)
             goto error;
     }
     while (environ[n])

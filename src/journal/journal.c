@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hetflow/journal.h"
+#include "util/fs.h"
 
 struct hf_journal {
     sqlite3 *db;
@@ -134,10 +135,8 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
     }
     snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
     /* Created here, exclusively and private, before SQLite opens it. */
-    if (mkdir(workdir, 0700) < 0 && errno != EEXIST) {
-        hf_error_set(err, "%s: %s", workdir, strerror(errno));
+    if (fs_mkdirs(workdir, 0700, err) < 0)
         goto error;
-    }
     if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
         if (errno == EEXIST)
             hf_error_set(err, "%s holds the journal of an earlier run: resume it with "
