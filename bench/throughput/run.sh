@@ -62,6 +62,8 @@ while [ $r -lt "$ROUNDS" ]; do
     rm -rf "$SHM"
     if [ $JOURNAL = 1 ]; then
         echo "hetflow-no-journal $(seconds "$HETFLOW" run "$OUT/true.yaml" --quiet --no-journal --workdir "$OUT/nj-$r")" >> "$OUT/times.txt"
+        echo "hetflow-tmpfs-no-journal $(seconds "$HETFLOW" run "$OUT/true.yaml" --quiet --no-journal --workdir "$SHM/nj-$r")" >> "$OUT/times.txt"
+        rm -rf "$SHM"
     fi
     echo "spawn_loop $(seconds "$LOOP" "$N" "$P" /bin/true)" >> "$OUT/times.txt"
     echo "xargs $(seconds sh -c "seq $N | xargs -P $P -n 1 /bin/true")" >> "$OUT/times.txt"
@@ -82,12 +84,14 @@ for line in open(sys.argv[1]):
 n, p = int(sys.argv[2]), sys.argv[3]
 base = statistics.median(times["spawn_loop"])
 print(f"{n} tasks of /bin/true at concurrency {p}, median of {len(times['spawn_loop'])} rounds")
-print(f"{'launcher':<19} {'median s':>9} {'tasks/s':>9} {'vs loop':>8}")
+print(f"{'launcher':<25} {'median s':>9} {'tasks/s':>9} {'vs loop':>8}")
 for name, ts in times.items():
     m = statistics.median(ts)
-    print(f"{name:<19} {m:9.2f} {n / m:9.0f} {base / m:8.2f}")
-if "hetflow-no-journal" in times:
-    with_j = statistics.median(times["hetflow"])
-    without = statistics.median(times["hetflow-no-journal"])
-    print(f"journal: throughput with it {without / with_j:.3f} of without (target >= 0.90)")
+    print(f"{name:<25} {m:9.2f} {n / m:9.0f} {base / m:8.2f}")
+for suffix, where in (("", "on disk"), ("-tmpfs", "on tmpfs")):
+    if f"hetflow{suffix}-no-journal" in times:
+        with_j = statistics.median(times[f"hetflow{suffix}"])
+        without = statistics.median(times[f"hetflow{suffix}-no-journal"])
+        print(f"journal {where}: throughput with it {without / with_j:.3f} of without "
+              "(target >= 0.90)")
 PY

@@ -1,10 +1,10 @@
 /* The journal in SQLite; see journal.h.
  *
  * One row per task holds its latest state, times, exit status and process
- * id, updated through one prepared statement on every transition; a run's
- * settings and the workflow's text sit in `meta`.  Writes of one engine
- * batch (a launch pass and the ends that led to it) share a transaction, so
- * the journal costs a commit per batch, not per event; WAL mode lets
+ * id; a run's settings and the workflow's text sit in `meta`.  The tasks
+ * that changed in one engine batch (a launch pass and the ends that led to
+ * it) are written in one transaction, each once, through one prepared
+ * statement: a commit per batch, not a write per event.  WAL mode lets
  * `hetflow status` read while a run writes, and synchronous=NORMAL keeps
  * every committed batch across a crash of hetflow (a power loss may lose
  * the last batches, never the database). */
@@ -27,7 +27,9 @@ struct hf_journal {
     hf_engine_t *engine;
     hf_handle_f handle_of;
     void *handle_ctx;
-    bool in_txn;
+    uint32_t *dirty; /* tasks changed in this batch, each once */
+    size_t ndirty;
+    uint8_t *is_dirty;
     int failed; /* SQLite error code of a failed write, reported at flush */
     char *file, *text; /* the stored spec's strings */
 };
@@ -189,9 +191,11 @@ void hf_journal_close(hf_journal_t *j)
 {
     if (!j)
         return;
-    if (j->in_txn)
-        sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL);
+    if (j->engine)
+        hf_journal_flush(j, NULL);
     sqlite3_finalize(j->update);
+    free(j->dirty);
+    free(j->is_dirty);
     sqlite3_close(j->db);
     free(j->file);
     free(j->text);
@@ -258,35 +262,39 @@ done:
     return rc;
 }
 
-/* The per-transition write: bind the task's record and step. */
+/* A transition marks its task; the batch writes each marked task once.
+ * Within a transaction the states a task passed through are never visible
+ * (the commit is atomic) and its row keeps every time, so one write of its
+ * latest state loses nothing: a batch that readies, places and starts a
+ * task costs one UPDATE, not three. */
 static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
                           hf_task_state_t to, double now, const hf_alloc_t *alloc, void *arg)
 {
     hf_journal_t *j = arg;
+
+    (void)e;
+    (void)from;
+    (void)to;
+    (void)now;
+    (void)alloc;
+    if (!j->is_dirty[task]) {
+        j->is_dirty[task] = 1;
+        j->dirty[j->ndirty++] = task;
+    }
+}
+
+static int write_task(hf_journal_t *j, uint32_t task)
+{
     sqlite3_stmt *st = j->update;
     hf_task_info_t t;
 
-    (void)from;
-    (void)now;
-    (void)alloc;
-    if (j->failed)
-        return;
-    if (!j->in_txn) {
-        if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-            j->failed = sqlite3_errcode(j->db);
-            return;
-        }
-        j->in_txn = true;
-    }
-    hf_engine_task(e, task, &t);
+    hf_engine_task(j->engine, task, &t);
     sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, hf_task_state_name(to), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, hf_task_state_name(t.state), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, t.attempts);
     sqlite3_bind_int(st, 3, t.status);
-    if (to == HF_TASK_RUNNING && j->handle_of)
+    if (t.state == HF_TASK_RUNNING && j->handle_of)
         sqlite3_bind_int64(st, 4, j->handle_of(j->handle_ctx, task));
-    else if (to == HF_TASK_RUNNING)
-        sqlite3_bind_null(st, 4);
     else
         sqlite3_bind_int64(st, 4, -1); /* keep */
     sqlite3_bind_double(st, 5, t.ready);
@@ -294,21 +302,34 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
     sqlite3_bind_double(st, 7, t.start);
     sqlite3_bind_double(st, 8, t.end);
     sqlite3_bind_int64(st, 9, task);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        j->failed = sqlite3_errcode(j->db);
+    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
 int hf_journal_flush(hf_journal_t *j, hf_error_t *err)
 {
+    if (j->ndirty == 0 || j->failed)
+        goto done;
+    if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        j->failed = sqlite3_errcode(j->db);
+        goto done;
+    }
+    for (size_t i = 0; i < j->ndirty && !j->failed; i++)
+        if (write_task(j, j->dirty[i]) < 0)
+            j->failed = sqlite3_errcode(j->db);
+    if (j->failed)
+        sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+    else if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        j->failed = sqlite3_errcode(j->db);
+    for (size_t i = 0; i < j->ndirty; i++)
+        j->is_dirty[j->dirty[i]] = 0;
+    j->ndirty = 0;
+done:
     if (j->failed) {
         hf_error_set(err, "journal: write failed: %s", sqlite3_errstr(j->failed));
         errno = EIO;
         return -1;
     }
-    if (!j->in_txn)
-        return 0;
-    j->in_txn = false;
-    return exec(j, "COMMIT", err);
+    return 0;
 }
 
 static void on_batch(hf_engine_t *e, void *arg)
@@ -323,19 +344,25 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
     static const char update[] =
         "UPDATE tasks SET state = ?1, attempts = ?2, status = ?3,"
         " pid = CASE WHEN ?4 = -1 THEN pid ELSE ?4 END,"
-        " ready = ?5, placed = ?6, start = ?7, end = ?8,"
-        " run = (SELECT max(id) FROM runs) WHERE id = ?9";
+        " ready = ?5, placed = ?6, start = ?7, end = ?8, run = ?10 WHERE id = ?9";
     char sql[96];
 
     j->engine = e;
     j->handle_of = handle_of;
     j->handle_ctx = handle_ctx;
+    if (!(j->dirty = malloc((size_t)hf_engine_ntasks(e) * sizeof(uint32_t) + 1)) ||
+        !(j->is_dirty = calloc((size_t)hf_engine_ntasks(e) + 1, 1))) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
     snprintf(sql, sizeof(sql), "INSERT INTO runs(started, pid) VALUES(%lld, %d)",
              (long long)time(NULL), (int)getpid());
     if (exec(j, sql, err) < 0)
         return -1;
     if (sqlite3_prepare_v2(j->db, update, -1, &j->update, NULL) != SQLITE_OK)
         return fail(j, err, "preparing the update");
+    /* Bindings survive sqlite3_reset: the run's id is bound once. */
+    sqlite3_bind_int64(j->update, 10, sqlite3_last_insert_rowid(j->db));
     if (hf_engine_on_transition(e, on_transition, j) < 0) {
         hf_error_set(err, "journal: too many transition callbacks");
         return -1;
