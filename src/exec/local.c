@@ -162,7 +162,9 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
         x->nunstarted = 0;
         return n;
     }
-    if (x->running.n == 0)
+    /* With nothing running, sleep until the deadline (a retry's backoff),
+     * still hearing signals; without a deadline there is nothing to await. */
+    if (x->running.n == 0 && deadline < 0)
         return 0;
     while (n == 0) {
         struct epoll_event ev[4];

@@ -36,6 +36,19 @@ class Reliability(CliTest):
                             if e["ph"] == "X")
         self.assertEqual(states, ["done", "done", "retried", "retried"])
 
+    def test_backoff_sleeps(self):
+        # One task failing once, then 1.5 s of backoff with nothing running:
+        # hetflow must sleep through it, not spin.
+        import resource
+        wf = self.write("w.yaml", "sets:\n  f: {retries: 1, backoff: 1.5, command:"
+                        " 'test -e $HETFLOW_WORKDIR/m || { touch $HETFLOW_WORKDIR/m; exit 1; }'}\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rc, _, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--quiet")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.assertEqual(rc, 0, err)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        self.assertLess(cpu, 0.5)
+
     def test_timeout(self):
         wf = self.write("w.yaml", "sets:\n  slow: {command: [sleep, '30'], timeout: 0.5}\n"
                         "  after: {command: [true], after: [slow]}\n"
