@@ -14,6 +14,7 @@ typedef struct hf_dag hf_dag_t;
 typedef struct {
     int set;
     hf_map_t map;
+    long threshold; /* parent tasks done that release the child; 0 for all */
 } hf_edge_t;
 
 /* Build the DAG of wf's sets.  Returns NULL with EINVAL and a message naming

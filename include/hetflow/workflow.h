@@ -39,6 +39,9 @@ typedef struct {
     int parent;        /* set index, valid after hf_workflow_finish() */
     hf_map_t map;
     hf_mark_t mark;
+    double fraction; /* a partial dependency: this share of the parent's tasks */
+    long count;      /* ... or this many (0: neither) */
+    long threshold;  /* after finish: parent tasks that must be done; 0 for all */
 } hf_dep_t;
 
 typedef struct {
@@ -78,9 +81,11 @@ void hf_workflow_destroy(hf_workflow_t *wf);
 hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
                               hf_error_t *err);
 
-/* Record that `set` depends on the set named `parent` (resolved later). */
-int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
-                        hf_map_t map, hf_mark_t mark);
+/* Record that `set` depends on the set named `parent` (resolved later).
+ * Returns the new dependency (to set a fraction or count on), or NULL with
+ * ENOMEM. */
+hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
+                              hf_map_t map, hf_mark_t mark);
 
 /* Resolve dependency names and check edges: unknown sets, self edges,
  * one-to-one maps between sets of different sizes, too many tasks.

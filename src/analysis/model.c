@@ -64,34 +64,67 @@ static void areas(const hf_workflow_t *wf, const hf_platform_t *p, double *cores
     *gpus = hf_platform_total_gpus(p) > 0 ? gpu_s / (double)hf_platform_total_gpus(p) : 0;
 }
 
-/* Earliest possible finish of each set: it needs its own t after an
- * all-tasks parent ends, but only one task's duration after a one-to-one
- * parent's last task ends (its other tasks may have run alongside). */
-double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
-                      const hf_platform_t *p)
+/* The longest path through the sets, earliest start and finish of each:
+ * a set starts after its all-tasks parents finish, or, for a partial
+ * dependency, once `threshold` of the parent's tasks can be done:
+ * ceil(threshold / fit) waves after the parent starts.  With `relax`, a
+ * one-to-one edge lets the child's first task follow the parent's first and
+ * its last follow the parent's last (the waves of the two may overlap): a
+ * bound no schedule beats.  Without, one-to-one counts as all-tasks, as in
+ * the paper's model. */
+static double longest_path(const hf_workflow_t *wf, const hf_dag_t *dag,
+                           const hf_platform_t *p, bool relax)
 {
     int n = hf_workflow_nsets(wf);
+    double *start = malloc((size_t)n * sizeof(double));
     double *finish = malloc((size_t)n * sizeof(double));
-    double path = 0, area_c, area_g, bound;
     const int *topo = hf_dag_topo(dag);
+    double path = 0;
 
-    if (!finish)
+    if (!start || !finish) {
+        free(start);
+        free(finish);
         return -1;
+    }
     for (int i = 0; i < n; i++) {
         int s = topo[i];
         const hf_set_t *set = hf_workflow_set(wf, s);
-        double t = hf_set_model(set, p).t;
-        finish[s] = t;
+        double t = hf_set_model(set, p).t, late = 0;
+        start[s] = 0;
         for (int j = 0; j < set->nafter; j++) {
-            double f = finish[set->after[j].parent] +
-                       (set->after[j].map == HF_MAP_ONE_TO_ONE ? set->duration_mean : t);
-            if (f > finish[s])
-                finish[s] = f;
+            const hf_dep_t *dep = &set->after[j];
+            const hf_set_t *parent = hf_workflow_set(wf, dep->parent);
+            double at;
+            if (dep->threshold > 0) {
+                long fit = hf_set_fit(parent, p);
+                at = start[dep->parent] +
+                     (double)((dep->threshold + fit - 1) / fit) * parent->duration_mean;
+            } else if (dep->map == HF_MAP_ONE_TO_ONE && relax) {
+                at = start[dep->parent] + parent->duration_mean;
+                if (finish[dep->parent] + set->duration_mean > late)
+                    late = finish[dep->parent] + set->duration_mean;
+            } else {
+                at = finish[dep->parent];
+            }
+            if (at > start[s])
+                start[s] = at;
         }
+        finish[s] = start[s] + t > late ? start[s] + t : late;
         if (finish[s] > path)
             path = finish[s];
     }
+    free(start);
     free(finish);
+    return path;
+}
+
+double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
+                      const hf_platform_t *p)
+{
+    double path = longest_path(wf, dag, p, true), area_c, area_g, bound;
+
+    if (path < 0)
+        return -1;
     areas(wf, p, &area_c, &area_g);
     bound = path;
     if (area_c > bound)
@@ -116,7 +149,7 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
         t[s] = out->sets[s].t;
     }
     out->t_seq = t_seq_by_levels(dag, out->sets);
-    out->t_async = hf_dag_longest_path(dag, t);
+    out->t_async = longest_path(wf, dag, p, false);
     out->lower_bound = hf_lower_bound(wf, dag, p);
     if (out->t_seq < 0 || out->t_async < 0 || out->lower_bound < 0)
         goto nomem;

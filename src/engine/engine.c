@@ -144,6 +144,14 @@ static int task_ended(hf_engine_t *e, uint32_t id)
 
     if (ok)
         set->nok++;
+    /* A partial dependency is met when the threshold-th task is done. */
+    for (int k = 0; ok && k < hf_dag_nchildren(e->dag, s); k++) {
+        if (child[k].threshold > 0 && set->nok == (uint32_t)child[k].threshold) {
+            e->sets[child[k].set].all_pending--;
+            if (engine_release_set(e, child[k].set) < 0)
+                return -1;
+        }
+    }
     for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++) {
         int c = child[k].set;
         uint32_t cid = e->sets[c].first + index;
@@ -174,6 +182,15 @@ static int set_ended(hf_engine_t *e, int s)
         int c = child[k].set;
         if (child[k].map == HF_MAP_ONE_TO_ONE)
             continue;
+        if (child[k].threshold > 0) {
+            /* Released when its threshold was met; never, if it was not. */
+            if (set->nok < (uint32_t)child[k].threshold) {
+                e->sets[c].all_pending--;
+                for (uint32_t i = 0; i < e->sets[c].ntasks; i++)
+                    push_cancel(e, e->sets[c].first + i);
+            }
+            continue;
+        }
         e->sets[c].all_pending--;
         if (set->nok < set->ntasks) {
             for (uint32_t i = 0; i < e->sets[c].ntasks; i++)

@@ -47,7 +47,7 @@ static int build_children(hf_dag_t *d)
         const hf_set_t *set = hf_workflow_set(d->wf, s);
         for (int j = 0; j < set->nafter; j++) {
             int p = set->after[j].parent;
-            d->child[fill[p]++] = (hf_edge_t){s, set->after[j].map};
+            d->child[fill[p]++] = (hf_edge_t){s, set->after[j].map, set->after[j].threshold};
         }
     }
     free(fill);

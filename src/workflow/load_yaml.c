@@ -291,6 +291,8 @@ static int load_env(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 typedef struct {
     const char *parent;
     hf_map_t map;
+    double fraction;
+    long count;
 } dep_ctx_t;
 
 static int dep_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -312,22 +314,42 @@ static int dep_pair(loader_t *ld, const yaml_node_t *key, const char *name,
             return fail(ld, value, "unknown map '%s' (known: all, one-to-one)", map);
         return 0;
     }
-    return fail(ld, key, "unknown after key '%s' (known: set, map)", name);
+    if (strcmp(name, "fraction") == 0) {
+        if (want_seconds(ld, value, "fraction", &dep->fraction) < 0)
+            return -1;
+        return dep->fraction > 0 && dep->fraction <= 1
+                   ? 0
+                   : fail(ld, value, "fraction must be more than 0 and at most 1, not %s",
+                          scalar(value));
+    }
+    if (strcmp(name, "count") == 0)
+        return want_long(ld, value, "count", 1, HF_MAX_TASKS_PER_SET, &dep->count);
+    return fail(ld, key, "unknown after key '%s' (known: set, map, fraction, count)", name);
 }
 
 static int load_dep(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 {
-    dep_ctx_t dep = {NULL, HF_MAP_ALL};
+    dep_ctx_t dep = {NULL, HF_MAP_ALL, 0, 0};
+    hf_dep_t *added;
 
     if (node->type == YAML_MAPPING_NODE) {
         if (each_pair(ld, node, "after entry", true, dep_pair, &dep) < 0)
             return -1;
         if (!dep.parent)
             return fail(ld, node, "after entry needs a 'set'");
+        if (dep.fraction > 0 && dep.count > 0)
+            return fail(ld, node, "after entry gives both a fraction and a count");
+        if ((dep.fraction > 0 || dep.count > 0) && dep.map == HF_MAP_ONE_TO_ONE)
+            return fail(ld, node, "a one-to-one map waits for one task: no fraction or "
+                        "count");
     } else if (want_string(ld, node, "after entry", &dep.parent) < 0) {
         return -1;
     }
-    return hf_workflow_add_dep(ld->wf, set, dep.parent, dep.map, mark_of(node));
+    if (!(added = hf_workflow_add_dep(ld->wf, set, dep.parent, dep.map, mark_of(node))))
+        return -1;
+    added->fraction = dep.fraction;
+    added->count = dep.count;
+    return 0;
 }
 
 static int load_after(loader_t *ld, hf_set_t *set, yaml_node_t *node)

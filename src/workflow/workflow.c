@@ -2,6 +2,7 @@
  * workflow file may carry (mode, policy, platform).  Loaders build a workflow
  * through the same calls a library user makes. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,8 +131,8 @@ nomem:
     return NULL;
 }
 
-int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
-                        hf_map_t map, hf_mark_t mark)
+hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
+                              hf_map_t map, hf_mark_t mark)
 {
     hf_dep_t *after;
     char *copy = strdup(parent);
@@ -141,12 +142,12 @@ int hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
     if (!after) {
         free(copy);
         errno = ENOMEM;
-        return -1;
+        return NULL;
     }
     set->after = after;
-    after[set->nafter++] =
+    after[set->nafter] =
         (hf_dep_t){.parent_name = copy, .parent = -1, .map = map, .mark = mark};
-    return 0;
+    return &after[set->nafter++];
 }
 
 static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
@@ -173,6 +174,19 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
                             dep->parent_name);
                 return -1;
             }
+        }
+        if (dep->fraction > 0 || dep->count > 0) {
+            long tasks = wf->sets[p]->tasks;
+            if (dep->count > tasks) {
+                hf_error_at(err, wf->file, dep->mark.line, dep->mark.col,
+                            "set '%s' waits for %ld tasks of '%s', which has %ld",
+                            set->name, dep->count, dep->parent_name, tasks);
+                return -1;
+            }
+            dep->threshold = dep->count > 0 ? dep->count
+                                            : (long)ceil(dep->fraction * (double)tasks);
+            if (dep->threshold < 1)
+                dep->threshold = 1;
         }
         if (dep->map == HF_MAP_ONE_TO_ONE && wf->sets[p]->tasks != set->tasks) {
             hf_error_at(err, wf->file, dep->mark.line, dep->mark.col,

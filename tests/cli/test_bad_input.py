@@ -11,7 +11,7 @@ BAD_FILES = [
     ("sets:\n  a: {tasks: 2, walltime: 5}\n",
      "2:17: unknown key 'walltime' in set 'a'"),
     ("sets:\n  a: {cores: four}\n", "2:14: cores must be an integer, not 'four'"),
-    ("sets:\n  a: {after: {x: 1}}\n", "2:15: unknown after key 'x' (known: set, map)"),
+    ("sets:\n  a: {after: {x: 1}}\n", "2:15: unknown after key 'x' (known: set, map, fraction, count)"),
     ("sets:\n  a: {tasks: 0}\n", "2:14: tasks must be at least 1, not 0"),
     ("sets:\n  a: {tasks: -3}\n", "2:14: tasks must be at least 1, not -3"),
     ("sets:\n  a: {ranks: 0}\n", "2:14: ranks must be at least 1, not 0"),

@@ -79,6 +79,18 @@ class Run(CliTest):
         self.assertEqual(rc, 0)
         self.assertNotIn(" running, ", err)
 
+    def test_partial_dependency(self):
+        # 4 x 0.4 s on 2 cores; b needs 2 of a and outranks a: it starts as
+        # soon as the first two are done (about 0.4 s), not after all four.
+        wf = self.write("w.yaml", "platform: {nodes: 1, cores_per_node: 2}\nsets:\n"
+                        "  a: {tasks: 4, command: [sleep, '0.4']}\n"
+                        "  b: {priority: 1, command: [true], after: [{set: a, count: 2}]}\n")
+        rc, out, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--json")
+        self.assertEqual(rc, 0, err)
+        s = json.loads(out)
+        self.assertLess(s["sets"]["b"]["start"], s["sets"]["a"]["end"] - 0.2)
+        self.assertGreaterEqual(s["sets"]["b"]["start"], 0.4)
+
     def test_bad_input(self):
         wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n  b: {duration: 1}\n")
         rc, out, err = run("run", wf)

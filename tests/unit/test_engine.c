@@ -358,6 +358,54 @@ static void restored_tasks_are_not_run(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void partial_dependencies(void **state)
+{
+    /* Two cores.  a: 4 x 10 s in two waves, 0-10 and 10-20.  b waits for 2
+     * of a (count), outranks a by priority: it starts at 10, beside a[2];
+     * a[3] follows b, 15-25.  c waits for all of a: 25-26.  d waits for
+     * half of a (fraction 0.5 -> 2 tasks) too, ready at 10 but outranked
+     * by b and a: it takes the core a[2] frees at 20, 20-21. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
+                                "  b: {duration: 5, priority: 1, after: [{set: a, count: 2}]}\n"
+                                "  c: {duration: 1, after: [a]}\n"
+                                "  d: {duration: 1, priority: -1,"
+                                " after: [{set: a, fraction: 0.5}]}\n");
+    hf_platform_t p = {1, 2, 0};
+    sim_run_t r;
+    double start, end;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    set_span(r.engine, 1, &start, &end);
+    assert_true(start == 10 && end == 15);
+    set_span(r.engine, 0, &start, &end);
+    assert_true(start == 0 && end == 25);
+    set_span(r.engine, 2, &start, &end);
+    assert_true(start == 25 && end == 26);
+    set_span(r.engine, 3, &start, &end);
+    assert_true(start == 20 && end == 21);
+    assert_true(r.summary.makespan == 26);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
+static void partial_dependency_never_met(void **state)
+{
+    /* a: 2 tasks, each timing out: none done, so b (count 1) is canceled
+     * when a ends; the partial edge never released it. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 2, duration: 10, timeout: 1}\n"
+                                "  b: {duration: 1, after: [{set: a, count: 1}]}\n");
+    hf_platform_t p = {1, 2, 0};
+    sim_run_t r;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    assert_int_equal(r.summary.failed, 2);
+    assert_int_equal(r.summary.canceled, 1);
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +418,8 @@ int main(void)
         cmocka_unit_test(on_failure),
         cmocka_unit_test(walltime_stops_in_time),
         cmocka_unit_test(restored_tasks_are_not_run),
+        cmocka_unit_test(partial_dependencies),
+        cmocka_unit_test(partial_dependency_never_met),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,16 @@ static const struct {
     {"sets:\n  \"\": {}\n", "2:3: a key must not be empty"},
     {"sets:\n  a: {tasks: 2}\n  b: {after: [a, a]}\n",
      "3:18: set 'b' lists 'a' twice in 'after'"},
+    {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, fraction: 0}]}\n",
+     "3:34: fraction must be more than 0 and at most 1, not 0"},
+    {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, fraction: 1.5}]}\n",
+     "3:34: fraction must be more than 0 and at most 1, not 1.5"},
+    {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, count: 5}]}\n",
+     "3:15: set 'b' waits for 5 tasks of 'a', which has 4"},
+    {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, count: 1, fraction: 0.5}]}\n",
+     "3:15: after entry gives both a fraction and a count"},
+    {"sets:\n  a: {tasks: 4}\n  b: {tasks: 4, after: [{set: a, map: one-to-one, count: 2}]}\n",
+     "3:25: a one-to-one map waits for one task: no fraction or count"},
 };
 
 static void rejects_bad_input(void **state)

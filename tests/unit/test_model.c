@@ -136,6 +136,30 @@ static void bound_by_area(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void partial_edges_shorten_the_path(void **state)
+{
+    /* a: 4 x 10 s, 2 at once: t = 20.  b waits for 2 of a: one wave of a,
+     * 10 s after a starts, then its own 5 s: it can end at 15.  c waits for
+     * all of a: 20 + 1 = 21 = t_async.  Without the partial edge, b would
+     * end at 25 and be the path. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
+                                "  b: {duration: 5, after: [{set: a, count: 2}]}\n"
+                                "  c: {duration: 1, after: [a]}\n");
+    hf_platform_t p = {1, 2, 0};
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_analysis_t a;
+
+    (void)state;
+    assert_int_equal(hf_analyze(wf, d, &p, &a), 0);
+    assert_true(a.t_async == 21);
+    assert_true(a.critical_path == 21);
+    /* Work: 40 + 5 + 1 = 46 core-seconds on 2 cores = 23 > 21. */
+    assert_true(a.lower_bound == 23);
+    hf_analysis_free(&a);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +168,7 @@ int main(void)
         cmocka_unit_test(cdag_times),
         cmocka_unit_test(bound_with_one_to_one),
         cmocka_unit_test(bound_by_area),
+        cmocka_unit_test(partial_edges_shorten_the_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@ static void builds_with_defaults(void **state)
     assert_int_equal(a->ranks, 1);
     a->tasks = 10;
     b->tasks = 10;
-    assert_int_equal(hf_workflow_add_dep(wf, b, "a", HF_MAP_ONE_TO_ONE, here), 0);
+    assert_non_null(hf_workflow_add_dep(wf, b, "a", HF_MAP_ONE_TO_ONE, here));
     assert_int_equal(hf_workflow_finish(wf, NULL), 0);
     assert_int_equal(b->after[0].parent, 0);
     assert_int_equal(hf_workflow_ntasks(wf), 20);
