@@ -6,6 +6,7 @@
 #ifndef HETFLOW_ENGINE_H
 #define HETFLOW_ENGINE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,6 +71,17 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg);
 /* Run until no task can make progress.  Returns 0 when the run completed
  * (tasks may have failed: see hf_engine_count()), -1 on an executor error. */
 int hf_engine_run(hf_engine_t *e, hf_error_t *err);
+
+/* For executors, before hf_engine_task_ended(): the result a task gave, a
+ * JSON object; the engine takes the reference. */
+void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result);
+
+/* A task's result (borrowed), or NULL when it gave none. */
+const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
+
+/* The status of a task that exited 0 but whose result file was not a JSON
+ * object: it fails. */
+#define HF_STATUS_BAD_RESULT 1000
 
 /* For executors: task ended with `status`: 0 for success, the exit code
  * (> 0), or minus the signal that ended it.  A task the engine asked to

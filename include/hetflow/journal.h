@@ -47,10 +47,11 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
 /* Commit what is pending.  Returns 0, or -1 with a message. */
 int hf_journal_flush(hf_journal_t *j, hf_error_t *err);
 
-/* For a resume: call `cb` for every task with its recorded state and
- * handle; then mark every task not done as waiting, in one transaction. */
+/* For a resume: call `cb` for every task with its recorded state, handle
+ * and result (JSON text, or NULL); then mark every task not done as
+ * waiting, in one transaction. */
 typedef void (*hf_task_record_f)(uint32_t task, hf_task_state_t state, long handle,
-                                 void *arg);
+                                 const char *result, void *arg);
 int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err);
 
 /* Counts of tasks per set and state, for `hetflow status`: cb is called

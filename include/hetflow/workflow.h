@@ -44,6 +44,14 @@ typedef struct {
     long threshold;  /* after finish: parent tasks that must be done; 0 for all */
 } hf_dep_t;
 
+/* A simulated result value: the k-th task of the set to be done reports
+ * start x factor^k under `key`. */
+typedef struct {
+    char *key;
+    double start;
+    double factor;
+} hf_result_model_t;
+
 typedef struct {
     char *name;
     hf_mark_t mark;
@@ -64,6 +72,8 @@ typedef struct {
     double backoff; /* seconds before a retry */
     double timeout; /* seconds a task may run, 0 for no limit */
     hf_on_failure_t on_failure;
+    hf_result_model_t *results; /* what simulated tasks report */
+    int nresults;
 } hf_set_t;
 
 typedef struct hf_workflow hf_workflow_t;

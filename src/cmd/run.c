@@ -81,6 +81,9 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         if (t.timed_out)
             fprintf(stderr, "hetflow: task %s[%u] failed: timed out after %g s%s\n", name,
                     t.index, set->timeout, t.attempts ? " (last of its tries)" : "");
+        else if (t.status == HF_STATUS_BAD_RESULT)
+            fprintf(stderr, "hetflow: task %s[%u] failed: its result is not a JSON object "
+                    "(see %s/%s/%u.err)\n", name, t.index, workdir, name, t.index);
         else if (t.status > 0)
             fprintf(stderr, "hetflow: task %s[%u] failed: exit %d (see %s/%s/%u.err)\n",
                     name, t.index, t.status, workdir, name, t.index);
@@ -102,7 +105,8 @@ typedef struct {
     int failed;
 } restore_t;
 
-static void restore_task(uint32_t task, hf_task_state_t state, long pid, void *arg)
+static void restore_task(uint32_t task, hf_task_state_t state, long pid,
+                         const char *result, void *arg)
 {
     restore_t *r = arg;
 
@@ -111,6 +115,8 @@ static void restore_task(uint32_t task, hf_task_state_t state, long pid, void *a
             r->failed = 1;
         else
             r->restored++;
+        if (result)
+            hf_engine_set_result(r->engine, task, json_loads(result, 0, NULL));
     } else if (pid > 0) {
         r->reclaimed += hf_exec_local_reclaim(pid, task, r->workdir);
     }

@@ -367,6 +367,9 @@ void hf_engine_destroy(hf_engine_t *e)
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
     timers_fini(&e->timers);
+    for (uint32_t i = 0; e->results && i < e->ntasks; i++)
+        json_decref(e->results[i]);
+    free(e->results);
     free(e->tasks);
     free(e->sets);
     free(e->cancel_stack);
@@ -431,4 +434,22 @@ void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *en
 {
     *start = e->sets[set].first_start;
     *end = e->sets[set].last_end;
+}
+
+void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result)
+{
+    if (task >= e->ntasks || !result)
+        goto drop;
+    if (!e->results && !(e->results = calloc(e->ntasks, sizeof(json_t *))))
+        goto drop; /* no memory: the result is lost, the task still counts */
+    json_decref(e->results[task]);
+    e->results[task] = result;
+    return;
+drop:
+    json_decref(result);
+}
+
+const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task)
+{
+    return e->results && task < e->ntasks ? e->results[task] : NULL;
 }

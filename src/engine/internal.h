@@ -58,6 +58,7 @@ struct hf_engine {
     timers_t timers;
     long pending_retries; /* tasks waiting out a backoff */
     hf_usage_t usage;     /* over every attempt of every task */
+    json_t **results;     /* per task, allocated with the first result */
 };
 
 /* engine.c, for loop.c */

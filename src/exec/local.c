@@ -102,6 +102,38 @@ static void kill_all(local_t *x)
             kill(-x->running.pids[i], SIGKILL);
 }
 
+/* The result a task wrote to $HETFLOW_RESULT, if any, goes to the engine.
+ * Returns the task's status: 0, or HF_STATUS_BAD_RESULT (with the reason
+ * added to its .err file) when the file is there but not a JSON object. */
+static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
+{
+    hf_task_info_t t;
+    const hf_set_t *set;
+    char path[4096];
+    json_error_t jerr;
+    json_t *result;
+    FILE *err;
+
+    hf_engine_task(engine, task, &t);
+    set = hf_workflow_set(x->spawner.wf, t.set);
+    spawner_result_path(&x->spawner, set, t.index, path, sizeof(path));
+    if (access(path, F_OK) < 0)
+        return 0;
+    result = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (json_is_object(result)) {
+        hf_engine_set_result(engine, task, result);
+        return 0;
+    }
+    json_decref(result);
+    snprintf(path + strlen(path) - strlen("result.json"), 12, "err");
+    if ((err = fopen(path, "a"))) {
+        fprintf(err, "hetflow: the result is not a JSON object: %s\n",
+                result ? "another JSON value" : jerr.text);
+        fclose(err);
+    }
+    return HF_STATUS_BAD_RESULT;
+}
+
 /* Reap every child that has exited and report its task.  Each exit is seen
  * first without reaping (WNOWAIT), so that the process group, whose id
  * cannot be reused while its leader is a zombie, can be killed safely: a
@@ -125,6 +157,8 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
             continue; /* not a task of ours */
         x->pid_of[task] = 0;
         status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
+        if (status == 0)
+            status = read_result(x, engine, task);
         if (hf_engine_task_ended(engine, task, status) < 0) {
             hf_error_set(err, "local: engine refused the end of task %u", task);
             return -1;

@@ -26,6 +26,8 @@ typedef struct {
     uint32_t *canceled; /* canceled since the last wait: they end now */
     size_t ncanceled;
     heap_t events;
+    int *set_of;        /* per task, when some set has a result model */
+    uint32_t *done_in;  /* per set: its tasks done so far */
 } sim_t;
 
 static uint64_t splitmix64(uint64_t x)
@@ -111,6 +113,27 @@ static bool is_live(const sim_t *sim, uint32_t ev)
     return sim->live[task] && sim->current[task] == ev;
 }
 
+/* The result model: the k-th task of a set to be done reports
+ * start x factor^k for each of the set's keys. */
+static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
+{
+    const hf_set_t *set;
+    json_t *result;
+    uint32_t k;
+
+    if (!sim->set_of)
+        return;
+    set = hf_workflow_set(sim->wf, sim->set_of[task]);
+    if (set->nresults == 0 || !(result = json_object()))
+        return;
+    k = ++sim->done_in[sim->set_of[task]];
+    for (int i = 0; i < set->nresults; i++)
+        json_object_set_new(result, set->results[i].key,
+                            json_real(set->results[i].start *
+                                      pow(set->results[i].factor, (double)k)));
+    hf_engine_set_result(engine, task, result);
+}
+
 static int report(hf_engine_t *engine, uint32_t task, int status, hf_error_t *err)
 {
     if (hf_engine_task_ended(engine, task, status) < 0) {
@@ -155,6 +178,7 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
         if (!is_live(sim, ev))
             continue;
         sim->live[task] = 0;
+        model_result(sim, engine, task);
         if (report(engine, task, 0, err) < 0)
             return -1;
         n++;
@@ -185,6 +209,8 @@ static void sim_destroy(void *ctx)
     free(sim->current);
     free(sim->live);
     free(sim->canceled);
+    free(sim->set_of);
+    free(sim->done_in);
     free(sim);
 }
 
@@ -213,7 +239,19 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
     sim->current = malloc(n * sizeof(uint32_t) + 1);
     sim->live = calloc(n + 1, 1);
     sim->canceled = malloc(n * sizeof(uint32_t) + 1);
-    if (!sim->ev_end || !sim->ev_task || !sim->current || !sim->live || !sim->canceled) {
+    for (int s = 0; s < hf_workflow_nsets(wf) && !sim->set_of; s++) {
+        if (hf_workflow_set(wf, s)->nresults == 0)
+            continue;
+        sim->set_of = malloc(n * sizeof(int) + 1);
+        sim->done_in = calloc((size_t)hf_workflow_nsets(wf), sizeof(uint32_t));
+        if (!sim->set_of || !sim->done_in)
+            break;
+        for (int t = 0; t < hf_workflow_nsets(wf); t++)
+            for (long i = 0; i < hf_workflow_set(wf, t)->tasks; i++)
+                sim->set_of[hf_workflow_first_task(wf, t) + i] = t;
+    }
+    if (!sim->ev_end || !sim->ev_task || !sim->current || !sim->live || !sim->canceled ||
+        (sim->set_of && !sim->done_in) || (sim->done_in && !sim->set_of)) {
         sim_destroy(sim);
         errno = ENOMEM;
         return -1;

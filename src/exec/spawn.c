@@ -31,7 +31,7 @@ static const char *const own_vars[] = {
     "CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
     "HETFLOW_SET",          "HETFLOW_TASK_INDEX",   "HETFLOW_TASK_ID",
     "HETFLOW_CORES",        "HETFLOW_GPUS",         "HETFLOW_WORKDIR",
-    "HETFLOW_NODE",
+    "HETFLOW_NODE",         "HETFLOW_RESULT",
 };
 #define NOWN (sizeof(own_vars) / sizeof(own_vars[0]))
 
@@ -254,6 +254,12 @@ static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus, buf_t 
     return rc;
 }
 
+void spawner_result_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                         char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s/%u.result.json", sp->workdir, set->name, index);
+}
+
 static char *join(const char *name, const char *value)
 {
     size_t n = strlen(name), v = strlen(value);
@@ -271,19 +277,21 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
                        const char *gpus)
 {
     const hf_set_t *set = l->spec;
-    char index[16], task[16], node[16];
+    char index[16], task[16], node[16], result[4096];
     const char *own[][2] = {
         {"CUDA_VISIBLE_DEVICES", gpus}, {"ROCR_VISIBLE_DEVICES", gpus},
         {"HIP_VISIBLE_DEVICES", gpus},  {"HETFLOW_SET", set->name},
         {"HETFLOW_TASK_INDEX", index},  {"HETFLOW_TASK_ID", task},
         {"HETFLOW_CORES", cores},       {"HETFLOW_GPUS", gpus},
         {"HETFLOW_WORKDIR", sp->workdir}, {"HETFLOW_NODE", node},
+        {"HETFLOW_RESULT", result},
     };
     size_t nset = 0, n = 0, nown = sizeof(own) / sizeof(own[0]);
     char **env;
 
     snprintf(index, sizeof(index), "%u", l->index);
     snprintf(task, sizeof(task), "%u", l->task);
+    spawner_result_path(sp, l->spec, l->index, result, sizeof(result));
     snprintf(node, sizeof(node), "%u", l->alloc->slot[0].node);
     while (set->env && set->env[nset])
         nset++;
@@ -417,13 +425,16 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
     buf_t cores = {0}, gpus = {0};
     child_t c = {.in = sp->devnull, .out = -1, .err = -1, .ignored = &sp->ignored,
                  .parent = getpid()};
-    char **argv = NULL, *program = NULL;
+    char **argv = NULL, *program = NULL, path[4096];
     const char *why = NULL;
     pid_t pid = -1;
 
     if ((c.out = open_output(sp, l, "out", err)) < 0 ||
         (c.err = open_output(sp, l, "err", err)) < 0)
         goto done;
+    /* A result left by an earlier run of the task must not pass for its own. */
+    spawner_result_path(sp, l->spec, l->index, path, sizeof(path));
+    unlink(path);
     if (buf_add(&cores, "", 0) < 0 || buf_add(&gpus, "", 0) < 0 ||
         placement(sp, l->alloc, &c.cpus, &cores, &gpus) < 0 ||
         !(argv = make_argv(l->spec, l->index)) ||

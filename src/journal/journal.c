@@ -42,7 +42,7 @@ static const char schema[] =
     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " status INTEGER, pid INTEGER, ready REAL, placed REAL, start REAL, end REAL,"
-    " run INTEGER);"
+    " run INTEGER, result TEXT);"
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started INTEGER, pid INTEGER);";
 
 static int fail(hf_journal_t *j, hf_error_t *err, const char *what)
@@ -287,6 +287,8 @@ static int write_task(hf_journal_t *j, uint32_t task)
 {
     sqlite3_stmt *st = j->update;
     hf_task_info_t t;
+    const json_t *result;
+    char *text;
 
     hf_engine_task(j->engine, task, &t);
     sqlite3_reset(st);
@@ -302,6 +304,12 @@ static int write_task(hf_journal_t *j, uint32_t task)
     sqlite3_bind_double(st, 7, t.start);
     sqlite3_bind_double(st, 8, t.end);
     sqlite3_bind_int64(st, 9, task);
+    result = hf_engine_result(j->engine, task);
+    text = result ? json_dumps(result, JSON_COMPACT) : NULL;
+    if (text)
+        sqlite3_bind_text(st, 11, text, -1, free);
+    else
+        sqlite3_bind_null(st, 11);
     return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -344,7 +352,8 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
     static const char update[] =
         "UPDATE tasks SET state = ?1, attempts = ?2, status = ?3,"
         " pid = CASE WHEN ?4 = -1 THEN pid ELSE ?4 END,"
-        " ready = ?5, placed = ?6, start = ?7, end = ?8, run = ?10 WHERE id = ?9";
+        " ready = ?5, placed = ?6, start = ?7, end = ?8, run = ?10, result = ?11"
+        " WHERE id = ?9";
     char sql[96];
 
     j->engine = e;
@@ -384,8 +393,8 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
     sqlite3_stmt *st;
     int rc;
 
-    if (sqlite3_prepare_v2(j->db, "SELECT id, state, pid FROM tasks ORDER BY id", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(j->db, "SELECT id, state, pid, result FROM tasks ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
         return fail(j, err, "reading tasks");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int state = state_of((const char *)sqlite3_column_text(st, 1));
@@ -397,7 +406,8 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
             errno = EINVAL;
             return -1;
         }
-        cb((uint32_t)sqlite3_column_int64(st, 0), (hf_task_state_t)state, pid, arg);
+        cb((uint32_t)sqlite3_column_int64(st, 0), (hf_task_state_t)state, pid,
+           (const char *)sqlite3_column_text(st, 3), arg);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)

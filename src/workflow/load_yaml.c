@@ -364,6 +364,58 @@ static int load_after(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     return 0;
 }
 
+typedef struct {
+    hf_result_model_t *model;
+    bool has_start, has_factor;
+} result_ctx_t;
+
+static int result_field(loader_t *ld, const yaml_node_t *key, const char *name,
+                        yaml_node_t *value, void *arg)
+{
+    result_ctx_t *r = arg;
+    char *end;
+
+    if (strcmp(name, "start") != 0 && strcmp(name, "factor") != 0)
+        return fail(ld, key, "unknown result key '%s' (known: start, factor)", name);
+    if (!is_plain_scalar(value))
+        return fail(ld, value, "%s must be a number", name);
+    double v = strtod(scalar(value), &end);
+    if (end == scalar(value) || *end || !isfinite(v))
+        return fail(ld, value, "%s must be a number, not '%s'", name, scalar(value));
+    if (name[0] == 's') {
+        r->model->start = v;
+        r->has_start = true;
+    } else {
+        r->model->factor = v;
+        r->has_factor = true;
+    }
+    return 0;
+}
+
+static int result_pair(loader_t *ld, const yaml_node_t *key, const char *name,
+                       yaml_node_t *value, void *arg)
+{
+    hf_set_t *set = arg;
+    hf_result_model_t *models;
+    result_ctx_t r;
+
+    (void)key;
+    models = realloc(set->results, (size_t)(set->nresults + 1) * sizeof(*models));
+    if (!models)
+        return -1;
+    set->results = models;
+    r = (result_ctx_t){&models[set->nresults], false, false};
+    *r.model = (hf_result_model_t){NULL, 0, 1};
+    if (!(r.model->key = strdup(name)))
+        return -1;
+    set->nresults++;
+    if (each_pair(ld, value, "a result model", true, result_field, &r) < 0)
+        return -1;
+    if (!r.has_start)
+        return fail(ld, value, "result '%s' needs a 'start'", name);
+    return 0;
+}
+
 static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
@@ -395,6 +447,8 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return want_int(ld, value, "priority", -1000000, 1000000, &set->priority);
     if (strcmp(name, "retries") == 0)
         return want_int(ld, value, "retries", 0, 100, &set->retries);
+    if (strcmp(name, "result") == 0)
+        return each_pair(ld, value, "result", true, result_pair, set);
     if (strcmp(name, "backoff") == 0)
         return want_seconds(ld, value, "backoff", &set->backoff);
     if (strcmp(name, "timeout") == 0) {
@@ -418,7 +472,7 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     return fail(ld, key, "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
                 "ranks, duration, command, env, after, pipeline, priority, retries, "
-                "backoff, timeout, on_failure)", name, set->name);
+                "backoff, timeout, on_failure, result)", name, set->name);
 }
 
 static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,

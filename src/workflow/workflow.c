@@ -69,6 +69,9 @@ static void set_destroy(hf_set_t *set)
         free(set->after[i].parent_name);
     free(set->after);
     free(set->pipeline);
+    for (int i = 0; i < set->nresults; i++)
+        free(set->results[i].key);
+    free(set->results);
     free(set);
 }
 

@@ -91,6 +91,31 @@ class Run(CliTest):
         self.assertLess(s["sets"]["b"]["start"], s["sets"]["a"]["end"] - 0.2)
         self.assertGreaterEqual(s["sets"]["b"]["start"], 0.4)
 
+    def test_results(self):
+        # Tasks write a JSON object to $HETFLOW_RESULT; it is kept in the
+        # journal (and comes back on resume).  One writes something else:
+        # it fails, saying why.
+        import sqlite3
+        write = ("import json, os; json.dump({'loss': int(os.environ['HETFLOW_TASK_INDEX'])},"
+                 " open(os.environ['HETFLOW_RESULT'], 'w'))")
+        wf = self.write("w.yaml", "sets:\n"
+                        f"  good: {{tasks: 2, command: [python3, -c, \"{write}\"]}}\n"
+                        "  bad: {command: 'echo [1, 2] > $HETFLOW_RESULT'}\n"
+                        "  none: {command: [true]}\n")
+        work = os.path.join(self.dir, "w")
+        rc, out, err = run("run", wf, "--workdir", work, "--json")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("task bad[0] failed: its result is not a JSON object", err)
+        with open(os.path.join(work, "bad", "0.err")) as f:
+            self.assertIn("the result is not a JSON object", f.read())
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        rows = dict(db.execute("SELECT id, result FROM tasks"))
+        db.close()
+        self.assertEqual(json.loads(rows[0]), {"loss": 0})
+        self.assertEqual(json.loads(rows[1]), {"loss": 1})
+        self.assertIsNone(rows[2])
+        self.assertIsNone(rows[3])
+
     def test_bad_input(self):
         wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n  b: {duration: 1}\n")
         rc, out, err = run("run", wf)

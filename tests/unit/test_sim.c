@@ -74,6 +74,32 @@ static void same_seed_same_run(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void result_model(void **state)
+{
+    /* One core, so tasks are done in index order: the k-th done reports
+     * 2 x 0.5^k: 1, 0.5, 0.25; the set without a model reports nothing. */
+    hf_workflow_t *wf = load_ok("sets:\n  uq: {tasks: 3, duration: 1,\n"
+                                "      result: {uncertainty: {start: 2, factor: 0.5},\n"
+                                "               n: {start: 7}}}\n"
+                                "  plain: {duration: 1}\n");
+    hf_platform_t p = {1, 1, 0};
+    sim_run_t r;
+    const json_t *res;
+
+    (void)state;
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &r);
+    for (uint32_t i = 0; i < 3; i++) {
+        res = hf_engine_result(r.engine, i);
+        assert_non_null(res);
+        assert_close(json_real_value(json_object_get(res, "uncertainty")),
+                     2 * pow(0.5, i + 1), 1e-12);
+        assert_close(json_real_value(json_object_get(res, "n")), 7, 1e-12); /* factor 1 */
+    }
+    assert_null(hf_engine_result(r.engine, 3));
+    sim_run_free(&r);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -81,6 +107,7 @@ int main(void)
         cmocka_unit_test(draws_depend_on_seed_set_and_index_only),
         cmocka_unit_test(normal_truncated_at_zero),
         cmocka_unit_test(same_seed_same_run),
+        cmocka_unit_test(result_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
