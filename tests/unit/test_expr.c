@@ -6,7 +6,7 @@
  * {0.3, 0.1, 0.2}; "loss" of set "train" is {0.5}; nothing else exists. */
 static double results(void *ctx, agg_t agg, const char *set, const char *key)
 {
-    static const double u[] = {0.3, 0.1, 0.2};
+    static const double u[] = {0.3, 0.1, 0.2}, loss[] = {0.5};
     const double *v = NULL;
     int n = 0;
     double r;
@@ -15,7 +15,7 @@ static double results(void *ctx, agg_t agg, const char *set, const char *key)
     if (!set && strcmp(key, "uncertainty") == 0)
         v = u, n = 3;
     else if (set && strcmp(set, "train") == 0 && strcmp(key, "loss") == 0)
-        v = (const double[]){0.5}, n = 1;
+        v = loss, n = 1;
     if (agg == AGG_COUNT)
         return n;
     if (n == 0)
