@@ -47,6 +47,10 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
 /* Commit what is pending.  Returns 0, or -1 with a message. */
 int hf_journal_flush(hf_journal_t *j, hf_error_t *err);
 
+/* Commit what is pending and let go of the engine: call it before the
+ * engine is destroyed.  Returns as hf_journal_flush(). */
+int hf_journal_detach(hf_journal_t *j, hf_error_t *err);
+
 /* For a resume: call `cb` for every task with its recorded state, handle
  * and result (JSON text, or NULL); then mark every task not done as
  * waiting, in one transaction. */

@@ -183,7 +183,7 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
         goto error;
     }
     progress_finish(progress);
-    if (journal && hf_journal_flush(journal, &err) < 0)
+    if (journal && hf_journal_detach(journal, &err) < 0)
         fprintf(stderr, "hetflow: %s\n", err.text);
     hf_summary_compute(e, &s);
     /* What ran is written out even when the run was stopped or failed. */
@@ -206,6 +206,9 @@ error:
     fprintf(stderr, "hetflow: %s\n", err.text);
     rc = EXIT_BAD_INPUT;
 done:
+    /* What an error left unwritten is written, while the engine still is. */
+    if (journal && e)
+        hf_journal_detach(journal, NULL);
     hf_trace_destroy(trace);
     hf_engine_destroy(e);
     hf_executor_destroy(&local);

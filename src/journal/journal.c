@@ -191,8 +191,6 @@ void hf_journal_close(hf_journal_t *j)
 {
     if (!j)
         return;
-    if (j->engine)
-        hf_journal_flush(j, NULL);
     sqlite3_finalize(j->update);
     free(j->dirty);
     free(j->is_dirty);
@@ -338,6 +336,15 @@ done:
         return -1;
     }
     return 0;
+}
+
+int hf_journal_detach(hf_journal_t *j, hf_error_t *err)
+{
+    int rc = j->engine ? hf_journal_flush(j, err) : 0;
+
+    j->engine = NULL;
+    j->ndirty = 0;
+    return rc;
 }
 
 static void on_batch(hf_engine_t *e, void *arg)

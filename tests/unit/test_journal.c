@@ -76,7 +76,7 @@ static void record_and_reopen(void **state)
     e = hf_engine_create(wf, d, &cfg, &sim, NULL);
     assert_int_equal(hf_journal_attach(j, e, handle, NULL, &err), 0);
     assert_int_equal(hf_engine_run(e, NULL), 0);
-    assert_int_equal(hf_journal_flush(j, &err), 0);
+    assert_int_equal(hf_journal_detach(j, &err), 0);
     hf_journal_close(j);
 
     /* A second run into the same workdir is refused. */
