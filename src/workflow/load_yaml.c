@@ -658,6 +658,26 @@ static int check_nesting(const char *path, const char *text, size_t len, hf_erro
     return 0;
 }
 
+/* After the workflow's document, nothing but the end of the stream: a
+ * second document would be silently ignored, so it is refused. */
+static int only_document(loader_t *ld, yaml_parser_t *parser)
+{
+    yaml_document_t next;
+    yaml_node_t *root;
+
+    if (!yaml_parser_load(parser, &next)) {
+        syntax_error(ld, parser);
+        return -1;
+    }
+    if ((root = yaml_document_get_root_node(&next))) {
+        fail(ld, root, "a workflow file holds one YAML document, this is a second");
+        yaml_document_delete(&next);
+        return -1;
+    }
+    yaml_document_delete(&next);
+    return 0;
+}
+
 hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
                                        hf_error_t *err)
 {
@@ -680,29 +700,12 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     ld.doc = &doc;
     wf = load_document(&ld);
     yaml_document_delete(&doc);
-    /* A second document would be silently ignored: refuse it instead. */
-    if (wf && !yaml_parser_load(&parser, &doc)) {
-        syntax_error(&ld, &parser);
-        goto drop;
+    if (wf && (only_document(&ld, &parser) < 0 || hf_workflow_set_text(wf, text, len) < 0)) {
+        if (errno == ENOMEM && err)
+            hf_error_at(err, path, 0, 0, "out of memory");
+        hf_workflow_destroy(wf);
+        wf = NULL;
     }
-    if (wf && yaml_document_get_root_node(&doc)) {
-        yaml_mark_t m = yaml_document_get_root_node(&doc)->start_mark;
-        hf_error_at(err, path, (int)m.line + 1, (int)m.column + 1,
-                    "a workflow file holds one YAML document, this is a second");
-        yaml_document_delete(&doc);
-        errno = EINVAL;
-        goto drop;
-    }
-    if (wf)
-        yaml_document_delete(&doc);
-    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
-        errno = ENOMEM;
-        goto drop;
-    }
-    goto done;
-drop:
-    hf_workflow_destroy(wf);
-    wf = NULL;
 done:
     yaml_parser_delete(&parser);
     return wf;
