@@ -5,10 +5,10 @@
 set -eu
 
 # Build: compiler, CMake, and the libraries hetflow uses.  Tests: python3
-# (CLI tests), procps (pgrep), chromium (renders the HTML report), time
+# (CLI tests), procps (pgrep), chromium (renders the HTML report), time and bc
 # (the benchmarks' peak memory).
 PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
-libhwloc-dev libsqlite3-dev python3 procps chromium time"
+libhwloc-dev libsqlite3-dev python3 procps chromium time bc"
 
 # `install-deps.sh --fuzz` adds what the libFuzzer harnesses need.
 [ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
