@@ -6,7 +6,7 @@ set -eu
 
 # Build: compiler, CMake, and the libraries hetflow uses.  Tests: python3
 # (CLI tests), procps (pgrep), chromium (renders the HTML report), time and bc
-# (the benchmarks' peak memory).
+# (the benchmarks' peak memory and wall times).
 PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
 libhwloc-dev libsqlite3-dev python3 procps chromium time bc"
 
