@@ -116,7 +116,7 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
 
     hf_engine_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
-    spawner_result_path(&x->spawner, set, t.index, path, sizeof(path));
+    spawner_task_path(&x->spawner, set, t.index, "result.json", path, sizeof(path));
     if (access(path, F_OK) < 0)
         return 0;
     result = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
@@ -125,7 +125,7 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
         return 0;
     }
     json_decref(result);
-    snprintf(path + strlen(path) - strlen("result.json"), 12, "err");
+    spawner_task_path(&x->spawner, set, t.index, "err", path, sizeof(path));
     if ((err = fopen(path, "a"))) {
         fprintf(err, "hetflow: the result is not a JSON object: %s\n",
                 result ? "another JSON value" : jerr.text);

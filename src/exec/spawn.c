@@ -254,10 +254,10 @@ static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus, buf_t 
     return rc;
 }
 
-void spawner_result_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                         char *out, size_t len)
+void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                       const char *ext, char *out, size_t len)
 {
-    snprintf(out, len, "%s/%s/%u.result.json", sp->workdir, set->name, index);
+    snprintf(out, len, "%s/%s/%u.%s", sp->workdir, set->name, index, ext);
 }
 
 static char *join(const char *name, const char *value)
@@ -291,7 +291,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
 
     snprintf(index, sizeof(index), "%u", l->index);
     snprintf(task, sizeof(task), "%u", l->task);
-    spawner_result_path(sp, l->spec, l->index, result, sizeof(result));
+    spawner_task_path(sp, l->spec, l->index, "result.json", result, sizeof(result));
     snprintf(node, sizeof(node), "%u", l->alloc->slot[0].node);
     while (set->env && set->env[nset])
         nset++;
@@ -328,7 +328,7 @@ static int open_output(spawner_t *sp, const hf_launch_t *l, const char *ext,
     char path[4096];
     int fd;
 
-    snprintf(path, sizeof(path), "%s/%s/%u.%s", sp->workdir, l->spec->name, l->index, ext);
+    spawner_task_path(sp, l->spec, l->index, ext, path, sizeof(path));
     if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
         hf_error_set(err, "%s: %s", path, strerror(errno));
     return fd;
@@ -433,7 +433,7 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
         (c.err = open_output(sp, l, "err", err)) < 0)
         goto done;
     /* A result left by an earlier run of the task must not pass for its own. */
-    spawner_result_path(sp, l->spec, l->index, path, sizeof(path));
+    spawner_task_path(sp, l->spec, l->index, "result.json", path, sizeof(path));
     unlink(path);
     if (buf_add(&cores, "", 0) < 0 || buf_add(&gpus, "", 0) < 0 ||
         placement(sp, l->alloc, &c.cpus, &cores, &gpus) < 0 ||

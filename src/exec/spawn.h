@@ -32,9 +32,10 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
                  const hf_platform_t *p, const char *workdir, hf_error_t *err);
 void spawner_fini(spawner_t *sp);
 
-/* Where task `index` of `set` writes its result ($HETFLOW_RESULT). */
-void spawner_result_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                         char *out, size_t len);
+/* A file of task `index` of `set`: WORKDIR/<set>/<index>.<ext>, where ext
+ * is "out", "err" or "result.json" (its $HETFLOW_RESULT). */
+void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                       const char *ext, char *out, size_t len);
 
 /* Start the task.  Returns its pid (also its process group id); 0 when the
  * program cannot be started, with *status the shell's code for it (127 not
