@@ -79,6 +79,10 @@ typedef struct {
  * error and returns 2. */
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in);
 
+/* Check in->platform and in->wf against it, and build in->dag.  Returns 0,
+ * or -1 with a message. */
+int cmd_check_input(cmd_input_t *in, hf_error_t *err);
+
 /* Resolve the platform: detected machine < file < flags; with several
  * nodes and no core (GPU) count given, the machine's cores (GPUs) are split
  * between them. */
@@ -121,9 +125,11 @@ int cmd_status(int argc, char **argv);
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
                 hf_journal_t *journal, bool resuming);
 
-/* Fill `in` from the journal in workdir, for a resume.  Returns 0, or prints
- * the error and returns 2. */
-int cmd_load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in);
+/* Resume the run in workdir from its journal (resume.c).  With `text`, the
+ * workflow `file` holds, it must be the workflow that ran.  Returns the
+ * CLI's exit status. */
+int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *file,
+                       const char *text, size_t len);
 
 extern const cmd_entry_t cmd_validate_entry;
 extern const cmd_entry_t cmd_analyze_entry;

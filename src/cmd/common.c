@@ -224,6 +224,15 @@ void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
         out->gpus_per_node = m->ngpus / out->nodes;
 }
 
+int cmd_check_input(cmd_input_t *in, hf_error_t *err)
+{
+    if (hf_platform_check(&in->platform, err) < 0 ||
+        hf_workflow_check_platform(in->wf, &in->platform, err) < 0 ||
+        !(in->dag = hf_dag_create(in->wf, err)))
+        return -1;
+    return 0;
+}
+
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
 {
     hf_error_t err = {{0}};
@@ -243,9 +252,7 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
     }
     cmd_resolve_platform(in->has_machine ? &in->machine : NULL, &from_file, &opts->platform,
                          &in->platform);
-    if (hf_platform_check(&in->platform, &err) < 0 ||
-        hf_workflow_check_platform(in->wf, &in->platform, &err) < 0 ||
-        !(in->dag = hf_dag_create(in->wf, &err)))
+    if (cmd_check_input(in, &err) < 0)
         goto error;
     in->mode = HF_MODE_TASK;
     in->policy = HF_POLICY_CRITICAL_PATH;

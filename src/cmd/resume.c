@@ -19,7 +19,9 @@ const cmd_entry_t cmd_resume_entry = {
     .exec = cmd_resume,
 };
 
-int cmd_load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
+/* Fill `in` from the journal in workdir.  Returns 0, or prints the error
+ * and returns 2. */
+static int load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
 {
     hf_run_spec_t spec;
     hf_error_t err = {{0}};
@@ -35,9 +37,7 @@ int cmd_load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
     in->policy = spec.cfg.policy;
     if (spec.walltime > 0)
         hf_workflow_set_walltime(in->wf, spec.walltime);
-    if (hf_platform_check(&in->platform, &err) < 0 ||
-        hf_workflow_check_platform(in->wf, &in->platform, &err) < 0 ||
-        !(in->dag = hf_dag_create(in->wf, &err)))
+    if (cmd_check_input(in, &err) < 0)
         goto error;
     return EXIT_OK;
 error:
@@ -46,26 +46,43 @@ error:
     return EXIT_BAD_INPUT;
 }
 
+int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *file,
+                       const char *text, size_t len)
+{
+    hf_journal_t *journal;
+    hf_run_spec_t spec;
+    hf_error_t err = {{0}};
+    cmd_input_t in;
+    int rc;
+
+    if (!(journal = hf_journal_open(workdir, true, &err)) ||
+        (text && hf_journal_spec(journal, &spec, &err) < 0)) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        hf_journal_close(journal);
+        return EXIT_BAD_INPUT;
+    }
+    if (text && (spec.text_len != len || memcmp(spec.text, text, len) != 0)) {
+        fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n", file,
+                workdir);
+        hf_journal_close(journal);
+        return EXIT_BAD_INPUT;
+    }
+    if ((rc = load_journal(journal, workdir, &in)) == EXIT_OK) {
+        rc = cmd_execute(&in, workdir, opts, journal, true);
+        cmd_input_free(&in);
+    }
+    hf_journal_close(journal);
+    return rc;
+}
+
 int cmd_resume(int argc, char **argv)
 {
     cmd_opts_t opts;
-    cmd_input_t in;
-    hf_journal_t *journal;
-    hf_error_t err = {{0}};
     bool done;
     int rc = cmd_parse(&cmd_resume_entry, OPT_JSON | OPT_TRACE | OPT_QUIET, argc, argv,
                        &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;
-    if (!(journal = hf_journal_open(opts.file, true, &err))) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
-        return EXIT_BAD_INPUT;
-    }
-    if ((rc = cmd_load_journal(journal, opts.file, &in)) == EXIT_OK) {
-        rc = cmd_execute(&in, opts.file, &opts, journal, true);
-        cmd_input_free(&in);
-    }
-    hf_journal_close(journal);
-    return rc;
+    return cmd_resume_workdir(opts.file, &opts, NULL, NULL, 0);
 }

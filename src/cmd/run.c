@@ -229,7 +229,8 @@ int cmd_run(int argc, char **argv)
 
     if (rc != EXIT_OK || done)
         return rc;
-    if ((rc = cmd_load(&opts, true, &in)) != EXIT_OK)
+    /* With --resume the file is only compared with what ran. */
+    if ((rc = cmd_load(&opts, !opts.resume, &in)) != EXIT_OK)
         return rc;
     if ((rc = check_commands(&in)) != EXIT_OK)
         goto done;
@@ -241,28 +242,8 @@ int cmd_run(int argc, char **argv)
         /* The same as `hetflow resume`, once FILE is the workflow that ran. */
         size_t len;
         const char *text = hf_workflow_text(in.wf, &len);
-        hf_run_spec_t spec;
-        bool same;
-        if (!(journal = hf_journal_open(workdir, true, &err)) ||
-            hf_journal_spec(journal, &spec, &err) < 0) {
-            fprintf(stderr, "hetflow: %s\n", err.text);
-            hf_journal_close(journal);
-            cmd_input_free(&in);
-            return EXIT_BAD_INPUT;
-        }
-        same = spec.text_len == len && memcmp(spec.text, text, len) == 0;
-        cmd_input_free(&in);
-        if (!same) {
-            fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n",
-                    opts.file, workdir);
-            hf_journal_close(journal);
-            return EXIT_BAD_INPUT;
-        }
-        if ((rc = cmd_load_journal(journal, workdir, &in)) == EXIT_OK)
-            rc = cmd_execute(&in, workdir, &opts, journal, true);
-        hf_journal_close(journal);
-        cmd_input_free(&in);
-        return rc;
+        rc = cmd_resume_workdir(workdir, &opts, opts.file, text, len);
+        goto done;
     }
     if (!opts.no_journal) {
         hf_run_spec_t spec = {hf_workflow_file(in.wf), NULL, 0,
