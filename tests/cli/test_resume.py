@@ -37,10 +37,10 @@ class KillAndResume(CliTest):
     def test_kill_resume(self):
         log = os.path.join(self.dir, "log")
         wf = self.write("w.yaml", "sets:\n"
-                        f"  a: {{tasks: 40, command: 'sleep 0.2; echo $HETFLOW_TASK_ID >> {log}'}}\n"
-                        f"  b: {{tasks: 40, command: 'sleep 0.1; echo $HETFLOW_TASK_ID >> {log}',\n"
+                        f"  a: {{tasks: 40, command: 'sleep 0.23; echo $HETFLOW_TASK_ID >> {log}'}}\n"
+                        f"  b: {{tasks: 40, command: 'sleep 0.13; echo $HETFLOW_TASK_ID >> {log}',\n"
                         "      after: [{set: a, map: one-to-one}]}\n"
-                        f"  c: {{tasks: 20, command: 'sleep 0.2; echo $HETFLOW_TASK_ID >> {log}',\n"
+                        f"  c: {{tasks: 20, command: 'sleep 0.23; echo $HETFLOW_TASK_ID >> {log}',\n"
                         "      after: [b]}\n")
         work = os.path.join(self.dir, "work")
         seed = int(os.environ.get("RESUME_SEED", time.time()))
@@ -79,7 +79,8 @@ class KillAndResume(CliTest):
         self.assertLessEqual(len(twice), 2 * KILLS)
         print(f"{kills} kills; {len(twice)} tasks appended twice: {sorted(twice)}")
         deadline = time.time() + 2  # a killed process may take a moment to go
-        while subprocess.run(["pgrep", "-f", "[s]leep 0\\.[12]"]).returncode == 0:
+        # Durations no other test uses, as tests run side by side.
+        while subprocess.run(["pgrep", "-f", "[s]leep 0\\.(13|23)"]).returncode == 0:
             self.assertLess(time.time(), deadline, "a task of a killed run still runs")
             time.sleep(0.05)
 

@@ -82,21 +82,37 @@ typedef struct {
     hf_summary_t summary;
 } sim_run_t;
 
-static inline void simulate(hf_workflow_t *wf, const hf_platform_t *p, hf_mode_t mode,
-                            hf_policy_t policy, sim_run_t *run)
+/* An engine over the simulator, created but not run: a test may register
+ * callbacks or restore tasks before sim_finish() runs it. */
+static inline void sim_start(hf_workflow_t *wf, const hf_engine_config_t *cfg,
+                             sim_run_t *run)
 {
-    hf_engine_config_t cfg = {mode, policy, *p, 0};
     hf_error_t err = {{0}};
 
     run->dag = hf_dag_create(wf, &err);
     assert_non_null(run->dag);
     assert_int_equal(hf_exec_sim_create(wf, 0, &run->sim), 0);
-    run->engine = hf_engine_create(wf, run->dag, &cfg, &run->sim, &err);
+    run->engine = hf_engine_create(wf, run->dag, cfg, &run->sim, &err);
     if (!run->engine)
         fail_msg("engine: %s", err.text);
+}
+
+static inline void sim_finish(sim_run_t *run)
+{
+    hf_error_t err = {{0}};
+
     if (hf_engine_run(run->engine, &err) < 0)
         fail_msg("run: %s", err.text);
     hf_summary_compute(run->engine, &run->summary);
+}
+
+static inline void simulate(hf_workflow_t *wf, const hf_platform_t *p, hf_mode_t mode,
+                            hf_policy_t policy, sim_run_t *run)
+{
+    hf_engine_config_t cfg = {mode, policy, *p, 0};
+
+    sim_start(wf, &cfg, run);
+    sim_finish(run);
 }
 
 static inline void sim_run_free(sim_run_t *run)

@@ -188,25 +188,20 @@ static void every_transition_is_reported(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 5, duration: 2}\n"
                                 "  b: {tasks: 3, duration: 1, after: [a]}\n");
-    hf_dag_t *d = hf_dag_create(wf, NULL);
-    hf_executor_t sim;
     hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}, 0};
-    hf_engine_t *e;
+    sim_run_t r;
 
     (void)state;
-    hf_exec_sim_create(wf, 0, &sim);
-    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
-    assert_int_equal(hf_engine_on_transition(e, count_transition, NULL), 0);
-    assert_int_equal(hf_engine_run(e, NULL), 0);
+    sim_start(wf, &cfg, &r);
+    assert_int_equal(hf_engine_on_transition(r.engine, count_transition, NULL), 0);
+    sim_finish(&r);
     assert_int_equal(transitions[HF_TASK_WAITING][HF_TASK_READY], 8);
     assert_int_equal(transitions[HF_TASK_READY][HF_TASK_PLACED], 8);
     assert_int_equal(transitions[HF_TASK_PLACED][HF_TASK_RUNNING], 8);
     assert_int_equal(transitions[HF_TASK_RUNNING][HF_TASK_DONE], 8);
-    assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 8);
-    assert_int_equal(hf_engine_count(e, HF_TASK_WAITING), 0);
-    hf_engine_destroy(e);
-    hf_executor_destroy(&sim);
-    hf_dag_destroy(d);
+    assert_int_equal(hf_engine_count(r.engine, HF_TASK_DONE), 8);
+    assert_int_equal(hf_engine_count(r.engine, HF_TASK_WAITING), 0);
+    sim_run_free(&r);
     hf_workflow_destroy(wf);
 }
 
@@ -307,25 +302,17 @@ static void walltime_stops_in_time(void **state)
      * 20 - min(5, 20/4) = 15, during the third task, which is canceled
      * then, with the two that never started. */
     hf_workflow_t *wf = load_ok("walltime: 20\nsets:\n  a: {tasks: 5, duration: 6}\n");
-    hf_platform_t p = {1, 1, 0};
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p, 20};
-    hf_dag_t *d = hf_dag_create(wf, NULL);
-    hf_executor_t sim;
-    hf_engine_t *e;
-    hf_summary_t s;
+    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}, 20};
+    sim_run_t r;
 
     (void)state;
-    hf_exec_sim_create(wf, 0, &sim);
-    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
-    assert_int_equal(hf_engine_run(e, NULL), 0);
-    hf_summary_compute(e, &s);
-    assert_int_equal(hf_engine_stopped(e), HF_STOP_WALLTIME);
-    assert_true(s.makespan == 15);
-    assert_int_equal(s.done, 2);
-    assert_int_equal(s.canceled, 3);
-    hf_engine_destroy(e);
-    hf_executor_destroy(&sim);
-    hf_dag_destroy(d);
+    sim_start(wf, &cfg, &r);
+    sim_finish(&r);
+    assert_int_equal(hf_engine_stopped(r.engine), HF_STOP_WALLTIME);
+    assert_true(r.summary.makespan == 15);
+    assert_int_equal(r.summary.done, 2);
+    assert_int_equal(r.summary.canceled, 3);
+    sim_run_free(&r);
     hf_workflow_destroy(wf);
 }
 
@@ -335,26 +322,21 @@ static void restored_tasks_are_not_run(void **state)
      * b, which needs all of a, still waits for a[2]. */
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 3, duration: 5}\n"
                                 "  b: {duration: 1, after: [a]}\n");
-    hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}, 0};
-    hf_executor_t sim;
-    hf_engine_t *e;
+    sim_run_t r;
     hf_usage_t u;
 
     (void)state;
-    hf_exec_sim_create(wf, 0, &sim);
-    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
-    assert_int_equal(hf_engine_restore_done(e, 0), 0);
-    assert_int_equal(hf_engine_restore_done(e, 1), 0);
-    assert_int_equal(hf_engine_restore_done(e, 1), -1); /* not waiting any more */
-    assert_int_equal(hf_engine_run(e, NULL), 0);
-    hf_engine_usage(e, &u);
+    sim_start(wf, &cfg, &r);
+    assert_int_equal(hf_engine_restore_done(r.engine, 0), 0);
+    assert_int_equal(hf_engine_restore_done(r.engine, 1), 0);
+    assert_int_equal(hf_engine_restore_done(r.engine, 1), -1); /* not waiting any more */
+    sim_finish(&r);
+    hf_engine_usage(r.engine, &u);
     assert_true(u.first_start == 0 && u.last_end == 6); /* a[2] 0-5, b 5-6 */
     assert_true(u.core_seconds == 6);
-    assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 4);
-    hf_engine_destroy(e);
-    hf_executor_destroy(&sim);
-    hf_dag_destroy(d);
+    assert_int_equal(hf_engine_count(r.engine, HF_TASK_DONE), 4);
+    sim_run_free(&r);
     hf_workflow_destroy(wf);
 }
 
