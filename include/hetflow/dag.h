@@ -44,9 +44,6 @@ int hf_dag_npipelines(const hf_dag_t *dag);
 /* rank[s] = w[s] + max over children c of rank[c] (0 without children). */
 void hf_dag_upward_rank(const hf_dag_t *dag, const double *w, double *rank);
 
-/* Longest path through the DAG, weighting each set by w. */
-double hf_dag_longest_path(const hf_dag_t *dag, const double *w);
-
 /* True when a path of edges leads from set a to set b (a != b).  The first
  * call builds the transitive closure: O(n^2 / 64) words of memory. */
 bool hf_dag_reaches(hf_dag_t *dag, int a, int b);

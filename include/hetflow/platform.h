@@ -43,8 +43,6 @@ void hf_machine_free(hf_machine_t *m);
  * count, and where it came from (source has room for HF_GPU_SOURCE_LEN). */
 int hf_gpu_count(char *source);
 
-/* This machine as one node (every count from hf_machine_detect). */
-void hf_platform_detect(hf_platform_t *p);
 
 /* Copy into dst every field of src that is not negative (given). */
 void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src);

@@ -1,26 +1,7 @@
 /* The platform description: counts, overlays of given fields, limits. */
 #include <errno.h>
-#include <unistd.h>
 
 #include "hetflow/platform.h"
-
-void hf_platform_detect(hf_platform_t *p)
-{
-    hf_machine_t m;
-    long ncpu;
-
-    p->nodes = 1;
-    if (hf_machine_detect(&m, NULL) == 0) {
-        p->cores_per_node = m.ncores;
-        p->gpus_per_node = m.ngpus;
-        hf_machine_free(&m);
-        return;
-    }
-    /* Without hwloc's view, the online CPUs and no GPUs. */
-    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    p->cores_per_node = ncpu > 0 ? (int)ncpu : 1;
-    p->gpus_per_node = 0;
-}
 
 void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src)
 {

@@ -308,21 +308,6 @@ void hf_dag_upward_rank(const hf_dag_t *d, const double *w, double *rank)
     }
 }
 
-double hf_dag_longest_path(const hf_dag_t *d, const double *w)
-{
-    double *rank = malloc((size_t)d->n * sizeof(double));
-    double best = 0;
-
-    if (!rank)
-        return -1;
-    hf_dag_upward_rank(d, w, rank);
-    for (int s = 0; s < d->n; s++)
-        if (rank[s] > best)
-            best = rank[s];
-    free(rank);
-    return best;
-}
-
 static uint64_t *reach_row(const hf_dag_t *d, int s)
 {
     return d->reach + (size_t)s * d->words;
