@@ -321,7 +321,6 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
 {
     const hf_platform_t *p = &in->platform;
     const hf_engine_config_t *cfg = hf_engine_config(e);
-    json_t *summary, *sets;
 
     printf("workflow %s: %s mode, %s policy, %d nodes x %d cores x %d GPUs\n",
            hf_workflow_name(in->wf), hf_mode_name(cfg->mode), hf_policy_name(cfg->policy),
@@ -336,20 +335,16 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     printf("utilization  cores %.1f%%, GPUs %.1f%%\n\n", 100 * s->util_cores,
            100 * s->util_gpus);
     printf("%-16s %10s %10s\n", "set", "start", "end");
-    if (!(summary = hf_summary_json(e, s)))
-        cmd_die_nomem();
-    sets = json_object_get(summary, "sets");
     for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
         const char *name = hf_workflow_set(in->wf, i)->name;
-        json_t *o = json_object_get(sets, name);
-        if (json_is_null(json_object_get(o, "start")))
+        double start, end;
+        hf_engine_set_span(e, i, &start, &end);
+        if (start < 0)
             printf("%-16s %10s %10s\n", name, "-", "-");
         else
-            printf("%-16s %10.1f %10.1f\n", name,
-                   json_number_value(json_object_get(o, "start")),
-                   json_number_value(json_object_get(o, "end")));
+            printf("%-16s %10.1f %10.1f\n", name, start - s->first_start,
+                   end - s->first_start);
     }
-    json_decref(summary);
 }
 
 json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound)
