@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/expr.h"
+#include "workflow/expr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

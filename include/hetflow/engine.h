@@ -14,6 +14,7 @@
 #include "error.h"
 #include "exec.h"
 #include "platform.h"
+#include "rules.h"
 #include "sched.h"
 #include "workflow.h"
 
@@ -33,10 +34,10 @@ typedef struct {
     int set;
     uint32_t index;
     hf_task_state_t state;
-    int status; /* when ended: 0, an exit code > 0, or -signal */
+    int status;     /* when ended: 0, an exit code > 0, or -signal */
     int attempts;   /* failed runs that were retried */
     bool timed_out; /* its last run ended by its timeout */
-    double ready; /* times in seconds on the executor's clock; -1 if not yet */
+    double ready;   /* times in seconds on the executor's clock; -1 if not yet */
     double placed;
     double start;
     double end;
@@ -59,8 +60,11 @@ typedef struct {
 enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2 };
 
 /* Create an engine for wf (finished, checked against the platform) and the
- * executor x, which it borrows.  Returns NULL with ENOMEM or EINVAL. */
-hf_engine_t *hf_engine_create(const hf_workflow_t *wf, hf_dag_t *dag,
+ * executor x, which it borrows; sets submitted during the run are appended
+ * to wf.  The workflow's rules, if any, are carried out through the
+ * adaptivity calls below.
+ * Returns NULL with ENOMEM or EINVAL. */
+hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
                               const hf_engine_config_t *cfg, hf_executor_t *x,
                               hf_error_t *err);
 void hf_engine_destroy(hf_engine_t *e);
@@ -113,6 +117,64 @@ int hf_engine_restore_done(hf_engine_t *e, uint32_t task);
  * run waits on running tasks (a live progress line, say).  One at a time. */
 typedef void (*hf_tick_f)(hf_engine_t *e, double now, void *arg);
 void hf_engine_on_tick(hf_engine_t *e, double period, hf_tick_f cb, void *arg);
+
+/* ---- Adaptivity: changing the workflow while it runs ----
+ *
+ * These calls may be made before hf_engine_run() and from an on_task_end
+ * callback (never from a transition callback, which runs in the middle of
+ * a state change).  The workflow file's rules are built on them alone. */
+
+/* Called once per task that ended (done, failed or canceled), in the order
+ * they ended, after the engine has passed the end on to its dependents and
+ * before it places more tasks: what a callback starts, cancels or submits
+ * takes effect at once.  At most 8 callbacks.  Returns 0 or -1 with ENOSPC. */
+typedef void (*hf_task_end_f)(hf_engine_t *e, uint32_t task, hf_task_state_t state,
+                              double now, void *arg);
+int hf_engine_on_task_end(hf_engine_t *e, hf_task_end_f cb, void *arg);
+
+/* Start a set held back with `start: on_rule`: its tasks become ready as
+ * their dependencies allow.  Returns 0 (also when it was not held), or -1
+ * with EINVAL for no such set. */
+int hf_engine_start_set(hf_engine_t *e, int set);
+
+/* Cancel `fraction` (0 < f <= 1) of the set's tasks that have not ended,
+ * rounded up: tasks not yet started first (the highest indices), then
+ * running ones (the latest started first), which are terminated and end as
+ * canceled, their cores and GPUs given to other tasks.  Tasks canceled so
+ * are withdrawn from the workflow: the set counts as complete without them,
+ * and one-to-one dependents of them are withdrawn too.  Returns how many
+ * tasks it canceled, or -1 with EINVAL. */
+long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction);
+
+/* Cap the share of the platform's cores and of its GPUs (fractions in
+ * [0, 1]; 1 for no cap) that the set's running tasks may hold at once; a
+ * later call changes it.  One task of the set may always run.  Returns 0,
+ * or -1 with EINVAL. */
+int hf_engine_set_share(hf_engine_t *e, int set, double cores, double gpus);
+
+/* Submit a new set (from hf_set_create(), with its dependencies on sets
+ * already there): it joins the workflow and its tasks become ready as
+ * those dependencies (already ended or not) allow.  A submitted set has no
+ * stage under the sequential and workload modes: only its own edges order
+ * it.  Takes the set and returns its index, or -1 with a message (the set
+ * still the caller's). */
+int hf_engine_submit_set(hf_engine_t *e, hf_set_t *set, hf_error_t *err);
+
+/* Counts of a set's tasks: all, done, and ended in any way. */
+typedef struct {
+    uint32_t tasks, done, ended;
+} hf_set_progress_t;
+void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out);
+
+/* Record a labelled moment of the run (a rule that fired, say), for the
+ * trace and the report.  Returns 0, or -1 with ENOMEM. */
+int hf_engine_mark(hf_engine_t *e, const char *label);
+int hf_engine_nmarks(const hf_engine_t *e);
+/* Mark i's time and label (valid while the engine lives). */
+void hf_engine_mark_info(const hf_engine_t *e, int i, double *time, const char **label);
+
+/* The engine's workflow, which grows as sets are submitted. */
+hf_workflow_t *hf_engine_workflow_mut(hf_engine_t *e);
 
 /* What the run used, over every attempt of every task (retries and
  * canceled runs included): first start, last end (-1 before any), and busy

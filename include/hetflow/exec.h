@@ -62,8 +62,8 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
  * terminates every running task's process group.  Returns 0 or -1 with a
  * message. */
 int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
-                         const hf_platform_t *p, const char *workdir,
-                         hf_executor_t *out, hf_error_t *err);
+                         const hf_platform_t *p, const char *workdir, hf_executor_t *out,
+                         hf_error_t *err);
 
 /* The process id (and process group id) of a task the local executor x
  * runs, or 0. */

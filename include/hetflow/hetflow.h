@@ -9,6 +9,7 @@
 #include "error.h"
 #include "exec.h"
 #include "platform.h"
+#include "rules.h"
 #include "sched.h"
 #include "trace.h"
 #include "workflow.h"

@@ -16,8 +16,8 @@ typedef struct hf_journal hf_journal_t;
 
 /* What a run was started with, kept so that a resume runs the same. */
 typedef struct {
-    const char *file;   /* the workflow file's path, for messages */
-    const char *text;   /* the workflow file's text */
+    const char *file; /* the workflow file's path, for messages */
+    const char *text; /* the workflow file's text */
     size_t text_len;
     hf_engine_config_t cfg;
     double walltime; /* seconds, 0 for none */
@@ -60,8 +60,7 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
 
 /* Counts of tasks per set and state, for `hetflow status`: cb is called
  * once per (set, state) with tasks in it, sets in file order. */
-typedef void (*hf_count_f)(const char *set, hf_task_state_t state, long count,
-                           void *arg);
+typedef void (*hf_count_f)(const char *set, hf_task_state_t state, long count, void *arg);
 int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err);
 
 #endif

@@ -30,7 +30,8 @@ typedef struct {
     int *pus;
     int ngpus;
     char **gpu_ids;
-    char gpu_source[HF_GPU_SOURCE_LEN]; /* "nvml", "nvidia-smi", "CUDA_VISIBLE_DEVICES", "none" */
+    char gpu_source[HF_GPU_SOURCE_LEN]; /* "nvml", "nvidia-smi", "CUDA_VISIBLE_DEVICES",
+                                           "none" */
 } hf_machine_t;
 
 /* Detect this machine: cores with hwloc (within the process's CPU binding),
@@ -42,7 +43,6 @@ void hf_machine_free(hf_machine_t *m);
 /* The GPUs NVML or nvidia-smi report, ignoring CUDA_VISIBLE_DEVICES: a
  * count, and where it came from (source has room for HF_GPU_SOURCE_LEN). */
 int hf_gpu_count(char *source);
-
 
 /* Copy into dst every field of src that is not negative (given). */
 void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src);

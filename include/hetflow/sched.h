@@ -23,6 +23,7 @@ typedef struct {
 
 /* Where a task runs: one slot per node it uses. */
 typedef struct {
+    int32_t set; /* the set whose share it counts against */
     uint32_t nslots;
     hf_slot_t slot[];
 } hf_alloc_t;
@@ -37,6 +38,16 @@ void hf_sched_destroy(hf_sched_t *s);
  * critical-path policy.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
                        int priority, double upward_rank);
+
+/* Make room for sets up to nsets - 1 (sets added while a run goes on).
+ * Returns 0, or -1 with ENOMEM. */
+int hf_sched_grow(hf_sched_t *s, int nsets);
+
+/* Cap what `set` may hold at once: at most max_cores cores and max_gpus
+ * GPUs (-1: no cap) over all its placed tasks.  Its ready tasks wait while
+ * the next would go over; ready tasks of other sets are placed meanwhile.
+ * A cap below one task's needs lets one task run at a time. */
+void hf_sched_set_share(hf_sched_t *s, int set, long max_cores, long max_gpus);
 
 /* Queue task `index` of `set` as ready.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_push(hf_sched_t *s, int set, uint32_t index);

@@ -18,6 +18,7 @@ typedef struct {
     long done;
     long failed;
     long canceled;
+    long results; /* tasks done that gave a result */
 } hf_summary_t;
 
 void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out);

@@ -74,6 +74,9 @@ typedef struct {
     hf_on_failure_t on_failure;
     hf_result_model_t *results; /* what simulated tasks report */
     int nresults;
+    bool start_on_rule;  /* held until a rule (or the API) starts it */
+    char *name_template; /* the name as written when it has "{iter}", or NULL */
+    int iter;            /* the repeat iteration it belongs to; 0 in the file */
 } hf_set_t;
 
 typedef struct hf_workflow hf_workflow_t;
@@ -102,17 +105,39 @@ hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *pare
  * Returns 0, or -1 with EINVAL and a file:line:col message. */
 int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
 
+/* Sets added to a finished workflow while it runs (submitted through the
+ * engine, or a repeat's next iteration): create one with the defaults, fill
+ * it in (hf_workflow_add_dep() takes it too), and append it, which checks
+ * its name, resolves its dependencies and numbers its tasks after every
+ * other set's.  hf_workflow_append() takes the set on success and returns
+ * its index; -1 with a message (and the set still the caller's) otherwise.
+ * hf_set_copy() copies everything but the name and the dependencies. */
+hf_set_t *hf_set_create(const char *name);
+hf_set_t *hf_set_copy(const hf_set_t *set, const char *name);
+void hf_set_destroy(hf_set_t *set);
+int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+
+/* A set's name in repeat iteration `iter`: its template with "{iter}"
+ * replaced, or NAME.iter when it has none (NAME itself for iteration 0).
+ * A new string, or NULL. */
+char *hf_set_iter_name(const hf_set_t *set, int iter);
+
 /* Check that every rank of every set fits on one node of p and every task
  * fits on the whole platform.  Returns 0, or -1 with EINVAL naming the set,
  * what it asks and what a node has. */
 int hf_workflow_check_platform(const hf_workflow_t *wf, const hf_platform_t *p,
                                hf_error_t *err);
+/* The same for one set; `file` names the workflow file in messages. */
+int hf_set_check_platform(const hf_set_t *set, const char *file, const hf_platform_t *p,
+                          hf_error_t *err);
 
 const char *hf_workflow_name(const hf_workflow_t *wf);
 const char *hf_workflow_file(const hf_workflow_t *wf);
 int hf_workflow_nsets(const hf_workflow_t *wf);
 const hf_set_t *hf_workflow_set(const hf_workflow_t *wf, int i);
 hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i);
+/* The set named `name`, or -1.  "{iter}" in a name stands for 0: the file's
+ * sets are a repeat's first iteration. */
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name);
 long hf_workflow_ntasks(const hf_workflow_t *wf);
 

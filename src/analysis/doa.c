@@ -90,7 +90,7 @@ static int doa_res(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *
                    int ceiling, bool *exact)
 {
     search_t s = {.dag = dag, .ceiling = ceiling, .budget = DOA_SEARCH_BUDGET};
-    int n = hf_workflow_nsets(wf);
+    int n = hf_dag_nsets(dag);
     int rc = -1;
 
     s.cap_cores = (double)hf_platform_total_cores(p);

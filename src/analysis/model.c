@@ -49,12 +49,12 @@ static double t_seq_by_levels(const hf_dag_t *dag, const hf_set_model_t *m)
 
 /* Core- and GPU-seconds of the whole workflow over the platform's capacity:
  * no schedule finishes before the platform has done that much work. */
-static void areas(const hf_workflow_t *wf, const hf_platform_t *p, double *cores,
+static void areas(const hf_workflow_t *wf, int n, const hf_platform_t *p, double *cores,
                   double *gpus)
 {
     double core_s = 0, gpu_s = 0;
 
-    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+    for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
         double task_s = (double)set->tasks * set->ranks * set->duration_mean;
         core_s += task_s * set->cores;
@@ -75,7 +75,7 @@ static void areas(const hf_workflow_t *wf, const hf_platform_t *p, double *cores
 static double longest_path(const hf_workflow_t *wf, const hf_dag_t *dag,
                            const hf_platform_t *p, bool relax)
 {
-    int n = hf_workflow_nsets(wf);
+    int n = hf_dag_nsets(dag);
     double *start = malloc((size_t)n * sizeof(double));
     double *finish = malloc((size_t)n * sizeof(double));
     const int *topo = hf_dag_topo(dag);
@@ -125,7 +125,7 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
 
     if (path < 0)
         return -1;
-    areas(wf, p, &area_c, &area_g);
+    areas(wf, hf_dag_nsets(dag), p, &area_c, &area_g);
     bound = path;
     if (area_c > bound)
         bound = area_c;
@@ -137,7 +137,7 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
 int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
                hf_analysis_t *out)
 {
-    int n = hf_workflow_nsets(wf);
+    int n = hf_dag_nsets(dag);
     double *t = malloc((size_t)n * sizeof(double));
 
     memset(out, 0, sizeof(*out));
@@ -155,7 +155,7 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
         goto nomem;
     out->improvement = out->t_seq > 0 ? 1.0 - out->t_async / out->t_seq : 0;
     out->critical_path = out->t_async;
-    areas(wf, p, &out->area_cores, &out->area_gpus);
+    areas(wf, hf_dag_nsets(dag), p, &out->area_cores, &out->area_gpus);
     if (doa_compute(wf, dag, p, out) < 0)
         goto nomem;
     free(t);

@@ -96,9 +96,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,
-                                OPT_POLICY,   OPT_SEED,     OPT_JSON,     OPT_TRACE,
-                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,   OPT_SVG,
+    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,   OPT_MODE,
+                                OPT_POLICY,   OPT_SEED,     OPT_JSON,       OPT_TRACE,
+                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,     OPT_SVG,
                                 OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, 0};
     int c, index;
     long v;
@@ -182,8 +182,8 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             char *end;
             opts->walltime = strtod(optarg, &end);
             if (end == optarg || *end || !(opts->walltime > 0 && opts->walltime < 1e9))
-                return usage_error(cmd, "--walltime wants seconds (more than 0), not '%s'",
-                                   optarg);
+                return usage_error(
+                    cmd, "--walltime wants seconds (more than 0), not '%s'", optarg);
             break;
         }
         case O_NO_JOURNAL:
@@ -250,8 +250,8 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
             goto error;
         in->has_machine = true;
     }
-    cmd_resolve_platform(in->has_machine ? &in->machine : NULL, &from_file, &opts->platform,
-                         &in->platform);
+    cmd_resolve_platform(in->has_machine ? &in->machine : NULL, &from_file,
+                         &opts->platform, &in->platform);
     if (cmd_check_input(in, &err) < 0)
         goto error;
     in->mode = HF_MODE_TASK;
@@ -283,7 +283,8 @@ void cmd_input_free(cmd_input_t *in)
 hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
                           hf_executor_t *sim, hf_trace_t **trace)
 {
-    hf_engine_config_t cfg = {mode, in->policy, in->platform, hf_workflow_walltime(in->wf)};
+    hf_engine_config_t cfg = {mode, in->policy, in->platform,
+                              hf_workflow_walltime(in->wf)};
     hf_error_t err = {{0}};
     hf_engine_t *e;
 
@@ -325,15 +326,27 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     printf("workflow %s: %s mode, %s policy, %d nodes x %d cores x %d GPUs\n",
            hf_workflow_name(in->wf), hf_mode_name(cfg->mode), hf_policy_name(cfg->policy),
            p->nodes, p->cores_per_node, p->gpus_per_node);
-    if (bound > 0)
+    if (hf_workflow_nrules(in->wf) > 0) /* the bound is of the workflow as written */
+        printf("makespan     %.1f s  (rules changed the workflow: no lower bound)\n",
+               s->makespan);
+    else if (bound > 0)
         printf("makespan     %.1f s  (lower bound %.1f s, ratio %.3f)\n", s->makespan,
                bound, s->makespan / bound);
     else /* a real run of sets without durations: no bound to compare with */
         printf("makespan     %.1f s\n", s->makespan);
     printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done, s->failed,
            s->canceled, s->tasks);
-    printf("utilization  cores %.1f%%, GPUs %.1f%%\n\n", 100 * s->util_cores,
+    printf("utilization  cores %.1f%%, GPUs %.1f%%\n", 100 * s->util_cores,
            100 * s->util_gpus);
+    if (s->results > 0)
+        printf("results      %ld tasks done gave a result\n", s->results);
+    for (int i = 0; i < hf_engine_nmarks(e); i++) {
+        const char *label;
+        double time;
+        hf_engine_mark_info(e, i, &time, &label);
+        printf("at %9.1f s %s\n", time - s->first_start, label);
+    }
+    putchar('\n');
     printf("%-16s %10s %10s\n", "set", "start", "end");
     for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
         const char *name = hf_workflow_set(in->wf, i)->name;
@@ -353,8 +366,15 @@ json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bou
 
     if (!o)
         cmd_die_nomem();
+    if (hf_workflow_nrules(hf_engine_workflow(e)) > 0) {
+        /* The bound is of the workflow as written, which rules changed. */
+        json_object_set_new(o, "lower_bound", json_null());
+        json_object_set_new(o, "makespan_over_bound", json_null());
+        return o;
+    }
     json_object_set_new(o, "lower_bound", json_real(round(bound * 1e6) / 1e6));
-    json_object_set_new(o, "makespan_over_bound",
-                        json_real(bound > 0 ? round(s->makespan / bound * 1e6) / 1e6 : 1.0));
+    json_object_set_new(
+        o, "makespan_over_bound",
+        json_real(bound > 0 ? round(s->makespan / bound * 1e6) / 1e6 : 1.0));
     return o;
 }

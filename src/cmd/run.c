@@ -8,32 +8,34 @@
 
 const cmd_entry_t cmd_run_entry = {
     .name = "run",
-    .usage = "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
-             "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
-             "       [--trace OUT] [--quiet] [--no-journal]",
+    .usage =
+        "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
+        "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
+        "       [--trace OUT] [--quiet] [--no-journal]",
     .summary = "run a workflow on this machine",
-    .help = "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
-            "with {index} and {set} replaced, pinned to the cores the scheduler gave it\n"
-            "and seeing exactly its GPUs (CUDA/ROCR/HIP_VISIBLE_DEVICES).  Tasks also get\n"
-            "HETFLOW_SET, HETFLOW_TASK_INDEX, HETFLOW_TASK_ID, HETFLOW_CORES (OS CPU ids),\n"
-            "HETFLOW_GPUS, HETFLOW_NODE and HETFLOW_WORKDIR.  Output goes to\n"
-            "DIR/<set>/<index>.out and .err.  A failed task cancels its dependents; the\n"
-            "rest goes on.  --nodes N on one machine splits it into N virtual nodes.\n"
-            "\n"
-            "Every task state change goes to DIR/journal.db: 'hetflow status DIR' reads\n"
-            "it, 'hetflow resume DIR' continues a run that was killed.\n"
-            "\n"
-            "  --workdir DIR   where outputs and the journal go (default:\n"
-            "                  ./<workflow name>.run); it must not hold a journal yet\n"
-            "  --resume        continue the run in DIR (FILE must be what it ran)\n"
-            "  --walltime S    stop in time for running tasks to end within S seconds\n"
-            "  --json          print one JSON object on stdout (as simulate --json)\n"
-            "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
-            "  --quiet         no live status line\n"
-            "  --no-journal    keep no journal (no status, no resume)\n"
-            "\nexit status: 0 all done, 1 a task failed or the walltime or a failure\n"
-            "stopped the run, 2 bad input, 128+N stopped by signal N (SIGINT, SIGTERM:\n"
-            "running tasks are terminated and canceled)\n",
+    .help =
+        "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
+        "with {index} and {set} replaced, pinned to the cores the scheduler gave it\n"
+        "and seeing exactly its GPUs (CUDA/ROCR/HIP_VISIBLE_DEVICES).  Tasks also get\n"
+        "HETFLOW_SET, HETFLOW_TASK_INDEX, HETFLOW_TASK_ID, HETFLOW_CORES (OS CPU ids),\n"
+        "HETFLOW_GPUS, HETFLOW_NODE and HETFLOW_WORKDIR.  Output goes to\n"
+        "DIR/<set>/<index>.out and .err.  A failed task cancels its dependents; the\n"
+        "rest goes on.  --nodes N on one machine splits it into N virtual nodes.\n"
+        "\n"
+        "Every task state change goes to DIR/journal.db: 'hetflow status DIR' reads\n"
+        "it, 'hetflow resume DIR' continues a run that was killed.\n"
+        "\n"
+        "  --workdir DIR   where outputs and the journal go (default:\n"
+        "                  ./<workflow name>.run); it must not hold a journal yet\n"
+        "  --resume        continue the run in DIR (FILE must be what it ran)\n"
+        "  --walltime S    stop in time for running tasks to end within S seconds\n"
+        "  --json          print one JSON object on stdout (as simulate --json)\n"
+        "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
+        "  --quiet         no live status line\n"
+        "  --no-journal    keep no journal (no status, no resume)\n"
+        "\nexit status: 0 all done, 1 a task failed or the walltime or a failure\n"
+        "stopped the run, 2 bad input, 128+N stopped by signal N (SIGINT, SIGTERM:\n"
+        "running tasks are terminated and canceled)\n",
     .exec = cmd_run,
 };
 
@@ -57,12 +59,15 @@ static void note_oversubscription(const cmd_input_t *in)
     long gpus = hf_platform_total_gpus(&in->platform);
 
     if (cores > in->machine.ncores)
-        fprintf(stderr, "hetflow: note: the platform has %ld cores, this machine %d: "
-                "tasks share cores\n", cores, in->machine.ncores);
+        fprintf(stderr,
+                "hetflow: note: the platform has %ld cores, this machine %d: "
+                "tasks share cores\n",
+                cores, in->machine.ncores);
     if (gpus > in->machine.ngpus)
-        fprintf(stderr, "hetflow: note: the platform has %ld GPUs, this machine %d: "
-                "GPU ids from %d on are virtual\n", gpus, in->machine.ngpus,
-                in->machine.ngpus);
+        fprintf(stderr,
+                "hetflow: note: the platform has %ld GPUs, this machine %d: "
+                "GPU ids from %d on are virtual\n",
+                gpus, in->machine.ngpus, in->machine.ngpus);
 }
 
 /* Name the failed tasks, a line each, the first ten of them. */
@@ -82,14 +87,16 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
             fprintf(stderr, "hetflow: task %s[%u] failed: timed out after %g s%s\n", name,
                     t.index, set->timeout, t.attempts ? " (last of its tries)" : "");
         else if (t.status == HF_STATUS_BAD_RESULT)
-            fprintf(stderr, "hetflow: task %s[%u] failed: its result is not a JSON object "
-                    "(see %s/%s/%u.err)\n", name, t.index, workdir, name, t.index);
+            fprintf(stderr,
+                    "hetflow: task %s[%u] failed: its result is not a JSON object "
+                    "(see %s/%s/%u.err)\n",
+                    name, t.index, workdir, name, t.index);
         else if (t.status > 0)
             fprintf(stderr, "hetflow: task %s[%u] failed: exit %d (see %s/%s/%u.err)\n",
                     name, t.index, t.status, workdir, name, t.index);
         else
-            fprintf(stderr, "hetflow: task %s[%u] failed: signal %d (%s)\n", name, t.index,
-                    -t.status, strsignal(-t.status));
+            fprintf(stderr, "hetflow: task %s[%u] failed: signal %d (%s)\n", name,
+                    t.index, -t.status, strsignal(-t.status));
         shown++;
     }
     if (failed > shown)
@@ -102,7 +109,7 @@ typedef struct {
     hf_engine_t *engine;
     const char *workdir;
     long restored, reclaimed;
-    int failed;
+    int failed, added;
 } restore_t;
 
 static void restore_task(uint32_t task, hf_task_state_t state, long pid,
@@ -110,7 +117,9 @@ static void restore_task(uint32_t task, hf_task_state_t state, long pid,
 {
     restore_t *r = arg;
 
-    if (state == HF_TASK_DONE) {
+    if (task >= hf_engine_ntasks(r->engine)) {
+        r->added = 1; /* a task of a set that rules added to the last run */
+    } else if (state == HF_TASK_DONE) {
         if (hf_engine_restore_done(r->engine, task) < 0)
             r->failed = 1;
         else
@@ -135,11 +144,15 @@ static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char 
         fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled\n", strsignal(why),
                 s->canceled);
     else if (why == HF_STOP_WALLTIME)
-        fprintf(stderr, "hetflow: walltime reached: %ld tasks canceled; continue with "
-                "'hetflow resume %s'\n", s->canceled, workdir);
+        fprintf(stderr,
+                "hetflow: walltime reached: %ld tasks canceled; continue with "
+                "'hetflow resume %s'\n",
+                s->canceled, workdir);
     else if (why == HF_STOP_FAILURE)
-        fprintf(stderr, "hetflow: stopped after a failure (on_failure: stop): %ld tasks "
-                "canceled\n", s->canceled);
+        fprintf(stderr,
+                "hetflow: stopped after a failure (on_failure: stop): %ld tasks "
+                "canceled\n",
+                s->canceled);
 }
 
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
@@ -158,15 +171,21 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     cfg = (hf_engine_config_t){in->mode, in->policy, in->platform,
                                opts->walltime > 0 ? opts->walltime
                                                   : hf_workflow_walltime(in->wf)};
-    if (hf_exec_local_create(in->wf, &in->machine, &in->platform, workdir, &local, &err) < 0)
+    if (hf_exec_local_create(in->wf, &in->machine, &in->platform, workdir, &local, &err) <
+        0)
         goto error;
     if (!(e = hf_engine_create(in->wf, in->dag, &cfg, &local, &err)) ||
         (opts->trace && !(trace = hf_trace_attach(e))))
         goto error;
     if (resuming) {
-        restore_t r = {e, workdir, 0, 0, 0};
+        restore_t r = {e, workdir, 0, 0, 0, 0};
         if (hf_journal_restart(journal, restore_task, &r, &err) < 0)
             goto error;
+        if (r.added) {
+            hf_error_set(&err, "journal: the run's rules added sets (a repeat); resuming "
+                               "such a run is not supported yet");
+            goto error;
+        }
         if (r.failed) {
             hf_error_set(&err, "journal: a task recorded done twice or out of place");
             goto error;
@@ -192,7 +211,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
         rc = EXIT_BAD_INPUT;
     }
     if (opts->json)
-        cmd_print_json(cmd_summary_json(e, &s, hf_lower_bound(in->wf, in->dag, &in->platform)));
+        cmd_print_json(
+            cmd_summary_json(e, &s, hf_lower_bound(in->wf, in->dag, &in->platform)));
     else
         cmd_print_summary(in, e, &s, hf_lower_bound(in->wf, in->dag, &in->platform));
     report_failures(e, workdir, s.failed);
@@ -246,9 +266,12 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     if (!opts.no_journal) {
-        hf_run_spec_t spec = {hf_workflow_file(in.wf), NULL, 0,
+        hf_run_spec_t spec = {hf_workflow_file(in.wf),
+                              NULL,
+                              0,
                               {in.mode, in.policy, in.platform, 0},
-                              opts.walltime > 0 ? opts.walltime : hf_workflow_walltime(in.wf)};
+                              opts.walltime > 0 ? opts.walltime
+                                                : hf_workflow_walltime(in.wf)};
         spec.text = hf_workflow_text(in.wf, &spec.text_len);
         if (!(journal = hf_journal_create(workdir, in.wf, &spec, &err))) {
             fprintf(stderr, "hetflow: %s\n", err.text);

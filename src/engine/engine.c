@@ -21,7 +21,7 @@ const char *hf_task_state_name(hf_task_state_t state)
 /* The set of a flat task id: binary search over the sets' first ids. */
 int engine_set_of(const hf_engine_t *e, uint32_t task)
 {
-    int lo = 0, hi = hf_workflow_nsets(e->wf) - 1;
+    int lo = 0, hi = e->nsets - 1;
 
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
@@ -83,6 +83,9 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
     t->state = (uint8_t)to;
     e->count[from]--;
     e->count[to]++;
+    /* Room: a task ends once, and the queue holds every task. */
+    if (to >= HF_TASK_DONE && e->non_end > 0)
+        e->ended[e->nended++] = id;
     for (int i = 0; i < e->ncallbacks; i++)
         e->callbacks[i].cb(e, id, from, to, now, t->alloc, e->callbacks[i].arg);
 }
@@ -105,18 +108,21 @@ int engine_release_set(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
 
-    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released)
+    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
         return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
         task_t *t = &e->tasks[set->first + i];
-        if (t->state == HF_TASK_WAITING && t->pending == 0 && engine_make_ready(e, s, i) < 0)
+        if (t->state == HF_TASK_WAITING && t->pending == 0 &&
+            engine_make_ready(e, s, i) < 0)
             return -1;
     }
     return 0;
 }
 
-static void push_cancel(hf_engine_t *e, uint32_t id)
+/* Queue a waiting task to end as canceled: after a failure upstream, or
+ * withdrawn from the workflow (see hf_engine_cancel_set). */
+static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 {
     if (e->tasks[id].state != HF_TASK_WAITING)
         return;
@@ -124,41 +130,69 @@ static void push_cancel(hf_engine_t *e, uint32_t id)
      * slot per task); the transition is recorded when it is popped. */
     e->cancel_stack[e->ncancel++] = id;
     e->tasks[id].state = HF_TASK_CANCELED;
+    e->tasks[id].withdrawn = withdrawn;
 }
 
+static int task_ended(hf_engine_t *e, uint32_t id);
 static int set_ended(hf_engine_t *e, int s);
+
+/* Withdraw a task that has not started.  A ready task's queue entry stays
+ * in the scheduler and is skipped when it comes up. */
+int engine_withdraw(hf_engine_t *e, uint32_t id)
+{
+    task_t *t = &e->tasks[id];
+
+    if (t->state == HF_TASK_WAITING) {
+        push_cancel(e, id, true);
+        return engine_drain_cancels(e);
+    }
+    if (t->state != HF_TASK_READY)
+        return 0;
+    t->withdrawn = 1;
+    engine_transition(e, id, HF_TASK_CANCELED);
+    if (task_ended(e, id) < 0)
+        return -1;
+    return engine_drain_cancels(e);
+}
 
 /* A task ended: count it, and pass what it means to its children.  A
  * failure counts as success for them when its set says on_failure:
- * continue. */
+ * continue; a withdrawn task withdraws its one-to-one children and does
+ * not hold back the others. */
 static int task_ended(hf_engine_t *e, uint32_t id)
 {
     int s = engine_set_of(e, id);
     set_rt_t *set = &e->sets[s];
     uint32_t index = id - set->first;
-    hf_task_state_t state = (hf_task_state_t)e->tasks[id].state;
+    const task_t *t = &e->tasks[id];
+    hf_task_state_t state = (hf_task_state_t)t->state;
     bool ok = state == HF_TASK_DONE ||
               (state == HF_TASK_FAILED &&
                hf_workflow_set(e->wf, s)->on_failure == HF_ON_FAILURE_CONTINUE);
-    const hf_edge_t *child = hf_dag_children(e->dag, s);
+    const edges_t *children = &e->children[s];
 
+    if (state == HF_TASK_DONE)
+        set->ndone++;
     if (ok)
         set->nok++;
+    else if (state == HF_TASK_CANCELED && t->withdrawn)
+        set->nwithdrawn++;
     /* A partial dependency is met when the threshold-th task is done. */
-    for (int k = 0; ok && k < hf_dag_nchildren(e->dag, s); k++) {
-        if (child[k].threshold > 0 && set->nok == (uint32_t)child[k].threshold) {
-            e->sets[child[k].set].all_pending--;
-            if (engine_release_set(e, child[k].set) < 0)
+    for (int k = 0; ok && k < children->n; k++) {
+        const hf_edge_t *child = &children->v[k];
+        if (child->threshold > 0 && set->nok == (uint32_t)child->threshold) {
+            e->sets[child->set].all_pending--;
+            if (engine_release_set(e, child->set) < 0)
                 return -1;
         }
     }
-    for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++) {
-        int c = child[k].set;
+    for (int k = 0; k < children->n; k++) {
+        int c = children->v[k].set;
         uint32_t cid = e->sets[c].first + index;
-        if (child[k].map != HF_MAP_ONE_TO_ONE)
+        if (children->v[k].map != HF_MAP_ONE_TO_ONE)
             continue;
         if (!ok) {
-            push_cancel(e, cid);
+            push_cancel(e, cid, t->withdrawn);
         } else if (--e->tasks[cid].pending == 0 && may_start(e, c) &&
                    e->tasks[cid].state == HF_TASK_WAITING) {
             if (engine_make_ready(e, c, index) < 0)
@@ -170,34 +204,37 @@ static int task_ended(hf_engine_t *e, uint32_t id)
     return 0;
 }
 
+static void cancel_all(hf_engine_t *e, int s)
+{
+    for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
+        push_cancel(e, e->sets[s].first + i, false);
+}
+
 /* Every task of s ended: release or cancel its all-tasks children, and let
- * the mode's gates move on. */
+ * the mode's gates move on.  The set succeeded when every task of it was
+ * done or withdrawn. */
 static int set_ended(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
-    const hf_edge_t *child = hf_dag_children(e->dag, s);
+    const edges_t *children = &e->children[s];
+    bool succeeded = set->nok + set->nwithdrawn == set->ntasks;
     int stage;
 
-    for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++) {
-        int c = child[k].set;
-        if (child[k].map == HF_MAP_ONE_TO_ONE)
+    for (int k = 0; k < children->n; k++) {
+        const hf_edge_t *child = &children->v[k];
+        int c = child->set;
+        if (child->map == HF_MAP_ONE_TO_ONE)
             continue;
-        if (child[k].threshold > 0) {
-            /* Released when its threshold was met; never, if it was not. */
-            if (set->nok < (uint32_t)child[k].threshold) {
-                e->sets[c].all_pending--;
-                for (uint32_t i = 0; i < e->sets[c].ntasks; i++)
-                    push_cancel(e, e->sets[c].first + i);
-            }
+        /* A partial dependency was released when its threshold was met;
+         * when withdrawals kept it from being met, the parent's success
+         * decides, as for a whole-set dependency. */
+        if (child->threshold > 0 && set->nok >= (uint32_t)child->threshold)
             continue;
-        }
         e->sets[c].all_pending--;
-        if (set->nok < set->ntasks) {
-            for (uint32_t i = 0; i < e->sets[c].ntasks; i++)
-                push_cancel(e, e->sets[c].first + i);
-        } else if (engine_release_set(e, c) < 0) {
+        if (!succeeded)
+            cancel_all(e, c);
+        else if (engine_release_set(e, c) < 0)
             return -1;
-        }
     }
     if ((stage = gates_set_ended(&e->gates, s)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
@@ -210,7 +247,7 @@ static int set_ended(hf_engine_t *e, int s)
 
 /* Record the cancellations queued by failures, each of which may cancel
  * more: a worklist rather than recursion, as chains can be long. */
-static int drain_cancels(hf_engine_t *e)
+int engine_drain_cancels(hf_engine_t *e)
 {
     while (e->ncancel > 0) {
         uint32_t id = e->cancel_stack[--e->ncancel];
@@ -226,7 +263,7 @@ int engine_propagate(hf_engine_t *e, uint32_t id)
 {
     if (task_ended(e, id) < 0)
         return -1;
-    return drain_cancels(e);
+    return engine_drain_cancels(e);
 }
 
 int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
@@ -263,6 +300,22 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
     return engine_propagate(e, id);
 }
 
+int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
+{
+    edges_t *l = &e->children[parent];
+
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 4;
+        hf_edge_t *v = realloc(l->v, (size_t)cap * sizeof(*v));
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = edge;
+    return 0;
+}
+
 static int setup_sched(hf_engine_t *e)
 {
     int n = hf_workflow_nsets(e->wf);
@@ -295,18 +348,24 @@ static int setup_tasks(hf_engine_t *e)
 {
     int n = hf_workflow_nsets(e->wf);
 
-    e->ntasks = (uint32_t)hf_workflow_ntasks(e->wf);
+    e->ntasks = e->tasks_cap = (uint32_t)hf_workflow_ntasks(e->wf);
+    e->nsets = e->sets_cap = n;
     e->tasks = malloc((size_t)e->ntasks * sizeof(task_t));
     e->sets = calloc((size_t)n, sizeof(set_rt_t));
+    e->children = calloc((size_t)n, sizeof(edges_t));
     e->cancel_stack = malloc((size_t)e->ntasks * sizeof(uint32_t));
-    if (!e->tasks || !e->sets || !e->cancel_stack)
+    if (!e->tasks || !e->sets || !e->children || !e->cancel_stack)
         return -1;
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
         uint16_t one_to_one = 0;
+        for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++)
+            if (engine_add_edge(e, s, hf_dag_children(e->dag, s)[k]) < 0)
+                return -1;
         e->sets[s].first = hf_workflow_first_task(e->wf, s);
         e->sets[s].first_start = e->sets[s].last_end = -1;
         e->sets[s].ntasks = (uint32_t)set->tasks;
+        e->sets[s].held = set->start_on_rule;
         for (int j = 0; j < set->nafter; j++) {
             if (set->after[j].map == HF_MAP_ONE_TO_ONE)
                 one_to_one++;
@@ -325,7 +384,7 @@ static int setup_tasks(hf_engine_t *e)
     return 0;
 }
 
-hf_engine_t *hf_engine_create(const hf_workflow_t *wf, hf_dag_t *dag,
+hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
                               const hf_engine_config_t *cfg, hf_executor_t *x,
                               hf_error_t *err)
 {
@@ -347,6 +406,10 @@ hf_engine_t *hf_engine_create(const hf_workflow_t *wf, hf_dag_t *dag,
     if (gates_init(&e->gates, dag, cfg->mode) < 0 || setup_tasks(e) < 0 ||
         setup_sched(e) < 0)
         goto nomem;
+    if (rules_attach(e, err) < 0) {
+        hf_engine_destroy(e);
+        return NULL;
+    }
     return e;
 nomem:
     hf_engine_destroy(e);
@@ -364,8 +427,13 @@ void hf_engine_destroy(hf_engine_t *e)
     if (e->tasks && e->sched)
         for (uint32_t i = 0; i < e->ntasks; i++)
             hf_sched_release(e->sched, e->tasks[i].alloc);
+    rules_destroy(e->rules);
+    steer_fini(e);
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
+    for (int s = 0; e->children && s < e->nsets; s++)
+        free(e->children[s].v);
+    free(e->children);
     timers_fini(&e->timers);
     for (uint32_t i = 0; e->results && i < e->ntasks; i++)
         json_decref(e->results[i]);
@@ -390,6 +458,11 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg)
 }
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e)
+{
+    return e->wf;
+}
+
+hf_workflow_t *hf_engine_workflow_mut(hf_engine_t *e)
 {
     return e->wf;
 }
@@ -440,7 +513,7 @@ void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result)
 {
     if (task >= e->ntasks || !result)
         goto drop;
-    if (!e->results && !(e->results = calloc(e->ntasks, sizeof(json_t *))))
+    if (!e->results && !(e->results = calloc(e->tasks_cap, sizeof(json_t *))))
         goto drop; /* no memory: the result is lost, the task still counts */
     json_decref(e->results[task]);
     e->results[task] = result;

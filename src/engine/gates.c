@@ -26,6 +26,7 @@ int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode)
     stage_key_t *keys = NULL;
 
     memset(g, 0, sizeof(*g));
+    g->nsets = n;
     if (!(g->stage_of = malloc((size_t)n * sizeof(int))))
         goto nomem;
     for (int s = 0; s < n; s++)
@@ -81,7 +82,7 @@ int gates_set_ended(gates_t *g, int s)
 {
     stage_t *st;
 
-    if (g->stage_of[s] < 0)
+    if (s >= g->nsets || g->stage_of[s] < 0)
         return -1;
     st = &g->stages[g->stage_of[s]];
     if (--st->unfinished > 0 || st->next < 0)

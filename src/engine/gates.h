@@ -22,6 +22,7 @@ typedef struct {
     int nstages;
     int *members;  /* set ids grouped by stage */
     int *stage_of; /* per set, -1 under `task` mode */
+    int nsets;     /* sets added later have no gate: their own edges order them */
 } gates_t;
 
 int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode);
@@ -30,7 +31,7 @@ void gates_fini(gates_t *g);
 /* Whether set s may start under the mode's rules. */
 static inline bool gates_open(const gates_t *g, int s)
 {
-    return g->stage_of[s] < 0 || g->stages[g->stage_of[s]].open;
+    return s >= g->nsets || g->stage_of[s] < 0 || g->stages[g->stage_of[s]].open;
 }
 
 /* Note that set s ended.  Returns the stage that opened as a result, or -1. */

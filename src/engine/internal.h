@@ -18,6 +18,7 @@ typedef struct {
     uint8_t cancel_asked; /* ends as canceled, whatever its status */
     uint8_t attempts;     /* failed runs retried so far */
     uint8_t timed_out;
+    uint8_t withdrawn; /* canceled by the workflow (a rule, the API), not a failure */
 } task_t;
 
 typedef struct {
@@ -25,14 +26,33 @@ typedef struct {
     uint32_t ntasks;
     uint32_t nended; /* done, failed or canceled */
     uint32_t nok;    /* done, or failed with on_failure: continue */
-    int all_pending; /* all-tasks parents not yet ended */
-    bool released;   /* parents and gates allow its tasks to become ready */
+    uint32_t ndone;
+    uint32_t nwithdrawn;
+    int all_pending;              /* all-tasks parents not yet ended */
+    bool released;                /* parents and gates allow its tasks to become ready */
+    bool held;                    /* start: on_rule, not started yet */
     double first_start, last_end; /* over every attempt; -1 before any */
 } set_rt_t;
 
+typedef struct {
+    hf_edge_t *v;
+    int n, cap;
+} edges_t;
+
+typedef struct {
+    double time;
+    char *label;
+} mark_t;
+
+struct rules;
+
 struct hf_engine {
-    const hf_workflow_t *wf;
+    hf_workflow_t *wf;
     hf_dag_t *dag;
+    int nsets; /* sets known to the engine (the workflow's, and submitted) */
+    int sets_cap;
+    edges_t *children; /* per set: the DAG's edges, and those of submitted sets */
+    uint32_t tasks_cap;
     hf_engine_config_t cfg;
     hf_executor_t *exec;
     hf_sched_t *sched;
@@ -59,6 +79,16 @@ struct hf_engine {
     long pending_retries; /* tasks waiting out a backoff */
     hf_usage_t usage;     /* over every attempt of every task */
     json_t **results;     /* per task, allocated with the first result */
+    struct {
+        hf_task_end_f cb;
+        void *arg;
+    } on_end[MAX_CALLBACKS];
+    int non_end;
+    uint32_t *ended; /* tasks ended and not yet passed to on_end callbacks */
+    size_t nended, ended_cap;
+    mark_t *marks;
+    int nmarks, marks_cap;
+    struct rules *rules; /* the workflow's rules */
 };
 
 /* engine.c, for loop.c */
@@ -67,5 +97,17 @@ int engine_set_of(const hf_engine_t *e, uint32_t task);
 int engine_make_ready(hf_engine_t *e, int set, uint32_t index);
 int engine_release_set(hf_engine_t *e, int set);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */
+int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
+int engine_drain_cancels(hf_engine_t *e);
+int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
+
+/* steer.c: the adaptivity API's state */
+int steer_deliver_ends(hf_engine_t *e); /* to on_task_end callbacks */
+int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks);
+void steer_fini(hf_engine_t *e);
+
+/* rules.c: the workflow's rules, carried out through the public API. */
+int rules_attach(hf_engine_t *e, hf_error_t *err);
+void rules_destroy(struct rules *r);
 
 #endif

@@ -84,6 +84,10 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
         l.spec = hf_workflow_set(e->wf, l.set);
         l.alloc = alloc;
         t = &e->tasks[l.task];
+        if (t->state != HF_TASK_READY) { /* withdrawn while it was queued */
+            hf_sched_release(e->sched, alloc);
+            continue;
+        }
         t->alloc = alloc;
         t->timed_out = 0;
         engine_transition(e, l.task, HF_TASK_PLACED);
@@ -160,30 +164,62 @@ static void end_batch(hf_engine_t *e)
  * (SIGTERM, then SIGKILL after the executor's grace) before the limit. */
 #define WALLTIME_MARGIN 5.0
 
+/* A set still held when nothing else can happen was never started by a
+ * rule: its tasks are withdrawn, one set at a time, since the ends of one
+ * may start another.  Returns 1 if a set was withdrawn, 0 if none is left,
+ * -1 on error. */
+static int withdraw_held(hf_engine_t *e)
+{
+    for (int s = 0; s < e->nsets; s++) {
+        set_rt_t *set = &e->sets[s];
+        if (!set->held || set->nended == set->ntasks)
+            continue;
+        set->held = false;
+        for (uint32_t i = 0; i < set->ntasks; i++)
+            if (engine_withdraw(e, set->first + i) < 0)
+                return -1;
+        return 1;
+    }
+    return 0;
+}
+
 int hf_engine_run(hf_engine_t *e, hf_error_t *err)
 {
-    int n = hf_workflow_nsets(e->wf);
+    int n = e->nsets;
 
-    if (e->cfg.walltime > 0 &&
-        timers_add(&e->timers, TIMER_WALLTIME,
-                   now_of(e) + e->cfg.walltime - fmin(WALLTIME_MARGIN, e->cfg.walltime / 4),
-                   0, 0) < 0)
+    if (e->cfg.walltime > 0 && timers_add(&e->timers, TIMER_WALLTIME,
+                                          now_of(e) + e->cfg.walltime -
+                                              fmin(WALLTIME_MARGIN, e->cfg.walltime / 4),
+                                          0, 0) < 0)
         goto nomem;
     /* Tasks restored as done from an earlier run pass their effects on. */
-    for (uint32_t id = 0; id < e->ntasks; id++)
-        if (e->tasks[id].state == HF_TASK_DONE && engine_propagate(e, id) < 0)
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        if (e->tasks[id].state != HF_TASK_DONE)
+            continue;
+        if (engine_propagate(e, id) < 0)
             goto nomem;
+        if (e->non_end > 0) /* callbacks (rules) see them end, as they did */
+            e->ended[e->nended++] = id;
+    }
     for (int s = 0; s < n; s++)
         if (engine_release_set(e, s) < 0)
             goto nomem;
     for (;;) {
         double budget;
         int ended;
+        if (steer_deliver_ends(e) < 0)
+            goto nomem;
         if (launch_ready(e, err) < 0)
             return -1;
         end_batch(e);
-        if (e->count[HF_TASK_RUNNING] == 0 && (e->pending_retries == 0 || e->stopped))
+        if (e->count[HF_TASK_RUNNING] == 0 && (e->pending_retries == 0 || e->stopped)) {
+            int withdrawn = e->stopped ? 0 : withdraw_held(e);
+            if (withdrawn < 0)
+                goto nomem;
+            if (withdrawn > 0) /* their ends go to callbacks, which may start more */
+                continue;
             break;
+        }
         budget = wait_budget(e);
         if ((ended = e->exec->ops->wait(e->exec->ctx, e, budget, err)) < 0)
             return -1;

@@ -39,9 +39,10 @@ typedef struct {
     int epfd, sigfd, timerfd;
     sigset_t old_mask;
     pidmap_t running;
-    pid_t *pid_of; /* per task, while running; 0 otherwise */
+    pid_t *pid_of;          /* per task, while running; 0 otherwise */
     unstarted_t *unstarted; /* could not start: reported by the next wait */
     size_t nunstarted;
+    size_t ntasks;    /* room in pid_of and unstarted: sets may be added */
     bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
 } local_t;
 
@@ -54,13 +55,39 @@ static double local_now(void *ctx)
     return (double)(t.tv_sec - x->t0.tv_sec) + (t.tv_nsec - x->t0.tv_nsec) * 1e-9;
 }
 
+/* Grow the per-task arrays to hold task `task`. */
+static int reserve_tasks(local_t *x, uint32_t task)
+{
+    size_t n = x->ntasks;
+    pid_t *pid_of;
+    unstarted_t *unstarted;
+
+    if (task < n)
+        return 0;
+    while (n <= task)
+        n = n * 2 + 64;
+    if (!(pid_of = realloc(x->pid_of, n * sizeof(pid_t))))
+        return -1;
+    memset(pid_of + x->ntasks, 0, (n - x->ntasks) * sizeof(pid_t));
+    x->pid_of = pid_of;
+    if (!(unstarted = realloc(x->unstarted, n * sizeof(unstarted_t))))
+        return -1;
+    x->unstarted = unstarted;
+    x->ntasks = n;
+    return 0;
+}
+
 static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 {
     local_t *x = ctx;
     int status = 0;
-    pid_t pid = spawner_start(&x->spawner, l, &status, err);
+    pid_t pid;
 
-    if (pid < 0)
+    if (reserve_tasks(x, l->task) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    if ((pid = spawner_start(&x->spawner, l, &status, err)) < 0)
         return -1;
     if (pid == 0) {
         x->unstarted[x->nunstarted++] = (unstarted_t){l->task, status};
@@ -190,7 +217,8 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
 
     if (x->nunstarted > 0) {
         for (size_t i = 0; i < x->nunstarted; i++)
-            if (hf_engine_task_ended(engine, x->unstarted[i].task, x->unstarted[i].status) < 0)
+            if (hf_engine_task_ended(engine, x->unstarted[i].task,
+                                     x->unstarted[i].status) < 0)
                 return -1;
         n = (int)x->nunstarted;
         x->nunstarted = 0;
@@ -273,8 +301,8 @@ static int watch(int epfd, int fd)
 }
 
 int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
-                         const hf_platform_t *p, const char *workdir,
-                         hf_executor_t *out, hf_error_t *err)
+                         const hf_platform_t *p, const char *workdir, hf_executor_t *out,
+                         hf_error_t *err)
 {
     local_t *x = calloc(1, sizeof(*x));
     size_t ntasks = (size_t)hf_workflow_ntasks(wf);
@@ -284,8 +312,7 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
         goto nomem;
     x->epfd = x->sigfd = x->timerfd = -1;
     pidmap_init(&x->running);
-    if (!(x->pid_of = calloc(ntasks, sizeof(pid_t))) ||
-        !(x->unstarted = malloc(ntasks * sizeof(unstarted_t))))
+    if (reserve_tasks(x, (uint32_t)ntasks) < 0)
         goto nomem;
     if (spawner_init(&x->spawner, wf, machine, p, workdir, err) < 0)
         goto error;
@@ -314,7 +341,9 @@ error:
 
 long hf_exec_local_pid(const hf_executor_t *x, uint32_t task)
 {
-    return ((const local_t *)x->ctx)->pid_of[task];
+    const local_t *l = x->ctx;
+
+    return task < l->ntasks ? l->pid_of[task] : 0;
 }
 
 /* Whether process pid is task `task` of the run in `workdir`: its starting

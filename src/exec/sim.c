@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hetflow/engine.h"
 #include "hetflow/exec.h"
@@ -14,21 +15,46 @@
 /* A launch is an event with a fixed end time; heap entries are launch
  * numbers, so no entry's key ever changes once pushed. */
 typedef struct {
-    const hf_workflow_t *wf;
     uint64_t seed;
     double now;
-    double *ev_end;     /* per launch */
-    uint32_t *ev_task;  /* per launch */
+    double *ev_end;    /* per launch */
+    uint32_t *ev_task; /* per launch */
     size_t ev_cap;
     uint32_t launches;
     uint32_t *current;  /* per task: its latest launch */
     uint8_t *live;      /* per task: 1 while running */
     uint32_t *canceled; /* canceled since the last wait: they end now */
     size_t ncanceled;
+    size_t ntasks; /* room in the per-task arrays: sets may be added */
     heap_t events;
-    int *set_of;        /* per task, when some set has a result model */
-    uint32_t *done_in;  /* per set: its tasks done so far */
+    uint32_t *done_in; /* per set: its tasks done so far */
+    size_t nsets;      /* room in done_in */
 } sim_t;
+
+/* Grow the per-task arrays to hold task `task`. */
+static int reserve_tasks(sim_t *sim, uint32_t task)
+{
+    size_t n = sim->ntasks;
+    uint32_t *current, *canceled;
+    uint8_t *live;
+
+    if (task < n)
+        return 0;
+    while (n <= task)
+        n = n * 2 + 64;
+    if (!(current = realloc(sim->current, n * sizeof(uint32_t))))
+        return -1;
+    sim->current = current;
+    if (!(canceled = realloc(sim->canceled, n * sizeof(uint32_t))))
+        return -1;
+    sim->canceled = canceled;
+    if (!(live = realloc(sim->live, n)))
+        return -1;
+    memset(live + sim->ntasks, 0, n - sim->ntasks);
+    sim->live = live;
+    sim->ntasks = n;
+    return 0;
+}
 
 static uint64_t splitmix64(uint64_t x)
 {
@@ -81,6 +107,8 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     sim_t *sim = ctx;
     uint32_t ev = sim->launches;
 
+    if (reserve_tasks(sim, l->task) < 0)
+        goto nomem;
     if (ev == sim->ev_cap) {
         size_t cap = sim->ev_cap * 2;
         double *end = realloc(sim->ev_end, cap * sizeof(double));
@@ -114,23 +142,36 @@ static bool is_live(const sim_t *sim, uint32_t ev)
 }
 
 /* The result model: the k-th task of a set to be done reports
- * start x factor^k for each of the set's keys. */
+ * start x factor^k for each of the set's keys (counting on through a
+ * repeat's iterations). */
 static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
 {
     const hf_set_t *set;
+    hf_task_info_t info;
     json_t *result;
     uint32_t k;
 
-    if (!sim->set_of)
+    hf_engine_task(engine, task, &info);
+    set = hf_workflow_set(hf_engine_workflow(engine), info.set);
+    if (set->nresults == 0)
         return;
-    set = hf_workflow_set(sim->wf, sim->set_of[task]);
-    if (set->nresults == 0 || !(result = json_object()))
+    if ((size_t)info.set >= sim->nsets) {
+        size_t n = (size_t)info.set * 2 + 8;
+        uint32_t *more = realloc(sim->done_in, n * sizeof(uint32_t));
+        if (!more)
+            return; /* no memory: the task reports no result */
+        memset(more + sim->nsets, 0, (n - sim->nsets) * sizeof(uint32_t));
+        sim->done_in = more;
+        sim->nsets = n;
+    }
+    if (!(result = json_object()))
         return;
-    k = ++sim->done_in[sim->set_of[task]];
+    /* A repeated set's iterations carry on where the last one stopped. */
+    k = ++sim->done_in[info.set] + (uint32_t)set->iter * (uint32_t)set->tasks;
     for (int i = 0; i < set->nresults; i++)
-        json_object_set_new(result, set->results[i].key,
-                            json_real(set->results[i].start *
-                                      pow(set->results[i].factor, (double)k)));
+        json_object_set_new(
+            result, set->results[i].key,
+            json_real(set->results[i].start * pow(set->results[i].factor, (double)k)));
     hf_engine_set_result(engine, task, result);
 }
 
@@ -173,7 +214,8 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
         return 0;
     }
     sim->now = sim->ev_end[heap_top(&sim->events)];
-    while (heap_size(&sim->events) > 0 && sim->ev_end[heap_top(&sim->events)] <= sim->now) {
+    while (heap_size(&sim->events) > 0 &&
+           sim->ev_end[heap_top(&sim->events)] <= sim->now) {
         uint32_t ev = heap_pop(&sim->events), task = sim->ev_task[ev];
         if (!is_live(sim, ev))
             continue;
@@ -209,7 +251,6 @@ static void sim_destroy(void *ctx)
     free(sim->current);
     free(sim->live);
     free(sim->canceled);
-    free(sim->set_of);
     free(sim->done_in);
     free(sim);
 }
@@ -230,28 +271,12 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
 
     if (!sim)
         return -1;
-    sim->wf = wf;
     sim->seed = seed;
     heap_init(&sim->events, event_before, sim);
     sim->ev_cap = n + 1;
     sim->ev_end = malloc(sim->ev_cap * sizeof(double));
     sim->ev_task = malloc(sim->ev_cap * sizeof(uint32_t));
-    sim->current = malloc(n * sizeof(uint32_t) + 1);
-    sim->live = calloc(n + 1, 1);
-    sim->canceled = malloc(n * sizeof(uint32_t) + 1);
-    for (int s = 0; s < hf_workflow_nsets(wf) && !sim->set_of; s++) {
-        if (hf_workflow_set(wf, s)->nresults == 0)
-            continue;
-        sim->set_of = malloc(n * sizeof(int) + 1);
-        sim->done_in = calloc((size_t)hf_workflow_nsets(wf), sizeof(uint32_t));
-        if (!sim->set_of || !sim->done_in)
-            break;
-        for (int t = 0; t < hf_workflow_nsets(wf); t++)
-            for (long i = 0; i < hf_workflow_set(wf, t)->tasks; i++)
-                sim->set_of[hf_workflow_first_task(wf, t) + i] = t;
-    }
-    if (!sim->ev_end || !sim->ev_task || !sim->current || !sim->live || !sim->canceled ||
-        (sim->set_of && !sim->done_in) || (sim->done_in && !sim->set_of)) {
+    if (!sim->ev_end || !sim->ev_task || reserve_tasks(sim, (uint32_t)n) < 0) {
         sim_destroy(sim);
         errno = ENOMEM;
         return -1;

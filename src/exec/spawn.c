@@ -28,10 +28,9 @@ extern char **environ;
 
 /* Variables every task gets from hetflow (make_env), never inherited. */
 static const char *const own_vars[] = {
-    "CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
-    "HETFLOW_SET",          "HETFLOW_TASK_INDEX",   "HETFLOW_TASK_ID",
-    "HETFLOW_CORES",        "HETFLOW_GPUS",         "HETFLOW_WORKDIR",
-    "HETFLOW_NODE",         "HETFLOW_RESULT",
+    "CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "HETFLOW_SET",
+    "HETFLOW_TASK_INDEX",   "HETFLOW_TASK_ID",      "HETFLOW_CORES",       "HETFLOW_GPUS",
+    "HETFLOW_WORKDIR",      "HETFLOW_NODE",         "HETFLOW_RESULT",      "HETFLOW_ITER",
 };
 #define NOWN (sizeof(own_vars) / sizeof(own_vars[0]))
 
@@ -76,7 +75,8 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
     for (size_t i = 0; i < n; i++)
         if (!is_own(environ[i]))
             sp->base_env[sp->nbase++] = environ[i];
-    if (!(sp->programs = calloc((size_t)hf_workflow_nsets(wf), sizeof(char *))))
+    sp->nsets = hf_workflow_nsets(wf);
+    if (!(sp->programs = calloc((size_t)sp->nsets, sizeof(char *))))
         goto nomem;
     if ((sp->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         hf_error_set(err, "/dev/null: %s", strerror(errno));
@@ -103,7 +103,7 @@ void spawner_fini(spawner_t *sp)
 {
     if (sp->devnull >= 0)
         close(sp->devnull);
-    for (int s = 0; sp->programs && s < hf_workflow_nsets(sp->wf); s++)
+    for (int s = 0; sp->programs && s < sp->nsets; s++)
         free(sp->programs[s]);
     free(sp->programs);
     free(sp->workdir);
@@ -136,7 +136,8 @@ static int buf_add(buf_t *b, const char *s, size_t n)
     return 0;
 }
 
-static int buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int buf_printf(buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int buf_printf(buf_t *b, const char *fmt, ...)
 {
@@ -150,8 +151,8 @@ static int buf_printf(buf_t *b, const char *fmt, ...)
     return n < 0 || (size_t)n >= sizeof(tmp) ? -1 : buf_add(b, tmp, (size_t)n);
 }
 
-/* Copy tmpl with {index} and {set} replaced into a new string. */
-static char *substitute(const char *tmpl, const char *set, uint32_t index)
+/* Copy tmpl with {index}, {set} and {iter} replaced into a new string. */
+static char *substitute(const char *tmpl, const hf_set_t *set, uint32_t index)
 {
     buf_t b = {0};
 
@@ -166,8 +167,11 @@ static char *substitute(const char *tmpl, const char *set, uint32_t index)
             rc = buf_printf(&b, "%u", index);
             tmpl += 7;
         } else if (rc == 0 && brace && strncmp(brace, "{set}", 5) == 0) {
-            rc = buf_add(&b, set, strlen(set));
+            rc = buf_add(&b, set->name, strlen(set->name));
             tmpl += 5;
+        } else if (rc == 0 && brace && strncmp(brace, "{iter}", 6) == 0) {
+            rc = buf_printf(&b, "%d", set->iter);
+            tmpl += 6;
         } else if (rc == 0 && brace) {
             rc = buf_add(&b, "{", 1);
             tmpl++;
@@ -202,10 +206,10 @@ static char **make_argv(const hf_set_t *set, uint32_t index)
     if (set->shell) {
         argv[0] = strdup("/bin/sh");
         argv[1] = strdup("-c");
-        argv[2] = substitute(set->shell, set->name, index);
+        argv[2] = substitute(set->shell, set, index);
     } else {
         for (size_t i = 0; i < n; i++)
-            argv[i] = substitute(set->argv[i], set->name, index);
+            argv[i] = substitute(set->argv[i], set, index);
     }
     for (size_t i = 0; i < n; i++) {
         if (!argv[i]) {
@@ -222,8 +226,8 @@ static char **make_argv(const hf_set_t *set, uint32_t index)
  * is the machine's core (n x cores_per_node + c), wrapping around when the
  * platform declares more cores than the machine has; likewise GPUs, where
  * GPUs beyond the machine's are virtual and keep their number. */
-static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus, buf_t *core_list,
-                     buf_t *gpu_list)
+static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus,
+                     buf_t *core_list, buf_t *gpu_list)
 {
     const hf_machine_t *m = sp->machine;
     int rc = 0;
@@ -277,20 +281,21 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
                        const char *gpus)
 {
     const hf_set_t *set = l->spec;
-    char index[16], task[16], node[16], result[4096];
+    char index[16], task[16], node[16], iter[16], result[4096];
     const char *own[][2] = {
-        {"CUDA_VISIBLE_DEVICES", gpus}, {"ROCR_VISIBLE_DEVICES", gpus},
-        {"HIP_VISIBLE_DEVICES", gpus},  {"HETFLOW_SET", set->name},
-        {"HETFLOW_TASK_INDEX", index},  {"HETFLOW_TASK_ID", task},
-        {"HETFLOW_CORES", cores},       {"HETFLOW_GPUS", gpus},
+        {"CUDA_VISIBLE_DEVICES", gpus},   {"ROCR_VISIBLE_DEVICES", gpus},
+        {"HIP_VISIBLE_DEVICES", gpus},    {"HETFLOW_SET", set->name},
+        {"HETFLOW_TASK_INDEX", index},    {"HETFLOW_TASK_ID", task},
+        {"HETFLOW_CORES", cores},         {"HETFLOW_GPUS", gpus},
         {"HETFLOW_WORKDIR", sp->workdir}, {"HETFLOW_NODE", node},
-        {"HETFLOW_RESULT", result},
+        {"HETFLOW_RESULT", result},       {"HETFLOW_ITER", iter},
     };
     size_t nset = 0, n = 0, nown = sizeof(own) / sizeof(own[0]);
     char **env;
 
     snprintf(index, sizeof(index), "%u", l->index);
     snprintf(task, sizeof(task), "%u", l->task);
+    snprintf(iter, sizeof(iter), "%d", set->iter);
     spawner_task_path(sp, l->spec, l->index, "result.json", result, sizeof(result));
     snprintf(node, sizeof(node), "%u", l->alloc->slot[0].node);
     while (set->env && set->env[nset])
@@ -348,7 +353,8 @@ static char *resolve(const char *name)
         path = "/usr/local/bin:/usr/bin:/bin";
     for (const char *dir = path; *dir;) {
         size_t len = strcspn(dir, ":");
-        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".", name);
+        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".",
+                 name);
         if (access(candidate, X_OK) == 0)
             return strdup(candidate);
         if (errno != ENOENT && errno != ENOTDIR)
@@ -420,15 +426,42 @@ static pid_t spawn(child_t *c)
     return pid;
 }
 
+/* Sets added to the workflow while the run goes on, up to l's: their
+ * folders, and room for their programs. */
+static int add_sets(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
+{
+    int n = l->set + 1;
+    char path[4096], **programs = realloc(sp->programs, (size_t)n * sizeof(char *));
+
+    if (!programs) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    memset(programs + sp->nsets, 0, (size_t)(n - sp->nsets) * sizeof(char *));
+    sp->programs = programs;
+    for (; sp->nsets < n; sp->nsets++) {
+        snprintf(path, sizeof(path), "%s/%s", sp->workdir,
+                 hf_workflow_set(sp->wf, sp->nsets)->name);
+        if (fs_mkdirs(path, PRIVATE_DIR, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t *err)
 {
     buf_t cores = {0}, gpus = {0};
-    child_t c = {.in = sp->devnull, .out = -1, .err = -1, .ignored = &sp->ignored,
+    child_t c = {.in = sp->devnull,
+                 .out = -1,
+                 .err = -1,
+                 .ignored = &sp->ignored,
                  .parent = getpid()};
     char **argv = NULL, *program = NULL, path[4096];
     const char *why = NULL;
     pid_t pid = -1;
 
+    if (l->set >= sp->nsets && add_sets(sp, l, err) < 0)
+        return -1;
     if ((c.out = open_output(sp, l, "out", err)) < 0 ||
         (c.err = open_output(sp, l, "err", err)) < 0)
         goto done;

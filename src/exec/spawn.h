@@ -22,6 +22,7 @@ typedef struct {
     size_t nbase;
     sigset_t ignored; /* signals ignored here, set back to default in tasks */
     char **programs;  /* per set, its program resolved on PATH, once */
+    int nsets;        /* sets known: those added later get their folder at launch */
     int devnull;
 } spawner_t;
 

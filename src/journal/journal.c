@@ -30,7 +30,9 @@ struct hf_journal {
     uint32_t *dirty; /* tasks changed in this batch, each once */
     size_t ndirty;
     uint8_t *is_dirty;
-    int failed; /* SQLite error code of a failed write, reported at flush */
+    size_t ntasks;     /* room in dirty and is_dirty */
+    int nsets;         /* sets with rows: those submitted later get theirs at a flush */
+    int failed;        /* SQLite error code of a failed write, reported at flush */
     char *file, *text; /* the stored spec's strings */
 };
 
@@ -38,7 +40,8 @@ static const char schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
-    "CREATE TABLE sets(id INTEGER PRIMARY KEY, name TEXT NOT NULL, tasks INTEGER NOT NULL);"
+    "CREATE TABLE sets(id INTEGER PRIMARY KEY, name TEXT NOT NULL, tasks INTEGER NOT "
+    "NULL);"
     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " status INTEGER, pid INTEGER, ready REAL, placed REAL, start REAL, end REAL,"
@@ -54,7 +57,8 @@ static int fail(hf_journal_t *j, hf_error_t *err, const char *what)
 
 static int exec(hf_journal_t *j, const char *sql, hf_error_t *err)
 {
-    return sqlite3_exec(j->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(j, err, sql);
+    return sqlite3_exec(j->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
+                                                                   : fail(j, err, sql);
 }
 
 static int open_db(hf_journal_t *j, const char *path, int flags, hf_error_t *err)
@@ -66,8 +70,8 @@ static int open_db(hf_journal_t *j, const char *path, int flags, hf_error_t *err
     return 0;
 }
 
-static int put_meta(sqlite3_stmt *st, const char *key, const char *text,
-                    size_t len, double number)
+static int put_meta(sqlite3_stmt *st, const char *key, const char *text, size_t len,
+                    double number)
 {
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -78,29 +82,22 @@ static int put_meta(sqlite3_stmt *st, const char *key, const char *text,
     return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
-static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spec_t *spec)
+/* Rows for sets first .. nsets - 1 of wf and their tasks, as waiting. */
+static int store_sets(hf_journal_t *j, const hf_workflow_t *wf, int first, int nsets)
 {
-    sqlite3_stmt *st = NULL, *set = NULL, *task = NULL;
+    sqlite3_stmt *set = NULL, *task = NULL;
     int rc = -1;
 
-    if (sqlite3_prepare_v2(j->db, "INSERT INTO meta VALUES(?1, ?2)", -1, &st, NULL) ||
-        sqlite3_prepare_v2(j->db, "INSERT INTO sets VALUES(?1, ?2, ?3)", -1, &set, NULL) ||
-        sqlite3_prepare_v2(j->db, "INSERT INTO tasks(id, set_id, idx, state) "
-                           "VALUES(?1, ?2, ?3, 'waiting')", -1, &task, NULL))
+    if (sqlite3_prepare_v2(j->db, "INSERT OR IGNORE INTO sets VALUES(?1, ?2, ?3)", -1,
+                           &set, NULL) ||
+        sqlite3_prepare_v2(j->db,
+                           "INSERT OR IGNORE INTO tasks(id, set_id, idx, state) "
+                           "VALUES(?1, ?2, ?3, 'waiting')",
+                           -1, &task, NULL))
         goto done;
-    if (put_meta(st, "version", "1", 1, 0) || put_meta(st, "file", spec->file, strlen(spec->file), 0) ||
-        put_meta(st, "text", spec->text, spec->text_len, 0) ||
-        put_meta(st, "mode", hf_mode_name(spec->cfg.mode), strlen(hf_mode_name(spec->cfg.mode)), 0) ||
-        put_meta(st, "policy", hf_policy_name(spec->cfg.policy),
-                 strlen(hf_policy_name(spec->cfg.policy)), 0) ||
-        put_meta(st, "nodes", NULL, 0, spec->cfg.platform.nodes) ||
-        put_meta(st, "cores_per_node", NULL, 0, spec->cfg.platform.cores_per_node) ||
-        put_meta(st, "gpus_per_node", NULL, 0, spec->cfg.platform.gpus_per_node) ||
-        put_meta(st, "walltime", NULL, 0, spec->walltime))
-        goto done;
-    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+    for (int s = first; s < nsets; s++) {
         const hf_set_t *x = hf_workflow_set(wf, s);
-        uint32_t first = hf_workflow_first_task(wf, s);
+        uint32_t id = hf_workflow_first_task(wf, s);
         sqlite3_reset(set);
         sqlite3_bind_int(set, 1, s);
         sqlite3_bind_text(set, 2, x->name, -1, SQLITE_STATIC);
@@ -109,18 +106,43 @@ static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spe
             goto done;
         for (long i = 0; i < x->tasks; i++) {
             sqlite3_reset(task);
-            sqlite3_bind_int64(task, 1, (sqlite3_int64)first + i);
+            sqlite3_bind_int64(task, 1, (sqlite3_int64)id + i);
             sqlite3_bind_int(task, 2, s);
             sqlite3_bind_int64(task, 3, i);
             if (sqlite3_step(task) != SQLITE_DONE)
                 goto done;
         }
     }
+    j->nsets = nsets;
     rc = 0;
 done:
-    sqlite3_finalize(st);
     sqlite3_finalize(set);
     sqlite3_finalize(task);
+    return rc;
+}
+
+static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spec_t *spec)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(j->db, "INSERT INTO meta VALUES(?1, ?2)", -1, &st, NULL))
+        goto done;
+    if (put_meta(st, "version", "1", 1, 0) ||
+        put_meta(st, "file", spec->file, strlen(spec->file), 0) ||
+        put_meta(st, "text", spec->text, spec->text_len, 0) ||
+        put_meta(st, "mode", hf_mode_name(spec->cfg.mode),
+                 strlen(hf_mode_name(spec->cfg.mode)), 0) ||
+        put_meta(st, "policy", hf_policy_name(spec->cfg.policy),
+                 strlen(hf_policy_name(spec->cfg.policy)), 0) ||
+        put_meta(st, "nodes", NULL, 0, spec->cfg.platform.nodes) ||
+        put_meta(st, "cores_per_node", NULL, 0, spec->cfg.platform.cores_per_node) ||
+        put_meta(st, "gpus_per_node", NULL, 0, spec->cfg.platform.gpus_per_node) ||
+        put_meta(st, "walltime", NULL, 0, spec->walltime))
+        goto done;
+    rc = store_sets(j, wf, 0, hf_workflow_nsets(wf));
+done:
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -141,8 +163,10 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
         goto error;
     if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
         if (errno == EEXIST)
-            hf_error_set(err, "%s holds the journal of an earlier run: resume it with "
-                         "'hetflow resume %s', or choose another --workdir", workdir, workdir);
+            hf_error_set(err,
+                         "%s holds the journal of an earlier run: resume it with "
+                         "'hetflow resume %s', or choose another --workdir",
+                         workdir, workdir);
         else
             hf_error_set(err, "%s: %s", path, strerror(errno));
         goto error;
@@ -179,7 +203,8 @@ hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *er
         errno = ENOENT;
         return NULL;
     }
-    if (open_db(j, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, err) < 0 ||
+    if (open_db(j, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, err) <
+            0 ||
         (writable && exec(j, "PRAGMA synchronous=NORMAL", err) < 0)) {
         hf_journal_close(j);
         return NULL;
@@ -241,7 +266,8 @@ int hf_journal_spec(hf_journal_t *j, hf_run_spec_t *spec, hf_error_t *err)
     free(j->text);
     j->file = get_text(j, "file", NULL);
     j->text = get_text(j, "text", &spec->text_len);
-    if (!j->file || !j->text || !mode || !policy || hf_mode_parse(mode, &spec->cfg.mode) < 0 ||
+    if (!j->file || !j->text || !mode || !policy ||
+        hf_mode_parse(mode, &spec->cfg.mode) < 0 ||
         hf_policy_parse(policy, &spec->cfg.policy) < 0) {
         hf_error_set(err, "journal: the run's settings are missing or damaged");
         errno = EINVAL;
@@ -260,13 +286,34 @@ done:
     return rc;
 }
 
+/* Room in the dirty list for task `task` (tasks are added with sets). */
+static int reserve(hf_journal_t *j, uint32_t task)
+{
+    size_t n = j->ntasks;
+    uint32_t *dirty;
+    uint8_t *is_dirty;
+
+    while (n <= task)
+        n = n * 2 + 64;
+    if (!(dirty = realloc(j->dirty, n * sizeof(uint32_t))))
+        return -1;
+    j->dirty = dirty;
+    if (!(is_dirty = realloc(j->is_dirty, n)))
+        return -1;
+    memset(is_dirty + j->ntasks, 0, n - j->ntasks);
+    j->is_dirty = is_dirty;
+    j->ntasks = n;
+    return 0;
+}
+
 /* A transition marks its task; the batch writes each marked task once.
  * Within a transaction the states a task passed through are never visible
  * (the commit is atomic) and its row keeps every time, so one write of its
  * latest state loses nothing: a batch that readies, places and starts a
  * task costs one UPDATE, not three. */
 static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
-                          hf_task_state_t to, double now, const hf_alloc_t *alloc, void *arg)
+                          hf_task_state_t to, double now, const hf_alloc_t *alloc,
+                          void *arg)
 {
     hf_journal_t *j = arg;
 
@@ -275,6 +322,10 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
     (void)to;
     (void)now;
     (void)alloc;
+    if (task >= j->ntasks && reserve(j, task) < 0) {
+        j->failed = SQLITE_NOMEM;
+        return;
+    }
     if (!j->is_dirty[task]) {
         j->is_dirty[task] = 1;
         j->dirty[j->ndirty++] = task;
@@ -319,6 +370,10 @@ int hf_journal_flush(hf_journal_t *j, hf_error_t *err)
         j->failed = sqlite3_errcode(j->db);
         goto done;
     }
+    if (j->nsets < hf_workflow_nsets(hf_engine_workflow(j->engine)) &&
+        store_sets(j, hf_engine_workflow(j->engine), j->nsets,
+                   hf_workflow_nsets(hf_engine_workflow(j->engine))) < 0)
+        j->failed = sqlite3_errcode(j->db);
     for (size_t i = 0; i < j->ndirty && !j->failed; i++)
         if (write_task(j, j->dirty[i]) < 0)
             j->failed = sqlite3_errcode(j->db);
@@ -366,8 +421,8 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
     j->engine = e;
     j->handle_of = handle_of;
     j->handle_ctx = handle_ctx;
-    if (!(j->dirty = malloc((size_t)hf_engine_ntasks(e) * sizeof(uint32_t) + 1)) ||
-        !(j->is_dirty = calloc((size_t)hf_engine_ntasks(e) + 1, 1))) {
+    j->nsets = hf_workflow_nsets(hf_engine_workflow(e));
+    if (reserve(j, hf_engine_ntasks(e)) < 0) {
         hf_error_set(err, "out of memory");
         return -1;
     }
@@ -405,7 +460,9 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
         return fail(j, err, "reading tasks");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int state = state_of((const char *)sqlite3_column_text(st, 1));
-        long pid = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : (long)sqlite3_column_int64(st, 2);
+        long pid = sqlite3_column_type(st, 2) == SQLITE_NULL
+                       ? 0
+                       : (long)sqlite3_column_int64(st, 2);
         if (state < 0) {
             sqlite3_finalize(st);
             hf_error_set(err, "journal: task %lld has an unknown state",
@@ -419,7 +476,8 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return fail(j, err, "reading tasks");
-    return exec(j, "UPDATE tasks SET state = 'waiting', pid = NULL WHERE state != 'done'", err);
+    return exec(j, "UPDATE tasks SET state = 'waiting', pid = NULL WHERE state != 'done'",
+                err);
 }
 
 int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err)
@@ -427,10 +485,11 @@ int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err
     sqlite3_stmt *st;
     int rc;
 
-    if (sqlite3_prepare_v2(j->db,
-                           "SELECT s.name, t.state, count(*) FROM tasks t JOIN sets s"
-                           " ON s.id = t.set_id GROUP BY t.set_id, t.state ORDER BY t.set_id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            j->db,
+            "SELECT s.name, t.state, count(*) FROM tasks t JOIN sets s"
+            " ON s.id = t.set_id GROUP BY t.set_id, t.state ORDER BY t.set_id",
+            -1, &st, NULL) != SQLITE_OK)
         return fail(j, err, "counting");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int state = state_of((const char *)sqlite3_column_text(st, 1));

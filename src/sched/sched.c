@@ -24,6 +24,9 @@ typedef struct {
     double upward_rank;
     queue_t ready;
     bool queued; /* in its shape's heap */
+    bool capped; /* out of its shape's heap: its next task would pass its cap */
+    long cap_cores, cap_gpus; /* -1: none */
+    long held_cores, held_gpus;
 } set_state_t;
 
 typedef struct {
@@ -43,7 +46,7 @@ struct hf_sched {
     hf_policy_t policy;
     nodes_t nodes;
     set_state_t *sets;
-    int nsets;
+    int nsets, cap;
     shape_t *shapes;
     int nshapes;
     strmap_t shape_ids;
@@ -96,9 +99,87 @@ hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nset
         errno = ENOMEM;
         return NULL;
     }
+    s->cap = nsets;
     for (int i = 0; i < nsets; i++)
-        s->sets[i].shape = -1;
+        s->sets[i] = (set_state_t){.shape = -1, .cap_cores = -1, .cap_gpus = -1};
     return s;
+}
+
+int hf_sched_grow(hf_sched_t *s, int nsets)
+{
+    int cap = s->cap;
+    set_state_t *sets;
+    shape_t *shapes;
+
+    if (nsets <= s->nsets)
+        return 0;
+    if (nsets > cap) {
+        while (cap < nsets)
+            cap = cap * 2 + 16;
+        /* Shapes are as many as sets at most.  The shape map borrows its
+         * keys from the shapes, so it is rebuilt once they move. */
+        if (!(sets = realloc(s->sets, (size_t)cap * sizeof(*sets))))
+            return -1;
+        s->sets = sets;
+        if (!(shapes = realloc(s->shapes, (size_t)cap * sizeof(*shapes))))
+            return -1;
+        s->shapes = shapes;
+        strmap_fini(&s->shape_ids);
+        strmap_init(&s->shape_ids);
+        for (int i = 0; i < s->nshapes; i++)
+            if (strmap_put(&s->shape_ids, s->shapes[i].key, i) < 0)
+                return -1;
+        if (heap_reserve(&s->pass, (size_t)cap) < 0)
+            return -1;
+        s->cap = cap;
+    }
+    for (int i = s->nsets; i < nsets; i++)
+        s->sets[i] = (set_state_t){.shape = -1, .cap_cores = -1, .cap_gpus = -1};
+    s->nsets = nsets;
+    return 0;
+}
+
+static long need_cores(const hf_sched_t *s, const set_state_t *st)
+{
+    return (long)s->shapes[st->shape].cores * s->shapes[st->shape].ranks;
+}
+
+static long need_gpus(const hf_sched_t *s, const set_state_t *st)
+{
+    return (long)s->shapes[st->shape].gpus * s->shapes[st->shape].ranks;
+}
+
+/* Whether one more task of st stays within its cap (one task always may). */
+static bool within_cap(const hf_sched_t *s, const set_state_t *st)
+{
+    bool none_held = st->held_cores == 0 && st->held_gpus == 0;
+
+    return none_held ||
+           ((st->cap_cores < 0 || st->held_cores + need_cores(s, st) <= st->cap_cores) &&
+            (st->cap_gpus < 0 || st->held_gpus + need_gpus(s, st) <= st->cap_gpus));
+}
+
+/* A capped set whose next task fits its cap again goes back in its shape's
+ * heap. */
+static void uncap(hf_sched_t *s, int set)
+{
+    set_state_t *st = &s->sets[set];
+
+    if (!st->capped || !within_cap(s, st))
+        return;
+    st->capped = false;
+    /* Room: a shape's heap holds each of its sets at most once. */
+    if (st->ready.n > 0 && heap_push(&s->shapes[st->shape].sets, (uint32_t)set) == 0) {
+        st->queued = true;
+        s->dirty = true;
+    }
+}
+
+void hf_sched_set_share(hf_sched_t *s, int set, long max_cores, long max_gpus)
+{
+    s->sets[set].cap_cores = max_cores;
+    s->sets[set].cap_gpus = max_gpus;
+    uncap(s, set);
 }
 
 void hf_sched_destroy(hf_sched_t *s)
@@ -149,7 +230,7 @@ int hf_sched_push(hf_sched_t *s, int set, uint32_t index)
 
     if (queue_push(&st->ready, index, s->seq++) < 0)
         return -1;
-    if (!st->queued) {
+    if (!st->queued && !st->capped) {
         if (heap_push(&s->shapes[st->shape].sets, (uint32_t)set) < 0) {
             queue_pop(&st->ready);
             return -1;
@@ -202,8 +283,10 @@ static hf_alloc_t *alloc_new(const shape_t *st)
                   ranks * (size_t)(st->cores + st->gpus) * sizeof(uint32_t);
     hf_alloc_t *a = malloc(size);
 
-    if (a)
+    if (a) {
+        a->set = -1;
         a->nslots = 0;
+    }
     return a;
 }
 
@@ -263,6 +346,16 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
             sh->aside = true;
             continue;
         }
+        st = &s->sets[heap_top(&sh->sets)];
+        if (!within_cap(s, st)) {
+            /* Out of the heap until a task of it ends or its share grows. */
+            heap_pop(&sh->sets);
+            st->queued = false;
+            st->capped = true;
+            if (heap_size(&sh->sets) > 0)
+                heap_push(&s->pass, (uint32_t)sid);
+            continue;
+        }
         if (!(a = alloc_new(sh))) {
             heap_push(&s->pass, (uint32_t)sid); /* it was just there: room */
             errno = ENOMEM;
@@ -276,6 +369,9 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
         }
         id = (int)heap_pop(&sh->sets);
         st = &s->sets[id];
+        st->held_cores += need_cores(s, st);
+        st->held_gpus += need_gpus(s, st);
+        a->set = id;
         *set = id;
         *index = queue_pop(&st->ready).index;
         *alloc = a;
@@ -300,6 +396,12 @@ void hf_sched_release(hf_sched_t *s, hf_alloc_t *a)
     for (uint32_t i = 0; i < a->nslots; i++)
         nodes_give(&s->nodes, (int)a->slot[i].node, (int)a->slot[i].ncores,
                    a->slot[i].cores, (int)a->slot[i].ngpus, a->slot[i].gpus);
+    if (a->set >= 0 && a->set < s->nsets) {
+        set_state_t *st = &s->sets[a->set];
+        st->held_cores -= need_cores(s, st);
+        st->held_gpus -= need_gpus(s, st);
+        uncap(s, a->set);
+    }
     free(a);
 }
 

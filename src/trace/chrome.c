@@ -69,7 +69,8 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
         const hf_slot_t *s = &alloc->slot[i];
         placement_t p = {task,     s->node,   s->ncores ? s->cores[0] : 0,
                          s->ranks, s->ncores, s->ngpus,
-                         now,      now,       HF_TASK_RUNNING, 0};
+                         now,      now,       HF_TASK_RUNNING,
+                         0};
         if (append(t, p) < 0)
             t->failed = ENOMEM;
     }
@@ -122,9 +123,9 @@ static json_t *run_info(const hf_engine_t *e)
         json_array_append_new(sets, json_string(hf_workflow_set(wf, s)->name));
     return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i},s:o*}", "workflow",
                      hf_workflow_name(wf), "mode", hf_mode_name(cfg->mode), "policy",
-                     hf_policy_name(cfg->policy), "platform", "nodes", cfg->platform.nodes,
-                     "cores_per_node", cfg->platform.cores_per_node, "gpus_per_node",
-                     cfg->platform.gpus_per_node, "sets", sets);
+                     hf_policy_name(cfg->policy), "platform", "nodes",
+                     cfg->platform.nodes, "cores_per_node", cfg->platform.cores_per_node,
+                     "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets);
 }
 
 static int write_names(FILE *f, const hf_trace_t *t, bool *first)
@@ -184,15 +185,28 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
                       ? "retried"
                       : hf_task_state_name((hf_task_state_t)p->outcome);
         /* Trace times are integral microseconds. */
+        if (emit(
+                f,
+                json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i}}",
+                          "name", name, "cat", set->name, "ph", "X", "ts",
+                          (json_int_t)(p->start * 1e6 + 0.5), "dur",
+                          (json_int_t)((p->end - p->start) * 1e6 + 0.5), "pid",
+                          (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
+                          set->name, "index", (json_int_t)info.index, "ranks",
+                          (json_int_t)p->ranks, "cores", (json_int_t)p->cores, "gpus",
+                          (json_int_t)p->gpus, "state", outcome, "status", p->status),
+                &first) < 0)
+            goto error;
+    }
+    /* Marks (the rules that fired) as instant events across the timeline. */
+    for (int i = 0; i < hf_engine_nmarks(e); i++) {
+        const char *label;
+        double time;
+        hf_engine_mark_info(e, i, &time, &label);
         if (emit(f,
-                 json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i}}",
-                           "name", name, "cat", set->name, "ph", "X", "ts",
-                           (json_int_t)(p->start * 1e6 + 0.5), "dur",
-                           (json_int_t)((p->end - p->start) * 1e6 + 0.5), "pid",
-                           (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
-                           set->name, "index", (json_int_t)info.index, "ranks",
-                           (json_int_t)p->ranks, "cores", (json_int_t)p->cores, "gpus",
-                           (json_int_t)p->gpus, "state", outcome, "status", p->status),
+                 json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I}", "name", label, "cat", "rule",
+                           "ph", "i", "s", "g", "ts", (json_int_t)(time * 1e6 + 0.5),
+                           "pid", (json_int_t)0, "tid", (json_int_t)0),
                  &first) < 0)
             goto error;
     }

@@ -103,7 +103,8 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
     for (int i = 0; i < r->nsets; i++)
         if (strmap_put(&by_name, r->sets[i], i) < 0)
             goto done;
-    if (!(r->slices = malloc((n + 1) * sizeof(rslice_t))))
+    if (!(r->slices = malloc((n + 1) * sizeof(rslice_t))) ||
+        !(r->marks = malloc((n + 1) * sizeof(rmark_t))))
         goto done;
     for (size_t i = 0; i < n; i++) {
         json_t *ev = json_array_get(events, i), *args = json_object_get(ev, "args");
@@ -111,6 +112,15 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
         rslice_t *s = &r->slices[r->nslices];
         int set;
 
+        if (ph && strcmp(ph, "i") == 0 && r->nmarks < n) {
+            rmark_t *m = &r->marks[r->nmarks];
+            m->time = (double)json_integer_value(json_object_get(ev, "ts")) / 1e6;
+            if (!(m->label =
+                      strdup(json_string_value(json_object_get(ev, "name")) ?: "")))
+                goto done;
+            r->nmarks++;
+            continue;
+        }
         if (!ph || strcmp(ph, "X") != 0)
             continue;
         set = strmap_get(&by_name, json_string_value(json_object_get(args, "set")) ?: "");
@@ -168,7 +178,8 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
     if (!(r->sets = calloc((size_t)r->nsets + 1, sizeof(char *))))
         goto nomem;
     for (int i = 0; i < r->nsets; i++)
-        if (!(r->sets[i] = strdup(json_string_value(json_array_get(sets, (size_t)i)) ?: "")))
+        if (!(r->sets[i] =
+                  strdup(json_string_value(json_array_get(sets, (size_t)i)) ?: "")))
             goto nomem;
     if (load_slices(r, json_object_get(root, "traceEvents"), err, path) < 0) {
         if (errno == ENOMEM)
@@ -199,6 +210,9 @@ void report_free(report_t *r)
         free(r->sets[i]);
     free(r->sets);
     free(r->slices);
+    for (size_t i = 0; i < r->nmarks; i++)
+        free(r->marks[i].label);
+    free(r->marks);
     free(r->group);
     free(r->workflow);
     free(r->mode);
@@ -232,15 +246,17 @@ static void set_table(FILE *f, const report_t *r)
         gpu_s[s->set] += (s->end - s->start) * s->gpus;
     }
     fputs("<table><tr><th></th><th>set</th><th>slices</th><th>start (s)</th>"
-          "<th>end (s)</th><th>core-s</th><th>GPU-s</th></tr>\n", f);
+          "<th>end (s)</th><th>core-s</th><th>GPU-s</th></tr>\n",
+          f);
     for (int set = 0; set < r->nsets && set < TABLE_SETS; set++) {
         fprintf(f, "<tr><td><span class=\"key\" style=\"background:%s\"></span></td><td>",
                 report_colour(r->group[set]));
         report_escape(f, r->sets[set]);
         if (count[set])
-            fprintf(f, "</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.0f</td><td>%.0f"
-                    "</td></tr>\n", count[set], start[set], end[set], core_s[set],
-                    gpu_s[set]);
+            fprintf(f,
+                    "</td><td>%zu</td><td>%.1f</td><td>%.1f</td><td>%.0f</td><td>%.0f"
+                    "</td></tr>\n",
+                    count[set], start[set], end[set], core_s[set], gpu_s[set]);
         else
             fputs("</td><td>0</td><td>-</td><td>-</td><td>0</td><td>0</td></tr>\n", f);
     }
@@ -260,18 +276,35 @@ static void write_html(FILE *f, const report_t *r)
     const hf_platform_t *p = &r->platform;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
-          "hetflow report: ", f);
+          "hetflow report: ",
+          f);
     report_escape(f, r->workflow);
     fputs("</title>\n<style>body{font-family:sans-serif;margin:24px;color:#222}"
           "table{border-collapse:collapse;margin:12px 0}td,th{padding:2px 10px;"
           "text-align:right}th{border-bottom:1px solid #999}td:nth-child(2){text-align:"
           "left}.key{display:inline-block;width:12px;height:12px}</style></head><body>\n"
-          "<h1>", f);
+          "<h1>",
+          f);
     report_escape(f, r->workflow);
-    fprintf(f, "</h1>\n<p>%s mode, %s policy, %d nodes &times; %d cores &times; %d GPUs; "
-            "makespan %.1f s; %zu task slices.</p>\n", r->mode, r->policy, p->nodes,
-            p->cores_per_node, p->gpus_per_node, r->end, r->nslices);
+    fprintf(f,
+            "</h1>\n<p>%s mode, %s policy, %d nodes &times; %d cores &times; %d GPUs; "
+            "makespan %.1f s; %zu task slices.</p>\n",
+            r->mode, r->policy, p->nodes, p->cores_per_node, p->gpus_per_node, r->end,
+            r->nslices);
     set_table(f, r);
+    if (r->nmarks > 0) {
+        fputs("<p>Rules that fired (dashed lines in the "
+              "charts):</p>\n<table><tr><th>time (s)"
+              "</th><th>what</th></tr>\n",
+              f);
+        for (size_t i = 0; i < r->nmarks; i++) {
+            fprintf(f, "<tr><td>%.1f</td><td style=\"text-align:left\">",
+                    r->marks[i].time);
+            report_escape(f, r->marks[i].label);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
     report_svg(f, r);
     fputs("\n<p>Written by <code>hetflow report</code>.</p>\n</body></html>\n", f);
 }

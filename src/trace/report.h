@@ -16,6 +16,12 @@ typedef struct {
     uint32_t cores, gpus;
 } rslice_t;
 
+/* A labelled moment: a rule that fired. */
+typedef struct {
+    double time;
+    char *label;
+} rmark_t;
+
 typedef struct {
     char *workflow, *mode, *policy;
     hf_platform_t platform;
@@ -23,6 +29,8 @@ typedef struct {
     int nsets;
     rslice_t *slices;
     size_t nslices;
+    rmark_t *marks;
+    size_t nmarks;
     double end; /* last end, seconds */
     int *group;  /* per set: its colour group, GROUP_OTHER when lumped */
 } report_t;

@@ -17,13 +17,22 @@ void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out)
         out->makespan > 0
             ? u.core_seconds / ((double)hf_platform_total_cores(p) * out->makespan)
             : 0;
-    out->util_gpus = out->makespan > 0 && hf_platform_total_gpus(p) > 0
-                         ? u.gpu_seconds / ((double)hf_platform_total_gpus(p) * out->makespan)
-                         : 0;
+    out->util_gpus =
+        out->makespan > 0 && hf_platform_total_gpus(p) > 0
+            ? u.gpu_seconds / ((double)hf_platform_total_gpus(p) * out->makespan)
+            : 0;
     out->tasks = hf_engine_ntasks(e);
     out->done = hf_engine_count(e, HF_TASK_DONE);
     out->failed = hf_engine_count(e, HF_TASK_FAILED);
     out->canceled = hf_engine_count(e, HF_TASK_CANCELED);
+    out->results = 0;
+    for (uint32_t id = 0; id < out->tasks; id++) {
+        hf_task_info_t t;
+        if (!hf_engine_result(e, id)) /* the cheap test first */
+            continue;
+        hf_engine_task(e, id, &t);
+        out->results += t.state == HF_TASK_DONE;
+    }
 }
 
 /* Round to microseconds: beyond that the numbers are noise, and stable
@@ -53,20 +62,43 @@ static json_t *sets_json(const hf_engine_t *e, double origin)
     return sets;
 }
 
+/* The marks (rules that fired), in the order they were made. */
+static json_t *marks_json(const hf_engine_t *e, double origin)
+{
+    json_t *marks = json_array();
+
+    for (int i = 0; marks && i < hf_engine_nmarks(e); i++) {
+        const char *label;
+        double time;
+        hf_engine_mark_info(e, i, &time, &label);
+        if (json_array_append_new(marks,
+                                  json_pack("{s:o,s:s}", "time", seconds(time - origin),
+                                            "label", label)) < 0) {
+            json_decref(marks);
+            return NULL;
+        }
+    }
+    return marks;
+}
+
 json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)
 {
     const hf_engine_config_t *cfg = hf_engine_config(e);
-    json_t *sets = sets_json(e, s->first_start);
+    json_t *sets = sets_json(e, s->first_start), *marks = marks_json(e, s->first_start);
 
-    if (!sets)
+    if (!sets || !marks) {
+        json_decref(sets);
+        json_decref(marks);
         return NULL;
+    }
     return json_pack(
-        "{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:{s:o,s:o},s:{s:i,s:i,s:i},s:o}", "workflow",
-        hf_workflow_name(hf_engine_workflow(e)), "mode", hf_mode_name(cfg->mode),
-        "policy", hf_policy_name(cfg->policy), "makespan", seconds(s->makespan), "tasks",
-        (json_int_t)s->tasks, "tasks_done", (json_int_t)s->done, "tasks_failed",
-        (json_int_t)s->failed, "tasks_canceled", (json_int_t)s->canceled, "utilization",
+        "{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:{s:o,s:o},s:{s:i,s:i,s:i},s:o,s:o}",
+        "workflow", hf_workflow_name(hf_engine_workflow(e)), "mode",
+        hf_mode_name(cfg->mode), "policy", hf_policy_name(cfg->policy), "makespan",
+        seconds(s->makespan), "tasks", (json_int_t)s->tasks, "tasks_done",
+        (json_int_t)s->done, "tasks_failed", (json_int_t)s->failed, "tasks_canceled",
+        (json_int_t)s->canceled, "results", (json_int_t)s->results, "utilization",
         "cores", seconds(s->util_cores), "gpus", seconds(s->util_gpus), "platform",
         "nodes", cfg->platform.nodes, "cores_per_node", cfg->platform.cores_per_node,
-        "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets);
+        "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets, "marks", marks);
 }

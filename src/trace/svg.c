@@ -34,13 +34,17 @@ static void time_axis(FILE *f, const report_t *r, int y)
 {
     double step = r->end > 0 ? tick_step(r->end, 8) : 1;
 
-    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", LEFT, y,
-            LEFT + PLOT, y);
+    fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", LEFT,
+            y, LEFT + PLOT, y);
     for (double t = 0; t <= r->end * (1 + 1e-9) && r->end > 0; t += step)
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%g"
-                "</text>\n", x_of(r, t), y + 14, t);
-    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">time (s)"
-            "</text>\n", LEFT + PLOT, y + 28);
+        fprintf(f,
+                "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%g"
+                "</text>\n",
+                x_of(r, t), y + 14, t);
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">time (s)"
+            "</text>\n",
+            LEFT + PLOT, y + 28);
 }
 
 /* Average units in use per bin and colour group: an exact integral, with a
@@ -84,16 +88,20 @@ static int usage_chart(FILE *f, const report_t *r, int y0, bool gpus)
     long capacity = gpus ? hf_platform_total_gpus(&r->platform)
                          : hf_platform_total_cores(&r->platform);
     const char *what = gpus ? "GPUs" : "cores";
-    double (*use)[BINS] = calloc(REPORT_COLOURS + 1, sizeof(*use));
+    double(*use)[BINS] = calloc(REPORT_COLOURS + 1, sizeof(*use));
     double below[BINS] = {0};
     double bin_w = (double)PLOT / BINS;
     int top = y0 + 24, bottom = top + USAGE_HEIGHT;
 
-    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s in use "
-            "(of %ld)</text>\n", LEFT, y0 + 14, gpus ? "GPUs" : "Cores", capacity);
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s in use "
+            "(of %ld)</text>\n",
+            LEFT, y0 + 14, gpus ? "GPUs" : "Cores", capacity);
     if (capacity == 0 || !use) {
-        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">no %s on this platform"
-                "</text>\n", LEFT, y0 + 40, what);
+        fprintf(f,
+                "<text x=\"%d\" y=\"%d\" font-size=\"12\">no %s on this platform"
+                "</text>\n",
+                LEFT, y0 + 40, what);
         free(use);
         return 56;
     }
@@ -102,13 +110,13 @@ static int usage_chart(FILE *f, const report_t *r, int y0, bool gpus)
         fprintf(f, "<path fill=\"%s\" d=\"M%d,%d", report_colour(g), LEFT, bottom);
         for (int b = 0; b < BINS; b++) {
             double y = bottom - (below[b] + use[g][b]) / capacity * USAGE_HEIGHT;
-            fprintf(f, " L%.1f,%.1f L%.1f,%.1f", LEFT + b * bin_w, y, LEFT + (b + 1) * bin_w,
-                    y);
+            fprintf(f, " L%.1f,%.1f L%.1f,%.1f", LEFT + b * bin_w, y,
+                    LEFT + (b + 1) * bin_w, y);
         }
         for (int b = BINS - 1; b >= 0; b--) {
             double y = bottom - below[b] / capacity * USAGE_HEIGHT;
-            fprintf(f, " L%.1f,%.1f L%.1f,%.1f", LEFT + (b + 1) * bin_w, y, LEFT + b * bin_w,
-                    y);
+            fprintf(f, " L%.1f,%.1f L%.1f,%.1f", LEFT + (b + 1) * bin_w, y,
+                    LEFT + b * bin_w, y);
         }
         fputs(" Z\"/>\n", f);
         for (int b = 0; b < BINS; b++)
@@ -116,10 +124,13 @@ static int usage_chart(FILE *f, const report_t *r, int y0, bool gpus)
     }
     for (int pct = 0; pct <= 100; pct += 50) {
         double y = bottom - pct / 100.0 * USAGE_HEIGHT;
-        fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\"/>\n"
-                "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%d%% (%ld)"
-                "</text>\n", LEFT, y, LEFT + PLOT, y, LEFT - 4, y + 4, pct,
-                (long)lround(capacity * pct / 100.0));
+        fprintf(
+            f,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ccc\"/>\n"
+            "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%d%% (%ld)"
+            "</text>\n",
+            LEFT, y, LEFT + PLOT, y, LEFT - 4, y + 4, pct,
+            (long)lround(capacity * pct / 100.0));
     }
     time_axis(f, r, bottom);
     free(use);
@@ -136,14 +147,18 @@ static int gantt(FILE *f, const report_t *r, int y0)
     int top = y0 + 24;
     bool tips = r->nslices <= TIPS_UP_TO;
 
-    fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">Tasks per "
-            "node (a lane per core)</text>\n", LEFT, y0 + 14);
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">Tasks per "
+            "node (a lane per core)</text>\n",
+            LEFT, y0 + 14);
     for (int n = 0; n < nodes; n++) {
         double y = top + n * block;
-        fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#f4f4f4\"/>"
-                "\n<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">node %d"
-                "</text>\n", LEFT, y, PLOT, cores * lane, LEFT - 4, y + cores * lane / 2 + 4,
-                n);
+        fprintf(
+            f,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#f4f4f4\"/>"
+            "\n<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">node %d"
+            "</text>\n",
+            LEFT, y, PLOT, cores * lane, LEFT - 4, y + cores * lane / 2 + 4, n);
     }
     for (size_t i = 0; i < r->nslices; i++) {
         const rslice_t *s = &r->slices[i];
@@ -153,9 +168,10 @@ static int gantt(FILE *f, const report_t *r, int y0)
 
         if ((int)s->node >= nodes)
             continue;
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                "stroke=\"#fff\" stroke-width=\"0.3\">", x, y, w, h,
-                report_colour(r->group[s->set]));
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                "stroke=\"#fff\" stroke-width=\"0.3\">",
+                x, y, w, h, report_colour(r->group[s->set]));
         if (tips) {
             fputs("<title>", f);
             report_escape(f, r->sets[s->set]);
@@ -166,8 +182,10 @@ static int gantt(FILE *f, const report_t *r, int y0)
     }
     time_axis(f, r, (int)(top + nodes * block));
     if (nodes < r->platform.nodes)
-        fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">(the first %d of %d nodes)"
-                "</text>\n", LEFT, top + nodes * block + 44, nodes, r->platform.nodes);
+        fprintf(f,
+                "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">(the first %d of %d nodes)"
+                "</text>\n",
+                LEFT, top + nodes * block + 44, nodes, r->platform.nodes);
     return (int)(nodes * block) + 24 + 56;
 }
 
@@ -185,17 +203,19 @@ static int legend(FILE *f, const report_t *r, int y0)
             x = LEFT;
             y += 18;
         }
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                "<text x=\"%d\" y=\"%d\" font-size=\"12\">", x, y - 10,
-                report_colour(r->group[s]), x + 16, y);
+        fprintf(f,
+                "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                "<text x=\"%d\" y=\"%d\" font-size=\"12\">",
+                x, y - 10, report_colour(r->group[s]), x + 16, y);
         report_escape(f, r->sets[s]);
         fputs("</text>\n", f);
         x += 24 + 8 * (int)(strlen(r->sets[s]) < 20 ? strlen(r->sets[s]) : 20) + 12;
     }
     if (other)
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                "<text x=\"%d\" y=\"%d\" font-size=\"12\">other sets</text>\n", x, y - 10,
-                report_colour(GROUP_OTHER), x + 16, y);
+        fprintf(f,
+                "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                "<text x=\"%d\" y=\"%d\" font-size=\"12\">other sets</text>\n",
+                x, y - 10, report_colour(GROUP_OTHER), x + 16, y);
     return y - y0 + 16;
 }
 
@@ -214,10 +234,21 @@ void report_svg(FILE *f, const report_t *r)
     height += usage_chart(mem, r, height, false);
     height += usage_chart(mem, r, height, true);
     height += gantt(mem, r, height);
+    /* Marks last, over the charts: a dashed line each, named on hover. */
+    for (size_t i = 0; i < r->nmarks; i++) {
+        fprintf(mem,
+                "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c00\" "
+                "stroke-dasharray=\"4 3\"><title>",
+                x_of(r, r->marks[i].time), x_of(r, r->marks[i].time), height);
+        report_escape(mem, r->marks[i].label);
+        fputs("</title></line>\n", mem);
+    }
     fclose(mem);
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "font-family=\"sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" "
-            "fill=\"white\"/>\n", WIDTH, height);
+            "fill=\"white\"/>\n",
+            WIDTH, height);
     fwrite(body, 1, size, f);
     fputs("</svg>\n", f);
     free(body);

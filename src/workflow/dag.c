@@ -47,7 +47,8 @@ static int build_children(hf_dag_t *d)
         const hf_set_t *set = hf_workflow_set(d->wf, s);
         for (int j = 0; j < set->nafter; j++) {
             int p = set->after[j].parent;
-            d->child[fill[p]++] = (hf_edge_t){s, set->after[j].map, set->after[j].threshold};
+            d->child[fill[p]++] =
+                (hf_edge_t){s, set->after[j].map, set->after[j].threshold};
         }
     }
     free(fill);
@@ -92,7 +93,8 @@ static void name_cycle(hf_dag_t *d, const int *indeg, hf_error_t *err)
     first = pos[s];
     /* Names along the edges; a cycle too long for one line is cut, saying
      * so, rather than closed with an edge it does not have. */
-    size_t room = sizeof(names) - (file ? strlen(file) : 0) - 60; /* the prefix, the cut */
+    size_t room =
+        sizeof(names) - (file ? strlen(file) : 0) - 60; /* the prefix, the cut */
     for (int i = nwalk - 1; i >= first; i--) {
         const char *name = hf_workflow_set(d->wf, walk[i])->name;
         if (len + strlen(name) + 4 > room || room > sizeof(names)) {

@@ -14,165 +14,7 @@
 #include <yaml.h>
 
 #include "hetflow/workflow.h"
-
-typedef struct {
-    const char *file;
-    yaml_document_t *doc;
-    hf_workflow_t *wf;
-    hf_error_t *err;
-    char scratch[sizeof(((hf_error_t *)0)->text)];
-} loader_t;
-
-static char *msg_buf(loader_t *ld)
-{
-    return ld->scratch;
-}
-
-static hf_mark_t mark_of(const yaml_node_t *node)
-{
-    return (hf_mark_t){(int)node->start_mark.line + 1, (int)node->start_mark.column + 1};
-}
-
-static int fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
-{
-    char msg[sizeof(ld->err->text)];
-    hf_mark_t m = mark_of(node);
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    hf_error_at(ld->err, ld->file, m.line, m.col, "%s", msg);
-    errno = EINVAL;
-    return -1;
-}
-
-static yaml_node_t *node_at(loader_t *ld, int id)
-{
-    return yaml_document_get_node(ld->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *node)
-{
-    return (const char *)node->data.scalar.value;
-}
-
-static bool is_plain_scalar(const yaml_node_t *node)
-{
-    return node->type == YAML_SCALAR_NODE &&
-           node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-static const char *type_name(const yaml_node_t *node)
-{
-    switch (node->type) {
-    case YAML_MAPPING_NODE:
-        return "a mapping";
-    case YAML_SEQUENCE_NODE:
-        return "a list";
-    default:
-        return is_plain_scalar(node) ? "a plain scalar" : "a quoted string";
-    }
-}
-
-static int want_string(loader_t *ld, const yaml_node_t *node, const char *what,
-                       const char **out)
-{
-    if (node->type != YAML_SCALAR_NODE)
-        return fail(ld, node, "%s must be a string, not %s", what, type_name(node));
-    if (node->data.scalar.length == 0)
-        return fail(ld, node, "%s must not be empty", what);
-    if (strlen(scalar(node)) != node->data.scalar.length)
-        return fail(ld, node, "%s contains a NUL byte", what);
-    *out = scalar(node);
-    return 0;
-}
-
-static int want_long(loader_t *ld, const yaml_node_t *node, const char *what, long min,
-                     long max, long *out)
-{
-    char *end;
-    long v;
-
-    if (!is_plain_scalar(node))
-        return fail(ld, node, "%s must be an integer, not %s", what, type_name(node));
-    errno = 0;
-    v = strtol(scalar(node), &end, 10);
-    if (end == scalar(node) || *end != '\0')
-        return fail(ld, node, "%s must be an integer, not '%s'", what, scalar(node));
-    if (errno == ERANGE || v < min || v > max) {
-        if (min == 1 && v < 1)
-            return fail(ld, node, "%s must be at least 1, not %s", what, scalar(node));
-        return fail(ld, node, "%s must be between %ld and %ld, not %s", what, min, max,
-                    scalar(node));
-    }
-    *out = v;
-    return 0;
-}
-
-static int want_int(loader_t *ld, const yaml_node_t *node, const char *what, long min,
-                    long max, int *out)
-{
-    long v;
-
-    if (want_long(ld, node, what, min, max, &v) < 0)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int want_seconds(loader_t *ld, const yaml_node_t *node, const char *what,
-                        double *out)
-{
-    char *end;
-    double v;
-
-    if (!is_plain_scalar(node))
-        return fail(ld, node, "%s must be a number of seconds, not %s", what,
-                    type_name(node));
-    v = strtod(scalar(node), &end);
-    if (end == scalar(node) || *end != '\0' || !isfinite(v))
-        return fail(ld, node, "%s must be a number of seconds, not '%s'", what,
-                    scalar(node));
-    if (v < 0 || v > 1e12)
-        return fail(ld, node, "%s must be between 0 and 1e12 seconds, not %s", what,
-                    scalar(node));
-    *out = v;
-    return 0;
-}
-
-/* Walk a mapping's pairs, rejecting non-string and repeated keys.  `visit`
- * gets each key's text and value node.  O(k^2) on repeated-key checks, so
- * large mappings (sets) detect repeats themselves through their names. */
-typedef int (*pair_f)(loader_t *ld, const yaml_node_t *key, const char *name,
-                      yaml_node_t *value, void *arg);
-
-static int each_pair(loader_t *ld, yaml_node_t *map, const char *what, bool check_repeats,
-                     pair_f visit, void *arg)
-{
-    yaml_node_pair_t *start = map->data.mapping.pairs.start;
-    yaml_node_pair_t *top = map->data.mapping.pairs.top;
-
-    if (map->type != YAML_MAPPING_NODE)
-        return fail(ld, map, "%s must be a mapping, not %s", what, type_name(map));
-    for (yaml_node_pair_t *p = start; p < top; p++) {
-        yaml_node_t *key = node_at(ld, p->key);
-        const char *name;
-
-        if (want_string(ld, key, "a key", &name) < 0)
-            return -1;
-        for (yaml_node_pair_t *q = start; check_repeats && q < p; q++) {
-            if (strcmp(scalar(node_at(ld, q->key)), name) == 0)
-                return fail(ld, key, "key '%s' repeated in %s", name, what);
-        }
-        if (visit(ld, key, name, node_at(ld, p->value), arg) < 0)
-            return -1;
-    }
-    return 0;
-}
+#include "yaml_read.h"
 
 static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                          yaml_node_t *value, void *arg)
@@ -180,17 +22,17 @@ static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     hf_platform_t *p = arg;
 
     if (strcmp(name, "nodes") == 0)
-        return want_int(ld, value, "nodes", 1, HF_PLATFORM_MAX_NODES, &p->nodes);
+        return ld_int(ld, value, "nodes", 1, HF_PLATFORM_MAX_NODES, &p->nodes);
     if (strcmp(name, "cores_per_node") == 0)
-        return want_int(ld, value, "cores_per_node", 1, HF_PLATFORM_MAX_CORES,
-                        &p->cores_per_node);
+        return ld_int(ld, value, "cores_per_node", 1, HF_PLATFORM_MAX_CORES,
+                      &p->cores_per_node);
     if (strcmp(name, "gpus_per_node") == 0)
-        return want_int(ld, value, "gpus_per_node", 0, HF_PLATFORM_MAX_GPUS,
-                        &p->gpus_per_node);
-    return fail(ld, key,
-                "unknown platform key '%s' (known: nodes, cores_per_node, "
-                "gpus_per_node)",
-                name);
+        return ld_int(ld, value, "gpus_per_node", 0, HF_PLATFORM_MAX_GPUS,
+                      &p->gpus_per_node);
+    return ld_fail(ld, key,
+                   "unknown platform key '%s' (known: nodes, cores_per_node, "
+                   "gpus_per_node)",
+                   name);
 }
 
 static int duration_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -199,21 +41,21 @@ static int duration_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     hf_set_t *set = arg;
 
     if (strcmp(name, "mean") == 0)
-        return want_seconds(ld, value, "duration mean", &set->duration_mean);
+        return ld_seconds(ld, value, "duration mean", &set->duration_mean);
     if (strcmp(name, "stddev") == 0)
-        return want_seconds(ld, value, "duration stddev", &set->duration_stddev);
-    return fail(ld, key, "unknown duration key '%s' (known: mean, stddev)", name);
+        return ld_seconds(ld, value, "duration stddev", &set->duration_stddev);
+    return ld_fail(ld, key, "unknown duration key '%s' (known: mean, stddev)", name);
 }
 
 static int load_duration(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 {
     if (node->type != YAML_MAPPING_NODE)
-        return want_seconds(ld, node, "duration", &set->duration_mean);
+        return ld_seconds(ld, node, "duration", &set->duration_mean);
     set->duration_mean = -1;
-    if (each_pair(ld, node, "duration", true, duration_pair, set) < 0)
+    if (ld_each_pair(ld, node, "duration", true, duration_pair, set) < 0)
         return -1;
     if (set->duration_mean < 0)
-        return fail(ld, node, "duration needs a 'mean'");
+        return ld_fail(ld, node, "duration needs a 'mean'");
     return 0;
 }
 
@@ -228,26 +70,26 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     size_t n;
 
     if (node->type == YAML_SCALAR_NODE) {
-        if (want_string(ld, node, "command", &s) < 0)
+        if (ld_string(ld, node, "command", &s) < 0)
             return -1;
         return (set->shell = strdup(s)) ? 0 : -1;
     }
     if (node->type != YAML_SEQUENCE_NODE)
-        return fail(ld, node,
-                    "command must be a list of arguments or a string, "
-                    "not %s",
-                    type_name(node));
+        return ld_fail(ld, node,
+                       "command must be a list of arguments or a string, "
+                       "not %s",
+                       ld_type_name(node));
     n = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
     if (n == 0)
-        return fail(ld, node, "command must not be an empty list");
+        return ld_fail(ld, node, "command must not be an empty list");
     if (!(set->argv = strv_new(n)))
         return -1;
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *arg = node_at(ld, node->data.sequence.items.start[i]);
+        yaml_node_t *arg = ld_node(ld, node->data.sequence.items.start[i]);
         if (arg->type != YAML_SCALAR_NODE)
-            return fail(ld, arg, "command arguments must be strings, not %s",
-                        type_name(arg));
-        if (!(set->argv[i] = strdup(scalar(arg))))
+            return ld_fail(ld, arg, "command arguments must be strings, not %s",
+                           ld_type_name(arg));
+        if (!(set->argv[i] = strdup(ld_scalar(arg))))
             return -1;
     }
     return 0;
@@ -265,13 +107,13 @@ static int env_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     char *kv;
 
     if (strchr(name, '='))
-        return fail(ld, key, "environment variable name '%s' contains '='", name);
+        return ld_fail(ld, key, "environment variable name '%s' contains '='", name);
     if (value->type != YAML_SCALAR_NODE)
-        return fail(ld, value, "env value of '%s' must be a scalar, not %s", name,
-                    type_name(value));
+        return ld_fail(ld, value, "env value of '%s' must be a ld_scalar, not %s", name,
+                       ld_type_name(value));
     if (!(kv = malloc(strlen(name) + value->data.scalar.length + 2)))
         return -1;
-    sprintf(kv, "%s=%s", name, scalar(value));
+    sprintf(kv, "%s=%s", name, ld_scalar(value));
     ctx->set->env[ctx->n++] = kv;
     return 0;
 }
@@ -281,11 +123,11 @@ static int load_env(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     env_ctx_t ctx = {set, 0};
 
     if (node->type != YAML_MAPPING_NODE)
-        return fail(ld, node, "env must be a mapping, not %s", type_name(node));
+        return ld_fail(ld, node, "env must be a mapping, not %s", ld_type_name(node));
     if (!(set->env = strv_new(
               (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start))))
         return -1;
-    return each_pair(ld, node, "env", true, env_pair, &ctx);
+    return ld_each_pair(ld, node, "env", true, env_pair, &ctx);
 }
 
 typedef struct {
@@ -302,29 +144,31 @@ static int dep_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     const char *map;
 
     if (strcmp(name, "set") == 0)
-        return want_string(ld, value, "after set", &dep->parent);
+        return ld_string(ld, value, "after set", &dep->parent);
     if (strcmp(name, "map") == 0) {
-        if (want_string(ld, value, "map", &map) < 0)
+        if (ld_string(ld, value, "map", &map) < 0)
             return -1;
         if (strcmp(map, "all") == 0)
             dep->map = HF_MAP_ALL;
         else if (strcmp(map, "one-to-one") == 0)
             dep->map = HF_MAP_ONE_TO_ONE;
         else
-            return fail(ld, value, "unknown map '%s' (known: all, one-to-one)", map);
+            return ld_fail(ld, value, "unknown map '%s' (known: all, one-to-one)", map);
         return 0;
     }
     if (strcmp(name, "fraction") == 0) {
-        if (want_seconds(ld, value, "fraction", &dep->fraction) < 0)
+        if (ld_seconds(ld, value, "fraction", &dep->fraction) < 0)
             return -1;
         return dep->fraction > 0 && dep->fraction <= 1
                    ? 0
-                   : fail(ld, value, "fraction must be more than 0 and at most 1, not %s",
-                          scalar(value));
+                   : ld_fail(ld, value,
+                             "fraction must be more than 0 and at most 1, not %s",
+                             ld_scalar(value));
     }
     if (strcmp(name, "count") == 0)
-        return want_long(ld, value, "count", 1, HF_MAX_TASKS_PER_SET, &dep->count);
-    return fail(ld, key, "unknown after key '%s' (known: set, map, fraction, count)", name);
+        return ld_long(ld, value, "count", 1, HF_MAX_TASKS_PER_SET, &dep->count);
+    return ld_fail(ld, key, "unknown after key '%s' (known: set, map, fraction, count)",
+                   name);
 }
 
 static int load_dep(loader_t *ld, hf_set_t *set, yaml_node_t *node)
@@ -333,19 +177,20 @@ static int load_dep(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     hf_dep_t *added;
 
     if (node->type == YAML_MAPPING_NODE) {
-        if (each_pair(ld, node, "after entry", true, dep_pair, &dep) < 0)
+        if (ld_each_pair(ld, node, "after entry", true, dep_pair, &dep) < 0)
             return -1;
         if (!dep.parent)
-            return fail(ld, node, "after entry needs a 'set'");
+            return ld_fail(ld, node, "after entry needs a 'set'");
         if (dep.fraction > 0 && dep.count > 0)
-            return fail(ld, node, "after entry gives both a fraction and a count");
+            return ld_fail(ld, node, "after entry gives both a fraction and a count");
         if ((dep.fraction > 0 || dep.count > 0) && dep.map == HF_MAP_ONE_TO_ONE)
-            return fail(ld, node, "a one-to-one map waits for one task: no fraction or "
-                        "count");
-    } else if (want_string(ld, node, "after entry", &dep.parent) < 0) {
+            return ld_fail(ld, node,
+                           "a one-to-one map waits for one task: no fraction or "
+                           "count");
+    } else if (ld_string(ld, node, "after entry", &dep.parent) < 0) {
         return -1;
     }
-    if (!(added = hf_workflow_add_dep(ld->wf, set, dep.parent, dep.map, mark_of(node))))
+    if (!(added = hf_workflow_add_dep(ld->wf, set, dep.parent, dep.map, ld_mark(node))))
         return -1;
     added->fraction = dep.fraction;
     added->count = dep.count;
@@ -358,7 +203,7 @@ static int load_after(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return load_dep(ld, set, node); /* a single name or entry */
     for (yaml_node_item_t *i = node->data.sequence.items.start;
          i < node->data.sequence.items.top; i++) {
-        if (load_dep(ld, set, node_at(ld, *i)) < 0)
+        if (load_dep(ld, set, ld_node(ld, *i)) < 0)
             return -1;
     }
     return 0;
@@ -376,12 +221,13 @@ static int result_field(loader_t *ld, const yaml_node_t *key, const char *name,
     char *end;
 
     if (strcmp(name, "start") != 0 && strcmp(name, "factor") != 0)
-        return fail(ld, key, "unknown result key '%s' (known: start, factor)", name);
-    if (!is_plain_scalar(value))
-        return fail(ld, value, "%s must be a number", name);
-    double v = strtod(scalar(value), &end);
-    if (end == scalar(value) || *end || !isfinite(v))
-        return fail(ld, value, "%s must be a number, not '%s'", name, scalar(value));
+        return ld_fail(ld, key, "unknown result key '%s' (known: start, factor)", name);
+    if (!ld_is_plain(value))
+        return ld_fail(ld, value, "%s must be a number", name);
+    double v = strtod(ld_scalar(value), &end);
+    if (end == ld_scalar(value) || *end || !isfinite(v))
+        return ld_fail(ld, value, "%s must be a number, not '%s'", name,
+                       ld_scalar(value));
     if (name[0] == 's') {
         r->model->start = v;
         r->has_start = true;
@@ -409,10 +255,10 @@ static int result_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     if (!(r.model->key = strdup(name)))
         return -1;
     set->nresults++;
-    if (each_pair(ld, value, "a result model", true, result_field, &r) < 0)
+    if (ld_each_pair(ld, value, "a result model", true, result_field, &r) < 0)
         return -1;
     if (!r.has_start)
-        return fail(ld, value, "result '%s' needs a 'start'", name);
+        return ld_fail(ld, value, "result '%s' needs a 'start'", name);
     return 0;
 }
 
@@ -423,13 +269,13 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     const char *s;
 
     if (strcmp(name, "tasks") == 0)
-        return want_long(ld, value, "tasks", 1, HF_MAX_TASKS_PER_SET, &set->tasks);
+        return ld_long(ld, value, "tasks", 1, HF_MAX_TASKS_PER_SET, &set->tasks);
     if (strcmp(name, "cores") == 0)
-        return want_int(ld, value, "cores", 1, HF_PLATFORM_MAX_CORES, &set->cores);
+        return ld_int(ld, value, "cores", 1, HF_PLATFORM_MAX_CORES, &set->cores);
     if (strcmp(name, "gpus") == 0)
-        return want_int(ld, value, "gpus", 0, HF_PLATFORM_MAX_GPUS, &set->gpus);
+        return ld_int(ld, value, "gpus", 0, HF_PLATFORM_MAX_GPUS, &set->gpus);
     if (strcmp(name, "ranks") == 0)
-        return want_int(ld, value, "ranks", 1, 1000000, &set->ranks);
+        return ld_int(ld, value, "ranks", 1, 1000000, &set->ranks);
     if (strcmp(name, "duration") == 0)
         return load_duration(ld, set, value);
     if (strcmp(name, "command") == 0)
@@ -439,25 +285,35 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     if (strcmp(name, "after") == 0)
         return load_after(ld, set, value);
     if (strcmp(name, "pipeline") == 0) {
-        if (want_string(ld, value, "pipeline", &s) < 0)
+        if (ld_string(ld, value, "pipeline", &s) < 0)
             return -1;
         return (set->pipeline = strdup(s)) ? 0 : -1;
     }
-    if (strcmp(name, "priority") == 0)
-        return want_int(ld, value, "priority", -1000000, 1000000, &set->priority);
-    if (strcmp(name, "retries") == 0)
-        return want_int(ld, value, "retries", 0, 100, &set->retries);
-    if (strcmp(name, "result") == 0)
-        return each_pair(ld, value, "result", true, result_pair, set);
-    if (strcmp(name, "backoff") == 0)
-        return want_seconds(ld, value, "backoff", &set->backoff);
-    if (strcmp(name, "timeout") == 0) {
-        if (want_seconds(ld, value, "timeout", &set->timeout) < 0)
+    if (strcmp(name, "start") == 0) {
+        if (ld_string(ld, value, "start", &s) < 0)
             return -1;
-        return set->timeout > 0 ? 0 : fail(ld, value, "timeout must be more than 0 seconds");
+        if (strcmp(s, "on_rule") != 0 && strcmp(s, "auto") != 0)
+            return ld_fail(ld, value, "unknown start '%s' (known: auto, on_rule)", s);
+        set->start_on_rule = s[0] == 'o';
+        return 0;
+    }
+    if (strcmp(name, "priority") == 0)
+        return ld_int(ld, value, "priority", -1000000, 1000000, &set->priority);
+    if (strcmp(name, "retries") == 0)
+        return ld_int(ld, value, "retries", 0, 100, &set->retries);
+    if (strcmp(name, "result") == 0)
+        return ld_each_pair(ld, value, "result", true, result_pair, set);
+    if (strcmp(name, "backoff") == 0)
+        return ld_seconds(ld, value, "backoff", &set->backoff);
+    if (strcmp(name, "timeout") == 0) {
+        if (ld_seconds(ld, value, "timeout", &set->timeout) < 0)
+            return -1;
+        return set->timeout > 0
+                   ? 0
+                   : ld_fail(ld, value, "timeout must be more than 0 seconds");
     }
     if (strcmp(name, "on_failure") == 0) {
-        if (want_string(ld, value, "on_failure", &s) < 0)
+        if (ld_string(ld, value, "on_failure", &s) < 0)
             return -1;
         if (strcmp(s, "cancel-dependents") == 0)
             set->on_failure = HF_ON_FAILURE_CANCEL;
@@ -466,13 +322,17 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         else if (strcmp(s, "stop") == 0)
             set->on_failure = HF_ON_FAILURE_STOP;
         else
-            return fail(ld, value, "unknown on_failure '%s' (known: cancel-dependents, "
-                        "continue, stop)", s);
+            return ld_fail(ld, value,
+                           "unknown on_failure '%s' (known: cancel-dependents, "
+                           "continue, stop)",
+                           s);
         return 0;
     }
-    return fail(ld, key, "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
-                "ranks, duration, command, env, after, pipeline, priority, retries, "
-                "backoff, timeout, on_failure, result)", name, set->name);
+    return ld_fail(ld, key,
+                   "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
+                   "ranks, duration, command, env, after, pipeline, priority, retries, "
+                   "backoff, timeout, on_failure, result, start)",
+                   name, set->name);
 }
 
 static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -481,14 +341,14 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     hf_set_t *set;
 
     (void)arg;
-    if (hf_set_name_check(name, msg_buf(ld), sizeof(ld->err->text)) < 0)
-        return fail(ld, key, "%s", msg_buf(ld));
-    if (!(set = hf_workflow_add_set(ld->wf, name, mark_of(key), ld->err)))
+    if (hf_set_name_check(name, ld_msg(ld), sizeof(ld->err->text)) < 0)
+        return ld_fail(ld, key, "%s", ld_msg(ld));
+    if (!(set = hf_workflow_add_set(ld->wf, name, ld_mark(key), ld->err)))
         return -1;
     if (value->type == YAML_SCALAR_NODE && value->data.scalar.length == 0 &&
-        is_plain_scalar(value))
+        ld_is_plain(value))
         return 0; /* `name:` alone is a set with every default */
-    return each_pair(ld, value, "a set", true, set_pair, set);
+    return ld_each_pair(ld, value, "a set", true, set_pair, set);
 }
 
 static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -501,52 +361,55 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
 
     (void)arg;
     if (strcmp(name, "name") == 0)
-        return want_string(ld, value, "name", &s); /* read before the walk */
+        return ld_string(ld, value, "name", &s); /* read before the walk */
     if (strcmp(name, "platform") == 0) {
-        if (each_pair(ld, value, "platform", true, platform_pair, &p) < 0)
+        if (ld_each_pair(ld, value, "platform", true, platform_pair, &p) < 0)
             return -1;
         hf_workflow_set_platform(ld->wf, &p);
         return 0;
     }
     if (strcmp(name, "mode") == 0) {
-        if (want_string(ld, value, "mode", &s) < 0)
+        if (ld_string(ld, value, "mode", &s) < 0)
             return -1;
         if (hf_mode_parse(s, &mode) < 0)
-            return fail(ld, value,
-                        "unknown mode '%s' (known: sequential, workload, "
-                        "task)",
-                        s);
+            return ld_fail(ld, value,
+                           "unknown mode '%s' (known: sequential, workload, "
+                           "task)",
+                           s);
         hf_workflow_set_mode(ld->wf, mode);
         return 0;
     }
     if (strcmp(name, "policy") == 0) {
-        if (want_string(ld, value, "policy", &s) < 0)
+        if (ld_string(ld, value, "policy", &s) < 0)
             return -1;
         if (hf_policy_parse(s, &policy) < 0)
-            return fail(ld, value, "unknown policy '%s' (known: fifo, critical-path)", s);
+            return ld_fail(ld, value, "unknown policy '%s' (known: fifo, critical-path)",
+                           s);
         hf_workflow_set_policy(ld->wf, policy);
         return 0;
     }
     if (strcmp(name, "walltime") == 0) {
         double seconds;
-        if (want_seconds(ld, value, "walltime", &seconds) < 0)
+        if (ld_seconds(ld, value, "walltime", &seconds) < 0)
             return -1;
         if (seconds <= 0)
-            return fail(ld, value, "walltime must be more than 0 seconds");
+            return ld_fail(ld, value, "walltime must be more than 0 seconds");
         hf_workflow_set_walltime(ld->wf, seconds);
         return 0;
     }
+    if (strcmp(name, "rules") == 0)
+        return ld_rules(ld, value);
     if (strcmp(name, "sets") == 0) {
         if (value->type != YAML_MAPPING_NODE)
-            return fail(ld, value, "sets must be a mapping of set names, not %s",
-                        type_name(value));
+            return ld_fail(ld, value, "sets must be a mapping of set names, not %s",
+                           ld_type_name(value));
         /* Repeated set names are caught by hf_workflow_add_set in O(1). */
-        return each_pair(ld, value, "sets", false, sets_pair, NULL);
+        return ld_each_pair(ld, value, "sets", false, sets_pair, NULL);
     }
-    return fail(ld, key,
-                "unknown key '%s' (known: name, platform, mode, policy, "
-                "walltime, sets)",
-                name);
+    return ld_fail(ld, key,
+                   "unknown key '%s' (known: name, platform, mode, policy, "
+                   "walltime, sets, rules)",
+                   name);
 }
 
 /* The workflow's name: its `name:` key, else the file's base name. */
@@ -557,10 +420,10 @@ static const char *workflow_name(loader_t *ld, yaml_node_t *root, char *buf, siz
 
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
          p < root->data.mapping.pairs.top; p++) {
-        yaml_node_t *key = node_at(ld, p->key), *value = node_at(ld, p->value);
-        if (key->type == YAML_SCALAR_NODE && strcmp(scalar(key), "name") == 0 &&
+        yaml_node_t *key = ld_node(ld, p->key), *value = ld_node(ld, p->value);
+        if (key->type == YAML_SCALAR_NODE && strcmp(ld_scalar(key), "name") == 0 &&
             value->type == YAML_SCALAR_NODE && value->data.scalar.length > 0)
-            return scalar(value);
+            return ld_scalar(value);
     }
     snprintf(buf, len, "%s", base ? base + 1 : ld->file);
     if ((dot = strrchr(buf, '.')) && dot != buf)
@@ -594,17 +457,17 @@ static hf_workflow_t *load_document(loader_t *ld)
         return NULL;
     }
     if (root->type != YAML_MAPPING_NODE) {
-        fail(ld, root, "a workflow must be a mapping with 'sets', not %s",
-             type_name(root));
+        ld_fail(ld, root, "a workflow must be a mapping with 'sets', not %s",
+                ld_type_name(root));
         return NULL;
     }
     if (!(ld->wf = hf_workflow_create(workflow_name(ld, root, namebuf, sizeof(namebuf)),
                                       ld->file)))
         return NULL;
-    if (each_pair(ld, root, "the workflow", true, top_pair, NULL) < 0)
+    if (ld_each_pair(ld, root, "the workflow", true, top_pair, NULL) < 0)
         goto error;
     if (hf_workflow_nsets(ld->wf) == 0) {
-        fail(ld, root, "workflow has no 'sets'");
+        ld_fail(ld, root, "workflow has no 'sets'");
         goto error;
     }
     if (hf_workflow_finish(ld->wf, ld->err) < 0)
@@ -643,8 +506,8 @@ static int check_nesting(const char *path, const char *text, size_t len, hf_erro
                 quote = 0;
             continue;
         }
-        if (c == '"' || c == '\'' || (c == '#' && (i == 0 || text[i - 1] == ' ' ||
-                                                 text[i - 1] == '\n')))
+        if (c == '"' || c == '\'' ||
+            (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')))
             quote = c;
         else if ((c == '[' || c == '{') && ++depth > HF_MAX_NESTING) {
             hf_error_at(err, path, line, col, "nesting deeper than %d levels",
@@ -670,7 +533,7 @@ static int only_document(loader_t *ld, yaml_parser_t *parser)
         return -1;
     }
     if ((root = yaml_document_get_root_node(&next))) {
-        fail(ld, root, "a workflow file holds one YAML document, this is a second");
+        ld_fail(ld, root, "a workflow file holds one YAML document, this is a second");
         yaml_document_delete(&next);
         return -1;
     }
@@ -700,7 +563,8 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     ld.doc = &doc;
     wf = load_document(&ld);
     yaml_document_delete(&doc);
-    if (wf && (only_document(&ld, &parser) < 0 || hf_workflow_set_text(wf, text, len) < 0)) {
+    if (wf &&
+        (only_document(&ld, &parser) < 0 || hf_workflow_set_text(wf, text, len) < 0)) {
         if (errno == ENOMEM && err)
             hf_error_at(err, path, 0, 0, "out of memory");
         hf_workflow_destroy(wf);

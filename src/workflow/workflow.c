@@ -3,11 +3,14 @@
  * through the same calls a library user makes. */
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "expr.h"
+#include "hetflow/rules.h"
 #include "hetflow/workflow.h"
+#include "rules_check.h"
 #include "util/strmap.h"
 
 struct hf_workflow {
@@ -23,8 +26,11 @@ struct hf_workflow {
     hf_policy_t policy;
     hf_platform_t platform; /* fields -1 when not given */
     double walltime;
-    char *text;             /* what it was loaded from */
+    char *text; /* what it was loaded from */
     size_t text_len;
+    hf_rule_t *rules;
+    int nrules;
+    bool finished;
 };
 
 static const char *const mode_names[] = {"sequential", "workload", "task"};
@@ -57,11 +63,12 @@ static void free_strv(char **v)
     }
 }
 
-static void set_destroy(hf_set_t *set)
+void hf_set_destroy(hf_set_t *set)
 {
     if (!set)
         return;
     free(set->name);
+    free(set->name_template);
     free_strv(set->argv);
     free(set->shell);
     free_strv(set->env);
@@ -75,6 +82,29 @@ static void set_destroy(hf_set_t *set)
     free(set);
 }
 
+static void cond_fini(hf_cond_t *c)
+{
+    free(c->text);
+    expr_free(c->parsed);
+}
+
+static void rule_fini(hf_rule_t *r)
+{
+    free(r->set_name);
+    cond_fini(&r->result);
+    for (int i = 0; i < r->nactions; i++) {
+        hf_action_t *a = &r->actions[i];
+        free(a->set_name);
+        for (int k = 0; k < a->ngroup; k++)
+            free(a->group_names[k]);
+        free(a->group_names);
+        free(a->group_marks);
+        free(a->group);
+        cond_fini(&a->until);
+    }
+    free(r->actions);
+}
+
 void hf_workflow_destroy(hf_workflow_t *wf)
 {
     int saved = errno;
@@ -82,8 +112,11 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     if (!wf)
         return;
     for (int i = 0; i < wf->nsets; i++)
-        set_destroy(wf->sets[i]);
+        hf_set_destroy(wf->sets[i]);
     free(wf->sets);
+    for (int i = 0; i < wf->nrules; i++)
+        rule_fini(&wf->rules[i]);
+    free(wf->rules);
     strmap_fini(&wf->by_name);
     free(wf->first_task);
     free(wf->name);
@@ -93,18 +126,137 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     errno = saved;
 }
 
-hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
-                              hf_error_t *err)
+/* tmpl with every "{iter}" replaced by iter, in a new string. */
+static char *iter_subst(const char *tmpl, int iter)
 {
-    hf_set_t *set;
-    int other = strmap_get(&wf->by_name, name);
+    char num[16], *out, *o;
+    size_t n = 0;
+    int len = snprintf(num, sizeof(num), "%d", iter);
+
+    for (const char *p = tmpl; *p; n++)
+        p += strncmp(p, "{iter}", 6) == 0 ? 6 : 1;
+    if (!(o = out = malloc(n * (size_t)len + 1)))
+        return NULL;
+    for (const char *p = tmpl; *p;) {
+        if (strncmp(p, "{iter}", 6) == 0) {
+            memcpy(o, num, (size_t)len);
+            o += len;
+            p += 6;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+char *hf_set_iter_name(const hf_set_t *set, int iter)
+{
+    char *name;
+
+    if (set->name_template)
+        return iter_subst(set->name_template, iter);
+    if (iter == 0)
+        return strdup(set->name);
+    if ((name = malloc(strlen(set->name) + 16)))
+        sprintf(name, "%s.%d", set->name, iter);
+    return name;
+}
+
+hf_set_t *hf_set_create(const char *name)
+{
+    hf_set_t *set = calloc(1, sizeof(*set));
+
+    if (!set)
+        return NULL;
+    if (strstr(name, "{iter}")) {
+        /* The file's sets are iteration 0 of any repeat. */
+        set->name_template = strdup(name);
+        set->name = iter_subst(name, 0);
+    } else {
+        set->name = strdup(name);
+    }
+    if (!set->name || (strstr(name, "{iter}") && !set->name_template)) {
+        hf_set_destroy(set);
+        return NULL;
+    }
+    set->tasks = 1;
+    set->cores = 1;
+    set->ranks = 1;
+    return set;
+}
+
+static int dup_strv(char ***out, char *const *v)
+{
+    size_t n = 0;
+
+    *out = NULL;
+    if (!v)
+        return 0;
+    while (v[n])
+        n++;
+    if (!(*out = calloc(n + 1, sizeof(char *))))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!((*out)[i] = strdup(v[i])))
+            return -1;
+    return 0;
+}
+
+hf_set_t *hf_set_copy(const hf_set_t *from, const char *name)
+{
+    hf_set_t *set = hf_set_create(name);
+    bool ok;
+
+    if (!set)
+        return NULL;
+    set->mark = from->mark;
+    set->tasks = from->tasks;
+    set->cores = from->cores;
+    set->gpus = from->gpus;
+    set->ranks = from->ranks;
+    set->duration_mean = from->duration_mean;
+    set->duration_stddev = from->duration_stddev;
+    set->priority = from->priority;
+    set->retries = from->retries;
+    set->backoff = from->backoff;
+    set->timeout = from->timeout;
+    set->on_failure = from->on_failure;
+    set->start_on_rule = from->start_on_rule;
+    set->iter = from->iter;
+    free(set->name_template);
+    set->name_template = NULL;
+    ok = dup_strv(&set->argv, from->argv) == 0 && dup_strv(&set->env, from->env) == 0 &&
+         (!from->shell || (set->shell = strdup(from->shell))) &&
+         (!from->name_template || (set->name_template = strdup(from->name_template))) &&
+         (!from->pipeline || (set->pipeline = strdup(from->pipeline)));
+    if (ok && from->nresults > 0) {
+        ok = (set->results = calloc((size_t)from->nresults, sizeof(*set->results)));
+        for (int i = 0; ok && i < from->nresults; i++) {
+            set->results[i] = from->results[i];
+            ok = (set->results[i].key = strdup(from->results[i].key));
+            set->nresults = i + 1;
+        }
+    }
+    if (!ok) {
+        hf_set_destroy(set);
+        return NULL;
+    }
+    return set;
+}
+
+/* Put set into wf under its name.  Returns 0, or -1 with EEXIST or ENOMEM
+ * (the set still the caller's). */
+static int put_set(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
+{
+    int other = strmap_get(&wf->by_name, set->name);
 
     if (other >= 0) {
-        hf_error_at(err, wf->file, mark.line, mark.col,
-                    "duplicate set name '%s' (first at line %d)", name,
+        hf_error_at(err, wf->file, set->mark.line, set->mark.col,
+                    "duplicate set name '%s' (first at line %d)", set->name,
                     wf->sets[other]->mark.line);
         errno = EEXIST;
-        return NULL;
+        return -1;
     }
     if (wf->nsets == wf->cap) {
         int cap = wf->cap ? wf->cap * 2 : 16;
@@ -114,24 +266,32 @@ hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mar
         wf->sets = sets;
         wf->cap = cap;
     }
-    if (!(set = calloc(1, sizeof(*set))) || !(set->name = strdup(name))) {
-        free(set);
+    if (strmap_put(&wf->by_name, set->name, wf->nsets) < 0)
         goto nomem;
-    }
-    set->mark = mark;
-    set->tasks = 1;
-    set->cores = 1;
-    set->ranks = 1;
-    if (strmap_put(&wf->by_name, set->name, wf->nsets) < 0) {
-        set_destroy(set);
-        goto nomem;
-    }
     wf->sets[wf->nsets++] = set;
-    return set;
+    return 0;
 nomem:
     hf_error_set(err, "out of memory");
     errno = ENOMEM;
-    return NULL;
+    return -1;
+}
+
+hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
+                              hf_error_t *err)
+{
+    hf_set_t *set = hf_set_create(name);
+
+    if (!set) {
+        hf_error_set(err, "out of memory");
+        errno = ENOMEM;
+        return NULL;
+    }
+    set->mark = mark;
+    if (put_set(wf, set, err) < 0) {
+        hf_set_destroy(set);
+        return NULL;
+    }
+    return set;
 }
 
 hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
@@ -157,7 +317,7 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
     for (int j = 0; j < set->nafter; j++) {
         hf_dep_t *dep = &set->after[j];
-        int p = strmap_get(&wf->by_name, dep->parent_name);
+        int p = hf_workflow_find_set(wf, dep->parent_name);
 
         if (p < 0) {
             hf_error_at(err, wf->file, dep->mark.line, dep->mark.col,
@@ -186,8 +346,8 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
                             set->name, dep->count, dep->parent_name, tasks);
                 return -1;
             }
-            dep->threshold = dep->count > 0 ? dep->count
-                                            : (long)ceil(dep->fraction * (double)tasks);
+            dep->threshold =
+                dep->count > 0 ? dep->count : (long)ceil(dep->fraction * (double)tasks);
             if (dep->threshold < 1)
                 dep->threshold = 1;
         }
@@ -230,39 +390,89 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
     wf->first_task[0] = 0;
     for (int i = 0; i < wf->nsets; i++)
         wf->first_task[i + 1] = wf->first_task[i] + (uint32_t)wf->sets[i]->tasks;
+    if (rules_check(wf, err) < 0)
+        goto inval;
+    wf->finished = true;
     return 0;
 inval:
     errno = EINVAL;
     return -1;
 }
 
+int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
+{
+    char why[256];
+    uint32_t *first;
+    long total = hf_workflow_ntasks(wf) + set->tasks;
+
+    if (!wf->finished) {
+        hf_error_set(err, "set '%s': the workflow is not finished", set->name);
+        errno = EINVAL;
+        return -1;
+    }
+    if (hf_set_name_check(set->name, why, sizeof(why)) < 0) {
+        hf_error_set(err, "%s", why);
+        errno = EINVAL;
+        return -1;
+    }
+    if (set->tasks < 1 || set->tasks > HF_MAX_TASKS_PER_SET ||
+        total > HF_MAX_TOTAL_TASKS || set->cores < 1 || set->gpus < 0 || set->ranks < 1) {
+        hf_error_set(err,
+                     "set '%s': bad tasks, cores, GPUs or ranks, or more than %ld "
+                     "tasks in all",
+                     set->name, HF_MAX_TOTAL_TASKS);
+        errno = EINVAL;
+        return -1;
+    }
+    if (resolve_deps(wf, set, err) < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!(first = realloc(wf->first_task, (size_t)(wf->nsets + 2) * sizeof(uint32_t)))) {
+        hf_error_set(err, "out of memory");
+        errno = ENOMEM;
+        return -1;
+    }
+    wf->first_task = first;
+    if (put_set(wf, set, err) < 0)
+        return -1;
+    first[wf->nsets] = first[wf->nsets - 1] + (uint32_t)set->tasks;
+    return wf->nsets - 1;
+}
+
+int hf_set_check_platform(const hf_set_t *s, const char *file, const hf_platform_t *p,
+                          hf_error_t *err)
+{
+    long ranks_per_node;
+
+    if (s->cores > p->cores_per_node || s->gpus > p->gpus_per_node) {
+        hf_error_at(err, file, s->mark.line, s->mark.col,
+                    "set '%s' asks %d cores and %d GPUs per rank, but a node "
+                    "has %d cores and %d GPUs",
+                    s->name, s->cores, s->gpus, p->cores_per_node, p->gpus_per_node);
+        errno = EINVAL;
+        return -1;
+    }
+    ranks_per_node = p->cores_per_node / s->cores;
+    if (s->gpus > 0 && p->gpus_per_node / s->gpus < ranks_per_node)
+        ranks_per_node = p->gpus_per_node / s->gpus;
+    if ((long)s->ranks > ranks_per_node * p->nodes) {
+        hf_error_at(err, file, s->mark.line, s->mark.col,
+                    "set '%s' asks %d ranks of %d cores and %d GPUs, but the "
+                    "platform holds only %ld such ranks",
+                    s->name, s->ranks, s->cores, s->gpus, ranks_per_node * p->nodes);
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
 int hf_workflow_check_platform(const hf_workflow_t *wf, const hf_platform_t *p,
                                hf_error_t *err)
 {
-    for (int i = 0; i < wf->nsets; i++) {
-        const hf_set_t *s = wf->sets[i];
-        long ranks_per_node;
-
-        if (s->cores > p->cores_per_node || s->gpus > p->gpus_per_node) {
-            hf_error_at(err, wf->file, s->mark.line, s->mark.col,
-                        "set '%s' asks %d cores and %d GPUs per rank, but a node "
-                        "has %d cores and %d GPUs",
-                        s->name, s->cores, s->gpus, p->cores_per_node, p->gpus_per_node);
-            errno = EINVAL;
+    for (int i = 0; i < wf->nsets; i++)
+        if (hf_set_check_platform(wf->sets[i], wf->file, p, err) < 0)
             return -1;
-        }
-        ranks_per_node = p->cores_per_node / s->cores;
-        if (s->gpus > 0 && p->gpus_per_node / s->gpus < ranks_per_node)
-            ranks_per_node = p->gpus_per_node / s->gpus;
-        if ((long)s->ranks > ranks_per_node * p->nodes) {
-            hf_error_at(err, wf->file, s->mark.line, s->mark.col,
-                        "set '%s' asks %d ranks of %d cores and %d GPUs, but the "
-                        "platform holds only %ld such ranks",
-                        s->name, s->ranks, s->cores, s->gpus, ranks_per_node * p->nodes);
-            errno = EINVAL;
-            return -1;
-        }
-    }
     return 0;
 }
 
@@ -293,7 +503,72 @@ hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i)
 
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
 {
-    return strmap_get(&wf->by_name, name);
+    char *first;
+    int id;
+
+    if (!strstr(name, "{iter}"))
+        return strmap_get(&wf->by_name, name);
+    if (!(first = iter_subst(name, 0)))
+        return -1;
+    id = strmap_get(&wf->by_name, first);
+    free(first);
+    return id;
+}
+
+hf_rule_t *hf_workflow_add_rule(hf_workflow_t *wf, const char *set, hf_mark_t mark)
+{
+    hf_rule_t *rules = realloc(wf->rules, (size_t)(wf->nrules + 1) * sizeof(*rules));
+    hf_rule_t *r;
+
+    if (!rules)
+        return NULL;
+    wf->rules = rules;
+    r = &rules[wf->nrules];
+    *r = (hf_rule_t){.mark = mark, .set = -1};
+    if (!(r->set_name = strdup(set)))
+        return NULL;
+    wf->nrules++;
+    return r;
+}
+
+hf_action_t *hf_rule_add_action(hf_rule_t *rule, hf_action_kind_t kind, hf_mark_t mark)
+{
+    hf_action_t *a = realloc(rule->actions, (size_t)(rule->nactions + 1) * sizeof(*a));
+
+    if (!a)
+        return NULL;
+    rule->actions = a;
+    a = &a[rule->nactions++];
+    *a = (hf_action_t){.kind = kind,
+                       .mark = mark,
+                       .set = -1,
+                       .fraction = 1,
+                       .cores = 1,
+                       .gpus = 1,
+                       .max = HF_REPEAT_DEFAULT_MAX};
+    return a;
+}
+
+int hf_workflow_nrules(const hf_workflow_t *wf)
+{
+    return wf->nrules;
+}
+
+const hf_rule_t *hf_workflow_rule(const hf_workflow_t *wf, int i)
+{
+    return &wf->rules[i];
+}
+
+hf_rule_t *hf_workflow_rule_mut(hf_workflow_t *wf, int i)
+{
+    return &wf->rules[i];
+}
+
+const char *hf_action_name(hf_action_kind_t kind)
+{
+    static const char *const names[] = {"start", "cancel", "share", "repeat"};
+
+    return names[kind];
 }
 
 long hf_workflow_ntasks(const hf_workflow_t *wf)
@@ -422,7 +697,8 @@ int hf_set_name_check(const char *name, char *why, size_t len)
                     ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
                      (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9));
         if (p[i] < 0x20 || p[i] == 0x7F || p[i] == ' ' || p[i] == '/' || bidi) {
-            snprintf(why, len, "set name '%.*s...' has a character not allowed in names "
+            snprintf(why, len,
+                     "set name '%.*s...' has a character not allowed in names "
                      "(byte %zu: '/', whitespace, control or bidirectional)",
                      (int)(i < 40 ? i : 40), name, i + 1);
             return -1;

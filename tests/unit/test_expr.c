@@ -1,5 +1,5 @@
-/* Unit tests for src/engine/expr.c: the rule-expression language. */
-#include "engine/expr.h"
+/* Unit tests for src/workflow/expr.c: the rule-expression language. */
+#include "workflow/expr.h"
 #include "helpers.h"
 
 /* Results as the tests see them: "uncertainty" of the rule's set is

@@ -30,8 +30,20 @@ struct expr {
     int n, cap, root;
 };
 
-enum { OP_OR = 1, OP_AND, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_ADD, OP_SUB,
-       OP_MUL, OP_DIV };
+enum {
+    OP_OR = 1,
+    OP_AND,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_EQ,
+    OP_NE,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV
+};
 
 typedef struct {
     const char *text;
@@ -90,8 +102,8 @@ static int add(parser_t *p, node_t node)
 
 static int parse_or(parser_t *p);
 
-/* NAME: a letter or '_', then letters, digits, '_' or '-' (set names of
- * workflows may have dashes). */
+/* NAME: a letter or '_', then letters, digits, '_', '-' or braces (set
+ * names of workflows may have dashes, and "{iter}" in repeated sets). */
 static char *name(parser_t *p)
 {
     size_t start;
@@ -101,8 +113,8 @@ static char *name(parser_t *p)
     start = p->pos;
     if (!isalpha((unsigned char)p->text[p->pos]) && p->text[p->pos] != '_')
         return NULL;
-    while (isalnum((unsigned char)p->text[p->pos]) || p->text[p->pos] == '_' ||
-           p->text[p->pos] == '-')
+    while (isalnum((unsigned char)p->text[p->pos]) ||
+           (p->text[p->pos] && strchr("_-{}", p->text[p->pos])))
         p->pos++;
     if (!(s = strndup(p->text + start, p->pos - start)))
         fail(p, "out of memory");
@@ -142,8 +154,11 @@ static int parse_primary(parser_t *p)
     static const struct {
         const char *word;
         agg_t agg;
-    } aggs[] = {{"min", AGG_MIN}, {"max", AGG_MAX}, {"mean", AGG_MEAN},
-                {"sum", AGG_SUM}, {"count", AGG_COUNT}};
+    } aggs[] = {{"min", AGG_MIN},
+                {"max", AGG_MAX},
+                {"mean", AGG_MEAN},
+                {"sum", AGG_SUM},
+                {"count", AGG_COUNT}};
     const char *at;
     char *end;
     double v;
@@ -333,9 +348,11 @@ static double eval(const expr_t *e, int id, expr_agg_f agg, void *ctx)
     a = eval(e, n->left, agg, ctx);
     /* and/or: NaN (no results yet) is false, and short-circuits. */
     if (n->op == OP_AND)
-        return !isnan(a) && a != 0 && (b = eval(e, n->right, agg, ctx), !isnan(b) && b != 0);
+        return !isnan(a) && a != 0 &&
+               (b = eval(e, n->right, agg, ctx), !isnan(b) && b != 0);
     if (n->op == OP_OR)
-        return (!isnan(a) && a != 0) || (b = eval(e, n->right, agg, ctx), !isnan(b) && b != 0);
+        return (!isnan(a) && a != 0) ||
+               (b = eval(e, n->right, agg, ctx), !isnan(b) && b != 0);
     b = eval(e, n->right, agg, ctx);
     switch (n->op) {
     case OP_LT:

@@ -1,0 +1,314 @@
+/* The adaptivity API: task-end callbacks, and starting, cancelling,
+ * capping and submitting sets while a run goes on (engine.h).  Every change
+ * goes through the same state machine as the rest of the engine; sets
+ * submitted late get the same treatment as the workflow's own, with edges
+ * to parents that may have ended already. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hetflow/analysis.h"
+
+#include "internal.h"
+
+static bool valid_set(const hf_engine_t *e, int set)
+{
+    if (set >= 0 && set < e->nsets)
+        return true;
+    errno = EINVAL;
+    return false;
+}
+
+int hf_engine_on_task_end(hf_engine_t *e, hf_task_end_f cb, void *arg)
+{
+    if (e->non_end == MAX_CALLBACKS) {
+        errno = ENOSPC;
+        return -1;
+    }
+    /* Each task ends once: a queue of every task never overflows. */
+    if (!e->ended &&
+        !(e->ended = malloc(((size_t)e->tasks_cap + 1) * sizeof(uint32_t)))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    e->on_end[e->non_end].cb = cb;
+    e->on_end[e->non_end].arg = arg;
+    e->non_end++;
+    return 0;
+}
+
+int steer_deliver_ends(hf_engine_t *e)
+{
+    /* Callbacks may end more tasks (a cancel): those join the queue and
+     * are delivered in this same pass. */
+    for (size_t i = 0; i < e->nended; i++) {
+        uint32_t id = e->ended[i];
+        const task_t *t = &e->tasks[id];
+        for (int k = 0; k < e->non_end; k++)
+            e->on_end[k].cb(e, id, (hf_task_state_t)t->state, t->end, e->on_end[k].arg);
+    }
+    e->nended = 0;
+    return 0;
+}
+
+int hf_engine_start_set(hf_engine_t *e, int set)
+{
+    if (!valid_set(e, set))
+        return -1;
+    if (!e->sets[set].held)
+        return 0;
+    e->sets[set].held = false;
+    return engine_release_set(e, set);
+}
+
+static int by_latest_start(const void *a, const void *b, void *ctx)
+{
+    const hf_engine_t *e = ctx;
+    double x = e->tasks[*(const uint32_t *)a].start,
+           y = e->tasks[*(const uint32_t *)b].start;
+
+    return (x < y) - (x > y);
+}
+
+long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction)
+{
+    set_rt_t *s;
+    uint32_t *running, nrunning = 0;
+    long want, done = 0;
+
+    if (!valid_set(e, set) || !(fraction > 0 && fraction <= 1)) {
+        errno = EINVAL;
+        return -1;
+    }
+    s = &e->sets[set];
+    want = (long)ceil(fraction * (double)(s->ntasks - s->nended) - 1e-9);
+    /* Tasks not started cost nothing to drop: they go first. */
+    for (uint32_t i = s->ntasks; i-- > 0 && done < want;) {
+        hf_task_state_t st = (hf_task_state_t)e->tasks[s->first + i].state;
+        if (st != HF_TASK_WAITING && st != HF_TASK_READY)
+            continue;
+        if (engine_withdraw(e, s->first + i) < 0)
+            return -1;
+        done++;
+    }
+    if (done == want)
+        return done;
+    if (!(running = malloc((size_t)s->ntasks * sizeof(uint32_t)))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (uint32_t i = 0; i < s->ntasks; i++) {
+        const task_t *t = &e->tasks[s->first + i];
+        if (t->state == HF_TASK_RUNNING && !t->cancel_asked)
+            running[nrunning++] = s->first + i;
+    }
+    /* The latest started have done the least work. */
+    qsort_r(running, nrunning, sizeof(uint32_t), by_latest_start, e);
+    for (uint32_t k = 0; k < nrunning && done < want; k++, done++) {
+        task_t *t = &e->tasks[running[k]];
+        t->cancel_asked = 1;
+        t->withdrawn = 1;
+        e->exec->ops->cancel(e->exec->ctx, running[k]);
+    }
+    free(running);
+    return done;
+}
+
+static long share_cap(double fraction, long total)
+{
+    return fraction >= 1 ? -1 : (long)floor(fraction * (double)total + 1e-9);
+}
+
+int hf_engine_set_share(hf_engine_t *e, int set, double cores, double gpus)
+{
+    const hf_platform_t *p = &e->cfg.platform;
+
+    if (!valid_set(e, set) || !(cores >= 0 && cores <= 1) || !(gpus >= 0 && gpus <= 1)) {
+        errno = EINVAL;
+        return -1;
+    }
+    hf_sched_set_share(e->sched, set,
+                       share_cap(cores, (long)p->nodes * p->cores_per_node),
+                       share_cap(gpus, (long)p->nodes * p->gpus_per_node));
+    return 0;
+}
+
+static int grow(void **p, size_t n, size_t old, size_t elem)
+{
+    void *more = realloc(*p, n * elem);
+
+    if (!more)
+        return -1;
+    memset((char *)more + old * elem, 0, (n - old) * elem);
+    *p = more;
+    return 0;
+}
+
+/* Room for nsets sets and ntasks tasks in every per-set and per-task array. */
+int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
+{
+    if (nsets > e->sets_cap) {
+        int cap = e->sets_cap * 2 > nsets ? e->sets_cap * 2 : nsets;
+        if (grow((void **)&e->sets, (size_t)cap, (size_t)e->sets_cap, sizeof(set_rt_t)) <
+                0 ||
+            grow((void **)&e->children, (size_t)cap, (size_t)e->sets_cap,
+                 sizeof(edges_t)) < 0)
+            return -1;
+        e->sets_cap = cap;
+    }
+    if (hf_sched_grow(e->sched, nsets) < 0)
+        return -1;
+    if (ntasks > e->tasks_cap) {
+        uint32_t cap = e->tasks_cap * 2 > ntasks ? e->tasks_cap * 2 : ntasks;
+        if (grow((void **)&e->tasks, cap, e->tasks_cap, sizeof(task_t)) < 0 ||
+            grow((void **)&e->cancel_stack, cap, e->tasks_cap, sizeof(uint32_t)) < 0 ||
+            (e->ended &&
+             grow((void **)&e->ended, cap + 1, e->tasks_cap + 1, sizeof(uint32_t)) < 0) ||
+            (e->results &&
+             grow((void **)&e->results, cap, e->tasks_cap, sizeof(json_t *)) < 0))
+            return -1;
+        e->tasks_cap = cap;
+    }
+    return 0;
+}
+
+/* The parent p of a new set has made progress already: apply what the
+ * engine would have applied as it happened.  Returns whether the new set
+ * still waits on p as a whole. */
+static bool apply_parent(hf_engine_t *e, int set, const hf_dep_t *dep)
+{
+    set_rt_t *parent = &e->sets[dep->parent], *child = &e->sets[set];
+    bool ended = parent->nended == parent->ntasks;
+    bool succeeded = parent->nok + parent->nwithdrawn == parent->ntasks;
+
+    if (dep->map == HF_MAP_ONE_TO_ONE) {
+        for (uint32_t i = 0; i < child->ntasks; i++) {
+            const task_t *pt = &e->tasks[parent->first + i];
+            task_t *t = &e->tasks[child->first + i];
+            bool ok = pt->state == HF_TASK_DONE ||
+                      (pt->state == HF_TASK_FAILED &&
+                       hf_workflow_set(e->wf, dep->parent)->on_failure ==
+                           HF_ON_FAILURE_CONTINUE);
+            if (ok)
+                t->pending--;
+            else if (pt->state >= HF_TASK_DONE && t->state == HF_TASK_WAITING)
+                engine_withdraw(e, child->first + i); /* queued: drained later */
+        }
+        return false;
+    }
+    if (dep->threshold > 0 && parent->nok >= (uint32_t)dep->threshold)
+        return false;
+    if (!ended)
+        return true;
+    if (!succeeded)
+        for (uint32_t i = 0; i < child->ntasks; i++)
+            engine_withdraw(e, child->first + i);
+    return false;
+}
+
+int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
+{
+    uint32_t first = e->ntasks, n = (uint32_t)spec->tasks;
+    uint16_t one_to_one = 0;
+    set_rt_t *set;
+    int s;
+
+    if (spec->tasks < 1 || spec->tasks > HF_MAX_TASKS_PER_SET ||
+        (long)e->ntasks + spec->tasks > HF_MAX_TOTAL_TASKS) {
+        hf_error_set(err, "set '%s': %ld tasks is too many", spec->name, spec->tasks);
+        errno = EINVAL;
+        return -1;
+    }
+    if (hf_set_check_platform(spec, NULL, &e->cfg.platform, err) < 0)
+        return -1;
+    if (steer_reserve(e, e->nsets + 1, e->ntasks + n) < 0)
+        goto nomem;
+    if ((s = hf_workflow_append(e->wf, spec, err)) < 0)
+        return -1;
+    /* From here the set is the workflow's. */
+    set = &e->sets[s];
+    *set = (set_rt_t){.first = first,
+                      .ntasks = n,
+                      .first_start = -1,
+                      .last_end = -1,
+                      .held = spec->start_on_rule};
+    e->children[s] = (edges_t){0};
+    for (int j = 0; j < spec->nafter; j++)
+        one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
+    for (uint32_t i = 0; i < n; i++)
+        e->tasks[first + i] = (task_t){.ready = -1,
+                                       .placed = -1,
+                                       .start = -1,
+                                       .end = -1,
+                                       .pending = one_to_one,
+                                       .state = HF_TASK_WAITING};
+    e->ntasks += n;
+    e->nsets++;
+    e->count[HF_TASK_WAITING] += n;
+    if (hf_sched_set_shape(e->sched, s, spec->cores, spec->gpus, spec->ranks,
+                           spec->priority, hf_set_model(spec, &e->cfg.platform).t) < 0)
+        goto nomem;
+    for (int j = 0; j < spec->nafter; j++) {
+        const hf_dep_t *dep = &spec->after[j];
+        hf_edge_t edge = {s, dep->map, dep->threshold};
+        if (engine_add_edge(e, dep->parent, edge) < 0)
+            goto nomem;
+        if (apply_parent(e, s, dep))
+            set->all_pending++;
+    }
+    if (engine_drain_cancels(e) < 0 || engine_release_set(e, s) < 0)
+        goto nomem;
+    return s;
+nomem:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+    return -1;
+}
+
+void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out)
+{
+    const set_rt_t *s = &e->sets[set];
+
+    *out = (hf_set_progress_t){s->ntasks, s->ndone, s->nended};
+}
+
+int hf_engine_mark(hf_engine_t *e, const char *label)
+{
+    char *copy;
+
+    if (e->nmarks == e->marks_cap) {
+        int cap = e->marks_cap ? e->marks_cap * 2 : 8;
+        mark_t *marks = realloc(e->marks, (size_t)cap * sizeof(*marks));
+        if (!marks)
+            goto nomem;
+        e->marks = marks;
+        e->marks_cap = cap;
+    }
+    if (!(copy = strdup(label)))
+        goto nomem;
+    e->marks[e->nmarks++] = (mark_t){e->exec->ops->now(e->exec->ctx), copy};
+    return 0;
+nomem:
+    errno = ENOMEM;
+    return -1;
+}
+
+int hf_engine_nmarks(const hf_engine_t *e)
+{
+    return e->nmarks;
+}
+
+void hf_engine_mark_info(const hf_engine_t *e, int i, double *time, const char **label)
+{
+    *time = e->marks[i].time;
+    *label = e->marks[i].label;
+}
+
+void steer_fini(hf_engine_t *e)
+{
+    for (int i = 0; i < e->nmarks; i++)
+        free(e->marks[i].label);
+    free(e->marks);
+    free(e->ended);
+}

@@ -1,0 +1,171 @@
+/* Rules checked against the workflow's sets: every name a rule uses names a
+ * set, every expression parses (its errors placed at the exact column),
+ * a repeat's sets are closed (nothing outside depends on them, since the
+ * next iteration replaces them), and every held set is started by a rule. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "rules_check.h"
+
+typedef struct {
+    const hf_workflow_t *wf;
+    const char *missing; /* the first unknown set an expression names */
+} names_ctx_t;
+
+static int bad(const hf_workflow_t *wf, hf_error_t *err, hf_mark_t m, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+
+static int bad(const hf_workflow_t *wf, hf_error_t *err, hf_mark_t m, const char *fmt,
+               ...)
+{
+    char msg[sizeof(err->text)];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    hf_error_at(err, hf_workflow_file(wf), m.line, m.col, "%s", msg);
+    errno = EINVAL;
+    return -1;
+}
+
+static int resolve(const hf_workflow_t *wf, const char *name, hf_mark_t m, int *out,
+                   const char *role, hf_error_t *err)
+{
+    if ((*out = hf_workflow_find_set(wf, name)) < 0)
+        return bad(wf, err, m, "%s names unknown set '%s'", role, name);
+    return 0;
+}
+
+static void check_name(const char *set, void *arg)
+{
+    names_ctx_t *ctx = arg;
+
+    if (!ctx->missing && hf_workflow_find_set(ctx->wf, set) < 0)
+        ctx->missing = set;
+}
+
+/* Parse c; an error's column is the expression's start plus its offset
+ * (exact for an expression on one line, as rules are written). */
+static int parse(const hf_workflow_t *wf, hf_cond_t *c, const char *what, hf_error_t *err)
+{
+    names_ctx_t ctx = {wf, NULL};
+    char why[200];
+    size_t where;
+
+    if (!c->text)
+        return 0;
+    expr_free(c->parsed);
+    if (!(c->parsed = expr_parse(c->text, &where, why, sizeof(why)))) {
+        hf_error_at(err, hf_workflow_file(wf), c->mark.line, c->mark.col + (int)where,
+                    "%s: %s", what, why);
+        errno = EINVAL;
+        return -1;
+    }
+    expr_sets(c->parsed, check_name, &ctx);
+    if (ctx.missing)
+        return bad(wf, err, c->mark, "%s names unknown set '%s'", what, ctx.missing);
+    return 0;
+}
+
+static int check_action(hf_workflow_t *wf, hf_action_t *a, int *group_of, int tag,
+                        hf_error_t *err)
+{
+    const hf_set_t *set;
+
+    if (a->kind != HF_ACTION_REPEAT) {
+        if (resolve(wf, a->set_name, a->mark, &a->set, hf_action_name(a->kind), err) < 0)
+            return -1;
+        set = hf_workflow_set(wf, a->set);
+        if (a->kind == HF_ACTION_START && !set->start_on_rule)
+            return bad(wf, err, a->mark,
+                       "set '%s' starts with its dependencies: give it 'start: on_rule' "
+                       "for a rule to start it",
+                       set->name);
+        return 0;
+    }
+    free(a->group);
+    if (!(a->group = malloc((size_t)a->ngroup * sizeof(int) + 1))) {
+        hf_error_set(err, "out of memory");
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int k = 0; k < a->ngroup; k++) {
+        if (resolve(wf, a->group_names[k], a->group_marks[k], &a->group[k], "repeat",
+                    err) < 0)
+            return -1;
+        if (group_of[a->group[k]] == tag)
+            return bad(wf, err, a->group_marks[k], "repeat lists set '%s' twice",
+                       a->group_names[k]);
+        if (group_of[a->group[k]] >= 0)
+            return bad(wf, err, a->group_marks[k],
+                       "set '%s' is already repeated by another rule", a->group_names[k]);
+        group_of[a->group[k]] = tag;
+    }
+    return parse(wf, &a->until, "until", err);
+}
+
+/* A set outside a repeat must not depend on one of its sets: which
+ * iteration it would wait for is not known when it could start. */
+static int check_closed(const hf_workflow_t *wf, const int *group_of, hf_error_t *err)
+{
+    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+        const hf_set_t *set = hf_workflow_set(wf, s);
+        for (int j = 0; j < set->nafter; j++) {
+            int p = set->after[j].parent;
+            if (group_of[p] >= 0 && group_of[p] != group_of[s])
+                return bad(wf, err, set->after[j].mark,
+                           "set '%s' depends on '%s', which a rule repeats: only sets of "
+                           "the same repeat may depend on it",
+                           set->name, hf_workflow_set(wf, p)->name);
+        }
+    }
+    return 0;
+}
+
+int rules_check(hf_workflow_t *wf, hf_error_t *err)
+{
+    int n = hf_workflow_nsets(wf);
+    int *group_of = malloc((size_t)n * sizeof(int));
+    bool *started = calloc((size_t)n, sizeof(bool));
+    int rc = -1;
+
+    if (!group_of || !started) {
+        hf_error_set(err, "out of memory");
+        errno = ENOMEM;
+        goto done;
+    }
+    for (int s = 0; s < n; s++)
+        group_of[s] = -1;
+    for (int i = 0; i < hf_workflow_nrules(wf); i++) {
+        hf_rule_t *r = hf_workflow_rule_mut(wf, i);
+        if (resolve(wf, r->set_name, r->mark, &r->set, "rule", err) < 0 ||
+            parse(wf, &r->result, "result", err) < 0)
+            goto done;
+        for (int k = 0; k < r->nactions; k++) {
+            if (check_action(wf, &r->actions[k], group_of, i * 65536 + k, err) < 0)
+                goto done;
+            if (r->actions[k].kind == HF_ACTION_START)
+                started[r->actions[k].set] = true;
+        }
+    }
+    if (check_closed(wf, group_of, err) < 0)
+        goto done;
+    for (int s = 0; s < n; s++) {
+        const hf_set_t *set = hf_workflow_set(wf, s);
+        if (set->start_on_rule && !started[s]) {
+            bad(wf, err, set->mark, "set '%s' has 'start: on_rule' but no rule starts it",
+                set->name);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(group_of);
+    free(started);
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* Typed reading of libyaml nodes; see yaml_read.h. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yaml_read.h"
+
+char *ld_msg(loader_t *ld)
+{
+    return ld->scratch;
+}
+
+hf_mark_t ld_mark(const yaml_node_t *node)
+{
+    return (hf_mark_t){(int)node->start_mark.line + 1, (int)node->start_mark.column + 1};
+}
+
+int ld_fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
+{
+    char msg[sizeof(ld->err->text)];
+    hf_mark_t m = ld_mark(node);
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    hf_error_at(ld->err, ld->file, m.line, m.col, "%s", msg);
+    errno = EINVAL;
+    return -1;
+}
+
+yaml_node_t *ld_node(loader_t *ld, int id)
+{
+    return yaml_document_get_node(ld->doc, id);
+}
+
+const char *ld_scalar(const yaml_node_t *node)
+{
+    return (const char *)node->data.scalar.value;
+}
+
+bool ld_is_plain(const yaml_node_t *node)
+{
+    return node->type == YAML_SCALAR_NODE &&
+           node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+const char *ld_type_name(const yaml_node_t *node)
+{
+    switch (node->type) {
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    default:
+        return ld_is_plain(node) ? "a plain ld_scalar" : "a quoted string";
+    }
+}
+
+int ld_string(loader_t *ld, const yaml_node_t *node, const char *what, const char **out)
+{
+    if (node->type != YAML_SCALAR_NODE)
+        return ld_fail(ld, node, "%s must be a string, not %s", what, ld_type_name(node));
+    if (node->data.scalar.length == 0)
+        return ld_fail(ld, node, "%s must not be empty", what);
+    if (strlen(ld_scalar(node)) != node->data.scalar.length)
+        return ld_fail(ld, node, "%s contains a NUL byte", what);
+    *out = ld_scalar(node);
+    return 0;
+}
+
+int ld_long(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
+            long *out)
+{
+    char *end;
+    long v;
+
+    if (!ld_is_plain(node))
+        return ld_fail(ld, node, "%s must be an integer, not %s", what,
+                       ld_type_name(node));
+    errno = 0;
+    v = strtol(ld_scalar(node), &end, 10);
+    if (end == ld_scalar(node) || *end != '\0')
+        return ld_fail(ld, node, "%s must be an integer, not '%s'", what,
+                       ld_scalar(node));
+    if (errno == ERANGE || v < min || v > max) {
+        if (min == 1 && v < 1)
+            return ld_fail(ld, node, "%s must be at least 1, not %s", what,
+                           ld_scalar(node));
+        return ld_fail(ld, node, "%s must be between %ld and %ld, not %s", what, min, max,
+                       ld_scalar(node));
+    }
+    *out = v;
+    return 0;
+}
+
+int ld_int(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
+           int *out)
+{
+    long v;
+
+    if (ld_long(ld, node, what, min, max, &v) < 0)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int ld_seconds(loader_t *ld, const yaml_node_t *node, const char *what, double *out)
+{
+    char *end;
+    double v;
+
+    if (!ld_is_plain(node))
+        return ld_fail(ld, node, "%s must be a number of seconds, not %s", what,
+                       ld_type_name(node));
+    v = strtod(ld_scalar(node), &end);
+    if (end == ld_scalar(node) || *end != '\0' || !isfinite(v))
+        return ld_fail(ld, node, "%s must be a number of seconds, not '%s'", what,
+                       ld_scalar(node));
+    if (v < 0 || v > 1e12)
+        return ld_fail(ld, node, "%s must be between 0 and 1e12 seconds, not %s", what,
+                       ld_scalar(node));
+    *out = v;
+    return 0;
+}
+
+int ld_each_pair(loader_t *ld, yaml_node_t *map, const char *what, bool check_repeats,
+                 ld_pair_f visit, void *arg)
+{
+    yaml_node_pair_t *start = map->data.mapping.pairs.start;
+    yaml_node_pair_t *top = map->data.mapping.pairs.top;
+
+    if (map->type != YAML_MAPPING_NODE)
+        return ld_fail(ld, map, "%s must be a mapping, not %s", what, ld_type_name(map));
+    for (yaml_node_pair_t *p = start; p < top; p++) {
+        yaml_node_t *key = ld_node(ld, p->key);
+        const char *name;
+
+        if (ld_string(ld, key, "a key", &name) < 0)
+            return -1;
+        for (yaml_node_pair_t *q = start; check_repeats && q < p; q++) {
+            if (strcmp(ld_scalar(ld_node(ld, q->key)), name) == 0)
+                return ld_fail(ld, key, "key '%s' repeated in %s", name, what);
+        }
+        if (visit(ld, key, name, ld_node(ld, p->value), arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int ld_number(loader_t *ld, const yaml_node_t *node, const char *what, double min,
+              double max, double *out)
+{
+    char *end;
+    double v;
+
+    if (!ld_is_plain(node))
+        return ld_fail(ld, node, "%s must be a number, not %s", what, ld_type_name(node));
+    v = strtod(ld_scalar(node), &end);
+    if (end == ld_scalar(node) || *end != '\0' || !isfinite(v))
+        return ld_fail(ld, node, "%s must be a number, not '%s'", what, ld_scalar(node));
+    if (v < min || v > max)
+        return ld_fail(ld, node, "%s must be between %g and %g, not %s", what, min, max,
+                       ld_scalar(node));
+    *out = v;
+    return 0;
+}
