@@ -117,6 +117,11 @@ hf_set_t *hf_set_copy(const hf_set_t *set, const char *name);
 void hf_set_destroy(hf_set_t *set);
 int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 
+/* Drop the sets appended after the first n (by a run's rules or its API
+ * calls), so that the workflow can run again as written.  Returns 0, or -1
+ * with ENOMEM (the workflow unusable). */
+int hf_workflow_truncate(hf_workflow_t *wf, int n);
+
 /* A set's name in repeat iteration `iter`: its template with "{iter}"
  * replaced, or NAME.iter when it has none (NAME itself for iteration 0).
  * A new string, or NULL. */

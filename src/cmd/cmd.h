@@ -36,10 +36,15 @@ enum {
     OPT_RESUME = 1 << 11,
     OPT_WALLTIME = 1 << 12,
     OPT_NO_JOURNAL = 1 << 13,
+    OPT_FILES = 1 << 14, /* one FILE or more */
 };
 
+#define CMD_MAX_FILES 16
+
 typedef struct {
-    const char *file;
+    const char *file; /* the first FILE */
+    const char *files[CMD_MAX_FILES];
+    int nfiles;
     hf_platform_t platform; /* from flags; -1 where not given */
     bool has_mode, has_policy;
     hf_mode_t mode;

@@ -202,8 +202,12 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     }
     if (optind >= argc)
         return usage_error(cmd, "%s", "missing workflow FILE");
-    if (optind + 1 < argc)
+    if (optind + 1 < argc && !(allowed & OPT_FILES))
         return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    if (argc - optind > CMD_MAX_FILES)
+        return usage_error(cmd, "more than %d files", CMD_MAX_FILES);
+    for (int i = optind; i < argc; i++)
+        opts->files[opts->nfiles++] = argv[i];
     opts->file = argv[optind];
     return EXIT_OK;
 }
@@ -288,7 +292,9 @@ hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
     hf_error_t err = {{0}};
     hf_engine_t *e;
 
-    if (hf_exec_sim_create(in->wf, seed, sim) < 0)
+    /* As written: a run before may have added sets (a repeat). */
+    if (hf_workflow_truncate(in->wf, hf_dag_nsets(in->dag)) < 0 ||
+        hf_exec_sim_create(in->wf, seed, sim) < 0)
         cmd_die_nomem();
     if (!(e = hf_engine_create(in->wf, in->dag, &cfg, sim, &err)))
         goto error;

@@ -440,6 +440,22 @@ int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     return wf->nsets - 1;
 }
 
+int hf_workflow_truncate(hf_workflow_t *wf, int n)
+{
+    if (n < 0 || n >= wf->nsets)
+        return 0;
+    /* The name map borrows the names: rebuilt from those left first. */
+    strmap_fini(&wf->by_name);
+    strmap_init(&wf->by_name);
+    for (int i = 0; i < n; i++)
+        if (strmap_put(&wf->by_name, wf->sets[i]->name, i) < 0)
+            return -1;
+    for (int i = n; i < wf->nsets; i++)
+        hf_set_destroy(wf->sets[i]);
+    wf->nsets = n;
+    return 0;
+}
+
 int hf_set_check_platform(const hf_set_t *s, const char *file, const hf_platform_t *p,
                           hf_error_t *err)
 {
