@@ -18,6 +18,7 @@
 
 #include "hetflow/rules.h"
 #include "internal.h"
+#include "util/grow.h"
 #include "workflow/expr.h"
 
 typedef struct {
@@ -66,24 +67,16 @@ static const hf_workflow_t *wf_of(const struct rules *r)
 /* Room for per-set state of set s. */
 static int reserve(struct rules *r, int s)
 {
-    int cap = r->nsets_cap;
-    int *t;
-    set_aggs_t *a;
+    size_t old = (size_t)r->nsets_cap, cap = grow_cap(old, (size_t)s + 1);
 
-    if (s < cap)
+    if (cap == old)
         return 0;
-    while (cap <= s)
-        cap = cap * 2 + 8;
-    if (!(t = realloc(r->template_of, (size_t)cap * sizeof(int))))
+    if (grow_to((void **)&r->template_of, old, cap, sizeof(int)) < 0 ||
+        grow_to((void **)&r->aggs, old, cap, sizeof(set_aggs_t)) < 0)
         return -1;
-    r->template_of = t;
-    if (!(a = realloc(r->aggs, (size_t)cap * sizeof(*a))))
-        return -1;
-    r->aggs = a;
-    memset(a + r->nsets_cap, 0, (size_t)(cap - r->nsets_cap) * sizeof(*a));
-    for (int i = r->nsets_cap; i < cap; i++)
-        t[i] = -1;
-    r->nsets_cap = cap;
+    for (size_t i = old; i < cap; i++)
+        r->template_of[i] = -1;
+    r->nsets_cap = (int)cap;
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "hetflow/analysis.h"
 
 #include "internal.h"
+#include "util/grow.h"
 
 static bool valid_set(const hf_engine_t *e, int set)
 {
@@ -134,41 +135,29 @@ int hf_engine_set_share(hf_engine_t *e, int set, double cores, double gpus)
     return 0;
 }
 
-static int grow(void **p, size_t n, size_t old, size_t elem)
-{
-    void *more = realloc(*p, n * elem);
-
-    if (!more)
-        return -1;
-    memset((char *)more + old * elem, 0, (n - old) * elem);
-    *p = more;
-    return 0;
-}
-
 /* Room for nsets sets and ntasks tasks in every per-set and per-task array. */
 int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
 {
     if (nsets > e->sets_cap) {
-        int cap = e->sets_cap * 2 > nsets ? e->sets_cap * 2 : nsets;
-        if (grow((void **)&e->sets, (size_t)cap, (size_t)e->sets_cap, sizeof(set_rt_t)) <
-                0 ||
-            grow((void **)&e->children, (size_t)cap, (size_t)e->sets_cap,
-                 sizeof(edges_t)) < 0)
+        size_t old = (size_t)e->sets_cap, cap = grow_cap(old, (size_t)nsets);
+        if (grow_to((void **)&e->sets, old, cap, sizeof(set_rt_t)) < 0 ||
+            grow_to((void **)&e->children, old, cap, sizeof(edges_t)) < 0)
             return -1;
-        e->sets_cap = cap;
+        e->sets_cap = (int)cap;
     }
     if (hf_sched_grow(e->sched, nsets) < 0)
         return -1;
     if (ntasks > e->tasks_cap) {
-        uint32_t cap = e->tasks_cap * 2 > ntasks ? e->tasks_cap * 2 : ntasks;
-        if (grow((void **)&e->tasks, cap, e->tasks_cap, sizeof(task_t)) < 0 ||
-            grow((void **)&e->cancel_stack, cap, e->tasks_cap, sizeof(uint32_t)) < 0 ||
+        size_t old = e->tasks_cap, cap = grow_cap(old, ntasks);
+        if (cap > HF_MAX_TOTAL_TASKS)
+            cap = HF_MAX_TOTAL_TASKS;
+        if (grow_to((void **)&e->tasks, old, cap, sizeof(task_t)) < 0 ||
+            grow_to((void **)&e->cancel_stack, old, cap, sizeof(uint32_t)) < 0 ||
             (e->ended &&
-             grow((void **)&e->ended, cap + 1, e->tasks_cap + 1, sizeof(uint32_t)) < 0) ||
-            (e->results &&
-             grow((void **)&e->results, cap, e->tasks_cap, sizeof(json_t *)) < 0))
+             grow_to((void **)&e->ended, old + 1, cap + 1, sizeof(uint32_t)) < 0) ||
+            (e->results && grow_to((void **)&e->results, old, cap, sizeof(json_t *)) < 0))
             return -1;
-        e->tasks_cap = cap;
+        e->tasks_cap = (uint32_t)cap;
     }
     return 0;
 }

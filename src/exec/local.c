@@ -24,6 +24,7 @@
 #include "hetflow/exec.h"
 #include "pidmap.h"
 #include "spawn.h"
+#include "util/grow.h"
 
 /* Seconds between SIGTERM to a task's process group and SIGKILL. */
 #define KILL_GRACE 3.0
@@ -58,21 +59,13 @@ static double local_now(void *ctx)
 /* Grow the per-task arrays to hold task `task`. */
 static int reserve_tasks(local_t *x, uint32_t task)
 {
-    size_t n = x->ntasks;
-    pid_t *pid_of;
-    unstarted_t *unstarted;
+    size_t n = grow_cap(x->ntasks, (size_t)task + 1);
 
-    if (task < n)
+    if (n == x->ntasks)
         return 0;
-    while (n <= task)
-        n = n * 2 + 64;
-    if (!(pid_of = realloc(x->pid_of, n * sizeof(pid_t))))
+    if (grow_to((void **)&x->pid_of, x->ntasks, n, sizeof(pid_t)) < 0 ||
+        grow_to((void **)&x->unstarted, x->ntasks, n, sizeof(unstarted_t)) < 0)
         return -1;
-    memset(pid_of + x->ntasks, 0, (n - x->ntasks) * sizeof(pid_t));
-    x->pid_of = pid_of;
-    if (!(unstarted = realloc(x->unstarted, n * sizeof(unstarted_t))))
-        return -1;
-    x->unstarted = unstarted;
     x->ntasks = n;
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "hetflow/engine.h"
 #include "hetflow/exec.h"
+#include "util/grow.h"
 #include "util/heap.h"
 
 /* A launch is an event with a fixed end time; heap entries are launch
@@ -34,24 +35,14 @@ typedef struct {
 /* Grow the per-task arrays to hold task `task`. */
 static int reserve_tasks(sim_t *sim, uint32_t task)
 {
-    size_t n = sim->ntasks;
-    uint32_t *current, *canceled;
-    uint8_t *live;
+    size_t n = grow_cap(sim->ntasks, (size_t)task + 1);
 
-    if (task < n)
+    if (n == sim->ntasks)
         return 0;
-    while (n <= task)
-        n = n * 2 + 64;
-    if (!(current = realloc(sim->current, n * sizeof(uint32_t))))
+    if (grow_to((void **)&sim->current, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&sim->canceled, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&sim->live, sim->ntasks, n, 1) < 0)
         return -1;
-    sim->current = current;
-    if (!(canceled = realloc(sim->canceled, n * sizeof(uint32_t))))
-        return -1;
-    sim->canceled = canceled;
-    if (!(live = realloc(sim->live, n)))
-        return -1;
-    memset(live + sim->ntasks, 0, n - sim->ntasks);
-    sim->live = live;
     sim->ntasks = n;
     return 0;
 }
@@ -156,12 +147,9 @@ static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
     if (set->nresults == 0)
         return;
     if ((size_t)info.set >= sim->nsets) {
-        size_t n = (size_t)info.set * 2 + 8;
-        uint32_t *more = realloc(sim->done_in, n * sizeof(uint32_t));
-        if (!more)
+        size_t n = grow_cap(sim->nsets, (size_t)info.set + 1);
+        if (grow_to((void **)&sim->done_in, sim->nsets, n, sizeof(uint32_t)) < 0)
             return; /* no memory: the task reports no result */
-        memset(more + sim->nsets, 0, (n - sim->nsets) * sizeof(uint32_t));
-        sim->done_in = more;
         sim->nsets = n;
     }
     if (!(result = json_object()))

@@ -20,6 +20,7 @@
 
 #include "hetflow/journal.h"
 #include "util/fs.h"
+#include "util/grow.h"
 
 struct hf_journal {
     sqlite3 *db;
@@ -289,19 +290,11 @@ done:
 /* Room in the dirty list for task `task` (tasks are added with sets). */
 static int reserve(hf_journal_t *j, uint32_t task)
 {
-    size_t n = j->ntasks;
-    uint32_t *dirty;
-    uint8_t *is_dirty;
+    size_t n = grow_cap(j->ntasks, (size_t)task + 1);
 
-    while (n <= task)
-        n = n * 2 + 64;
-    if (!(dirty = realloc(j->dirty, n * sizeof(uint32_t))))
+    if (grow_to((void **)&j->dirty, j->ntasks, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&j->is_dirty, j->ntasks, n, 1) < 0)
         return -1;
-    j->dirty = dirty;
-    if (!(is_dirty = realloc(j->is_dirty, n)))
-        return -1;
-    memset(is_dirty + j->ntasks, 0, n - j->ntasks);
-    j->is_dirty = is_dirty;
     j->ntasks = n;
     return 0;
 }
