@@ -42,7 +42,7 @@ fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHETFLOW_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	mkdir -p $(FUZZ_BUILD)/corpus-yaml
-	cp examples/*.yaml $(FUZZ_BUILD)/corpus-yaml/
+	cp examples/*.yaml examples/nwchem/*.yaml $(FUZZ_BUILD)/corpus-yaml/
 	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-yaml
 	mkdir -p $(FUZZ_BUILD)/corpus-rules

@@ -22,8 +22,8 @@ typedef struct {
     uint32_t *ev_task; /* per launch */
     size_t ev_cap;
     uint32_t launches;
-    uint32_t *current;  /* per task: its latest launch */
-    uint8_t *live;      /* per task: 1 while running */
+    uint32_t *current; /* per task: its latest launch */
+    uint8_t *live;     /* per task: LIVE while running, MODELLED if it reports a result */
     uint32_t *canceled; /* canceled since the last wait: they end now */
     size_t ncanceled;
     size_t ntasks; /* room in the per-task arrays: sets may be added */
@@ -32,19 +32,24 @@ typedef struct {
     size_t nsets;      /* room in done_in */
 } sim_t;
 
-/* Grow the per-task arrays to hold task `task`. */
-static int reserve_tasks(sim_t *sim, uint32_t task)
-{
-    size_t n = grow_cap(sim->ntasks, (size_t)task + 1);
+enum { LIVE = 1, MODELLED = 2 };
 
-    if (n == sim->ntasks)
-        return 0;
+/* Grow the per-task arrays to hold task `task`. */
+static int resize_tasks(sim_t *sim, size_t n)
+{
     if (grow_to((void **)&sim->current, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
         grow_to((void **)&sim->canceled, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
         grow_to((void **)&sim->live, sim->ntasks, n, 1) < 0)
         return -1;
     sim->ntasks = n;
     return 0;
+}
+
+static int reserve_tasks(sim_t *sim, uint32_t task)
+{
+    size_t n = grow_cap(sim->ntasks, (size_t)task + 1);
+
+    return n == sim->ntasks ? 0 : resize_tasks(sim, n);
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -117,7 +122,7 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         goto nomem;
     sim->launches++;
     sim->current[l->task] = ev;
-    sim->live[l->task] = 1;
+    sim->live[l->task] = LIVE | (l->spec->nresults > 0 ? MODELLED : 0);
     return 0;
 nomem:
     hf_error_set(err, "out of memory");
@@ -129,7 +134,7 @@ static bool is_live(const sim_t *sim, uint32_t ev)
 {
     uint32_t task = sim->ev_task[ev];
 
-    return sim->live[task] && sim->current[task] == ev;
+    return (sim->live[task] & LIVE) && sim->current[task] == ev;
 }
 
 /* The result model: the k-th task of a set to be done reports
@@ -207,8 +212,9 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
         uint32_t ev = heap_pop(&sim->events), task = sim->ev_task[ev];
         if (!is_live(sim, ev))
             continue;
+        if (sim->live[task] & MODELLED)
+            model_result(sim, engine, task);
         sim->live[task] = 0;
-        model_result(sim, engine, task);
         if (report(engine, task, 0, err) < 0)
             return -1;
         n++;
@@ -221,7 +227,7 @@ static void sim_cancel(void *ctx, uint32_t task)
 {
     sim_t *sim = ctx;
 
-    if (!sim->live[task])
+    if (!(sim->live[task] & LIVE))
         return;
     sim->live[task] = 0;
     sim->canceled[sim->ncanceled++] = task; /* room: each task once */
@@ -264,7 +270,7 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
     sim->ev_cap = n + 1;
     sim->ev_end = malloc(sim->ev_cap * sizeof(double));
     sim->ev_task = malloc(sim->ev_cap * sizeof(uint32_t));
-    if (!sim->ev_end || !sim->ev_task || reserve_tasks(sim, (uint32_t)n) < 0) {
+    if (!sim->ev_end || !sim->ev_task || resize_tasks(sim, n + 1) < 0) {
         sim_destroy(sim);
         errno = ENOMEM;
         return -1;
