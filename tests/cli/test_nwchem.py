@@ -1,9 +1,11 @@
 """The adaptive NWChem mini-app (examples/nwchem): both designs against the
 workflow without rules, in simulation at scale and for real at small scale."""
 import os
+import subprocess
+import time
 import unittest
 
-from clitest import EXAMPLES, CliTest, run_json
+from clitest import EXAMPLES, HETFLOW, CliTest, run_json
 
 ROOT = os.path.dirname(EXAMPLES)
 
@@ -51,6 +53,24 @@ class NwchemSmallReal(CliTest):
         self.assertEqual(out["tasks_canceled"], 4)
         self.assertEqual(out["results"], 12)
         self.assertLess(out["sets"]["md"]["start"], out["sets"]["dft"]["end"])
+
+    def test_resume_after_the_rule(self):
+        # Killed (SIGKILL) after the rule fired at ~1.2 s, resumed: the rule
+        # fires again on the restored results and the run completes.  The
+        # DFT tasks it cancels are half of those not done at the resume, so
+        # 12 or 13 give results, depending on what was done at the kill.
+        workdir = os.path.join(self.dir, "w")
+        p = subprocess.Popen([HETFLOW, "run", nwchem("small", "design2.yaml"), "--workdir",
+                              workdir, "--quiet"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(1.6)
+        p.kill()
+        p.wait()
+        out = run_json("resume", workdir)
+        self.assertEqual(out["tasks_failed"], 0)
+        self.assertEqual(len(out["marks"]), 1)
+        self.assertIn(out["results"], (12, 13))
+        self.assertEqual(out["tasks_done"] + out["tasks_canceled"], 26)
 
     def test_real_matches_simulation(self):
         for design in ("baseline", "design1", "design2"):
