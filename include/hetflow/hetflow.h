@@ -3,6 +3,7 @@
 #ifndef HETFLOW_H
 #define HETFLOW_H
 
+#include "alloc.h"
 #include "analysis.h"
 #include "dag.h"
 #include "engine.h"
