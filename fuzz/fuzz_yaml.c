@@ -12,9 +12,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hf_platform_t p = {4, 16, 2};
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, p, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_CRITICAL_PATH,
+                              .platform = p,
+                              .walltime = 0};
     hf_error_t err;
-    hf_workflow_t *wf = hf_workflow_load_buffer("fuzz.yaml", (const char *)data, size, &err);
+    hf_workflow_t *wf =
+        hf_workflow_load_buffer("fuzz.yaml", (const char *)data, size, &err);
     hf_dag_t *dag = NULL;
     hf_analysis_t a;
     hf_executor_t sim = {0};

@@ -170,9 +170,12 @@ int main(int argc, char **argv)
         !(seed->argv[0] = strdup("true")) || hf_workflow_finish(wf, &err) < 0 ||
         !(dag = hf_dag_create(wf, &err)) ||
         hf_exec_local_create(wf, &machine, &platform, argv[1], &local, &err) < 0 ||
-        !(e = hf_engine_create(
-              wf, dag, &(hf_engine_config_t){HF_MODE_TASK, HF_POLICY_FIFO, platform, 0},
-              &local, &err)))
+        !(e = hf_engine_create(wf, dag,
+                               &(hf_engine_config_t){.mode = HF_MODE_TASK,
+                                                     .policy = HF_POLICY_FIFO,
+                                                     .platform = platform,
+                                                     .walltime = 0},
+                               &local, &err)))
         goto done;
     if (submit_round(e, wf, &loop, 0) < 0 ||
         hf_engine_on_task_end(e, on_task_end, &loop) < 0 || hf_engine_run(e, &err) < 0)

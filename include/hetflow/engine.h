@@ -54,6 +54,7 @@ typedef struct {
     hf_policy_t policy;
     hf_platform_t platform;
     double walltime; /* seconds the whole run may take, 0 for no limit */
+    int max_running; /* tasks running at once at most (launcher steps), 0: no cap */
 } hf_engine_config_t;
 
 /* Why a run was stopped: a signal number (> 0), or one of these. */
@@ -86,6 +87,12 @@ const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
 /* The status of a task that exited 0 but whose result file was not a JSON
  * object: it fails. */
 #define HF_STATUS_BAD_RESULT 1000
+
+/* The status of a task whose launcher could not start it for now (Slurm:
+ * "step creation temporarily disabled"): it is launched again after a
+ * backoff, up to HF_LAUNCH_RETRIES times, without counting as a failure. */
+#define HF_STATUS_LAUNCH_RETRY 1001
+#define HF_LAUNCH_RETRIES 20
 
 /* For executors: task ended with `status`: 0 for success, the exit code
  * (> 0), or minus the signal that ended it.  A task the engine asked to

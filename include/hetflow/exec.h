@@ -65,6 +65,21 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
                          const hf_platform_t *p, const char *workdir, hf_executor_t *out,
                          hf_error_t *err);
 
+/* How the local executor starts a task: as a process of its own on this
+ * machine, or through the system's launcher, which starts its ranks on the
+ * nodes of a batch allocation (srun: a job step; mpiexec: an MPI launch). */
+typedef enum { HF_LAUNCHER_LOCAL, HF_LAUNCHER_SRUN, HF_LAUNCHER_MPIEXEC } hf_launcher_t;
+
+const char *hf_launcher_name(hf_launcher_t kind);
+int hf_launcher_parse(const char *s, hf_launcher_t *kind);
+
+/* Start x's tasks through `kind` from now on; node i of the platform is
+ * hosts[i % nhosts] (none: srun lets Slurm choose, mpiexec uses
+ * localhost).  The launcher process runs here, unpinned; it binds the
+ * ranks.  Returns 0, or -1 with a message (the launcher is not on PATH). */
+int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const *hosts,
+                               int nhosts, hf_error_t *err);
+
 /* The process id (and process group id) of a task the local executor x
  * runs, or 0. */
 long hf_exec_local_pid(const hf_executor_t *x, uint32_t task);

@@ -57,6 +57,10 @@ int hf_sched_push(hf_sched_t *s, int set, uint32_t index);
  * ready task fits (the pass is over), -1 with ENOMEM. */
 int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc);
 
+/* End a placement pass before hf_sched_next() has returned 0 (a cap on
+ * running tasks was reached): the next call starts a new pass. */
+void hf_sched_end_pass(hf_sched_t *s);
+
 /* Give an allocation's ids back and free it. */
 void hf_sched_release(hf_sched_t *s, hf_alloc_t *alloc);
 

@@ -36,7 +36,8 @@ enum {
     OPT_RESUME = 1 << 11,
     OPT_WALLTIME = 1 << 12,
     OPT_NO_JOURNAL = 1 << 13,
-    OPT_FILES = 1 << 14, /* one FILE or more */
+    OPT_FILES = 1 << 14,    /* one FILE or more */
+    OPT_LAUNCHER = 1 << 15, /* --launcher, --hostfile, --max-steps */
 };
 
 #define CMD_MAX_FILES 16
@@ -59,6 +60,10 @@ typedef struct {
     bool resume;
     double walltime; /* 0 when not given */
     bool no_journal;
+    bool has_launcher;
+    hf_launcher_t launcher; /* with has_launcher; else auto */
+    const char *hostfile;
+    int max_steps; /* 0: the launcher's default */
 } cmd_opts_t;
 
 /* Parse argv for entry `cmd` accepting `allowed` options and one FILE.
@@ -76,8 +81,16 @@ typedef struct {
     hf_mode_t mode;
     hf_policy_t policy;
     bool has_machine;
-    hf_machine_t machine; /* detected when the platform or the command needs it */
+    hf_machine_t machine;   /* detected when the platform or the command needs it */
+    hf_launcher_t launcher; /* for run and resume */
+    bool has_alloc;
+    hf_allocation_t alloc; /* the batch allocation's nodes, with a launcher */
 } cmd_input_t;
+
+/* Choose the launcher for a run and, with srun or mpiexec in an allocation
+ * (or --hostfile), make its nodes the platform.  Returns 0, or -1 with a
+ * message. */
+int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err);
 
 /* Load opts->file; detect this machine when `need_machine` or when the
  * file and flags leave a platform field open.  Returns 0, or prints the

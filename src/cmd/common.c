@@ -70,6 +70,9 @@ enum {
     O_RESUME,
     O_WALLTIME,
     O_NO_JOURNAL,
+    O_LAUNCHER,
+    O_HOSTFILE,
+    O_MAX_STEPS,
     O_HELP
 };
 
@@ -92,14 +95,32 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"resume", no_argument, NULL, O_RESUME},
         {"walltime", required_argument, NULL, O_WALLTIME},
         {"no-journal", no_argument, NULL, O_NO_JOURNAL},
+        {"launcher", required_argument, NULL, O_LAUNCHER},
+        {"hostfile", required_argument, NULL, O_HOSTFILE},
+        {"max-steps", required_argument, NULL, O_MAX_STEPS},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,   OPT_MODE,
-                                OPT_POLICY,   OPT_SEED,     OPT_JSON,       OPT_TRACE,
-                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,     OPT_SVG,
-                                OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, 0};
+    static const int needs[] = {OPT_PLATFORM,
+                                OPT_PLATFORM,
+                                OPT_PLATFORM,
+                                OPT_MODE,
+                                OPT_POLICY,
+                                OPT_SEED,
+                                OPT_JSON,
+                                OPT_TRACE,
+                                OPT_WORKDIR,
+                                OPT_QUIET,
+                                OPT_OUTPUT,
+                                OPT_SVG,
+                                OPT_RESUME,
+                                OPT_WALLTIME,
+                                OPT_NO_JOURNAL,
+                                OPT_LAUNCHER,
+                                OPT_LAUNCHER,
+                                OPT_LAUNCHER,
+                                0};
     int c, index;
     long v;
 
@@ -189,6 +210,24 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         case O_NO_JOURNAL:
             opts->no_journal = true;
             break;
+        case O_LAUNCHER:
+            if (strcmp(optarg, "auto") == 0)
+                break;
+            if (hf_launcher_parse(optarg, &opts->launcher) < 0)
+                return usage_error(cmd,
+                                   "unknown launcher '%s' (known: local, srun, mpiexec, "
+                                   "auto)",
+                                   optarg);
+            opts->has_launcher = true;
+            break;
+        case O_HOSTFILE:
+            opts->hostfile = optarg;
+            break;
+        case O_MAX_STEPS:
+            if (parse_count(cmd, "--max-steps", optarg, 1, 1000000, &v) < 0)
+                return EXIT_BAD_INPUT;
+            opts->max_steps = (int)v;
+            break;
         case O_HELP:
             print_help(cmd);
             *done = true;
@@ -256,6 +295,8 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
     }
     cmd_resolve_platform(in->has_machine ? &in->machine : NULL, &from_file,
                          &opts->platform, &in->platform);
+    if (need_machine && cmd_choose_launcher(opts, in, &err) < 0)
+        goto error;
     if (cmd_check_input(in, &err) < 0)
         goto error;
     in->mode = HF_MODE_TASK;
@@ -281,14 +322,17 @@ void cmd_input_free(cmd_input_t *in)
     hf_workflow_destroy(in->wf);
     if (in->has_machine)
         hf_machine_free(&in->machine);
+    hf_allocation_free(&in->alloc);
     memset(in, 0, sizeof(*in));
 }
 
 hf_engine_t *cmd_simulate(const cmd_input_t *in, hf_mode_t mode, uint64_t seed,
                           hf_executor_t *sim, hf_trace_t **trace)
 {
-    hf_engine_config_t cfg = {mode, in->policy, in->platform,
-                              hf_workflow_walltime(in->wf)};
+    hf_engine_config_t cfg = {.mode = mode,
+                              .policy = in->policy,
+                              .platform = in->platform,
+                              .walltime = hf_workflow_walltime(in->wf)};
     hf_error_t err = {{0}};
     hf_engine_t *e;
 

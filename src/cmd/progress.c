@@ -12,7 +12,8 @@ struct progress {
 };
 
 static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
-                          hf_task_state_t to, double now, const hf_alloc_t *alloc, void *arg)
+                          hf_task_state_t to, double now, const hf_alloc_t *alloc,
+                          void *arg)
 {
     progress_t *p = arg;
     int sign = to == HF_TASK_RUNNING ? 1 : from == HF_TASK_RUNNING ? -1 : 0;

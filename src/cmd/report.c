@@ -8,13 +8,14 @@ const cmd_entry_t cmd_report_entry = {
     .name = "report",
     .usage = "TRACE [-o OUT] [--svg]",
     .summary = "draw utilization and a per-node Gantt chart from a trace",
-    .help = "TRACE is a file written by 'simulate --trace' or 'run --trace'.  The report\n"
-            "shows cores and GPUs in use over time, stacked by set, and the tasks on\n"
-            "each node, a lane per core; the HTML page adds a table per set.  Both are\n"
-            "single self-contained files.\n"
-            "\n"
-            "  -o, --output OUT  where to write (default: TRACE with .html or .svg)\n"
-            "  --svg             write a bare SVG instead of an HTML page\n",
+    .help =
+        "TRACE is a file written by 'simulate --trace' or 'run --trace'.  The report\n"
+        "shows cores and GPUs in use over time, stacked by set, and the tasks on\n"
+        "each node, a lane per core; the HTML page adds a table per set.  Both are\n"
+        "single self-contained files.\n"
+        "\n"
+        "  -o, --output OUT  where to write (default: TRACE with .html or .svg)\n"
+        "  --svg             write a bare SVG instead of an HTML page\n",
     .exec = cmd_report,
 };
 

@@ -6,7 +6,8 @@
 
 const cmd_entry_t cmd_resume_entry = {
     .name = "resume",
-    .usage = "WORKDIR [--json] [--trace OUT] [--quiet]",
+    .usage = "WORKDIR [--json] [--trace OUT] [--quiet] [--launcher L] [--hostfile F]\n"
+             "       [--max-steps N]",
     .summary = "continue a killed run from the journal in its workdir",
     .help = "Reloads the workflow text, mode, policy, platform and walltime the run\n"
             "started with from WORKDIR/journal.db.  Tasks recorded done are not run\n"
@@ -15,13 +16,16 @@ const cmd_entry_t cmd_resume_entry = {
             "\n"
             "  --json       print one JSON object on stdout (as run --json)\n"
             "  --trace OUT  write a Chrome trace-event file of this part of the run\n"
-            "  --quiet      no live status line\n",
+            "  --quiet      no live status line\n"
+            "  --launcher, --hostfile, --max-steps   as for 'hetflow run'; in a new\n"
+            "               allocation, its nodes are the platform\n",
     .exec = cmd_resume,
 };
 
 /* Fill `in` from the journal in workdir.  Returns 0, or prints the error
  * and returns 2. */
-static int load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
+static int load_journal(hf_journal_t *j, const char *workdir, const cmd_opts_t *opts,
+                        cmd_input_t *in)
 {
     hf_run_spec_t spec;
     hf_error_t err = {{0}};
@@ -37,7 +41,8 @@ static int load_journal(hf_journal_t *j, const char *workdir, cmd_input_t *in)
     in->policy = spec.cfg.policy;
     if (spec.walltime > 0)
         hf_workflow_set_walltime(in->wf, spec.walltime);
-    if (cmd_check_input(in, &err) < 0)
+    /* A resume may run in a new allocation: its nodes are the platform. */
+    if (cmd_choose_launcher(opts, in, &err) < 0 || cmd_check_input(in, &err) < 0)
         goto error;
     return EXIT_OK;
 error:
@@ -67,7 +72,7 @@ int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *
         hf_journal_close(journal);
         return EXIT_BAD_INPUT;
     }
-    if ((rc = load_journal(journal, workdir, &in)) == EXIT_OK) {
+    if ((rc = load_journal(journal, workdir, opts, &in)) == EXIT_OK) {
         rc = cmd_execute(&in, workdir, opts, journal, true);
         cmd_input_free(&in);
     }
@@ -79,8 +84,8 @@ int cmd_resume(int argc, char **argv)
 {
     cmd_opts_t opts;
     bool done;
-    int rc = cmd_parse(&cmd_resume_entry, OPT_JSON | OPT_TRACE | OPT_QUIET, argc, argv,
-                       &opts, &done);
+    int rc = cmd_parse(&cmd_resume_entry, OPT_JSON | OPT_TRACE | OPT_QUIET | OPT_LAUNCHER,
+                       argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;

@@ -11,8 +11,9 @@ const cmd_entry_t cmd_run_entry = {
     .usage =
         "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
         "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
-        "       [--trace OUT] [--quiet] [--no-journal]",
-    .summary = "run a workflow on this machine",
+        "       [--trace OUT] [--quiet] [--no-journal] [--launcher L] [--hostfile F]\n"
+        "       [--max-steps N]",
+    .summary = "run a workflow on this machine or in a batch allocation",
     .help =
         "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
         "with {index} and {set} replaced, pinned to the cores the scheduler gave it\n"
@@ -33,6 +34,13 @@ const cmd_entry_t cmd_run_entry = {
         "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
         "  --quiet         no live status line\n"
         "  --no-journal    keep no journal (no status, no resume)\n"
+        "  --launcher L    local (a process per task, here), srun (a job step per\n"
+        "                  task), mpiexec, or auto (the default: srun inside a Slurm\n"
+        "                  allocation, else local)\n"
+        "  --hostfile F    the nodes to use, a line each ('host', 'host slots=N' or\n"
+        "                  'host:N'); else Slurm's, PBS's or LSF's allocation\n"
+        "  --max-steps N   launcher processes running at once (default 256 with\n"
+        "                  srun or mpiexec)\n"
         "\nexit status: 0 all done, 1 a task failed or the walltime or a failure\n"
         "stopped the run, 2 bad input, 128+N stopped by signal N (SIGINT, SIGTERM:\n"
         "running tasks are terminated and canceled)\n",
@@ -52,6 +60,11 @@ static int check_commands(const cmd_input_t *in)
     }
     return EXIT_OK;
 }
+
+/* Launcher processes (srun, mpiexec) running at once, unless --max-steps
+ * says otherwise: each is a process on this node, and Slurm's controller
+ * handles every step. */
+#define DEFAULT_MAX_STEPS 256
 
 static void note_oversubscription(const cmd_input_t *in)
 {
@@ -167,12 +180,21 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     hf_error_t err = {{0}};
     int rc = EXIT_OK;
 
-    note_oversubscription(in);
-    cfg = (hf_engine_config_t){in->mode, in->policy, in->platform,
-                               opts->walltime > 0 ? opts->walltime
-                                                  : hf_workflow_walltime(in->wf)};
+    if (in->launcher == HF_LAUNCHER_LOCAL)
+        note_oversubscription(in);
+    cfg = (hf_engine_config_t){
+        .mode = in->mode,
+        .policy = in->policy,
+        .platform = in->platform,
+        .walltime = opts->walltime > 0 ? opts->walltime : hf_workflow_walltime(in->wf),
+        .max_running = opts->max_steps > 0                 ? opts->max_steps
+                       : in->launcher != HF_LAUNCHER_LOCAL ? DEFAULT_MAX_STEPS
+                                                           : 0};
     if (hf_exec_local_create(in->wf, &in->machine, &in->platform, workdir, &local, &err) <
-        0)
+            0 ||
+        (in->launcher != HF_LAUNCHER_LOCAL &&
+         hf_exec_local_set_launcher(&local, in->launcher, in->alloc.hosts,
+                                    in->alloc.nhosts, &err) < 0))
         goto error;
     if (!(e = hf_engine_create(in->wf, in->dag, &cfg, &local, &err)) ||
         (opts->trace && !(trace = hf_trace_attach(e))))
@@ -238,7 +260,8 @@ done:
 int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON | OPT_TRACE |
-                  OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME | OPT_NO_JOURNAL;
+                  OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME | OPT_NO_JOURNAL |
+                  OPT_LAUNCHER;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_journal_t *journal = NULL;
@@ -266,12 +289,12 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     if (!opts.no_journal) {
-        hf_run_spec_t spec = {hf_workflow_file(in.wf),
-                              NULL,
-                              0,
-                              {in.mode, in.policy, in.platform, 0},
-                              opts.walltime > 0 ? opts.walltime
-                                                : hf_workflow_walltime(in.wf)};
+        hf_run_spec_t spec = {
+            hf_workflow_file(in.wf),
+            NULL,
+            0,
+            {.mode = in.mode, .policy = in.policy, .platform = in.platform},
+            opts.walltime > 0 ? opts.walltime : hf_workflow_walltime(in.wf)};
         spec.text = hf_workflow_text(in.wf, &spec.text_len);
         if (!(journal = hf_journal_create(workdir, in.wf, &spec, &err))) {
             fprintf(stderr, "hetflow: %s\n", err.text);

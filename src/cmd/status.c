@@ -72,12 +72,13 @@ int cmd_status(int argc, char **argv)
     for (int s = 0; s < NSTATES; s++)
         printf(" %8s", hf_task_state_name((hf_task_state_t)s));
     printf("\n");
-    json_array_foreach(c.order, i, name) {
+    json_array_foreach(c.order, i, name)
+    {
         json_t *row = json_object_get(c.sets, json_string_value(name));
         printf("%-16s", json_string_value(name));
         for (int s = 0; s < NSTATES; s++)
-            printf(" %8lld", (long long)json_integer_value(
-                                 json_object_get(row, hf_task_state_name((hf_task_state_t)s))));
+            printf(" %8lld", (long long)json_integer_value(json_object_get(
+                                 row, hf_task_state_name((hf_task_state_t)s))));
         printf("\n");
     }
     printf("%-16s", "total");

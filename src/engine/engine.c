@@ -3,6 +3,7 @@
  * scheduler and an executor.  engine_transition() is the only place a task's
  * state changes. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +284,18 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         to = HF_TASK_CANCELED;
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
+    if (to == HF_TASK_FAILED && status == HF_STATUS_LAUNCH_RETRY &&
+        t->launch_retries < HF_LAUNCH_RETRIES && !e->stopped) {
+        /* Not the task's failure: the launcher was busy.  Backoff 0.1 s,
+         * doubling, at most 10 s. */
+        double backoff = fmin(0.1 * (double)(1u << t->launch_retries), 10.0);
+        t->launch_retries++;
+        engine_transition(e, id, HF_TASK_WAITING);
+        hf_sched_release(e->sched, t->alloc);
+        t->alloc = NULL;
+        e->pending_retries++;
+        return timers_add(&e->timers, TIMER_RETRY, t->end + backoff, id, 0);
+    }
     if (to == HF_TASK_FAILED && t->attempts < spec->retries && !e->stopped) {
         /* Back to waiting, and ready again once the backoff is over. */
         t->attempts++;

@@ -19,6 +19,7 @@ typedef struct {
     uint8_t attempts;     /* failed runs retried so far */
     uint8_t timed_out;
     uint8_t withdrawn; /* canceled by the workflow (a rule, the API), not a failure */
+    uint8_t launch_retries; /* HF_STATUS_LAUNCH_RETRY ends so far */
 } task_t;
 
 typedef struct {

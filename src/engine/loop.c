@@ -74,11 +74,12 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
 {
     hf_launch_t l;
     hf_alloc_t *alloc;
-    int rc;
+    int rc = 0;
 
     if (e->stopped)
         return 0;
-    while ((rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
+    while ((e->cfg.max_running <= 0 || e->count[HF_TASK_RUNNING] < e->cfg.max_running) &&
+           (rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
         task_t *t;
         l.task = e->sets[l.set].first + l.index;
         l.spec = hf_workflow_set(e->wf, l.set);
@@ -106,6 +107,8 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
     }
     if (rc < 0)
         goto nomem;
+    if (rc == 1) /* stopped at the cap: the next pass starts afresh */
+        hf_sched_end_pass(e->sched);
     return 0;
 nomem:
     hf_error_set(err, "out of memory");

@@ -154,6 +154,34 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
     return HF_STATUS_BAD_RESULT;
 }
 
+/* Whether srun said, at the end of the task's .err file, that Slurm would
+ * not create its step for now (a busy or reconfiguring controller): then
+ * the task has not run, and is launched again. */
+static bool step_refused(local_t *x, hf_engine_t *engine, uint32_t task)
+{
+    static const char *const signs[] = {"step creation temporarily disabled",
+                                        "Unable to create step", "Job step creation"};
+    char path[4096], tail[4096];
+    hf_task_info_t t;
+    size_t n;
+    FILE *f;
+
+    hf_engine_task(engine, task, &t);
+    spawner_task_path(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index, "err",
+                      path, sizeof(path));
+    if (!(f = fopen(path, "r")))
+        return false;
+    if (fseek(f, -(long)(sizeof(tail) - 1), SEEK_END) < 0)
+        rewind(f);
+    n = fread(tail, 1, sizeof(tail) - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+        if (memmem(tail, n, signs[i], strlen(signs[i])))
+            return true;
+    return false;
+}
+
 /* Reap every child that has exited and report its task.  Each exit is seen
  * first without reaping (WNOWAIT), so that the process group, whose id
  * cannot be reused while its leader is a zombie, can be killed safely: a
@@ -179,6 +207,9 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
         status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
         if (status == 0)
             status = read_result(x, engine, task);
+        else if (status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
+                 step_refused(x, engine, task))
+            status = HF_STATUS_LAUNCH_RETRY;
         if (hf_engine_task_ended(engine, task, status) < 0) {
             hf_error_set(err, "local: engine refused the end of task %u", task);
             return -1;
@@ -330,6 +361,19 @@ nomem:
 error:
     local_destroy(x);
     return -1;
+}
+
+int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const *hosts,
+                               int nhosts, hf_error_t *err)
+{
+    local_t *l = x->ctx;
+    launcher_t ln;
+
+    if (launcher_init(&ln, kind, hosts, nhosts, err) < 0)
+        return -1;
+    launcher_fini(&l->spawner.launcher);
+    l->spawner.launcher = ln;
+    return 0;
 }
 
 long hf_exec_local_pid(const hf_executor_t *x, uint32_t task)

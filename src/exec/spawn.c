@@ -78,6 +78,10 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
     sp->nsets = hf_workflow_nsets(wf);
     if (!(sp->programs = calloc((size_t)sp->nsets, sizeof(char *))))
         goto nomem;
+    if (sched_getaffinity(0, sizeof(sp->own_cpus), &sp->own_cpus) < 0) {
+        hf_error_set(err, "sched_getaffinity: %s", strerror(errno));
+        goto error;
+    }
     if ((sp->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
         hf_error_set(err, "/dev/null: %s", strerror(errno));
         goto error;
@@ -106,6 +110,7 @@ void spawner_fini(spawner_t *sp)
     for (int s = 0; sp->programs && s < sp->nsets; s++)
         free(sp->programs[s]);
     free(sp->programs);
+    launcher_fini(&sp->launcher);
     free(sp->workdir);
     free(sp->base_env);
     memset(sp, 0, sizeof(*sp));
@@ -256,6 +261,45 @@ static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus,
         }
     }
     return rc;
+}
+
+/* Each rank's CPUs for a launcher to bind it to, ranks in slot order: on
+ * this machine (no hosts named) the OS CPUs of its cores, mapped as for a
+ * local task; on an allocation's node, its core ids there. */
+static char **rank_cpu_lists(const spawner_t *sp, const hf_launch_t *l)
+{
+    const hf_machine_t *m = sp->machine;
+    uint32_t ranks = 0, r = 0, per = (uint32_t)l->spec->cores;
+    char **lists;
+
+    for (uint32_t i = 0; i < l->alloc->nslots; i++)
+        ranks += l->alloc->slot[i].ranks;
+    if (!(lists = calloc(ranks + 1, sizeof(char *))))
+        return NULL;
+    for (uint32_t i = 0; i < l->alloc->nslots; i++) {
+        const hf_slot_t *s = &l->alloc->slot[i];
+        for (uint32_t k = 0; k < s->ranks; k++, r++) {
+            buf_t b = {0};
+            int rc = buf_add(&b, "", 0);
+            for (uint32_t j = 0; j < per && rc == 0; j++) {
+                uint32_t core = s->cores[k * per + j];
+                long global = (long)s->node * sp->platform.cores_per_node + core;
+                int mc = (int)(global % m->ncores);
+                if (sp->launcher.nhosts > 0) {
+                    rc = buf_printf(&b, "%s%u", b.n ? "," : "", core);
+                    continue;
+                }
+                for (int p = m->pu_offset[mc]; p < m->pu_offset[mc + 1] && rc == 0; p++)
+                    rc = buf_printf(&b, "%s%d", b.n ? "," : "", m->pus[p]);
+            }
+            lists[r] = b.s;
+            if (rc < 0 || !b.s) {
+                free_strv(lists);
+                return NULL;
+            }
+        }
+    }
+    return lists;
 }
 
 void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
@@ -475,7 +519,21 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
         hf_error_set(err, "out of memory");
         goto done;
     }
-    if (!(c.program = program_of(sp, l, argv[0], &program))) {
+    if (sp->launcher.kind != HF_LAUNCHER_LOCAL) {
+        /* The launcher runs here and binds the ranks where they run. */
+        char **cpus = rank_cpu_lists(sp, l);
+        if (!cpus) {
+            hf_error_set(err, "out of memory");
+            goto done;
+        }
+        spawner_task_path(sp, l->spec, l->index, "rankfile", path, sizeof(path));
+        argv = launcher_argv(&sp->launcher, l, cpus, path, argv, err);
+        free_strv(cpus);
+        if (!argv)
+            goto done;
+        c.cpus = sp->own_cpus;
+        c.program = sp->launcher.program;
+    } else if (!(c.program = program_of(sp, l, argv[0], &program))) {
         why = strerror(errno);
         *status = errno == ENOENT ? 127 : 126;
         pid = 0;

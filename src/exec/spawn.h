@@ -12,6 +12,7 @@
 
 #include "hetflow/exec.h"
 #include "hetflow/platform.h"
+#include "launcher.h"
 
 typedef struct {
     const hf_workflow_t *wf;
@@ -22,7 +23,9 @@ typedef struct {
     size_t nbase;
     sigset_t ignored; /* signals ignored here, set back to default in tasks */
     char **programs;  /* per set, its program resolved on PATH, once */
-    int nsets;        /* sets known: those added later get their folder at launch */
+    launcher_t launcher;
+    cpu_set_t own_cpus; /* this process's: what a launcher process runs on */
+    int nsets;          /* sets known: those added later get their folder at launch */
     int devnull;
 } spawner_t;
 

@@ -268,7 +268,7 @@ static void build_pass(hf_sched_t *s)
     s->dirty = false;
 }
 
-static void end_pass(hf_sched_t *s)
+void hf_sched_end_pass(hf_sched_t *s)
 {
     for (int i = 0; i < s->nshapes; i++)
         s->shapes[i].aside = false;
@@ -385,7 +385,7 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
             heap_push(&s->pass, (uint32_t)sid);
         return 1;
     }
-    end_pass(s);
+    hf_sched_end_pass(s);
     return 0;
 }
 

@@ -109,7 +109,8 @@ static inline void sim_finish(sim_run_t *run)
 static inline void simulate(hf_workflow_t *wf, const hf_platform_t *p, hf_mode_t mode,
                             hf_policy_t policy, sim_run_t *run)
 {
-    hf_engine_config_t cfg = {mode, policy, *p, 0};
+    hf_engine_config_t cfg = {
+        .mode = mode, .policy = policy, .platform = *p, .walltime = 0};
 
     sim_start(wf, &cfg, run);
     sim_finish(run);

@@ -7,7 +7,8 @@ static void one_slice_per_task_node(void **state)
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 20, cores: 3, duration: 5}\n"
                                 "  mpi: {ranks: 3, cores: 4, duration: 7, after: [a]}\n");
     hf_platform_t p = {2, 8, 0};
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p, 0};
+    hf_engine_config_t cfg = {
+        .mode = HF_MODE_TASK, .policy = HF_POLICY_FIFO, .platform = p, .walltime = 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
     hf_engine_t *e;
@@ -65,7 +66,10 @@ static void one_slice_per_task_node(void **state)
 static void unwritable_path_is_an_error(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {}\n");
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 1, 0},
+                              .walltime = 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
     hf_engine_t *e;

@@ -145,7 +145,10 @@ static void failure_cancels_dependents(void **state)
     hf_dag_t *d = hf_dag_create(wf, NULL);
     scripted_t ctx = {.fail = 1};
     hf_executor_t x = {&scripted_ops, &ctx};
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 4, 0},
+                              .walltime = 0};
     hf_engine_t *e = hf_engine_create(wf, d, &cfg, &x, NULL);
     hf_task_info_t t;
 
@@ -188,7 +191,10 @@ static void every_transition_is_reported(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 5, duration: 2}\n"
                                 "  b: {tasks: 3, duration: 1, after: [a]}\n");
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 2, 0},
+                              .walltime = 0};
     sim_run_t r;
 
     (void)state;
@@ -210,7 +216,10 @@ static void refuses_ends_of_tasks_not_running(void **state)
     hf_workflow_t *wf = load_ok("sets:\n  a: {}\n");
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 1, 0},
+                              .walltime = 0};
     hf_engine_t *e;
     hf_error_t err;
 
@@ -302,7 +311,10 @@ static void walltime_stops_in_time(void **state)
      * 20 - min(5, 20/4) = 15, during the third task, which is canceled
      * then, with the two that never started. */
     hf_workflow_t *wf = load_ok("walltime: 20\nsets:\n  a: {tasks: 5, duration: 6}\n");
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 1, 0}, 20};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 1, 0},
+                              .walltime = 20};
     sim_run_t r;
 
     (void)state;
@@ -322,7 +334,10 @@ static void restored_tasks_are_not_run(void **state)
      * b, which needs all of a, still waits for a[2]. */
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 3, duration: 5}\n"
                                 "  b: {duration: 1, after: [a]}\n");
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 4, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 4, 0},
+                              .walltime = 0};
     sim_run_t r;
     hf_usage_t u;
 
@@ -347,11 +362,12 @@ static void partial_dependencies(void **state)
      * a[3] follows b, 15-25.  c waits for all of a: 25-26.  d waits for
      * half of a (fraction 0.5 -> 2 tasks) too, ready at 10 but outranked
      * by b and a: it takes the core a[2] frees at 20, 20-21. */
-    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
-                                "  b: {duration: 5, priority: 1, after: [{set: a, count: 2}]}\n"
-                                "  c: {duration: 1, after: [a]}\n"
-                                "  d: {duration: 1, priority: -1,"
-                                " after: [{set: a, fraction: 0.5}]}\n");
+    hf_workflow_t *wf =
+        load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
+                "  b: {duration: 5, priority: 1, after: [{set: a, count: 2}]}\n"
+                "  c: {duration: 1, after: [a]}\n"
+                "  d: {duration: 1, priority: -1,"
+                " after: [{set: a, fraction: 0.5}]}\n");
     hf_platform_t p = {1, 2, 0};
     sim_run_t r;
     double start, end;

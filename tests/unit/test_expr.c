@@ -1,6 +1,6 @@
 /* Unit tests for src/workflow/expr.c: the rule-expression language. */
-#include "workflow/expr.h"
 #include "helpers.h"
+#include "workflow/expr.h"
 
 /* Results as the tests see them: "uncertainty" of the rule's set is
  * {0.3, 0.1, 0.2}; "loss" of set "train" is {0.5}; nothing else exists. */
@@ -103,8 +103,8 @@ static void reports_where(void **state)
         if (e)
             fail_msg("'%s' parsed", bad[i].text);
         if (where != bad[i].where || !strstr(why, bad[i].why))
-            fail_msg("'%s': %s at %zu, want %s at %zu", bad[i].text, why, where, bad[i].why,
-                     bad[i].where);
+            fail_msg("'%s': %s at %zu, want %s at %zu", bad[i].text, why, where,
+                     bad[i].why, bad[i].where);
     }
 }
 
@@ -133,7 +133,8 @@ static void names_sets(void **state)
 {
     char why[128];
     size_t where;
-    expr_t *e = expr_parse("max(a.x) < min(b-2.y) and count(z) > 0", &where, why, sizeof(why));
+    expr_t *e =
+        expr_parse("max(a.x) < min(b-2.y) and count(z) > 0", &where, why, sizeof(why));
     int n = 0;
 
     (void)state;
@@ -146,10 +147,8 @@ static void names_sets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(evaluates),
-        cmocka_unit_test(missing_results_are_false),
-        cmocka_unit_test(reports_where),
-        cmocka_unit_test(depth_is_bounded),
+        cmocka_unit_test(evaluates),     cmocka_unit_test(missing_results_are_false),
+        cmocka_unit_test(reports_where), cmocka_unit_test(depth_is_bounded),
         cmocka_unit_test(names_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

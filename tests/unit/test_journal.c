@@ -52,7 +52,10 @@ static void record_and_reopen(void **state)
 {
     hf_workflow_t *wf = load_ok(yaml);
     hf_dag_t *d = hf_dag_create(wf, NULL);
-    hf_engine_config_t cfg = {HF_MODE_WORKLOAD, HF_POLICY_FIFO, {1, 4, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_WORKLOAD,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 4, 0},
+                              .walltime = 0};
     hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), cfg, 30}, back;
     hf_executor_t sim;
     hf_engine_t *e;

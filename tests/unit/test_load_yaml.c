@@ -145,7 +145,8 @@ static const struct {
      "3:15: set 'b' waits for 5 tasks of 'a', which has 4"},
     {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, count: 1, fraction: 0.5}]}\n",
      "3:15: after entry gives both a fraction and a count"},
-    {"sets:\n  a: {tasks: 4}\n  b: {tasks: 4, after: [{set: a, map: one-to-one, count: 2}]}\n",
+    {"sets:\n  a: {tasks: 4}\n  b: {tasks: 4, after: [{set: a, map: one-to-one, count: "
+     "2}]}\n",
      "3:25: a one-to-one map waits for one task: no fraction or count"},
 };
 

@@ -15,11 +15,15 @@ typedef struct {
 static void start(real_run_t *r, hf_workflow_t *wf, const char *workdir)
 {
     hf_error_t err;
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, {1, 2, 0}, 0};
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 2, 0},
+                              .walltime = 0};
 
     assert_int_equal(hf_machine_detect(&r->machine, NULL), 0);
     r->dag = hf_dag_create(wf, NULL);
-    if (hf_exec_local_create(wf, &r->machine, &cfg.platform, workdir, &r->local, &err) < 0)
+    if (hf_exec_local_create(wf, &r->machine, &cfg.platform, workdir, &r->local, &err) <
+        0)
         fail_msg("%s", err.text);
     r->engine = hf_engine_create(wf, r->dag, &cfg, &r->local, &err);
     assert_non_null(r->engine);
@@ -81,11 +85,12 @@ static void stop_terminates_groups(void **state)
      * sleep, which inherits the ignored signal); the stop comes from a tick
      * once the trap is set.  SIGTERM ends the first, SIGKILL after the
      * grace period the second and its child. */
-    hf_workflow_t *wf = load_ok("sets:\n"
-                                "  polite: {command: [sleep, '37']}\n"
-                                "  stubborn: {command: \"trap '' TERM; touch trapped-mark;"
-                                " sleep 37; true\"}\n"
-                                "  later: {command: [true], after: [polite]}\n");
+    hf_workflow_t *wf =
+        load_ok("sets:\n"
+                "  polite: {command: [sleep, '37']}\n"
+                "  stubborn: {command: \"trap '' TERM; touch trapped-mark;"
+                " sleep 37; true\"}\n"
+                "  later: {command: [true], after: [polite]}\n");
     real_run_t r;
     struct timespec t0, t1;
     double took;

@@ -5,7 +5,8 @@ static const char *trace_of(const char *yaml, hf_platform_t p)
 {
     static const char *path = "/tmp/hetflow-test-report.json";
     hf_workflow_t *wf = load_ok(yaml);
-    hf_engine_config_t cfg = {HF_MODE_TASK, HF_POLICY_FIFO, p, 0};
+    hf_engine_config_t cfg = {
+        .mode = HF_MODE_TASK, .policy = HF_POLICY_FIFO, .platform = p, .walltime = 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;
     hf_engine_t *e;
@@ -52,10 +53,11 @@ static int count(const char *text, const char *what)
 
 static void html_has_sets_and_charts(void **state)
 {
-    const char *trace = trace_of("name: r<&>\n"
-                                 "sets:\n  sim: {tasks: 4, gpus: 1, duration: 10}\n"
-                                 "  \"a<b\": {tasks: 2, cores: 2, duration: 5, after: [sim]}\n",
-                                 (hf_platform_t){2, 4, 2});
+    const char *trace =
+        trace_of("name: r<&>\n"
+                 "sets:\n  sim: {tasks: 4, gpus: 1, duration: 10}\n"
+                 "  \"a<b\": {tasks: 2, cores: 2, duration: 5, after: [sim]}\n",
+                 (hf_platform_t){2, 4, 2});
     char *html;
 
     (void)state;
@@ -63,7 +65,7 @@ static void html_has_sets_and_charts(void **state)
                      0);
     html = slurp("/tmp/hetflow-test-report.html");
     assert_non_null(strstr(html, "<title>hetflow report: r&lt;&amp;&gt;</title>"));
-    assert_non_null(strstr(html, "a&lt;b"));  /* escaped set name */
+    assert_non_null(strstr(html, "a&lt;b")); /* escaped set name */
     assert_null(strstr(html, "a<b"));
     assert_non_null(strstr(html, "Cores in use (of 8)"));
     assert_non_null(strstr(html, "GPUs in use (of 4)"));
@@ -75,12 +77,13 @@ static void html_has_sets_and_charts(void **state)
 
 static void svg_alone(void **state)
 {
-    const char *trace = trace_of("sets:\n  a: {tasks: 3, duration: 1}\n",
-                                 (hf_platform_t){1, 2, 0});
+    const char *trace =
+        trace_of("sets:\n  a: {tasks: 3, duration: 1}\n", (hf_platform_t){1, 2, 0});
     char *svg;
 
     (void)state;
-    assert_int_equal(hf_report_write(trace, "/tmp/hetflow-test-report.svg", true, NULL), 0);
+    assert_int_equal(hf_report_write(trace, "/tmp/hetflow-test-report.svg", true, NULL),
+                     0);
     svg = slurp("/tmp/hetflow-test-report.svg");
     assert_true(strncmp(svg, "<svg xmlns=", 11) == 0);
     assert_non_null(strstr(svg, "no GPUs on this platform"));

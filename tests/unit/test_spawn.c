@@ -14,7 +14,8 @@ static hf_alloc_t *alloc_of(uint32_t node, int ncores, const uint32_t *cores, in
     uint32_t *ids = (uint32_t *)(a->slot + 1);
 
     a->nslots = 1;
-    a->slot[0] = (hf_slot_t){node, 1, (uint32_t)ncores, (uint32_t)ngpus, ids, ids + ncores};
+    a->slot[0] =
+        (hf_slot_t){node, 1, (uint32_t)ncores, (uint32_t)ngpus, ids, ids + ncores};
     memcpy(ids, cores, (size_t)ncores * sizeof(uint32_t));
     if (ngpus > 0)
         memcpy(ids + ncores, gpus, (size_t)ngpus * sizeof(uint32_t));
@@ -71,10 +72,10 @@ static void environment_and_output(void **state)
     hf_error_t err;
     hf_alloc_t *on0 = alloc_of(0, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
     hf_alloc_t *on1 = alloc_of(1, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
-    hf_launch_t l0 = {.task = 1, .set = 0, .index = 1, .spec = hf_workflow_set(wf, 0),
-                      .alloc = on0};
-    hf_launch_t l1 = {.task = 2, .set = 0, .index = 2, .spec = hf_workflow_set(wf, 0),
-                      .alloc = on1};
+    hf_launch_t l0 = {
+        .task = 1, .set = 0, .index = 1, .spec = hf_workflow_set(wf, 0), .alloc = on0};
+    hf_launch_t l1 = {
+        .task = 2, .set = 0, .index = 2, .spec = hf_workflow_set(wf, 0), .alloc = on1};
     char cores[64], want[256];
     int status = -5, wstatus;
     pid_t pid;
@@ -118,8 +119,8 @@ static void affinity_is_inherited(void **state)
     hf_platform_t p;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {.task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0),
-                     .alloc = a};
+    hf_launch_t l = {
+        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
     char want[128];
     cpu_set_t before, after;
     int status;
@@ -129,8 +130,8 @@ static void affinity_is_inherited(void **state)
     assert_int_equal(hf_machine_detect(&real, NULL), 0);
     p = (hf_platform_t){1, real.ncores, 0};
     sched_getaffinity(0, sizeof(before), &before);
-    assert_int_equal(spawner_init(&sp, wf, &real, &p, "/tmp/hetflow-test-spawn/aff", NULL),
-                     0);
+    assert_int_equal(
+        spawner_init(&sp, wf, &real, &p, "/tmp/hetflow-test-spawn/aff", NULL), 0);
     pid = spawner_start(&sp, &l, &status, NULL);
     assert_true(pid > 0);
     waitpid(pid, NULL, 0);
@@ -155,15 +156,14 @@ static void missing_program(void **state)
     hf_machine_t machine;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {.task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0),
-                     .alloc = a};
+    hf_launch_t l = {
+        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
     int status = 0;
 
     (void)state;
     assert_int_equal(hf_machine_detect(&machine, NULL), 0);
-    assert_int_equal(spawner_init(&sp, wf, &machine, &p, "/tmp/hetflow-test-spawn/miss",
-                                  NULL),
-                     0);
+    assert_int_equal(
+        spawner_init(&sp, wf, &machine, &p, "/tmp/hetflow-test-spawn/miss", NULL), 0);
     assert_int_equal(spawner_start(&sp, &l, &status, NULL), 0);
     assert_int_equal(status, 127);
     assert_string_equal(slurp("/tmp/hetflow-test-spawn/miss/a/0.err"),
