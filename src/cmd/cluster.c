@@ -4,26 +4,8 @@
  * are the platform, narrowed by the platform flags. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
-
-static bool on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char candidate[4096];
-
-    for (const char *dir = path ? path : "/usr/bin:/bin"; *dir;) {
-        size_t len = strcspn(dir, ":");
-        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".",
-                 name);
-        if (access(candidate, X_OK) == 0)
-            return true;
-        dir += len + (dir[len] == ':');
-    }
-    return false;
-}
 
 int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err)
 {
@@ -33,7 +15,7 @@ int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err
     if (opts->has_launcher)
         in->launcher = opts->launcher;
     else
-        in->launcher = getenv("SLURM_JOB_ID") && on_path("srun") ? HF_LAUNCHER_SRUN
+        in->launcher = getenv("SLURM_JOB_ID") && hf_launcher_found(HF_LAUNCHER_SRUN) ? HF_LAUNCHER_SRUN
                                                                  : HF_LAUNCHER_LOCAL;
     if (in->launcher == HF_LAUNCHER_LOCAL && !opts->hostfile)
         return 0;

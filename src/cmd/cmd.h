@@ -38,6 +38,7 @@ enum {
     OPT_NO_JOURNAL = 1 << 13,
     OPT_FILES = 1 << 14,    /* one FILE or more */
     OPT_LAUNCHER = 1 << 15, /* --launcher, --hostfile, --max-steps */
+    OPT_SUBMIT = 1 << 16,   /* --partition, --account, --dry-run */
 };
 
 #define CMD_MAX_FILES 16
@@ -64,7 +65,13 @@ typedef struct {
     hf_launcher_t launcher; /* with has_launcher; else auto */
     const char *hostfile;
     int max_steps; /* 0: the launcher's default */
+    const char *partition, *account;
+    bool dry_run;
 } cmd_opts_t;
+
+/* A duration: seconds ("90", "1.5"), or Slurm's [D-]HH:MM:SS or MM:SS.
+ * Returns 0, or -1 when it is none of these or not more than 0. */
+int cmd_parse_duration(const char *s, double *out);
 
 /* Parse argv for entry `cmd` accepting `allowed` options and one FILE.
  * Returns 0 to go on, or an exit status: 0 after --help, 2 on bad usage
@@ -131,6 +138,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_simulate_main(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -153,6 +161,7 @@ extern const cmd_entry_t cmd_validate_entry;
 extern const cmd_entry_t cmd_analyze_entry;
 extern const cmd_entry_t cmd_simulate_entry;
 extern const cmd_entry_t cmd_compare_entry;
+extern const cmd_entry_t cmd_submit_entry;
 extern const cmd_entry_t cmd_run_entry;
 extern const cmd_entry_t cmd_platform_entry;
 extern const cmd_entry_t cmd_report_entry;

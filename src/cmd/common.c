@@ -73,8 +73,43 @@ enum {
     O_LAUNCHER,
     O_HOSTFILE,
     O_MAX_STEPS,
+    O_PARTITION,
+    O_ACCOUNT,
+    O_DRY_RUN,
     O_HELP
 };
+
+int cmd_parse_duration(const char *s, double *out)
+{
+    long d = 0, h = 0, m = 0, sec = 0;
+    char tail;
+    bool ok;
+
+    if (!strchr(s, ':')) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || *end || !(v > 0 && v < 1e9))
+            return -1;
+        *out = v;
+        return 0;
+    }
+    /* Slurm's forms: [D-]HH:MM:SS or MM:SS. */
+    if (strchr(s, '-')) {
+        ok = sscanf(s, "%ld-%ld:%ld:%ld%c", &d, &h, &m, &sec, &tail) == 4;
+    } else if (sscanf(s, "%ld:%ld:%ld%c", &h, &m, &sec, &tail) == 3) {
+        ok = true;
+    } else {
+        h = 0;
+        ok = sscanf(s, "%ld:%ld%c", &m, &sec, &tail) == 2;
+    }
+    if (!ok)
+        return -1;
+    if (d < 0 || d > 10000 || h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 ||
+        (strchr(s, '-') && h > 23) || h > 1000000)
+        return -1;
+    *out = (double)(((d * 24 + h) * 60 + m) * 60 + sec);
+    return *out > 0 ? 0 : -1;
+}
 
 int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
               cmd_opts_t *opts, bool *done)
@@ -98,29 +133,25 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"launcher", required_argument, NULL, O_LAUNCHER},
         {"hostfile", required_argument, NULL, O_HOSTFILE},
         {"max-steps", required_argument, NULL, O_MAX_STEPS},
+        {"partition", required_argument, NULL, O_PARTITION},
+        {"account", required_argument, NULL, O_ACCOUNT},
+        {"dry-run", no_argument, NULL, O_DRY_RUN},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {OPT_PLATFORM,
-                                OPT_PLATFORM,
-                                OPT_PLATFORM,
-                                OPT_MODE,
-                                OPT_POLICY,
-                                OPT_SEED,
-                                OPT_JSON,
-                                OPT_TRACE,
-                                OPT_WORKDIR,
-                                OPT_QUIET,
-                                OPT_OUTPUT,
-                                OPT_SVG,
-                                OPT_RESUME,
-                                OPT_WALLTIME,
-                                OPT_NO_JOURNAL,
-                                OPT_LAUNCHER,
-                                OPT_LAUNCHER,
-                                OPT_LAUNCHER,
-                                0};
+    static const int needs[] = {
+        OPT_PLATFORM,   OPT_PLATFORM,
+        OPT_PLATFORM,   OPT_MODE,
+        OPT_POLICY,     OPT_SEED,
+        OPT_JSON,       OPT_TRACE,
+        OPT_WORKDIR,    OPT_QUIET,
+        OPT_OUTPUT,     OPT_SVG,
+        OPT_RESUME,     OPT_WALLTIME,
+        OPT_NO_JOURNAL, OPT_LAUNCHER,
+        OPT_LAUNCHER,   OPT_LAUNCHER,
+        OPT_SUBMIT,     OPT_SUBMIT,
+        OPT_SUBMIT,     0};
     int c, index;
     long v;
 
@@ -200,11 +231,12 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             opts->resume = true;
             break;
         case O_WALLTIME: {
-            char *end;
-            opts->walltime = strtod(optarg, &end);
-            if (end == optarg || *end || !(opts->walltime > 0 && opts->walltime < 1e9))
+            if (cmd_parse_duration(optarg, &opts->walltime) < 0)
                 return usage_error(
-                    cmd, "--walltime wants seconds (more than 0), not '%s'", optarg);
+                    cmd,
+                    "--walltime wants seconds or [D-]HH:MM:SS (more than 0), "
+                    "not '%s'",
+                    optarg);
             break;
         }
         case O_NO_JOURNAL:
@@ -227,6 +259,15 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             if (parse_count(cmd, "--max-steps", optarg, 1, 1000000, &v) < 0)
                 return EXIT_BAD_INPUT;
             opts->max_steps = (int)v;
+            break;
+        case O_PARTITION:
+            opts->partition = optarg;
+            break;
+        case O_ACCOUNT:
+            opts->account = optarg;
+            break;
+        case O_DRY_RUN:
+            opts->dry_run = true;
             break;
         case O_HELP:
             print_help(cmd);

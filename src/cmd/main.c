@@ -6,9 +6,9 @@
 #include "cmd.h"
 
 static const cmd_entry_t *const commands[] = {
-    &cmd_validate_entry, &cmd_analyze_entry, &cmd_simulate_entry,
-    &cmd_compare_entry,  &cmd_run_entry,     &cmd_platform_entry,
-    &cmd_report_entry,   &cmd_status_entry,  &cmd_resume_entry,
+    &cmd_validate_entry, &cmd_analyze_entry,  &cmd_simulate_entry, &cmd_compare_entry,
+    &cmd_run_entry,      &cmd_platform_entry, &cmd_report_entry,   &cmd_status_entry,
+    &cmd_resume_entry,   &cmd_submit_entry,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -6,13 +6,16 @@
 
 const cmd_entry_t cmd_platform_entry = {
     .name = "platform",
-    .usage = "[--nodes N] [--cores-per-node C] [--gpus-per-node G] [--json]",
+    .usage =
+        "[--nodes N] [--cores-per-node C] [--gpus-per-node G] [--hostfile F] [--json]",
     .summary = "show the cores and GPUs detected on this machine",
     .help = "Cores come from hwloc, within this process's CPU binding; GPUs from NVML\n"
             "(loaded at run time), else 'nvidia-smi -L', and an inherited\n"
             "CUDA_VISIBLE_DEVICES says which of them may be used.  With the flags, the\n"
             "platform that 'run' would use: --nodes N splits this machine into N\n"
-            "virtual nodes.\n"
+            "virtual nodes.  Inside a batch allocation (Slurm, PBS, LSF) or with\n"
+            "--hostfile, also the allocation's nodes, which 'run' uses with the srun or\n"
+            "mpiexec launcher.\n"
             "\n  --json   print one JSON object on stdout\n",
     .exec = cmd_platform,
 };
@@ -36,6 +39,18 @@ static json_t *machine_json(const hf_machine_t *m, const hf_platform_t *p)
                      p->gpus_per_node);
 }
 
+/* -1 for a count the allocation does not give. */
+static json_t *allocation_json(const hf_allocation_t *a)
+{
+    json_t *hosts = json_array();
+
+    for (int i = 0; hosts && i < a->nhosts; i++)
+        json_array_append_new(hosts, json_string(a->hosts[i]));
+    return json_pack("{s:s,s:o,s:i,s:i}", "source", a->source, "hosts", hosts,
+                     "cores_per_node", a->cores_per_node, "gpus_per_node",
+                     a->gpus_per_node);
+}
+
 int cmd_platform(int argc, char **argv)
 {
     cmd_opts_t opts;
@@ -43,13 +58,21 @@ int cmd_platform(int argc, char **argv)
     hf_platform_t p, none = {-1, -1, -1};
     hf_error_t err = {{0}};
     bool done;
-    int rc = cmd_parse(&cmd_platform_entry, OPT_PLATFORM | OPT_JSON | OPT_NO_FILE, argc,
-                       argv, &opts, &done);
+    hf_allocation_t alloc;
+    int found;
+    int rc = cmd_parse(&cmd_platform_entry,
+                       OPT_PLATFORM | OPT_JSON | OPT_NO_FILE | OPT_LAUNCHER, argc, argv,
+                       &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;
     if (hf_machine_detect(&m, &err) < 0) {
         fprintf(stderr, "hetflow: %s\n", err.text);
+        return EXIT_BAD_INPUT;
+    }
+    if ((found = hf_allocation_detect(&alloc, opts.hostfile, &err)) < 0) {
+        fprintf(stderr, "hetflow platform: %s\n", err.text);
+        hf_machine_free(&m);
         return EXIT_BAD_INPUT;
     }
     cmd_resolve_platform(&m, &none, &opts.platform, &p);
@@ -59,7 +82,10 @@ int cmd_platform(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     if (opts.json) {
-        cmd_print_json(machine_json(&m, &p));
+        json_t *o = machine_json(&m, &p);
+        if (found && o)
+            json_object_set_new(o, "allocation", allocation_json(&alloc));
+        cmd_print_json(o);
     } else {
         printf("cores     %d:", m.ncores);
         for (int k = 0; k < m.ncores; k++) {
@@ -72,7 +98,19 @@ int cmd_platform(int argc, char **argv)
             printf("%s%s", g ? ", " : ": ", m.gpu_ids[g]);
         printf("\nplatform  %d nodes x %d cores x %d GPUs\n", p.nodes, p.cores_per_node,
                p.gpus_per_node);
+        if (found) {
+            printf("allocation (%s) %d nodes x %d cores x ", alloc.source, alloc.nhosts,
+                   alloc.cores_per_node);
+            if (alloc.gpus_per_node >= 0)
+                printf("%d GPUs:", alloc.gpus_per_node);
+            else
+                printf("GPUs not said:");
+            for (int i = 0; i < alloc.nhosts && i < 32; i++)
+                printf(" %s", alloc.hosts[i]);
+            printf("%s\n", alloc.nhosts > 32 ? " ..." : "");
+        }
     }
+    hf_allocation_free(&alloc);
     hf_machine_free(&m);
     return EXIT_OK;
 }

@@ -55,6 +55,18 @@ static char *find_on_path(const char *name)
     return NULL;
 }
 
+bool hf_launcher_found(hf_launcher_t kind)
+{
+    char *program;
+
+    if (kind == HF_LAUNCHER_LOCAL)
+        return true;
+    if (!(program = find_on_path(names[kind])))
+        return false;
+    free(program);
+    return true;
+}
+
 /* Open MPI's mpiexec says so in --version; Hydra's says HYDRA. */
 static bool is_openmpi(const char *program)
 {
