@@ -57,6 +57,7 @@ bench: build
 	bench/throughput/run.sh
 	bench/overhead/run.sh
 	bench/memory/run.sh
+	bench/srun/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
