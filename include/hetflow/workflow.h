@@ -168,13 +168,20 @@ void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p);
 #define HF_MAX_NESTING 64
 #define HF_MAX_NAME 128
 
-/* Load a workflow file (YAML, or JSON read by the same parser) and finish it.
- * Returns NULL with a file:line:col message on bad input. */
+/* Load a workflow file and finish it: YAML (JSON is read by the same
+ * parser), or a WfFormat instance (schema 1.0 to 1.6, detected by content:
+ * a JSON object with "workflow" and "schemaVersion"), a set per recorded
+ * task, or per task category with HF_LOAD_GROUP_BY_CATEGORY.  Returns NULL
+ * with a file:line:col message on bad input. */
+enum { HF_LOAD_GROUP_BY_CATEGORY = 1 };
 hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err);
+hf_workflow_t *hf_workflow_load_flags(const char *path, int flags, hf_error_t *err);
 
 /* The same from text in memory; `path` names it in messages. */
 hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
                                        hf_error_t *err);
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text, size_t len,
+                                             int flags, hf_error_t *err);
 
 /* The text the workflow was loaded from (a resume reloads exactly that), or
  * NULL for a workflow built through the API. */

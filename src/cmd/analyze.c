@@ -58,8 +58,8 @@ int cmd_analyze(int argc, char **argv)
     cmd_input_t in;
     hf_analysis_t a;
     bool done;
-    int rc =
-        cmd_parse(&cmd_analyze_entry, OPT_PLATFORM | OPT_JSON, argc, argv, &opts, &done);
+    int rc = cmd_parse(&cmd_analyze_entry, OPT_PLATFORM | OPT_JSON | OPT_GROUP_BY, argc,
+                       argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;

@@ -15,8 +15,9 @@ int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err
     if (opts->has_launcher)
         in->launcher = opts->launcher;
     else
-        in->launcher = getenv("SLURM_JOB_ID") && hf_launcher_found(HF_LAUNCHER_SRUN) ? HF_LAUNCHER_SRUN
-                                                                 : HF_LAUNCHER_LOCAL;
+        in->launcher = getenv("SLURM_JOB_ID") && hf_launcher_found(HF_LAUNCHER_SRUN)
+                           ? HF_LAUNCHER_SRUN
+                           : HF_LAUNCHER_LOCAL;
     if (in->launcher == HF_LAUNCHER_LOCAL && !opts->hostfile)
         return 0;
     if ((found = hf_allocation_detect(&in->alloc, opts->hostfile, err)) < 0)

@@ -39,6 +39,7 @@ enum {
     OPT_FILES = 1 << 14,    /* one FILE or more */
     OPT_LAUNCHER = 1 << 15, /* --launcher, --hostfile, --max-steps */
     OPT_SUBMIT = 1 << 16,   /* --partition, --account, --dry-run */
+    OPT_GROUP_BY = 1 << 17, /* --group-by task|category (WfFormat files) */
 };
 
 #define CMD_MAX_FILES 16
@@ -67,6 +68,7 @@ typedef struct {
     int max_steps; /* 0: the launcher's default */
     const char *partition, *account;
     bool dry_run;
+    int load_flags; /* HF_LOAD_* */
 } cmd_opts_t;
 
 /* A duration: seconds ("90", "1.5"), or Slurm's [D-]HH:MM:SS or MM:SS.

@@ -76,6 +76,7 @@ enum {
     O_PARTITION,
     O_ACCOUNT,
     O_DRY_RUN,
+    O_GROUP_BY,
     O_HELP
 };
 
@@ -136,22 +137,34 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"partition", required_argument, NULL, O_PARTITION},
         {"account", required_argument, NULL, O_ACCOUNT},
         {"dry-run", no_argument, NULL, O_DRY_RUN},
+        {"group-by", required_argument, NULL, O_GROUP_BY},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {
-        OPT_PLATFORM,   OPT_PLATFORM,
-        OPT_PLATFORM,   OPT_MODE,
-        OPT_POLICY,     OPT_SEED,
-        OPT_JSON,       OPT_TRACE,
-        OPT_WORKDIR,    OPT_QUIET,
-        OPT_OUTPUT,     OPT_SVG,
-        OPT_RESUME,     OPT_WALLTIME,
-        OPT_NO_JOURNAL, OPT_LAUNCHER,
-        OPT_LAUNCHER,   OPT_LAUNCHER,
-        OPT_SUBMIT,     OPT_SUBMIT,
-        OPT_SUBMIT,     0};
+    static const int needs[] = {OPT_PLATFORM,
+                                OPT_PLATFORM,
+                                OPT_PLATFORM,
+                                OPT_MODE,
+                                OPT_POLICY,
+                                OPT_SEED,
+                                OPT_JSON,
+                                OPT_TRACE,
+                                OPT_WORKDIR,
+                                OPT_QUIET,
+                                OPT_OUTPUT,
+                                OPT_SVG,
+                                OPT_RESUME,
+                                OPT_WALLTIME,
+                                OPT_NO_JOURNAL,
+                                OPT_LAUNCHER,
+                                OPT_LAUNCHER,
+                                OPT_LAUNCHER,
+                                OPT_SUBMIT,
+                                OPT_SUBMIT,
+                                OPT_SUBMIT,
+                                OPT_GROUP_BY,
+                                0};
     int c, index;
     long v;
 
@@ -269,6 +282,13 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         case O_DRY_RUN:
             opts->dry_run = true;
             break;
+        case O_GROUP_BY:
+            if (strcmp(optarg, "category") == 0)
+                opts->load_flags |= HF_LOAD_GROUP_BY_CATEGORY;
+            else if (strcmp(optarg, "task") != 0)
+                return usage_error(cmd, "unknown --group-by '%s' (known: task, category)",
+                                   optarg);
+            break;
         case O_HELP:
             print_help(cmd);
             *done = true;
@@ -323,7 +343,7 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
     hf_platform_t from_file = {-1, -1, -1}, given = {-1, -1, -1};
 
     memset(in, 0, sizeof(*in));
-    if (!(in->wf = hf_workflow_load(opts->file, &err)))
+    if (!(in->wf = hf_workflow_load_flags(opts->file, opts->load_flags, &err)))
         goto error;
     hf_workflow_platform(in->wf, &from_file);
     hf_platform_overlay(&given, &from_file);

@@ -90,7 +90,8 @@ static int compare_files(cmd_opts_t *opts)
 
 int cmd_compare(int argc, char **argv)
 {
-    int allowed = OPT_PLATFORM | OPT_POLICY | OPT_SEED | OPT_JSON | OPT_FILES;
+    int allowed =
+        OPT_PLATFORM | OPT_POLICY | OPT_SEED | OPT_JSON | OPT_FILES | OPT_GROUP_BY;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_summary_t s[3];

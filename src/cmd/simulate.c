@@ -22,7 +22,8 @@ const cmd_entry_t cmd_simulate_entry = {
 
 int cmd_simulate_main(int argc, char **argv)
 {
-    int allowed = OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_SEED | OPT_JSON | OPT_TRACE;
+    int allowed = OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_SEED | OPT_JSON | OPT_TRACE |
+                  OPT_GROUP_BY;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_executor_t sim;

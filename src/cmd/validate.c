@@ -18,7 +18,8 @@ int cmd_validate(int argc, char **argv)
     cmd_opts_t opts;
     cmd_input_t in;
     bool done;
-    int rc = cmd_parse(&cmd_validate_entry, OPT_PLATFORM, argc, argv, &opts, &done);
+    int rc = cmd_parse(&cmd_validate_entry, OPT_PLATFORM | OPT_GROUP_BY, argc, argv,
+                       &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;

@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "hetflow/workflow.h"
+#include "wfformat.h"
 #include "yaml_read.h"
 
 static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -544,11 +545,23 @@ static int only_document(loader_t *ld, yaml_parser_t *parser)
 hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
                                        hf_error_t *err)
 {
+    return hf_workflow_load_buffer_flags(path, text, len, 0, err);
+}
+
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text, size_t len,
+                                             int flags, hf_error_t *err)
+{
     loader_t ld = {.file = path, .err = err};
     yaml_parser_t parser;
     yaml_document_t doc;
     hf_workflow_t *wf = NULL;
+    json_t *wfformat;
 
+    if (hf_wfformat_detect(text, len, &wfformat)) {
+        wf = hf_wfformat_load(path, text, len, wfformat, flags, err);
+        json_decref(wfformat);
+        return wf;
+    }
     if (check_nesting(path, text, len, err) < 0)
         return NULL;
     if (!yaml_parser_initialize(&parser)) {
@@ -576,6 +589,11 @@ done:
 }
 
 hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err)
+{
+    return hf_workflow_load_flags(path, 0, err);
+}
+
+hf_workflow_t *hf_workflow_load_flags(const char *path, int flags, hf_error_t *err)
 {
     hf_workflow_t *wf = NULL;
     struct stat st;
@@ -606,7 +624,7 @@ hf_workflow_t *hf_workflow_load(const char *path, hf_error_t *err)
         errno = EIO;
         goto done;
     }
-    wf = hf_workflow_load_buffer(path, text, (size_t)st.st_size, err);
+    wf = hf_workflow_load_buffer_flags(path, text, (size_t)st.st_size, flags, err);
 done:
     free(text);
     if (f)

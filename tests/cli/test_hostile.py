@@ -55,8 +55,21 @@ TABLE = [
     ("zero nodes", b"platform: {nodes: 0}\nsets: {a: {}}\n", "1:19: nodes must be at least 1"),
     ("wfformat dangling parent",
      b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": {"tasks": '
-     b'[{"name": "t1", "id": "t1", "parents": ["ghost"], "children": []}]}}}\n',
-     "1:15: unknown key 'schemaVersion'"),
+     b'[{"name": "t1", "id": "t1", "parents": ["ghost"], "children": []}]}, "execution": '
+     b'{"makespanInSeconds": 1, "executedAt": "x", "tasks": [{"id": "t1", '
+     b'"runtimeInSeconds": 1}]}}}\n',
+     "1:119: task 't1' names unknown parent 'ghost'"),
+    ("wfformat without runtimes",
+     b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": {"tasks": '
+     b'[{"name": "t1", "id": "t1", "parents": [], "children": []}]}}}\n',
+     "WfFormat 1.5: workflow.execution.tasks is missing: no runtimes"),
+    ("wfformat cycle",
+     b'{"name": "w", "schemaVersion": "1.4", "workflow": {"tasks": ['
+     b'{"name": "a", "parents": ["b"], "runtimeInSeconds": 1},'
+     b'{"name": "b", "parents": ["a"], "runtimeInSeconds": 1}]}}\n', "cycle"),
+    ("wfformat version 2.0",
+     b'{"name": "w", "schemaVersion": "2.0", "workflow": {}}\n',
+     "1:32: WfFormat schemaVersion '2.0' is not one this reads (1.0 to 1.6)"),
 ]
 
 
