@@ -37,6 +37,14 @@ void hf_trace_destroy(hf_trace_t *t);
 int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char *path,
                           hf_error_t *err);
 
+/* Write what ran as a WfFormat 1.5 instance (specification and execution).
+ * Node n is hosts[n % nhosts] (none: "node<n>"); times are `epoch` (Unix
+ * seconds at the executor's time 0) plus the run's.  Returns 0, or -1 with
+ * a message. */
+int hf_trace_write_wfformat(const hf_trace_t *t, const hf_engine_t *e, const char *path,
+                            char *const *hosts, int nhosts, double epoch,
+                            hf_error_t *err);
+
 /* Read a trace written by hf_trace_write_chrome() and write a report: a
  * self-contained HTML page, or a bare SVG when `svg`.  Returns 0, or -1
  * with a message. */

@@ -180,8 +180,8 @@ hf_workflow_t *hf_workflow_load_flags(const char *path, int flags, hf_error_t *e
 /* The same from text in memory; `path` names it in messages. */
 hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_t len,
                                        hf_error_t *err);
-hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text, size_t len,
-                                             int flags, hf_error_t *err);
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
+                                             size_t len, int flags, hf_error_t *err);
 
 /* The text the workflow was loaded from (a resume reloads exactly that), or
  * NULL for a workflow built through the API. */

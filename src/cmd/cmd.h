@@ -68,7 +68,8 @@ typedef struct {
     int max_steps; /* 0: the launcher's default */
     const char *partition, *account;
     bool dry_run;
-    int load_flags; /* HF_LOAD_* */
+    int load_flags;       /* HF_LOAD_* */
+    const char *wfformat; /* --wfformat OUT */
 } cmd_opts_t;
 
 /* A duration: seconds ("90", "1.5"), or Slurm's [D-]HH:MM:SS or MM:SS.
@@ -95,6 +96,11 @@ typedef struct {
     bool has_alloc;
     hf_allocation_t alloc; /* the batch allocation's nodes, with a launcher */
 } cmd_input_t;
+
+/* Write the trace files asked for (--trace, --wfformat) of a finished run.
+ * Returns 0, or -1 having printed why. */
+int cmd_write_traces(const cmd_opts_t *opts, const cmd_input_t *in,
+                     const hf_trace_t *trace, const hf_engine_t *e, double epoch);
 
 /* Choose the launcher for a run and, with srun or mpiexec in an allocation
  * (or --hostfile), make its nodes the platform.  Returns 0, or -1 with a

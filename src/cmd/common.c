@@ -77,8 +77,24 @@ enum {
     O_ACCOUNT,
     O_DRY_RUN,
     O_GROUP_BY,
+    O_WFFORMAT,
     O_HELP
 };
+
+int cmd_write_traces(const cmd_opts_t *opts, const cmd_input_t *in,
+                     const hf_trace_t *trace, const hf_engine_t *e, double epoch)
+{
+    hf_error_t err = {{0}};
+
+    if ((opts->trace && hf_trace_write_chrome(trace, e, opts->trace, &err) < 0) ||
+        (opts->wfformat &&
+         hf_trace_write_wfformat(trace, e, opts->wfformat, in->alloc.hosts,
+                                 in->alloc.nhosts, epoch, &err) < 0)) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        return -1;
+    }
+    return 0;
+}
 
 int cmd_parse_duration(const char *s, double *out)
 {
@@ -138,33 +154,17 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"account", required_argument, NULL, O_ACCOUNT},
         {"dry-run", no_argument, NULL, O_DRY_RUN},
         {"group-by", required_argument, NULL, O_GROUP_BY},
+        {"wfformat", required_argument, NULL, O_WFFORMAT},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {OPT_PLATFORM,
-                                OPT_PLATFORM,
-                                OPT_PLATFORM,
-                                OPT_MODE,
-                                OPT_POLICY,
-                                OPT_SEED,
-                                OPT_JSON,
-                                OPT_TRACE,
-                                OPT_WORKDIR,
-                                OPT_QUIET,
-                                OPT_OUTPUT,
-                                OPT_SVG,
-                                OPT_RESUME,
-                                OPT_WALLTIME,
-                                OPT_NO_JOURNAL,
-                                OPT_LAUNCHER,
-                                OPT_LAUNCHER,
-                                OPT_LAUNCHER,
-                                OPT_SUBMIT,
-                                OPT_SUBMIT,
-                                OPT_SUBMIT,
-                                OPT_GROUP_BY,
-                                0};
+    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,   OPT_MODE,
+                                OPT_POLICY,   OPT_SEED,     OPT_JSON,       OPT_TRACE,
+                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,     OPT_SVG,
+                                OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, OPT_LAUNCHER,
+                                OPT_LAUNCHER, OPT_LAUNCHER, OPT_SUBMIT,     OPT_SUBMIT,
+                                OPT_SUBMIT,   OPT_GROUP_BY, OPT_TRACE,      0};
     int c, index;
     long v;
 
@@ -281,6 +281,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             break;
         case O_DRY_RUN:
             opts->dry_run = true;
+            break;
+        case O_WFFORMAT:
+            opts->wfformat = optarg;
             break;
         case O_GROUP_BY:
             if (strcmp(optarg, "category") == 0)

@@ -2,6 +2,7 @@
  * through the same engine and scheduler as `simulate`. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -12,7 +13,7 @@ const cmd_entry_t cmd_run_entry = {
         "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
         "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
         "       [--trace OUT] [--quiet] [--no-journal] [--launcher L] [--hostfile F]\n"
-        "       [--max-steps N]",
+        "       [--max-steps N] [--wfformat OUT] [--group-by task|category]",
     .summary = "run a workflow on this machine or in a batch allocation",
     .help =
         "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
@@ -32,6 +33,8 @@ const cmd_entry_t cmd_run_entry = {
         "  --walltime S    stop in time for running tasks to end within S seconds\n"
         "  --json          print one JSON object on stdout (as simulate --json)\n"
         "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
+        "  --wfformat OUT  write what ran as a WfFormat 1.5 instance\n"
+        "  --group-by G    for a WfFormat file: task (default) or category\n"
         "  --quiet         no live status line\n"
         "  --no-journal    keep no journal (no status, no resume)\n"
         "  --launcher L    local (a process per task, here), srun (a job step per\n"
@@ -179,6 +182,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     hf_summary_t s;
     hf_error_t err = {{0}};
     int rc = EXIT_OK;
+    /* The executor's time 0 is about now: the WfFormat timestamps' origin. */
+    double epoch = (double)time(NULL);
 
     if (in->launcher == HF_LAUNCHER_LOCAL)
         note_oversubscription(in);
@@ -197,7 +202,7 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
                                     in->alloc.nhosts, &err) < 0))
         goto error;
     if (!(e = hf_engine_create(in->wf, in->dag, &cfg, &local, &err)) ||
-        (opts->trace && !(trace = hf_trace_attach(e))))
+        ((opts->trace || opts->wfformat) && !(trace = hf_trace_attach(e))))
         goto error;
     if (resuming) {
         restore_t r = {e, workdir, 0, 0, 0, 0};
@@ -228,10 +233,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
         fprintf(stderr, "hetflow: %s\n", err.text);
     hf_summary_compute(e, &s);
     /* What ran is written out even when the run was stopped or failed. */
-    if (opts->trace && hf_trace_write_chrome(trace, e, opts->trace, &err) < 0) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
+    if (cmd_write_traces(opts, in, trace, e, epoch) < 0)
         rc = EXIT_BAD_INPUT;
-    }
     if (opts->json)
         cmd_print_json(
             cmd_summary_json(e, &s, hf_lower_bound(in->wf, in->dag, &in->platform)));

@@ -2,13 +2,16 @@
  * and scheduler as a real run, and report what it would do. */
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cmd.h"
 
 const cmd_entry_t cmd_simulate_entry = {
     .name = "simulate",
-    .usage = "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
-             "       [--gpus-per-node G] [--seed N] [--json] [--trace OUT]",
+    .usage =
+        "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
+        "       [--gpus-per-node G] [--seed N] [--json] [--trace OUT] [--wfformat OUT]\n"
+        "       [--group-by task|category]",
     .summary = "simulate a workflow with the scheduler it runs with",
     .help =
         "  --mode M       sequential | workload | task (default: the file's, else task)\n"
@@ -16,7 +19,10 @@ const cmd_entry_t cmd_simulate_entry = {
         "                 critical-path)\n"
         "  --seed N       seed for durations given as {mean, stddev} (default 0)\n"
         "  --json         print one JSON object on stdout\n"
-        "  --trace OUT    write a Chrome trace-event file (open it in Perfetto)\n",
+        "  --trace OUT    write a Chrome trace-event file (open it in Perfetto)\n"
+        "  --wfformat OUT write what ran as a WfFormat 1.5 instance\n"
+        "  --group-by G   for a WfFormat file: task (a set per task, the default) or\n"
+        "                 category (a set per task category)\n",
     .exec = cmd_simulate_main,
 };
 
@@ -30,8 +36,7 @@ int cmd_simulate_main(int argc, char **argv)
     hf_engine_t *e;
     hf_trace_t *trace = NULL;
     hf_summary_t s;
-    hf_error_t err = {{0}};
-    double bound;
+    double bound, epoch;
     bool done;
     int rc = cmd_parse(&cmd_simulate_entry, allowed, argc, argv, &opts, &done);
 
@@ -39,14 +44,15 @@ int cmd_simulate_main(int argc, char **argv)
         return rc;
     if ((rc = cmd_load(&opts, false, &in)) != EXIT_OK)
         return rc;
-    if (!(e = cmd_simulate(&in, in.mode, opts.seed, &sim, opts.trace ? &trace : NULL))) {
+    epoch = (double)time(NULL);
+    if (!(e = cmd_simulate(&in, in.mode, opts.seed, &sim,
+                           opts.trace || opts.wfformat ? &trace : NULL))) {
         cmd_input_free(&in);
         return EXIT_BAD_INPUT;
     }
     hf_summary_compute(e, &s);
     bound = hf_lower_bound(in.wf, in.dag, &in.platform);
-    if (opts.trace && hf_trace_write_chrome(trace, e, opts.trace, &err) < 0) {
-        fprintf(stderr, "hetflow: %s\n", err.text);
+    if (cmd_write_traces(&opts, &in, trace, e, epoch) < 0) {
         rc = EXIT_BAD_INPUT;
     } else if (opts.json) {
         json_t *o = cmd_summary_json(e, &s, bound);

@@ -2,100 +2,15 @@
  * open): a process per node, a thread per core, and a complete ("X") slice
  * per task on every node it used, on the thread of its first core there.
  * No two tasks hold a core at once, so slices on one thread never overlap.
- * Placements are recorded as tasks start; the file is streamed event by
- * event, so a trace of a million tasks never exists as one JSON tree. */
+ * The file is streamed event by event, so a trace of a million tasks never
+ * exists as one JSON tree. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hetflow/trace.h"
-
-/* One slice: one attempt of a task on one node, with its own times and
- * outcome (a retried task has a slice per attempt). */
-typedef struct {
-    uint32_t task;
-    uint32_t node;
-    uint32_t core; /* first core on that node: the slice's thread */
-    uint32_t ranks;
-    uint32_t cores; /* on that node */
-    uint32_t gpus;
-    double start, end;
-    int8_t outcome; /* hf_task_state_t it ended in; WAITING: to be retried */
-    int32_t status;
-} placement_t;
-
-struct hf_trace {
-    placement_t *rows;
-    size_t n, cap;
-    size_t *open; /* per task: its running attempt's first row, + 1; 0 if none */
-    int failed;   /* errno of a failed append, reported at write time */
-};
-
-static int append(hf_trace_t *t, placement_t p)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        placement_t *rows = realloc(t->rows, cap * sizeof(*rows));
-        if (!rows)
-            return -1;
-        t->rows = rows;
-        t->cap = cap;
-    }
-    t->rows[t->n++] = p;
-    return 0;
-}
-
-static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
-                          hf_task_state_t to, double now, const hf_alloc_t *alloc,
-                          void *arg)
-{
-    hf_trace_t *t = arg;
-
-    if (from == HF_TASK_RUNNING && t->open[task]) {
-        hf_task_info_t info;
-        hf_engine_task(e, task, &info);
-        for (size_t r = t->open[task] - 1; r < t->n && t->rows[r].task == task; r++) {
-            t->rows[r].end = now;
-            t->rows[r].outcome = (int8_t)to;
-            t->rows[r].status = info.status;
-        }
-        t->open[task] = 0;
-    }
-    if (to != HF_TASK_RUNNING || !alloc)
-        return;
-    t->open[task] = t->n + 1;
-    for (uint32_t i = 0; i < alloc->nslots; i++) {
-        const hf_slot_t *s = &alloc->slot[i];
-        placement_t p = {task,     s->node,   s->ncores ? s->cores[0] : 0,
-                         s->ranks, s->ncores, s->ngpus,
-                         now,      now,       HF_TASK_RUNNING,
-                         0};
-        if (append(t, p) < 0)
-            t->failed = ENOMEM;
-    }
-}
-
-hf_trace_t *hf_trace_attach(hf_engine_t *e)
-{
-    hf_trace_t *t = calloc(1, sizeof(*t));
-
-    if (!t || !(t->open = calloc(hf_engine_ntasks(e) + 1, sizeof(size_t))) ||
-        hf_engine_on_transition(e, on_transition, t) < 0) {
-        hf_trace_destroy(t);
-        return NULL;
-    }
-    return t;
-}
-
-void hf_trace_destroy(hf_trace_t *t)
-{
-    if (t) {
-        free(t->rows);
-        free(t->open);
-        free(t);
-    }
-}
+#include "record.h"
 
 /* Write one event and a separator; the object is consumed. */
 static int emit(FILE *f, json_t *ev, bool *first)

@@ -32,7 +32,7 @@ typedef struct {
     rmark_t *marks;
     size_t nmarks;
     double end; /* last end, seconds */
-    int *group;  /* per set: its colour group, GROUP_OTHER when lumped */
+    int *group; /* per set: its colour group, GROUP_OTHER when lumped */
 } report_t;
 
 /* Sets drawn in a colour of their own; the rest are lumped as "other". */

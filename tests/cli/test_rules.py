@@ -96,6 +96,22 @@ rules:
         with open(os.path.join(self.dir, "w", "train-3", "0.result.json")) as f:
             self.assertAlmostEqual(json.load(f)["loss"], 0.25)
 
+    def test_repeat_traced_and_exported(self):
+        # Sets a repeat adds have task ids past the workflow's first ones:
+        # the trace, the report and the WfFormat export cover them too.
+        path = self.write("loop.yaml", self.LOOP.replace("MAX", "10"))
+        trace, wff = os.path.join(self.dir, "t.json"), os.path.join(self.dir, "w.json")
+        out = run_json("simulate", path, "--trace", trace, "--wfformat", wff)
+        with open(trace) as f:
+            slices = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
+        self.assertEqual(len(slices), out["tasks"])
+        self.assertIn("train-3", {e["args"]["set"] for e in slices})
+        rc, _, err = run("report", trace, "-o", os.path.join(self.dir, "r.html"))
+        self.assertEqual(rc, 0, err)
+        with open(wff) as f:
+            ids = {t["id"] for t in json.load(f)["workflow"]["execution"]["tasks"]}
+        self.assertIn("train-3", ids)
+
     def test_repeat_stops_at_max(self):
         path = self.write("loop.yaml", self.LOOP.replace("MAX", "2"))
         out = run_json("run", path, "--workdir", os.path.join(self.dir, "w"))

@@ -1,0 +1,74 @@
+"""WfFormat in and out: every shared WfCommons instance imports and
+simulates; what hetflow writes with --wfformat validates against the
+WfFormat 1.5 schema (python3-jsonschema, installed for the tests) and reads
+back to the same simulation; a real run replays an instance with stand-in
+tasks that sleep each task's runtime."""
+import glob
+import json
+import os
+import unittest
+
+import jsonschema  # Debian's python3-jsonschema (scripts/install-deps.sh)
+
+from clitest import EXAMPLES, CliTest, run_json
+
+SHARED = os.path.join(os.path.dirname(EXAMPLES), "..", "shared")
+INSTANCES = sorted(glob.glob(os.path.join(SHARED, "wfinstances", "*.json")))
+PLATFORM = ["--nodes", "2", "--cores-per-node", "48", "--gpus-per-node", "0"]
+
+
+def schema():
+    with open(os.path.join(SHARED, "wfformat", "wfformat-schema-v1.5.json")) as f:
+        return json.load(f)
+
+
+class WfFormat(CliTest):
+    def test_every_instance_round_trips(self):
+        self.assertEqual(len(INSTANCES), 10)
+        s = schema()
+        for path in INSTANCES:
+            with self.subTest(instance=os.path.basename(path)):
+                out = os.path.join(self.dir, "out.json")
+                first = run_json("simulate", path, *PLATFORM, "--wfformat", out)
+                with open(out) as f:
+                    exported = json.load(f)
+                jsonschema.Draft7Validator(s).validate(exported)
+                ex = exported["workflow"]["execution"]
+                self.assertEqual(len(ex["tasks"]), first["tasks"])
+                self.assertAlmostEqual(ex["makespanInSeconds"], first["makespan"], places=3)
+                again = run_json("simulate", out, *PLATFORM)
+                self.assertAlmostEqual(again["makespan"], first["makespan"], places=3)
+
+    def test_group_by_category(self):
+        path = os.path.join(SHARED, "wfinstances",
+                            "v1.5__WfInstances__montage-chameleon-2mass-005d-001.json")
+        out = run_json("analyze", path, *PLATFORM, "--group-by", "category")
+        self.assertEqual(sorted(out["sets"]), ["mAdd", "mBackground", "mBgModel", "mConcatFit",
+                                               "mDiffFit", "mImgtbl", "mProject", "mViewer"])
+        self.assertEqual(out["sets"]["mProject"]["waves"], 1)
+
+    def test_real_replay_exports_valid(self):
+        # blast-small for real: 43 stand-ins sleeping each task's runtime
+        # (about 10 s of work on 48 virtual cores); the export validates and
+        # its runtimes are those of real processes, near the recorded ones.
+        path = os.path.join(SHARED, "wfinstances",
+                            "v1.5__WfInstances__blast-chameleon-small-001.json")
+        out = os.path.join(self.dir, "ran.json")
+        summary = run_json("run", path, "--nodes", "1", "--cores-per-node", "48",
+                           "--workdir", os.path.join(self.dir, "w"), "--quiet",
+                           "--wfformat", out)
+        self.assertEqual(summary["tasks_done"], 43)
+        with open(out) as f:
+            exported = json.load(f)
+        jsonschema.Draft7Validator(schema()).validate(exported)
+        runtimes = {t["id"]: t["runtimeInSeconds"] for t in exported["workflow"]["execution"]["tasks"]}
+        with open(path) as f:
+            recorded = {t["id"]: t["runtimeInSeconds"]
+                        for t in json.load(f)["workflow"]["execution"]["tasks"]}
+        for tid, r in recorded.items():
+            self.assertGreaterEqual(runtimes[tid], r - 0.01, tid)
+            self.assertLess(runtimes[tid], r + 1.0, tid)
+
+
+if __name__ == "__main__":
+    unittest.main()
