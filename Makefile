@@ -45,6 +45,12 @@ fuzz: deps
 	cp examples/*.yaml examples/nwchem/*.yaml $(FUZZ_BUILD)/corpus-yaml/
 	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-yaml
+	mkdir -p $(FUZZ_BUILD)/corpus-wfformat
+	cp ../shared/wfinstances/*blast* ../shared/wfinstances/*helloworld* \
+		../shared/wfinstances/*epigenomics* ../shared/wfinstances/*montage* \
+		$(FUZZ_BUILD)/corpus-wfformat/
+	$(FUZZ_BUILD)/fuzz_wfformat -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
+		-print_final_stats=1 $(FUZZ_BUILD)/corpus-wfformat
 	mkdir -p $(FUZZ_BUILD)/corpus-rules
 	printf 'max(uncertainty) < 0.2' > $(FUZZ_BUILD)/corpus-rules/a
 	printf 'min(train.loss) <= 0.05 and not count(x) > 3' > $(FUZZ_BUILD)/corpus-rules/b
