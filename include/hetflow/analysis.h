@@ -33,6 +33,7 @@ typedef struct {
     double area_cores; /* total core-seconds / platform cores */
     double area_gpus;  /* total GPU-seconds / platform GPUs (0 without GPUs) */
     double lower_bound;
+    double tight_bound; /* hf_tight_bound() */
 } hf_analysis_t;
 
 /* How many tasks of `set` fit at once on p, packed node by node. */
@@ -50,6 +51,15 @@ void hf_analysis_free(hf_analysis_t *a);
 /* A makespan no schedule can beat: the set-level critical path (with
  * one-to-one edges charged one task, not the child's waves) and the areas. */
 double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
+                      const hf_platform_t *p);
+
+/* A tighter bound, no less than hf_lower_bound(): a set also waits for
+ * all the work of its ancestors (through all-tasks edges) spread over the
+ * platform, after the earliest those can start; and the sets lasting at
+ * least L start by makespan - L, after all their ancestors' work.  Exact
+ * over ancestors up to 5000 sets, over parents beyond.  What `simulate`
+ * and bench/wfcommons set makespans against. */
+double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
                       const hf_platform_t *p);
 
 /* The `analyze --json` object of DESIGN.md.  Returns NULL with ENOMEM. */

@@ -64,6 +64,164 @@ static void areas(const hf_workflow_t *wf, int n, const hf_platform_t *p, double
     *gpus = hf_platform_total_gpus(p) > 0 ? gpu_s / (double)hf_platform_total_gpus(p) : 0;
 }
 
+typedef struct {
+    double start, work_c, work_g;
+} earlier_t;
+
+static int by_start_desc(const void *a, const void *b)
+{
+    double x = ((const earlier_t *)a)->start, y = ((const earlier_t *)b)->start;
+
+    return (x < y) - (x > y);
+}
+
+/* Sets up to which the gather bound looks at every ancestor (n^2 / 64 words
+ * of bitsets); beyond, at parents only. */
+#define GATHER_MAX_SETS 5000
+
+/* A set waits for all the work of its ancestors through all-tasks edges,
+ * none of which starts before that ancestor's earliest start: for every
+ * time tau, the work of those that cannot start before tau, spread over
+ * the whole platform, is done after tau.  So the set starts no earlier than
+ *   max over tau of tau + work(ancestors starting at or after tau) / capacity.
+ * One sweep over the ancestors sorted by earliest start.  This is what sees
+ * a phase of a thousand one-task sets (a WfCommons instance) as the waves
+ * it is.  `anc` lists the ancestors (NULL: the parents only).  Returns the
+ * bound, 0 without such ancestors, -1 without memory. */
+static double gather_bound(const hf_workflow_t *wf, const hf_set_t *set,
+                           const uint64_t *anc, int n, const double *start,
+                           const hf_platform_t *p)
+{
+    double cores = (double)hf_platform_total_cores(p),
+           gpus = (double)hf_platform_total_gpus(p);
+    double work_c = 0, work_g = 0, bound = 0;
+    int cap = anc ? n : set->nafter, k = 0;
+
+    earlier_t *v;
+
+    if (cap == 0)
+        return 0;
+    if (!(v = malloc((size_t)cap * sizeof(*v))))
+        return -1;
+    for (int i = 0; i < cap; i++) {
+        int a;
+        const hf_set_t *x;
+        double task_s;
+        if (anc) {
+            if (!(anc[i / 64] >> (i % 64) & 1))
+                continue;
+            a = i;
+        } else {
+            const hf_dep_t *dep = &set->after[i];
+            if (dep->map == HF_MAP_ONE_TO_ONE || dep->threshold > 0)
+                continue; /* waits for part of the parent only */
+            a = dep->parent;
+        }
+        x = hf_workflow_set(wf, a);
+        task_s = (double)x->tasks * x->ranks * x->duration_mean;
+        v[k++] = (earlier_t){start[a], task_s * x->cores, task_s * x->gpus};
+    }
+    qsort(v, (size_t)k, sizeof(*v), by_start_desc);
+    for (int i = 0; i < k; i++) {
+        double at;
+        work_c += v[i].work_c;
+        work_g += v[i].work_g;
+        at = v[i].start + work_c / cores;
+        if (gpus > 0 && v[i].start + work_g / gpus > at)
+            at = v[i].start + work_g / gpus;
+        if (at > bound)
+            bound = at;
+    }
+    free(v);
+    return bound;
+}
+
+typedef struct {
+    double t;
+    int set;
+} by_t_t;
+
+static int by_t_desc(const void *a, const void *b)
+{
+    double x = ((const by_t_t *)a)->t, y = ((const by_t_t *)b)->t;
+
+    return (x < y) - (x > y);
+}
+
+/* Long tails: every set lasting at least L must have started by the
+ * makespan less L, so by then all the work of all their ancestors is done:
+ *   makespan >= L + gather(union of the ancestors of sets with t >= L),
+ * for L over the longest few set times (two 266 s plots fed by separate
+ * halves of a workflow: the second cannot start before both halves are
+ * done).  Returns the bound, -1 without memory. */
+#define TAIL_LENGTHS 32
+
+static double tails_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
+                          const uint64_t *anc, size_t words, const double *start,
+                          const hf_platform_t *p)
+{
+    int n = hf_dag_nsets(dag), distinct = 0;
+    by_t_t *v = malloc((size_t)n * sizeof(*v) + 1);
+    uint64_t *all = calloc(words + 1, sizeof(uint64_t));
+    double bound = 0;
+
+    if (!v || !all) {
+        free(v);
+        free(all);
+        return -1;
+    }
+    for (int s = 0; s < n; s++)
+        v[s] = (by_t_t){hf_set_model(hf_workflow_set(wf, s), p).t, s};
+    qsort(v, (size_t)n, sizeof(*v), by_t_desc);
+    for (int i = 0; i < n && distinct < TAIL_LENGTHS; i++) {
+        const uint64_t *mine = anc + (size_t)v[i].set * words;
+        double at;
+        for (size_t w = 0; w < words; w++)
+            all[w] |= mine[w];
+        if (i + 1 < n && v[i + 1].t == v[i].t)
+            continue; /* take every set of this length first */
+        distinct++;
+        if ((at = gather_bound(wf, NULL, all, n, start, p)) < 0) {
+            bound = -1;
+            break;
+        }
+        if (v[i].t + at > bound)
+            bound = v[i].t + at;
+    }
+    free(v);
+    free(all);
+    return bound;
+}
+
+/* Ancestor bitsets of every set through all-tasks edges, in topological
+ * order; NULL when there are too many sets (or no memory). */
+static uint64_t *all_ancestors(const hf_workflow_t *wf, const hf_dag_t *dag,
+                               size_t *words)
+{
+    int n = hf_dag_nsets(dag);
+    const int *topo = hf_dag_topo(dag);
+    uint64_t *anc;
+
+    *words = ((size_t)n + 63) / 64;
+    if (n > GATHER_MAX_SETS || !(anc = calloc((size_t)n * *words + 1, sizeof(uint64_t))))
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        int s = topo[i];
+        const hf_set_t *set = hf_workflow_set(wf, s);
+        uint64_t *mine = anc + (size_t)s * *words;
+        for (int j = 0; j < set->nafter; j++) {
+            const hf_dep_t *dep = &set->after[j];
+            const uint64_t *theirs = anc + (size_t)dep->parent * *words;
+            if (dep->map == HF_MAP_ONE_TO_ONE || dep->threshold > 0)
+                continue;
+            mine[dep->parent / 64] |= 1ULL << (dep->parent % 64);
+            for (size_t w = 0; w < *words; w++)
+                mine[w] |= theirs[w];
+        }
+    }
+    return anc;
+}
+
 /* The longest path through the sets, earliest start and finish of each:
  * a set starts after its all-tasks parents finish, or, for a partial
  * dependency, once `threshold` of the parent's tasks can be done:
@@ -73,19 +231,18 @@ static void areas(const hf_workflow_t *wf, int n, const hf_platform_t *p, double
  * bound no schedule beats.  Without, one-to-one counts as all-tasks, as in
  * the paper's model. */
 static double longest_path(const hf_workflow_t *wf, const hf_dag_t *dag,
-                           const hf_platform_t *p, bool relax)
+                           const hf_platform_t *p, bool relax, bool tight)
 {
     int n = hf_dag_nsets(dag);
-    double *start = malloc((size_t)n * sizeof(double));
+    double *start = malloc((size_t)n * sizeof(double) + 1);
     double *finish = malloc((size_t)n * sizeof(double));
     const int *topo = hf_dag_topo(dag);
     double path = 0;
+    size_t words = 0;
+    uint64_t *anc = tight ? all_ancestors(wf, dag, &words) : NULL;
 
-    if (!start || !finish) {
-        free(start);
-        free(finish);
-        return -1;
-    }
+    if (!start || !finish)
+        goto nomem;
     for (int i = 0; i < n; i++) {
         int s = topo[i];
         const hf_set_t *set = hf_workflow_set(wf, s);
@@ -109,29 +266,63 @@ static double longest_path(const hf_workflow_t *wf, const hf_dag_t *dag,
             if (at > start[s])
                 start[s] = at;
         }
+        if (tight) {
+            double at =
+                gather_bound(wf, set, anc ? anc + (size_t)s * words : NULL, n, start, p);
+            if (at < 0)
+                goto nomem;
+            if (at > start[s])
+                start[s] = at;
+        }
         finish[s] = start[s] + t > late ? start[s] + t : late;
         if (finish[s] > path)
             path = finish[s];
     }
+    if (anc) {
+        double tails = tails_bound(wf, dag, anc, words, start, p);
+        if (tails < 0)
+            goto nomem;
+        if (tails > path)
+            path = tails;
+    }
+    free(anc);
     free(start);
     free(finish);
     return path;
+nomem:
+    free(anc);
+    free(start);
+    free(finish);
+    return -1;
+}
+
+/* DESIGN.md's bound (tight: false) or the tighter one (tight: true). */
+static double bound(const hf_workflow_t *wf, const hf_dag_t *dag, const hf_platform_t *p,
+                    bool tight)
+{
+    double path = longest_path(wf, dag, p, true, tight), area_c, area_g, b;
+
+    if (path < 0)
+        return -1;
+    areas(wf, hf_dag_nsets(dag), p, &area_c, &area_g);
+    b = path;
+    if (area_c > b)
+        b = area_c;
+    if (area_g > b)
+        b = area_g;
+    return b;
 }
 
 double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
                       const hf_platform_t *p)
 {
-    double path = longest_path(wf, dag, p, true), area_c, area_g, bound;
+    return bound(wf, dag, p, false);
+}
 
-    if (path < 0)
-        return -1;
-    areas(wf, hf_dag_nsets(dag), p, &area_c, &area_g);
-    bound = path;
-    if (area_c > bound)
-        bound = area_c;
-    if (area_g > bound)
-        bound = area_g;
-    return bound;
+double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
+                      const hf_platform_t *p)
+{
+    return bound(wf, dag, p, true);
 }
 
 int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
@@ -149,9 +340,11 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
         t[s] = out->sets[s].t;
     }
     out->t_seq = t_seq_by_levels(dag, out->sets);
-    out->t_async = longest_path(wf, dag, p, false);
+    out->t_async = longest_path(wf, dag, p, false, false);
     out->lower_bound = hf_lower_bound(wf, dag, p);
-    if (out->t_seq < 0 || out->t_async < 0 || out->lower_bound < 0)
+    out->tight_bound = hf_tight_bound(wf, dag, p);
+    if (out->t_seq < 0 || out->t_async < 0 || out->lower_bound < 0 ||
+        out->tight_bound < 0)
         goto nomem;
     out->improvement = out->t_seq > 0 ? 1.0 - out->t_async / out->t_seq : 0;
     out->critical_path = out->t_async;

@@ -124,11 +124,12 @@ void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
 
 /* The human summary of a finished run or simulation. */
 void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
-                       double bound);
+                       double bound, double tight);
 
 /* The --json object of a finished run or simulation: the summary with the
  * lower bound and, when given, the seed. */
-json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound);
+json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,
+                         double tight);
 void cmd_input_free(cmd_input_t *in);
 
 /* Simulate in->wf under `mode`.  Returns the engine (for summaries and

@@ -432,7 +432,7 @@ int cmd_print_json(json_t *obj)
 }
 
 void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
-                       double bound)
+                       double bound, double tight)
 {
     const hf_platform_t *p = &in->platform;
     const hf_engine_config_t *cfg = hf_engine_config(e);
@@ -444,8 +444,10 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
         printf("makespan     %.1f s  (rules changed the workflow: no lower bound)\n",
                s->makespan);
     else if (bound > 0)
-        printf("makespan     %.1f s  (lower bound %.1f s, ratio %.3f)\n", s->makespan,
-               bound, s->makespan / bound);
+        printf(
+            "makespan     %.1f s  (lower bound %.1f s, ratio %.3f; tight bound %.1f s, "
+            "ratio %.3f)\n",
+            s->makespan, bound, s->makespan / bound, tight, s->makespan / tight);
     else /* a real run of sets without durations: no bound to compare with */
         printf("makespan     %.1f s\n", s->makespan);
     printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done, s->failed,
@@ -474,7 +476,8 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     }
 }
 
-json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound)
+json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,
+                         double tight)
 {
     json_t *o = hf_summary_json(e, s);
 
@@ -484,11 +487,17 @@ json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bou
         /* The bound is of the workflow as written, which rules changed. */
         json_object_set_new(o, "lower_bound", json_null());
         json_object_set_new(o, "makespan_over_bound", json_null());
+        json_object_set_new(o, "tight_bound", json_null());
+        json_object_set_new(o, "makespan_over_tight_bound", json_null());
         return o;
     }
     json_object_set_new(o, "lower_bound", json_real(round(bound * 1e6) / 1e6));
     json_object_set_new(
         o, "makespan_over_bound",
         json_real(bound > 0 ? round(s->makespan / bound * 1e6) / 1e6 : 1.0));
+    json_object_set_new(o, "tight_bound", json_real(round(tight * 1e6) / 1e6));
+    json_object_set_new(
+        o, "makespan_over_tight_bound",
+        json_real(tight > 0 ? round(s->makespan / tight * 1e6) / 1e6 : 1.0));
     return o;
 }

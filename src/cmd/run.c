@@ -236,10 +236,12 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     if (cmd_write_traces(opts, in, trace, e, epoch) < 0)
         rc = EXIT_BAD_INPUT;
     if (opts->json)
-        cmd_print_json(
-            cmd_summary_json(e, &s, hf_lower_bound(in->wf, in->dag, &in->platform)));
+        cmd_print_json(cmd_summary_json(e, &s,
+                                        hf_lower_bound(in->wf, in->dag, &in->platform),
+                                        hf_tight_bound(in->wf, in->dag, &in->platform)));
     else
-        cmd_print_summary(in, e, &s, hf_lower_bound(in->wf, in->dag, &in->platform));
+        cmd_print_summary(in, e, &s, hf_lower_bound(in->wf, in->dag, &in->platform),
+                          hf_tight_bound(in->wf, in->dag, &in->platform));
     report_failures(e, workdir, s.failed);
     report_stop(e, &s, workdir);
     if (hf_engine_stopped(e) > 0)

@@ -36,7 +36,7 @@ int cmd_simulate_main(int argc, char **argv)
     hf_engine_t *e;
     hf_trace_t *trace = NULL;
     hf_summary_t s;
-    double bound, epoch;
+    double bound, tight, epoch;
     bool done;
     int rc = cmd_parse(&cmd_simulate_entry, allowed, argc, argv, &opts, &done);
 
@@ -52,14 +52,15 @@ int cmd_simulate_main(int argc, char **argv)
     }
     hf_summary_compute(e, &s);
     bound = hf_lower_bound(in.wf, in.dag, &in.platform);
+    tight = hf_tight_bound(in.wf, in.dag, &in.platform);
     if (cmd_write_traces(&opts, &in, trace, e, epoch) < 0) {
         rc = EXIT_BAD_INPUT;
     } else if (opts.json) {
-        json_t *o = cmd_summary_json(e, &s, bound);
+        json_t *o = cmd_summary_json(e, &s, bound, tight);
         json_object_set_new(o, "seed", json_integer((json_int_t)opts.seed));
         cmd_print_json(o);
     } else {
-        cmd_print_summary(&in, e, &s, bound);
+        cmd_print_summary(&in, e, &s, bound, tight);
     }
     if (rc == EXIT_OK && s.failed > 0)
         rc = EXIT_TASK_FAILED;

@@ -160,6 +160,62 @@ static void partial_edges_shorten_the_path(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* a (100 s) -> ten one-task sets b0..b9 (10 s) -> c (50 s) on 2 cores, as a
+ * WfCommons instance imports.  DESIGN's bound: the path 100 + 10 + 50 = 160
+ * (the area, 250 / 2 = 125, is less).  But c waits for all of b, which
+ * cannot start before 100: c starts no earlier than 100 + 100 / 2 = 150,
+ * and ends at 200, which the simulator reaches (five waves of b). */
+static void tight_bound_sees_the_wave(void **state)
+{
+    char text[1024] = "sets:\n  a: {duration: 100}\n";
+    hf_platform_t p = {1, 2, 0};
+    hf_workflow_t *wf;
+    hf_dag_t *d;
+    sim_run_t run;
+
+    (void)state;
+    for (int i = 0; i < 10; i++)
+        snprintf(text + strlen(text), sizeof(text) - strlen(text),
+                 "  b%d: {duration: 10, after: [a]}\n", i);
+    strcat(text,
+           "  c: {duration: 50, after: [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9]}\n");
+    wf = load_ok(text);
+    d = hf_dag_create(wf, NULL);
+    assert_close(hf_lower_bound(wf, d, &p), 160, 1e-9);
+    assert_close(hf_tight_bound(wf, d, &p), 200, 1e-9);
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, &run);
+    assert_close(run.summary.makespan, 200, 1e-9);
+    sim_run_free(&run);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
+/* Two 50 s sets each after eight 10 s tasks of their own, on 4 cores: the
+ * path is two waves of feeders and a long set, 20 + 50 = 70; the area
+ * (160 + 100) / 4 = 65.  But both long sets start by
+ * makespan - 50, after all sixteen feeders (160 core-s over 4 cores):
+ * makespan >= 50 + 40 = 90, which the simulator reaches. */
+static void tight_bound_long_tails(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n"
+                                "  f1: {tasks: 8, duration: 10}\n"
+                                "  f2: {tasks: 8, duration: 10}\n"
+                                "  p1: {duration: 50, after: [f1]}\n"
+                                "  p2: {duration: 50, after: [f2]}\n");
+    hf_platform_t p = {1, 4, 0};
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    sim_run_t run;
+
+    (void)state;
+    assert_close(hf_lower_bound(wf, d, &p), 70, 1e-9);
+    assert_close(hf_tight_bound(wf, d, &p), 90, 1e-9);
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, &run);
+    assert_close(run.summary.makespan, 90, 1e-9);
+    sim_run_free(&run);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +225,8 @@ int main(void)
         cmocka_unit_test(bound_with_one_to_one),
         cmocka_unit_test(bound_by_area),
         cmocka_unit_test(partial_edges_shorten_the_path),
+        cmocka_unit_test(tight_bound_sees_the_wave),
+        cmocka_unit_test(tight_bound_long_tails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
