@@ -183,6 +183,21 @@ void hf_engine_mark_info(const hf_engine_t *e, int i, double *time, const char *
 /* The engine's workflow, which grows as sets are submitted. */
 hf_workflow_t *hf_engine_workflow_mut(hf_engine_t *e);
 
+/* ---- The tuned policy ---- */
+
+/* Make an executor for a trial run of wf (a simulator). */
+typedef int (*hf_exec_factory_f)(const hf_workflow_t *wf, hf_executor_t *out, void *arg);
+
+/* Search set priorities by simulation: from heft's order, try each set
+ * ahead of the others of its DAG level, in level order, and keep what
+ * shortens the simulated makespan, at most `budget` trials.  Leaves the
+ * best priorities in wf and its makespan in *best; run with HF_POLICY_HEFT
+ * (or HF_POLICY_TUNED, its name) to use them.  Returns the number of
+ * trials, or -1 with a message. */
+int hf_tune_priorities(hf_workflow_t *wf, hf_dag_t *dag, const hf_engine_config_t *cfg,
+                       hf_exec_factory_f make, void *arg, int budget, double *best,
+                       hf_error_t *err);
+
 /* What the run used, over every attempt of every task (retries and
  * canceled runs included): first start, last end (-1 before any), and busy
  * core- and GPU-seconds. */

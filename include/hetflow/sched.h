@@ -23,7 +23,9 @@ typedef struct {
 
 /* Where a task runs: one slot per node it uses. */
 typedef struct {
-    int32_t set; /* the set whose share it counts against */
+    int32_t set;    /* the set whose share it counts against */
+    uint32_t index; /* in the scheduler's list of running allocations */
+    double until;   /* when it is expected to end (for backfilling) */
     uint32_t nslots;
     hf_slot_t slot[];
 } hf_alloc_t;
@@ -35,9 +37,14 @@ void hf_sched_destroy(hf_sched_t *s);
 
 /* Declare set `set`'s shape and order keys before pushing its tasks (and
  * not while it has tasks queued).  `upward_rank` orders sets under the
- * critical-path policy.  Returns 0, or -1 with ENOMEM. */
+ * critical-path and heft policies; `duration` is a task's expected time,
+ * for backfilling.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
-                       int priority, double upward_rank);
+                       int priority, double upward_rank, double duration);
+
+/* The time now, before a pass: placements expect to end at now + their
+ * set's duration (the scheduler reads no clock). */
+void hf_sched_set_now(hf_sched_t *s, double now);
 
 /* Make room for sets up to nsets - 1 (sets added while a run goes on).
  * Returns 0, or -1 with ENOMEM. */

@@ -15,7 +15,16 @@
 #include "platform.h"
 
 typedef enum { HF_MODE_SEQUENTIAL, HF_MODE_WORKLOAD, HF_MODE_TASK } hf_mode_t;
-typedef enum { HF_POLICY_FIFO, HF_POLICY_CRITICAL_PATH } hf_policy_t;
+/* fifo: by readiness; critical-path: largest upward rank of set times;
+ * heft: largest upward rank of task durations, with backfilling that keeps
+ * the highest blocked task's reservation; tuned: heft with set priorities
+ * found by simulation first (hf_tune_priorities). */
+typedef enum {
+    HF_POLICY_FIFO,
+    HF_POLICY_CRITICAL_PATH,
+    HF_POLICY_HEFT,
+    HF_POLICY_TUNED
+} hf_policy_t;
 
 /* What a task's final failure does: cancel its dependents (the default),
  * let them run as if it had succeeded, or stop the whole run. */

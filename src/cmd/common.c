@@ -213,7 +213,7 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             if (hf_policy_parse(optarg, &opts->policy) < 0)
                 return usage_error(cmd,
                                    "unknown policy '%s' (known: fifo, "
-                                   "critical-path)",
+                                   "critical-path, heft, tuned)",
                                    optarg);
             opts->has_policy = true;
             break;
@@ -340,6 +340,37 @@ int cmd_check_input(cmd_input_t *in, hf_error_t *err)
     return 0;
 }
 
+static int make_sim(const hf_workflow_t *wf, hf_executor_t *out, void *arg)
+{
+    return hf_exec_sim_create(wf, *(const uint64_t *)arg, out);
+}
+
+/* Trials of the tuned policy: simulations of the whole workflow, so fewer
+ * for big ones (a million tasks simulate in about a second). */
+#define TUNE_TRIALS 64
+#define TUNE_TASK_BUDGET 4000000L
+
+/* --policy tuned: set priorities by simulation before anything runs. */
+static int tune(cmd_input_t *in, uint64_t seed, hf_error_t *err)
+{
+    hf_engine_config_t cfg = {.mode = in->mode,
+                              .policy = HF_POLICY_HEFT,
+                              .platform = in->platform,
+                              .walltime = hf_workflow_walltime(in->wf)};
+    long per = hf_workflow_ntasks(in->wf) > 0 ? hf_workflow_ntasks(in->wf) : 1;
+    int budget = TUNE_TASK_BUDGET / per < TUNE_TRIALS ? (int)(TUNE_TASK_BUDGET / per)
+                                                      : TUNE_TRIALS;
+    double best;
+    int tries =
+        hf_tune_priorities(in->wf, in->dag, &cfg, make_sim, &seed, budget, &best, err);
+
+    if (tries < 0)
+        return -1;
+    fprintf(stderr, "hetflow: tuned: %d trial simulations, best makespan %.1f s\n", tries,
+            best);
+    return 0;
+}
+
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
 {
     hf_error_t err = {{0}};
@@ -371,6 +402,8 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
         in->mode = opts->mode;
     if (opts->has_policy)
         in->policy = opts->policy;
+    if (in->policy == HF_POLICY_TUNED && tune(in, opts->seed, &err) < 0)
+        goto error;
     return EXIT_OK;
 error:
     if (errno == ENOMEM)

@@ -15,8 +15,8 @@ const cmd_entry_t cmd_simulate_entry = {
     .summary = "simulate a workflow with the scheduler it runs with",
     .help =
         "  --mode M       sequential | workload | task (default: the file's, else task)\n"
-        "  --policy P     fifo | critical-path (default: the file's, else\n"
-        "                 critical-path)\n"
+        "  --policy P     fifo | critical-path | heft | tuned (default: the file's,\n"
+        "                 else critical-path); tuned simulates first to order sets\n"
         "  --seed N       seed for durations given as {mean, stddev} (default 0)\n"
         "  --json         print one JSON object on stdout\n"
         "  --trace OUT    write a Chrome trace-event file (open it in Perfetto)\n"

@@ -340,14 +340,18 @@ static int setup_sched(hf_engine_t *e)
         goto done;
     if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, n)))
         goto done;
-    /* Critical-path order: the longest chain of set times still to run. */
+    /* Critical-path order: the longest chain of set times (waves x
+     * duration) still to run; heft: of task durations, as HEFT ranks tasks
+     * (a set is its tasks' stand-in: they share a duration and an edge). */
     for (int s = 0; s < n; s++)
-        t[s] = hf_set_model(hf_workflow_set(e->wf, s), &e->cfg.platform).t;
+        t[s] = e->cfg.policy >= HF_POLICY_HEFT
+                   ? hf_workflow_set(e->wf, s)->duration_mean
+                   : hf_set_model(hf_workflow_set(e->wf, s), &e->cfg.platform).t;
     hf_dag_upward_rank(e->dag, t, rank);
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
         if (hf_sched_set_shape(e->sched, s, set->cores, set->gpus, set->ranks,
-                               set->priority, rank[s]) < 0)
+                               set->priority, rank[s], set->duration_mean) < 0)
             goto done;
     }
     rc = 0;

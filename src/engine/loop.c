@@ -78,6 +78,7 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
 
     if (e->stopped)
         return 0;
+    hf_sched_set_now(e->sched, now_of(e));
     while ((e->cfg.max_running <= 0 || e->count[HF_TASK_RUNNING] < e->cfg.max_running) &&
            (rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
         task_t *t;

@@ -235,8 +235,11 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     e->ntasks += n;
     e->nsets++;
     e->count[HF_TASK_WAITING] += n;
-    if (hf_sched_set_shape(e->sched, s, spec->cores, spec->gpus, spec->ranks,
-                           spec->priority, hf_set_model(spec, &e->cfg.platform).t) < 0)
+    if (hf_sched_set_shape(
+            e->sched, s, spec->cores, spec->gpus, spec->ranks, spec->priority,
+            e->cfg.policy >= HF_POLICY_HEFT ? spec->duration_mean
+                                            : hf_set_model(spec, &e->cfg.platform).t,
+            spec->duration_mean) < 0)
         goto nomem;
     for (int j = 0; j < spec->nafter; j++) {
         const hf_dep_t *dep = &spec->after[j];

@@ -22,6 +22,7 @@ typedef struct {
     int shape;
     int priority;
     double upward_rank;
+    double duration; /* a task's expected time */
     queue_t ready;
     bool queued; /* in its shape's heap */
     bool capped; /* out of its shape's heap: its next task would pass its cap */
@@ -57,6 +58,14 @@ struct hf_sched {
     int nfailed;
     uint64_t seq;
     long nready;
+    double now;
+    hf_alloc_t **running; /* placed allocations, for reservations */
+    size_t nrunning, running_cap;
+    bool reserving;     /* a reservation holds in this pass */
+    uint32_t *deferred; /* sets held back this pass: they would delay it */
+    int ndeferred;
+    uint32_t reserved_node;
+    double reserved_at; /* when the blocked task can start there */
 };
 
 static bool set_before(const void *ctx, uint32_t a, uint32_t b)
@@ -67,7 +76,7 @@ static bool set_before(const void *ctx, uint32_t a, uint32_t b)
 
     if (x->priority != y->priority)
         return x->priority > y->priority;
-    if (s->policy == HF_POLICY_CRITICAL_PATH && x->upward_rank != y->upward_rank)
+    if (s->policy != HF_POLICY_FIFO && x->upward_rank != y->upward_rank)
         return x->upward_rank > y->upward_rank;
     sx = queue_head(&x->ready)->seq;
     sy = queue_head(&y->ready)->seq;
@@ -94,7 +103,8 @@ hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nset
     /* At most one shape per set, so room for nsets of each. */
     if (nodes_init(&s->nodes, p) < 0 || heap_reserve(&s->pass, (size_t)nsets) < 0 ||
         !(s->sets = calloc((size_t)nsets, sizeof(*s->sets))) ||
-        !(s->shapes = calloc((size_t)nsets, sizeof(*s->shapes)))) {
+        !(s->shapes = calloc((size_t)nsets, sizeof(*s->shapes))) ||
+        !(s->deferred = malloc((size_t)nsets * sizeof(uint32_t) + 1))) {
         hf_sched_destroy(s);
         errno = ENOMEM;
         return NULL;
@@ -110,6 +120,7 @@ int hf_sched_grow(hf_sched_t *s, int nsets)
     int cap = s->cap;
     set_state_t *sets;
     shape_t *shapes;
+    uint32_t *deferred;
 
     if (nsets <= s->nsets)
         return 0;
@@ -124,6 +135,9 @@ int hf_sched_grow(hf_sched_t *s, int nsets)
         if (!(shapes = realloc(s->shapes, (size_t)cap * sizeof(*shapes))))
             return -1;
         s->shapes = shapes;
+        if (!(deferred = realloc(s->deferred, (size_t)cap * sizeof(uint32_t))))
+            return -1;
+        s->deferred = deferred;
         strmap_fini(&s->shape_ids);
         strmap_init(&s->shape_ids);
         for (int i = 0; i < s->nshapes; i++)
@@ -197,12 +211,19 @@ void hf_sched_destroy(hf_sched_t *s)
     strmap_fini(&s->shape_ids);
     heap_fini(&s->pass);
     nodes_fini(&s->nodes);
+    free(s->running);
+    free(s->deferred);
     free(s);
     errno = saved;
 }
 
+void hf_sched_set_now(hf_sched_t *s, double now)
+{
+    s->now = now;
+}
+
 int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
-                       int priority, double upward_rank)
+                       int priority, double upward_rank, double duration)
 {
     set_state_t *st = &s->sets[set];
     char key[48];
@@ -221,6 +242,7 @@ int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
     st->shape = id;
     st->priority = priority;
     st->upward_rank = upward_rank;
+    st->duration = duration;
     return 0;
 }
 
@@ -270,6 +292,15 @@ static void build_pass(hf_sched_t *s)
 
 void hf_sched_end_pass(hf_sched_t *s)
 {
+    s->reserving = false;
+    for (int i = 0; i < s->ndeferred; i++) {
+        set_state_t *st = &s->sets[s->deferred[i]];
+        /* Back in their heaps, which had room for them. */
+        if (st->ready.n > 0 && !st->capped && !st->queued &&
+            heap_push(&s->shapes[st->shape].sets, s->deferred[i]) == 0)
+            st->queued = true;
+    }
+    s->ndeferred = 0;
     for (int i = 0; i < s->nshapes; i++)
         s->shapes[i].aside = false;
     s->nfailed = 0;
@@ -285,6 +316,8 @@ static hf_alloc_t *alloc_new(const shape_t *st)
 
     if (a) {
         a->set = -1;
+        a->index = UINT32_MAX;
+        a->until = 0;
         a->nslots = 0;
     }
     return a;
@@ -329,6 +362,110 @@ undo:
     return -1;
 }
 
+typedef struct {
+    uint32_t node;
+    uint32_t cores, gpus;
+    double until;
+} release_t;
+
+static int by_node_then_until(const void *a, const void *b)
+{
+    const release_t *x = a, *y = b;
+
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    return (x->until > y->until) - (x->until < y->until);
+}
+
+/* Backfilling (heft): the highest-priority task that does not fit now gets
+ * a reservation on the node where it could start first, as the running
+ * tasks there end at their expected times; later tasks of this pass may
+ * use that node only if they end before then, so they never delay it (EASY
+ * backfilling).  Tasks whose ranks cannot share one node get none. */
+static void reserve(hf_sched_t *s, const shape_t *sh)
+{
+    long need_c = (long)sh->cores * sh->ranks, need_g = (long)sh->gpus * sh->ranks;
+    release_t *r;
+    size_t n = 0, slots = 0;
+    double best = -1;
+
+    for (size_t i = 0; i < s->nrunning; i++)
+        slots += s->running[i]->nslots;
+    if (need_c > s->nodes.ncores || need_g > s->nodes.ngpus ||
+        !(r = malloc((slots + 1) * sizeof(*r))))
+        return;
+    for (size_t i = 0; i < s->nrunning; i++)
+        for (uint32_t k = 0; k < s->running[i]->nslots; k++)
+            r[n++] =
+                (release_t){s->running[i]->slot[k].node, s->running[i]->slot[k].ncores,
+                            s->running[i]->slot[k].ngpus, s->running[i]->until};
+    qsort(r, n, sizeof(*r), by_node_then_until);
+    for (size_t i = 0; i < n;) {
+        uint32_t node = r[i].node;
+        long c = s->nodes.free_cores[node], g = s->nodes.free_gpus[node];
+        for (; i < n && r[i].node == node; i++) {
+            c += r[i].cores;
+            g += r[i].gpus;
+            if (c >= need_c && g >= need_g) {
+                if (best < 0 || r[i].until < best) {
+                    best = r[i].until;
+                    s->reserved_node = node;
+                }
+                break;
+            }
+        }
+        while (i < n && r[i].node == node)
+            i++;
+    }
+    free(r);
+    s->reserving = best >= 0;
+    s->reserved_at = best;
+}
+
+/* Whether a placement would delay the reservation: it holds the reserved
+ * node past the reserved time. */
+static bool breaks_reservation(const hf_sched_t *s, const set_state_t *st,
+                               const hf_alloc_t *a)
+{
+    if (!s->reserving || s->now + st->duration <= s->reserved_at + 1e-9)
+        return false;
+    for (uint32_t i = 0; i < a->nslots; i++)
+        if (a->slot[i].node == s->reserved_node)
+            return true;
+    return false;
+}
+
+static void give_back(hf_sched_t *s, hf_alloc_t *a)
+{
+    for (uint32_t i = 0; i < a->nslots; i++)
+        nodes_give(&s->nodes, (int)a->slot[i].node, (int)a->slot[i].ncores,
+                   a->slot[i].cores, (int)a->slot[i].ngpus, a->slot[i].gpus);
+    a->nslots = 0;
+}
+
+static int track(hf_sched_t *s, hf_alloc_t *a)
+{
+    if (s->nrunning == s->running_cap) {
+        size_t cap = s->running_cap ? s->running_cap * 2 : 64;
+        hf_alloc_t **more = realloc(s->running, cap * sizeof(*more));
+        if (!more)
+            return -1;
+        s->running = more;
+        s->running_cap = cap;
+    }
+    a->index = (uint32_t)s->nrunning;
+    s->running[s->nrunning++] = a;
+    return 0;
+}
+
+static void untrack(hf_sched_t *s, hf_alloc_t *a)
+{
+    if (a->index < s->nrunning && s->running[a->index] == a) {
+        s->running[a->index] = s->running[--s->nrunning];
+        s->running[a->index]->index = a->index;
+    }
+}
+
 int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
 {
     if (!s->in_pass || s->dirty)
@@ -363,15 +500,37 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
         }
         if (place(s, sh, a) < 0) {
             free(a);
+            if (s->policy >= HF_POLICY_HEFT && !s->reserving)
+                reserve(s, sh);
             remember_failure(s, sh);
             sh->aside = true;
             continue;
+        }
+        if (s->policy >= HF_POLICY_HEFT &&
+            breaks_reservation(s, &s->sets[heap_top(&sh->sets)], a)) {
+            /* This set's tasks would delay the reservation; shorter ones of
+             * the same shape may still fit in the gap. */
+            uint32_t held = heap_pop(&sh->sets);
+            give_back(s, a);
+            free(a);
+            s->sets[held].queued = false;
+            s->deferred[s->ndeferred++] = held; /* room: each set once */
+            if (heap_size(&sh->sets) > 0)
+                heap_push(&s->pass, (uint32_t)sid);
+            continue;
+        }
+        if (s->policy >= HF_POLICY_HEFT && track(s, a) < 0) {
+            give_back(s, a);
+            free(a);
+            errno = ENOMEM;
+            return -1;
         }
         id = (int)heap_pop(&sh->sets);
         st = &s->sets[id];
         st->held_cores += need_cores(s, st);
         st->held_gpus += need_gpus(s, st);
         a->set = id;
+        a->until = s->now + st->duration;
         *set = id;
         *index = queue_pop(&st->ready).index;
         *alloc = a;
@@ -393,6 +552,8 @@ void hf_sched_release(hf_sched_t *s, hf_alloc_t *a)
 {
     if (!a)
         return;
+    if (s->policy >= HF_POLICY_HEFT)
+        untrack(s, a);
     for (uint32_t i = 0; i < a->nslots; i++)
         nodes_give(&s->nodes, (int)a->slot[i].node, (int)a->slot[i].ncores,
                    a->slot[i].cores, (int)a->slot[i].ngpus, a->slot[i].gpus);

@@ -384,7 +384,7 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         if (ld_string(ld, value, "policy", &s) < 0)
             return -1;
         if (hf_policy_parse(s, &policy) < 0)
-            return ld_fail(ld, value, "unknown policy '%s' (known: fifo, critical-path)",
+            return ld_fail(ld, value, "unknown policy '%s' (known: fifo, critical-path, heft, tuned)",
                            s);
         hf_workflow_set_policy(ld->wf, policy);
         return 0;

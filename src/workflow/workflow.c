@@ -34,7 +34,7 @@ struct hf_workflow {
 };
 
 static const char *const mode_names[] = {"sequential", "workload", "task"};
-static const char *const policy_names[] = {"fifo", "critical-path"};
+static const char *const policy_names[] = {"fifo", "critical-path", "heft", "tuned"};
 
 hf_workflow_t *hf_workflow_create(const char *name, const char *file)
 {
@@ -665,7 +665,7 @@ int hf_mode_parse(const char *s, hf_mode_t *mode)
 
 int hf_policy_parse(const char *s, hf_policy_t *policy)
 {
-    int i = parse_name(s, policy_names, 2);
+    int i = parse_name(s, policy_names, 4);
 
     if (i >= 0)
         *policy = (hf_policy_t)i;

@@ -124,7 +124,7 @@ static const struct {
     {"sets:\n  a: {env: {A=B: 1}}\n",
      "2:13: environment variable name 'A=B' contains '='"},
     {"mode: fast\nsets: {a: {}}\n", "1:7: unknown mode 'fast'"},
-    {"policy: heft\nsets: {a: {}}\n", "1:9: unknown policy 'heft'"},
+    {"policy: lpt\nsets: {a: {}}\n", "1:9: unknown policy 'lpt'"},
     {"platform: {nodes: 0}\nsets: {a: {}}\n", "1:19: nodes must be at least 1, not 0"},
     {"platform: {sockets: 2}\nsets: {a: {}}\n", "1:12: unknown platform key 'sockets'"},
     {"sets: [a, b]\n", "1:7: sets must be a mapping of set names, not a list"},

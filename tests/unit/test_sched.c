@@ -26,8 +26,8 @@ static void fifo_by_readiness(void **state)
     placed_t got[8];
 
     (void)state;
-    hf_sched_set_shape(s, 0, 1, 0, 1, 0, 100);
-    hf_sched_set_shape(s, 1, 1, 0, 1, 0, 1);
+    hf_sched_set_shape(s, 0, 1, 0, 1, 0, 100, 0);
+    hf_sched_set_shape(s, 1, 1, 0, 1, 0, 1, 0);
     hf_sched_push(s, 1, 0);
     hf_sched_push(s, 0, 0);
     hf_sched_push(s, 1, 1);
@@ -62,9 +62,9 @@ static void critical_path_then_priority(void **state)
     int order[3];
 
     (void)state;
-    hf_sched_set_shape(s, 0, 1, 0, 1, 0, 10);
-    hf_sched_set_shape(s, 1, 1, 0, 1, 0, 50);
-    hf_sched_set_shape(s, 2, 1, 0, 1, 1, 5); /* priority beats rank */
+    hf_sched_set_shape(s, 0, 1, 0, 1, 0, 10, 0);
+    hf_sched_set_shape(s, 1, 1, 0, 1, 0, 50, 0);
+    hf_sched_set_shape(s, 2, 1, 0, 1, 1, 5, 0); /* priority beats rank */
     for (int i = 0; i < 3; i++)
         hf_sched_push(s, i, 0);
     for (int i = 0; i < 3; i++) {
@@ -85,9 +85,9 @@ static void small_tasks_pass_a_big_one(void **state)
     placed_t got[8];
 
     (void)state;
-    hf_sched_set_shape(s, 0, 6, 0, 1, 0, 100); /* first in order */
-    hf_sched_set_shape(s, 1, 1, 1, 1, 0, 90);
-    hf_sched_set_shape(s, 2, 1, 0, 1, 0, 80);
+    hf_sched_set_shape(s, 0, 6, 0, 1, 0, 100, 0); /* first in order */
+    hf_sched_set_shape(s, 1, 1, 1, 1, 0, 90, 0);
+    hf_sched_set_shape(s, 2, 1, 0, 1, 0, 80, 0);
     for (uint32_t i = 0; i < 3; i++)
         hf_sched_push(s, 0, i);
     hf_sched_push(s, 1, 0);
@@ -121,7 +121,7 @@ static void ranks_span_nodes(void **state)
 
     (void)state;
     /* 5 ranks of (3 cores, 1 GPU): 2 fit per node (cores 6 of 8, GPUs 2). */
-    hf_sched_set_shape(s, 0, 3, 1, 5, 0, 0);
+    hf_sched_set_shape(s, 0, 3, 1, 5, 0, 0, 0);
     hf_sched_push(s, 0, 0);
     hf_sched_push(s, 0, 1);
     assert_int_equal(pass(s, got, 2), 1); /* the second needs 5 more ranks */
