@@ -404,10 +404,9 @@ static int build_per_category(wf_t *w, hf_workflow_t *wf)
 {
     for (size_t i = 0; i < w->n; i++) {
         const wtask_t *t = &w->tasks[i];
-        char name[HF_MAX_NAME + 1];
+        const char *name = t->category;
         hf_set_t *set;
         int s;
-        snprintf(name, sizeof(name), "%s", t->category);
         if ((s = hf_workflow_find_set(wf, name)) >= 0) {
             set = hf_workflow_set_mut(wf, s);
             set->tasks++;

@@ -174,6 +174,31 @@ static void tiny_and_errors(void **state)
     assert_string_equal(load_error(text), "7:16: task 'b' depends on itself");
 }
 
+/* Found by fuzz/fuzz_wfformat.c: a category longer than a set name may be
+ * was cut to fit, then looked up whole, and its edges went nowhere. */
+static void long_category_rejected(void **state)
+{
+    char text[4096], cat[201];
+    hf_error_t err = {{0}};
+    hf_workflow_t *wf;
+    const char *path;
+
+    (void)state;
+    memset(cat, 'c', 200);
+    cat[200] = '\0';
+    snprintf(text, sizeof(text),
+             "{\"name\": \"w\", \"schemaVersion\": \"1.4\", \"workflow\": {\"tasks\": [\n"
+             "{\"name\": \"a\", \"category\": \"%s\", \"parents\": [], \"runtime\": 1},\n"
+             "{\"name\": \"b\", \"parents\": [\"a\"], \"runtime\": 1}]}}\n",
+             cat);
+    path = write_temp(text);
+    wf = hf_workflow_load_flags(path, HF_LOAD_GROUP_BY_CATEGORY, &err);
+    unlink(path);
+    assert_null(wf);
+    assert_non_null(
+        strstr(err.text, ":2:10: category of 'a': set name must be 1 to 128 bytes"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +206,7 @@ int main(void)
         cmocka_unit_test(every_instance_imports),
         cmocka_unit_test(group_by_category),
         cmocka_unit_test(tiny_and_errors),
+        cmocka_unit_test(long_category_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
