@@ -37,6 +37,18 @@ static int compare_files(cmd_opts_t *opts)
 
     if (!rows)
         cmd_die_nomem();
+    /* Every file is checked before any is simulated: a bad one is reported
+     * alone, not after half a table. */
+    for (int i = 0; i < opts->nfiles; i++) {
+        cmd_input_t in;
+        int rc;
+        opts->file = opts->files[i];
+        if ((rc = cmd_load(opts, false, &in)) != EXIT_OK) {
+            json_decref(rows);
+            return rc;
+        }
+        cmd_input_free(&in);
+    }
     if (!opts->json)
         printf("%-24s %-10s %11s %7s %7s %7s %9s %8s %7s\n", "workflow", "mode",
                "makespan", "cores", "gpus", "done", "canceled", "results", "I");

@@ -66,6 +66,20 @@ class Compare(CliTest):
         self.assertIn("0.267", lines[5])
         self.assertEqual(err, "")
 
+    def test_several_files(self):
+        # Each file in its own mode, set against the first: fig1b's 7500 s
+        # sequential (its sets' t in levels) and 5500 s in task mode.
+        with open(example("fig1b.yaml")) as f:
+            seq = self.write("seq.yaml", f.read() + "mode: sequential\n")
+        c = run_json("compare", seq, example("fig1b.yaml"))
+        rows = c["workflows"]
+        self.assertEqual([r["mode"] for r in rows], ["sequential", "task"])
+        self.assertEqual([r["makespan"] for r in rows], [7500, 5500])
+        self.assertAlmostEqual(rows[1]["improvement"], 1 - 5500 / 7500, places=6)
+        rc, out, err = run("compare", example("fig1b.yaml"), "/nonexistent.yaml")
+        self.assertEqual((rc, out), (2, ""))
+        self.assertEqual(err.count("\n"), 1)
+
 
 if __name__ == "__main__":
     unittest.main()
