@@ -1,0 +1,1 @@
+"""hetflow from Python: the function worker (hetflow.worker)."""
