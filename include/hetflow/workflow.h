@@ -123,6 +123,11 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
  * hf_set_copy() copies everything but the name and the dependencies. */
 hf_set_t *hf_set_create(const char *name);
 hf_set_t *hf_set_copy(const hf_set_t *set, const char *name);
+/* A set from its keys as a workflow file gives them (a YAML or JSON
+ * mapping: tasks, cores, duration, command...), checked as the loader
+ * checks them; `after` is not taken here (add dependencies with
+ * hf_workflow_add_dep()).  NULL with a message naming `name`. */
+hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err);
 void hf_set_destroy(hf_set_t *set);
 int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 

@@ -4,6 +4,7 @@
  * format of DESIGN.md; anything unknown, repeated or of the wrong type is an
  * error rather than a guess. */
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -384,8 +385,9 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         if (ld_string(ld, value, "policy", &s) < 0)
             return -1;
         if (hf_policy_parse(s, &policy) < 0)
-            return ld_fail(ld, value, "unknown policy '%s' (known: fifo, critical-path, heft, tuned)",
-                           s);
+            return ld_fail(
+                ld, value,
+                "unknown policy '%s' (known: fifo, critical-path, heft, tuned)", s);
         hf_workflow_set_policy(ld->wf, policy);
         return 0;
     }
@@ -548,8 +550,8 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     return hf_workflow_load_buffer_flags(path, text, len, 0, err);
 }
 
-hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text, size_t len,
-                                             int flags, hf_error_t *err)
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
+                                             size_t len, int flags, hf_error_t *err)
 {
     loader_t ld = {.file = path, .err = err};
     yaml_parser_t parser;
@@ -630,4 +632,34 @@ done:
     if (f)
         fclose(f);
     return wf;
+}
+
+hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
+{
+    json_t *doc = json_pack("{s:{s:o?}}", "sets", name, json_loads(spec, 0, NULL));
+    json_t *given = doc ? json_object_get(json_object_get(doc, "sets"), name) : NULL;
+    char *text = NULL, label[HF_MAX_NAME + 16];
+    hf_workflow_t *wf = NULL;
+    hf_set_t *set = NULL;
+
+    snprintf(label, sizeof(label), "set '%.*s'", HF_MAX_NAME, name);
+    if (!given || !json_is_object(given)) {
+        hf_error_set(err, "%s: its keys must be a JSON object", label);
+        errno = EINVAL;
+        goto done;
+    }
+    if (json_object_get(given, "after")) {
+        hf_error_set(err, "%s: give dependencies with hf_workflow_add_dep()", label);
+        errno = EINVAL;
+        goto done;
+    }
+    if (!(text = json_dumps(doc, JSON_COMPACT)))
+        goto done;
+    if ((wf = hf_workflow_load_buffer(label, text, strlen(text), err)))
+        set = hf_set_copy(hf_workflow_set(wf, 0), name);
+done:
+    free(text);
+    json_decref(doc);
+    hf_workflow_destroy(wf);
+    return set;
 }

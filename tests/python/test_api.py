@@ -1,0 +1,75 @@
+"""The Python API (python/hetflow/api.py over libhetflow.so) with Debian's
+python3: a workflow from a dict, sets submitted from a callback, results,
+errors; and the adaptive DeepDriveMD example in simulation and for real."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from hetflow.api import Error, Run, Workflow  # noqa: E402
+
+EXAMPLE = os.path.join(ROOT, "examples", "python", "ddmd_loop.py")
+
+
+class Api(unittest.TestCase):
+    def test_submit_from_callback(self):
+        # sim: 4 tasks of 10 s on 2 cores, 0-20; the callback submits train
+        # (5 s) after sim when sim's last task ends: 20-25.
+        wf = Workflow({"sets": {"sim": {"tasks": 4, "duration": 10,
+                                        "result": {"e": {"start": 1.0, "factor": 0.5}}}}})
+        run = Run(wf, platform=(1, 2, 0))
+        ended = []
+
+        def on_end(r, task):
+            t = r.task(task)
+            ended.append((t["set"], t["index"]))
+            if (t["set"], t["index"]) == ("sim", 3):
+                r.submit("train", {"duration": 5}, after=["sim"])
+
+        run.on_task_end(on_end)
+        s = run.run()
+        self.assertEqual(s, {"makespan": 25.0, "tasks": 5, "done": 5, "failed": 0,
+                             "canceled": 0})
+        self.assertEqual(ended[-1], ("train", 0))
+        self.assertEqual(run.result(run.tasks_of("sim")[3]), {"e": 0.0625})
+        self.assertIsNone(run.result(run.tasks_of("train")[0]))
+        self.assertEqual(run.task(run.tasks_of("train")[0])["start"], 20.0)
+        run.close()
+
+    def test_errors(self):
+        with self.assertRaisesRegex(Error, "unknown key 'tasksz'"):
+            Workflow({"sets": {"a": {"tasksz": 1}}})
+        run = Run(Workflow({"sets": {"a": {}}}), platform=(1, 1, 0))
+        with self.assertRaisesRegex(Error, "cores must be at least 1"):
+            run.submit("b", {"cores": 0})
+        with self.assertRaisesRegex(Error, "depends on unknown set 'zz'"):
+            run.submit("b", {}, after=["zz"])
+        run.close()
+
+
+class Example(unittest.TestCase):
+    def check(self, *args):
+        p = subprocess.run([sys.executable, EXAMPLE, *args], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = p.stdout.splitlines()
+        # loss 0.6^(k+1) falls under 0.1 in round 4; outliers 8-2, 6-2, 4-2, 2, 2.
+        self.assertEqual(lines[0], "round 0: loss 0.6000, 6 outliers")
+        self.assertEqual(lines[4], "round 4: loss 0.0778, 2 outliers")
+        self.assertTrue(lines[5].startswith("rounds 5, tasks 37, done 37"), lines[5])
+        return lines[5]
+
+    def test_simulated(self):
+        # Each round: md 600 s (one wave), agg 60, train 900, infer 120.
+        self.assertEqual(self.check(), "rounds 5, tasks 37, done 37, makespan 8400.0 s")
+
+    def test_real(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.check("--real", os.path.join(d, "w"))
+
+
+if __name__ == "__main__":
+    unittest.main()
