@@ -100,6 +100,11 @@ const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
  * EINVAL if the task was not running. */
 int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
 
+/* For executors: a task of a service set is up (it wrote its endpoint).
+ * When all of a service's tasks are up, the sets that use it may start.
+ * Returns 0, or -1 with EINVAL if the task is not a running service task. */
+int hf_engine_service_up(hf_engine_t *e, uint32_t task);
+
 /* Stop the run: launch nothing more, ask the executor to cancel every
  * running task, and record every task that has not started as canceled.
  * `why` is kept for the caller (a signal number, say); safe to call from a

@@ -83,7 +83,11 @@ typedef struct {
     hf_on_failure_t on_failure;
     hf_result_model_t *results; /* what simulated tasks report */
     int nresults;
-    bool start_on_rule;  /* held until a rule (or the API) starts it */
+    bool start_on_rule; /* held until a rule (or the API) starts it */
+    bool service;       /* its tasks serve others until no set uses them */
+    char **uses_names;  /* services this set uses, as written */
+    int *uses;          /* ... resolved by hf_workflow_finish() */
+    int nuses;
     char *name_template; /* the name as written when it has "{iter}", or NULL */
     int iter;            /* the repeat iteration it belongs to; 0 in the file */
 } hf_set_t;

@@ -101,7 +101,8 @@ int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 
 static bool may_start(const hf_engine_t *e, int s)
 {
-    return e->sets[s].released && e->sets[s].all_pending == 0;
+    return e->sets[s].released && e->sets[s].all_pending == 0 &&
+           e->sets[s].uses_pending == 0;
 }
 
 /* Make ready every waiting task of s whose one-to-one parents are done. */
@@ -109,7 +110,8 @@ int engine_release_set(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
 
-    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
+    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held ||
+        set->uses_pending > 0)
         return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
@@ -136,6 +138,7 @@ static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 
 static int task_ended(hf_engine_t *e, uint32_t id);
 static int set_ended(hf_engine_t *e, int s);
+static void service_lost(hf_engine_t *e, int u);
 
 /* Withdraw a task that has not started.  A ready task's queue entry stays
  * in the scheduler and is skipped when it comes up. */
@@ -200,6 +203,8 @@ static int task_ended(hf_engine_t *e, uint32_t id)
                 return -1;
         }
     }
+    if (hf_workflow_set(e->wf, s)->service && !t->service_stop && set->nup < set->ntasks)
+        service_lost(e, s);
     if (++set->nended == set->ntasks)
         return set_ended(e, s);
     return 0;
@@ -209,6 +214,84 @@ static void cancel_all(hf_engine_t *e, int s)
 {
     for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
         push_cancel(e, e->sets[s].first + i, false);
+}
+
+/* Stop service set u: its running tasks are asked to end (and end done),
+ * those not started are withdrawn. */
+static int stop_service(hf_engine_t *e, int u)
+{
+    set_rt_t *svc = &e->sets[u];
+
+    for (uint32_t i = 0; i < svc->ntasks; i++) {
+        uint32_t id = svc->first + i;
+        task_t *t = &e->tasks[id];
+        if (t->state == HF_TASK_RUNNING && !t->cancel_asked) {
+            t->service_stop = 1;
+            t->cancel_asked = 1;
+            e->exec->ops->cancel(e->exec->ctx, id);
+        } else if ((t->state == HF_TASK_WAITING || t->state == HF_TASK_READY) &&
+                   engine_withdraw(e, id) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Set s ended: the services it used lose a user; one with none left stops. */
+static int stop_unused_services(hf_engine_t *e, int s)
+{
+    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+
+    for (int k = 0; k < spec->nuses; k++)
+        if (--e->sets[spec->uses[k]].users_left == 0 &&
+            stop_service(e, spec->uses[k]) < 0)
+            return -1;
+    return 0;
+}
+
+int hf_engine_service_up(hf_engine_t *e, uint32_t id)
+{
+    int u;
+    set_rt_t *svc;
+
+    if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING || e->tasks[id].up) {
+        errno = EINVAL;
+        return -1;
+    }
+    u = engine_set_of(e, id);
+    svc = &e->sets[u];
+    if (!hf_workflow_set(e->wf, u)->service) {
+        errno = EINVAL;
+        return -1;
+    }
+    e->tasks[id].up = 1;
+    if (++svc->nup < svc->ntasks)
+        return 0;
+    if (svc->users_left == 0) /* nobody uses it: no reason to serve */
+        return stop_service(e, u);
+    for (int s = 0; s < e->nsets; s++) {
+        const hf_set_t *spec = hf_workflow_set(e->wf, s);
+        for (int k = 0; k < spec->nuses; k++) {
+            if (spec->uses[k] != u)
+                continue;
+            e->sets[s].uses_pending--;
+            if (engine_release_set(e, s) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* A service task ended before all were up (it failed or was canceled): the
+ * sets still waiting for it never start. */
+static void service_lost(hf_engine_t *e, int u)
+{
+    for (int s = 0; s < e->nsets; s++) {
+        const hf_set_t *spec = hf_workflow_set(e->wf, s);
+        for (int k = 0; k < spec->nuses; k++)
+            if (spec->uses[k] == u && e->sets[s].uses_pending > 0)
+                cancel_all(e, s);
+    }
 }
 
 /* Every task of s ended: release or cancel its all-tasks children, and let
@@ -237,6 +320,8 @@ static int set_ended(hf_engine_t *e, int s)
         else if (engine_release_set(e, c) < 0)
             return -1;
     }
+    if (stop_unused_services(e, s) < 0)
+        return -1;
     if ((stage = gates_set_ended(&e->gates, s)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
         for (int i = 0; i < st->count; i++)
@@ -280,7 +365,9 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
     t = &e->tasks[id];
     spec = hf_workflow_set(e->wf, engine_set_of(e, id));
     t->status = status;
-    if (t->cancel_asked)
+    if (t->service_stop)
+        to = HF_TASK_DONE; /* stopped when no set needed it any more */
+    else if (t->cancel_asked)
         to = HF_TASK_CANCELED;
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
@@ -383,6 +470,9 @@ static int setup_tasks(hf_engine_t *e)
         e->sets[s].first_start = e->sets[s].last_end = -1;
         e->sets[s].ntasks = (uint32_t)set->tasks;
         e->sets[s].held = set->start_on_rule;
+        e->sets[s].uses_pending = set->nuses;
+        for (int k = 0; k < set->nuses; k++)
+            e->sets[set->uses[k]].users_left++;
         for (int j = 0; j < set->nafter; j++) {
             if (set->after[j].map == HF_MAP_ONE_TO_ONE)
                 one_to_one++;
@@ -420,7 +510,7 @@ hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
         errno = EINVAL;
         return NULL;
     }
-    if (gates_init(&e->gates, dag, cfg->mode) < 0 || setup_tasks(e) < 0 ||
+    if (gates_init(&e->gates, dag, wf, cfg->mode) < 0 || setup_tasks(e) < 0 ||
         setup_sched(e) < 0)
         goto nomem;
     if (rules_attach(e, err) < 0) {

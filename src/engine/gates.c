@@ -20,9 +20,9 @@ static int by_stage(const void *a, const void *b)
     return x->set - y->set;
 }
 
-int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode)
+int gates_init(gates_t *g, const hf_dag_t *dag, const hf_workflow_t *wf, hf_mode_t mode)
 {
-    int n = hf_dag_nsets(dag);
+    int n = hf_dag_nsets(dag), nkeys = 0;
     stage_key_t *keys = NULL;
 
     memset(g, 0, sizeof(*g));
@@ -38,11 +38,15 @@ int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode)
     g->stages = calloc((size_t)n, sizeof(stage_t));
     if (!keys || !g->members || !g->stages)
         goto nomem;
+    /* Services have no stage: they serve the stages of their users, and
+     * end only after them. */
     for (int s = 0; s < n; s++)
-        keys[s] = (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
-                                hf_dag_level(dag, s), s};
-    qsort(keys, (size_t)n, sizeof(*keys), by_stage);
-    for (int i = 0; i < n; i++) {
+        if (!hf_workflow_set(wf, s)->service)
+            keys[nkeys++] =
+                (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
+                              hf_dag_level(dag, s), s};
+    qsort(keys, (size_t)nkeys, sizeof(*keys), by_stage);
+    for (int i = 0; i < nkeys; i++) {
         bool new_stage = i == 0 || keys[i].pipeline != keys[i - 1].pipeline ||
                          keys[i].level != keys[i - 1].level;
         stage_t *st;

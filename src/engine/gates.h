@@ -25,7 +25,7 @@ typedef struct {
     int nsets;     /* sets added later have no gate: their own edges order them */
 } gates_t;
 
-int gates_init(gates_t *g, const hf_dag_t *dag, hf_mode_t mode);
+int gates_init(gates_t *g, const hf_dag_t *dag, const hf_workflow_t *wf, hf_mode_t mode);
 void gates_fini(gates_t *g);
 
 /* Whether set s may start under the mode's rules. */

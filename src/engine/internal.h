@@ -20,6 +20,8 @@ typedef struct {
     uint8_t timed_out;
     uint8_t withdrawn; /* canceled by the workflow (a rule, the API), not a failure */
     uint8_t launch_retries; /* HF_STATUS_LAUNCH_RETRY ends so far */
+    uint8_t service_stop;   /* a service stopped because no set needs it: done */
+    uint8_t up;             /* a service task that said it serves */
 } task_t;
 
 typedef struct {
@@ -32,6 +34,9 @@ typedef struct {
     int all_pending;              /* all-tasks parents not yet ended */
     bool released;                /* parents and gates allow its tasks to become ready */
     bool held;                    /* start: on_rule, not started yet */
+    int uses_pending;             /* services it uses that are not all up yet */
+    uint32_t nup;                 /* a service's tasks up */
+    int users_left;               /* a service's user sets not yet ended */
     double first_start, last_end; /* over every attempt; -1 before any */
 } set_rt_t;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +26,9 @@
 #include "pidmap.h"
 #include "spawn.h"
 #include "util/grow.h"
+
+/* How often the endpoint files of starting services are looked for. */
+#define ENDPOINT_POLL_MS 20
 
 /* Seconds between SIGTERM to a task's process group and SIGKILL. */
 #define KILL_GRACE 3.0
@@ -43,7 +47,9 @@ typedef struct {
     pid_t *pid_of;          /* per task, while running; 0 otherwise */
     unstarted_t *unstarted; /* could not start: reported by the next wait */
     size_t nunstarted;
-    size_t ntasks;    /* room in pid_of and unstarted: sets may be added */
+    size_t ntasks;      /* room in pid_of and unstarted: sets may be added */
+    uint32_t *starting; /* services launched, their endpoint not yet written */
+    size_t nstarting;
     bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
 } local_t;
 
@@ -92,6 +98,15 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         return -1;
     }
     x->pid_of[l->task] = pid;
+    if (l->spec->service) {
+        size_t cap = grow_cap(x->nstarting, x->nstarting + 1);
+        if (cap != x->nstarting &&
+            grow_to((void **)&x->starting, x->nstarting, cap, sizeof(uint32_t)) < 0) {
+            hf_error_set(err, "out of memory");
+            return -1;
+        }
+        x->starting[x->nstarting++] = l->task;
+    }
     return 0;
 }
 
@@ -233,6 +248,32 @@ static void on_signals(local_t *x, hf_engine_t *engine)
     }
 }
 
+/* Services whose endpoint file has appeared (not empty) are up. */
+static int services_up(local_t *x, hf_engine_t *engine)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < x->nstarting;) {
+        uint32_t task = x->starting[i];
+        hf_task_info_t t;
+        struct stat st;
+        char path[4096];
+        hf_engine_task(engine, task, &t);
+        spawner_task_path(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index,
+                          "endpoint", path, sizeof(path));
+        if (t.state != HF_TASK_RUNNING) { /* it ended before it served */
+            x->starting[i] = x->starting[--x->nstarting];
+        } else if (stat(path, &st) == 0 && st.st_size > 0) {
+            x->starting[i] = x->starting[--x->nstarting];
+            hf_engine_service_up(engine, task);
+            n++;
+        } else {
+            i++;
+        }
+    }
+    return n;
+}
+
 static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err)
 {
     local_t *x = ctx;
@@ -262,6 +303,8 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
                 break;
             ms = (int)ceil(left * 1000);
         }
+        if (x->nstarting > 0 && (ms < 0 || ms > ENDPOINT_POLL_MS))
+            ms = ENDPOINT_POLL_MS; /* a starting service's endpoint is a file */
         ready = epoll_wait(x->epfd, ev, 4, ms);
         if (ready < 0 && errno != EINTR) {
             hf_error_set(err, "epoll_wait: %s", strerror(errno));
@@ -278,6 +321,7 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
         }
         if ((n = reap(x, engine, err)) < 0)
             return -1;
+        n += services_up(x, engine);
     }
     return n;
 }
@@ -304,6 +348,7 @@ static void local_destroy(void *ctx)
     spawner_fini(&x->spawner);
     pidmap_fini(&x->running);
     free(x->pid_of);
+    free(x->starting);
     free(x->unstarted);
     free(x);
 }

@@ -29,7 +29,9 @@ typedef struct {
     size_t ntasks; /* room in the per-task arrays: sets may be added */
     heap_t events;
     uint32_t *done_in; /* per set: its tasks done so far */
-    size_t nsets;      /* room in done_in */
+    uint32_t *ups;     /* services launched since the last wait: up now */
+    size_t nups;
+    size_t nsets; /* room in done_in */
 } sim_t;
 
 enum { LIVE = 1, MODELLED = 2 };
@@ -105,6 +107,15 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 
     if (reserve_tasks(sim, l->task) < 0)
         goto nomem;
+    if (l->spec->service) {
+        /* A service serves at once and until it is stopped: no end event. */
+        if (grow_to((void **)&sim->ups, sim->nups, sim->nups + 1, sizeof(uint32_t)) < 0)
+            goto nomem;
+        sim->ups[sim->nups++] = l->task;
+        sim->live[l->task] = LIVE;
+        sim->current[l->task] = UINT32_MAX;
+        return 0;
+    }
     if (ev == sim->ev_cap) {
         size_t cap = sim->ev_cap * 2;
         double *end = realloc(sim->ev_end, cap * sizeof(double));
@@ -187,6 +198,17 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
     sim_t *sim = ctx;
     int n = 0;
 
+    if (sim->nups > 0) {
+        for (size_t i = 0; i < sim->nups; i++)
+            if (sim->live[sim->ups[i]] & LIVE &&
+                hf_engine_service_up(engine, sim->ups[i]) < 0) {
+                hf_error_set(err, "simulator: engine refused a service");
+                return -1;
+            }
+        n = (int)sim->nups;
+        sim->nups = 0;
+        return n;
+    }
     if (sim->ncanceled > 0) {
         for (size_t i = 0; i < sim->ncanceled; i++)
             if (report(engine, sim->canceled[i], -15, err) < 0)
@@ -246,6 +268,7 @@ static void sim_destroy(void *ctx)
     free(sim->live);
     free(sim->canceled);
     free(sim->done_in);
+    free(sim->ups);
     free(sim);
 }
 

@@ -36,6 +36,10 @@ static const char *const own_vars[] = {
 
 static bool is_own(const char *kv)
 {
+    /* A service's endpoint and the services a task uses, too. */
+    if (strncmp(kv, "HETFLOW_SERVICE_", 16) == 0 ||
+        strncmp(kv, "HETFLOW_ENDPOINT=", 17) == 0)
+        return true;
     for (size_t i = 0; i < NOWN; i++) {
         size_t n = strlen(own_vars[i]);
         if (strncmp(kv, own_vars[i], n) == 0 && kv[n] == '=')
@@ -321,8 +325,42 @@ static char *join(const char *name, const char *value)
     return kv;
 }
 
+/* HETFLOW_SERVICE_<NAME>=<its tasks' endpoints, comma-separated>, NAME the
+ * set's name in capitals with anything but letters and digits as '_'. */
+static char *service_var(const spawner_t *sp, const hf_set_t *svc)
+{
+    buf_t b = {0};
+    int rc = buf_add(&b, "HETFLOW_SERVICE_", 16);
+
+    for (const char *c = svc->name; *c && rc == 0; c++) {
+        char up = (char)((*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+        if (!((up >= 'A' && up <= 'Z') || (up >= '0' && up <= '9')))
+            up = '_';
+        rc = buf_add(&b, &up, 1);
+    }
+    rc |= buf_add(&b, "=", 1);
+    for (long i = 0; i < svc->tasks && rc == 0; i++) {
+        char path[4096], addr[1024];
+        size_t n = 0;
+        FILE *f;
+        spawner_task_path(sp, svc, (uint32_t)i, "endpoint", path, sizeof(path));
+        if ((f = fopen(path, "r"))) {
+            n = fread(addr, 1, sizeof(addr) - 1, f);
+            fclose(f);
+        }
+        while (n > 0 && (addr[n - 1] == '\n' || addr[n - 1] == '\r'))
+            n--;
+        rc = (i ? buf_add(&b, ",", 1) : 0) | buf_add(&b, addr, n);
+    }
+    if (rc < 0) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
-                       const char *gpus)
+                       const char *gpus, size_t *nowned)
 {
     const hf_set_t *set = l->spec;
     char index[16], task[16], node[16], iter[16], result[4096];
@@ -347,7 +385,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     /* The inherited and the set's strings outlive the spawn: they are
      * pointed to, not copied; hetflow's own come first, so that they are
      * the ones to free. */
-    if (!(env = calloc(sp->nbase + nset + nown + 1, sizeof(char *))))
+    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 2, sizeof(char *))))
         return NULL;
     for (size_t i = 0; i < nown; i++) {
         if (!(env[n++] = join(own[i][0], own[i][1]))) {
@@ -355,6 +393,21 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
             return NULL;
         }
     }
+    if (set->service) { /* where it writes its address */
+        char path[4096];
+        spawner_task_path(sp, set, l->index, "endpoint", path, sizeof(path));
+        if (!(env[n++] = join("HETFLOW_ENDPOINT", path))) {
+            free_strv(env);
+            return NULL;
+        }
+    }
+    for (int k = 0; k < set->nuses; k++) {
+        if (!(env[n++] = service_var(sp, hf_workflow_set(sp->wf, set->uses[k])))) {
+            free_strv(env);
+            return NULL;
+        }
+    }
+    *nowned = n;
     for (size_t i = 0; i < sp->nbase; i++)
         env[n++] = sp->base_env[i];
     /* The set's variables, except those hetflow sets for the task. */
@@ -501,6 +554,7 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
                  .ignored = &sp->ignored,
                  .parent = getpid()};
     char **argv = NULL, *program = NULL, path[4096];
+    size_t nowned = 0;
     const char *why = NULL;
     pid_t pid = -1;
 
@@ -509,13 +563,16 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
     if ((c.out = open_output(sp, l, "out", err)) < 0 ||
         (c.err = open_output(sp, l, "err", err)) < 0)
         goto done;
-    /* A result left by an earlier run of the task must not pass for its own. */
+    /* A result (an endpoint) left by an earlier run of the task must not
+     * pass for its own. */
     spawner_task_path(sp, l->spec, l->index, "result.json", path, sizeof(path));
+    unlink(path);
+    spawner_task_path(sp, l->spec, l->index, "endpoint", path, sizeof(path));
     unlink(path);
     if (buf_add(&cores, "", 0) < 0 || buf_add(&gpus, "", 0) < 0 ||
         placement(sp, l->alloc, &c.cpus, &cores, &gpus) < 0 ||
         !(argv = make_argv(l->spec, l->index)) ||
-        !(c.env = make_env(sp, l, cores.s, gpus.s))) {
+        !(c.env = make_env(sp, l, cores.s, gpus.s, &nowned))) {
         hf_error_set(err, "out of memory");
         goto done;
     }
@@ -561,6 +618,6 @@ done:
     free(gpus.s);
     free(program);
     free_strv(argv);
-    free_env(c.env, NOWN);
+    free_env(c.env, nowned);
     return pid;
 }

@@ -264,6 +264,36 @@ static int result_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     return 0;
 }
 
+/* uses: a service's name or a list of them. */
+static int load_uses(loader_t *ld, hf_set_t *set, yaml_node_t *node)
+{
+    yaml_node_item_t *start, *top;
+    yaml_node_item_t one;
+
+    if (node->type == YAML_SCALAR_NODE) {
+        one = (yaml_node_item_t)(node - ld->doc->nodes.start + 1);
+        start = &one;
+        top = &one + 1;
+    } else if (node->type == YAML_SEQUENCE_NODE) {
+        start = node->data.sequence.items.start;
+        top = node->data.sequence.items.top;
+    } else {
+        return ld_fail(ld, node, "uses must be a service's name or a list, not %s",
+                       ld_type_name(node));
+    }
+    if (!(set->uses_names = calloc((size_t)(top - start) + 1, sizeof(char *))))
+        return -1;
+    for (yaml_node_item_t *i = start; i < top; i++) {
+        const char *s;
+        if (ld_string(ld, ld_node(ld, *i), "a used service", &s) < 0)
+            return -1;
+        if (!(set->uses_names[set->nuses] = strdup(s)))
+            return -1;
+        set->nuses++;
+    }
+    return 0;
+}
+
 static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
@@ -299,6 +329,16 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         set->start_on_rule = s[0] == 'o';
         return 0;
     }
+    if (strcmp(name, "service") == 0) {
+        if (ld_string(ld, value, "service", &s) < 0)
+            return -1;
+        if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+            return ld_fail(ld, value, "service must be true or false, not '%s'", s);
+        set->service = s[0] == 't';
+        return 0;
+    }
+    if (strcmp(name, "uses") == 0)
+        return load_uses(ld, set, value);
     if (strcmp(name, "priority") == 0)
         return ld_int(ld, value, "priority", -1000000, 1000000, &set->priority);
     if (strcmp(name, "retries") == 0)
@@ -333,7 +373,7 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     return ld_fail(ld, key,
                    "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
                    "ranks, duration, command, env, after, pipeline, priority, retries, "
-                   "backoff, timeout, on_failure, result, start)",
+                   "backoff, timeout, on_failure, result, start, service, uses)",
                    name, set->name);
 }
 

@@ -79,6 +79,10 @@ void hf_set_destroy(hf_set_t *set)
     for (int i = 0; i < set->nresults; i++)
         free(set->results[i].key);
     free(set->results);
+    for (int i = 0; i < set->nuses; i++)
+        free(set->uses_names[i]);
+    free(set->uses_names);
+    free(set->uses);
     free(set);
 }
 
@@ -223,9 +227,21 @@ hf_set_t *hf_set_copy(const hf_set_t *from, const char *name)
     set->timeout = from->timeout;
     set->on_failure = from->on_failure;
     set->start_on_rule = from->start_on_rule;
+    set->service = from->service;
     set->iter = from->iter;
     free(set->name_template);
     set->name_template = NULL;
+    if (from->nuses > 0) {
+        if (!(set->uses_names = calloc((size_t)from->nuses, sizeof(char *)))) {
+            hf_set_destroy(set);
+            return NULL;
+        }
+        for (int i = 0; i < from->nuses; i++, set->nuses++)
+            if (!(set->uses_names[i] = strdup(from->uses_names[i]))) {
+                hf_set_destroy(set);
+                return NULL;
+            }
+    }
     ok = dup_strv(&set->argv, from->argv) == 0 && dup_strv(&set->env, from->env) == 0 &&
          (!from->shell || (set->shell = strdup(from->shell))) &&
          (!from->name_template || (set->name_template = strdup(from->name_template))) &&
@@ -313,6 +329,36 @@ hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *pare
     return &after[set->nafter++];
 }
 
+/* The services a set uses: known sets marked `service: true`. */
+static int resolve_uses(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
+{
+    free(set->uses);
+    set->uses = NULL;
+    if (set->nuses == 0)
+        return 0;
+    if (!(set->uses = malloc((size_t)set->nuses * sizeof(int)))) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < set->nuses; i++) {
+        int s = hf_workflow_find_set(wf, set->uses_names[i]);
+        const char *why = s < 0                   ? "is not a set"
+                          : !wf->sets[s]->service ? "is not a service (service: true)"
+                          : wf->sets[s] == set    ? "is the set itself"
+                          : set->service
+                              ? "is used by a service (services may not use others)"
+                              : NULL;
+        if (why) {
+            hf_error_at(err, wf->file, set->mark.line, set->mark.col,
+                        "set '%s' uses '%s', which %s", set->name, set->uses_names[i],
+                        why);
+            return -1;
+        }
+        set->uses[i] = s;
+    }
+    return 0;
+}
+
 static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
     for (int j = 0; j < set->nafter; j++) {
@@ -360,7 +406,7 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         }
         dep->parent = p;
     }
-    return 0;
+    return resolve_uses(wf, set, err);
 }
 
 int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)

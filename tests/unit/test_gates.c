@@ -12,7 +12,7 @@ static void sequential_opens_level_by_level(void **state)
     gates_t g;
 
     (void)state;
-    assert_int_equal(gates_init(&g, d, HF_MODE_SEQUENTIAL), 0);
+    assert_int_equal(gates_init(&g, d, wf, HF_MODE_SEQUENTIAL), 0);
     assert_int_equal(g.nstages, 4); /* levels 0..3 */
     assert_true(gates_open(&g, 0));
     assert_false(gates_open(&g, 1));
@@ -38,7 +38,7 @@ static void workload_opens_per_pipeline(void **state)
     gates_t g;
 
     (void)state;
-    assert_int_equal(gates_init(&g, d, HF_MODE_WORKLOAD), 0);
+    assert_int_equal(gates_init(&g, d, wf, HF_MODE_WORKLOAD), 0);
     /* [T0, T12], [T36], [T45, T7]: the first stage of each is open. */
     assert_int_equal(g.nstages, 5);
     assert_true(gates_open(&g, 0));
@@ -60,7 +60,7 @@ static void task_mode_has_no_gates(void **state)
     gates_t g;
 
     (void)state;
-    assert_int_equal(gates_init(&g, d, HF_MODE_TASK), 0);
+    assert_int_equal(gates_init(&g, d, wf, HF_MODE_TASK), 0);
     assert_int_equal(g.nstages, 0);
     for (int s = 0; s < 5; s++)
         assert_true(gates_open(&g, s));
