@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "util/fs.h"
 
 static const char *const names[] = {"local", "srun", "mpiexec"};
 
@@ -39,29 +40,13 @@ int hf_launcher_parse(const char *s, hf_launcher_t *kind)
     return -1;
 }
 
-static char *find_on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    char candidate[4096];
-
-    for (const char *dir = path ? path : "/usr/bin:/bin"; *dir;) {
-        size_t len = strcspn(dir, ":");
-        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".",
-                 name);
-        if (access(candidate, X_OK) == 0)
-            return strdup(candidate);
-        dir += len + (dir[len] == ':');
-    }
-    return NULL;
-}
-
 bool hf_launcher_found(hf_launcher_t kind)
 {
     char *program;
 
     if (kind == HF_LAUNCHER_LOCAL)
         return true;
-    if (!(program = find_on_path(names[kind])))
+    if (!(program = fs_which(names[kind])))
         return false;
     free(program);
     return true;
@@ -89,7 +74,7 @@ int launcher_init(launcher_t *ln, hf_launcher_t kind, char *const *hosts, int nh
     *ln = (launcher_t){.kind = kind};
     if (kind == HF_LAUNCHER_LOCAL)
         return 0;
-    if (!(ln->program = find_on_path(names[kind]))) {
+    if (!(ln->program = fs_which(names[kind]))) {
         hf_error_set(err, "launcher %s: '%s' not found on PATH", names[kind],
                      names[kind]);
         errno = ENOENT;

@@ -436,32 +436,6 @@ static int open_output(spawner_t *sp, const hf_launch_t *l, const char *ext,
     return fd;
 }
 
-/* Find `name` on PATH as execvp would; NULL with errno when it is not
- * there.  Names with a slash are taken as they are. */
-static char *resolve(const char *name)
-{
-    const char *path = getenv("PATH");
-    char candidate[4096];
-    int saved = ENOENT;
-
-    if (strchr(name, '/'))
-        return strdup(name);
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *dir = path; *dir;) {
-        size_t len = strcspn(dir, ":");
-        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".",
-                 name);
-        if (access(candidate, X_OK) == 0)
-            return strdup(candidate);
-        if (errno != ENOENT && errno != ENOTDIR)
-            saved = errno;
-        dir += len + (dir[len] == ':');
-    }
-    errno = saved;
-    return NULL;
-}
-
 /* The program a task runs: its set's looked up on PATH once, or, when the
  * set's program is itself a template, the task's own (freed by the caller
  * through *owned). */
@@ -471,9 +445,9 @@ static const char *program_of(spawner_t *sp, const hf_launch_t *l, const char *n
     const char *tmpl = l->spec->shell ? "/bin/sh" : l->spec->argv[0];
 
     if (strchr(tmpl, '{'))
-        return *owned = resolve(name);
+        return *owned = fs_which(name);
     if (!sp->programs[l->set])
-        sp->programs[l->set] = resolve(name);
+        sp->programs[l->set] = fs_which(name);
     return sp->programs[l->set];
 }
 

@@ -1,8 +1,10 @@
 /* File-system helpers; see fs.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fs.h"
 
@@ -34,4 +36,30 @@ int fs_mkdirs(const char *path, mode_t mode, hf_error_t *err)
         rc = make_dir(copy, mode, err);
     free(copy);
     return rc;
+}
+
+/* Find `name` on PATH as execvp would; NULL with errno when it is not
+ * there.  Names with a slash are taken as they are. */
+char *fs_which(const char *name)
+{
+    const char *path = getenv("PATH");
+    char candidate[4096];
+    int saved = ENOENT;
+
+    if (strchr(name, '/'))
+        return strdup(name);
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *dir = path; *dir;) {
+        size_t len = strcspn(dir, ":");
+        snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, len ? dir : ".",
+                 name);
+        if (access(candidate, X_OK) == 0)
+            return strdup(candidate);
+        if (errno != ENOENT && errno != ENOTDIR)
+            saved = errno;
+        dir += len + (dir[len] == ':');
+    }
+    errno = saved;
+    return NULL;
 }

@@ -10,4 +10,8 @@
  * folder is fine).  Returns 0, or -1 with a message naming the path. */
 int fs_mkdirs(const char *path, mode_t mode, hf_error_t *err);
 
+/* Find `name` on PATH as execvp would: a new string, or NULL with errno
+ * when it is not there.  Names with a slash are taken as they are. */
+char *fs_which(const char *name);
+
 #endif
