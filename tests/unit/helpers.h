@@ -123,6 +123,18 @@ static inline void sim_run_free(sim_run_t *run)
     hf_dag_destroy(run->dag);
 }
 
+/* Task `index` of the set named `set` in e. */
+static inline hf_task_info_t task_named(const hf_engine_t *e, const char *set,
+                                        uint32_t index)
+{
+    hf_task_info_t t;
+    int s = hf_workflow_find_set(hf_engine_workflow(e), set);
+
+    assert_true(s >= 0);
+    hf_engine_task(e, hf_workflow_first_task(hf_engine_workflow(e), s) + index, &t);
+    return t;
+}
+
 /* Start and end of a set in a finished run. */
 static inline void set_span(const hf_engine_t *e, int set, double *start, double *end)
 {

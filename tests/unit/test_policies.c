@@ -3,15 +3,6 @@
  * order that c-DAG2's upward ranks miss.  Times worked out in comments. */
 #include "helpers.h"
 
-static double start_of(const hf_engine_t *e, const char *set, uint32_t index)
-{
-    hf_task_info_t t;
-    int s = hf_workflow_find_set(hf_engine_workflow(e), set);
-
-    hf_engine_task(e, hf_workflow_first_task(hf_engine_workflow(e), s) + index, &t);
-    return t.start;
-}
-
 /* 4 cores.  X (1 core, 5 s) feeds H (4 cores, 10 s) and T (1 core, 2 s);
  * twelve S (1 core, 4 s) need nothing.  Ranks: X 15, H 10, S 4, T 2.
  *   0: X and S0-S2 start; 4: S3-S5 take the three freed cores.
@@ -33,13 +24,13 @@ static void heft_backfills_without_delaying(void **state)
 
     (void)state;
     simulate(wf, &p, HF_MODE_TASK, HF_POLICY_CRITICAL_PATH, &run);
-    assert_close(start_of(run.engine, "H", 0), 16, 1e-9);
-    assert_close(start_of(run.engine, "T", 0), 12, 1e-9);
+    assert_close(task_named(run.engine, "H", 0).start, 16, 1e-9);
+    assert_close(task_named(run.engine, "T", 0).start, 12, 1e-9);
     sim_run_free(&run);
     simulate(wf, &p, HF_MODE_TASK, HF_POLICY_HEFT, &run);
-    assert_close(start_of(run.engine, "H", 0), 8, 1e-9);
-    assert_close(start_of(run.engine, "T", 0), 5, 1e-9);
-    assert_close(start_of(run.engine, "S", 6), 18, 1e-9);
+    assert_close(task_named(run.engine, "H", 0).start, 8, 1e-9);
+    assert_close(task_named(run.engine, "T", 0).start, 5, 1e-9);
+    assert_close(task_named(run.engine, "S", 6).start, 18, 1e-9);
     sim_run_free(&run);
     hf_workflow_destroy(wf);
 }
@@ -93,8 +84,8 @@ static void tuned_learns_the_cdag2_lesson(void **state)
                 hf_workflow_set(wf, hf_workflow_find_set(wf, "T36"))->priority);
     simulate(wf, &p, HF_MODE_TASK, HF_POLICY_TUNED, &run);
     assert_close(run.summary.makespan, 1540, 1e-9);
-    assert_close(start_of(run.engine, "T45", 0), 540, 1e-9);
-    assert_close(start_of(run.engine, "T7", 0), 780, 1e-9);
+    assert_close(task_named(run.engine, "T45", 0).start, 540, 1e-9);
+    assert_close(task_named(run.engine, "T7", 0).start, 780, 1e-9);
     sim_run_free(&run);
     hf_dag_destroy(dag);
     hf_workflow_destroy(wf);

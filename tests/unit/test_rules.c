@@ -3,26 +3,6 @@
  * comments, and the loader's errors for bad rules. */
 #include "helpers.h"
 
-static double start_of(const hf_engine_t *e, const char *set, uint32_t index)
-{
-    hf_task_info_t t;
-    int s = hf_workflow_find_set(hf_engine_workflow(e), set);
-
-    assert_true(s >= 0);
-    hf_engine_task(e, hf_workflow_first_task(hf_engine_workflow(e), s) + index, &t);
-    return t.start;
-}
-
-static hf_task_state_t state_of(const hf_engine_t *e, const char *set, uint32_t index)
-{
-    hf_task_info_t t;
-    int s = hf_workflow_find_set(hf_engine_workflow(e), set);
-
-    assert_true(s >= 0);
-    hf_engine_task(e, hf_workflow_first_task(hf_engine_workflow(e), s) + index, &t);
-    return t.state;
-}
-
 static void run_text(const char *text, hf_policy_t policy, sim_run_t *run)
 {
     hf_workflow_t *wf = load_ok(text);
@@ -56,8 +36,8 @@ static void start_on_partial_done(void **state)
              "  - when: {set: a, done_fraction: 0.5}\n"
              "    do: [start: b]\n",
              HF_POLICY_FIFO, &run);
-    assert_close(start_of(run.engine, "b", 0), 100, 1e-9);
-    assert_close(start_of(run.engine, "a", 3), 150, 1e-9);
+    assert_close(task_named(run.engine, "b", 0).start, 100, 1e-9);
+    assert_close(task_named(run.engine, "a", 3).start, 150, 1e-9);
     assert_close(run.summary.makespan, 250, 1e-9);
     assert_int_equal(hf_engine_nmarks(run.engine), 1);
     free_run(&run);
@@ -81,9 +61,9 @@ static void held_set_never_started(void **state)
         "    do: [start: b]\n",
         HF_POLICY_FIFO, &run);
     assert_int_equal(hf_engine_nmarks(run.engine), 0);
-    assert_int_equal(state_of(run.engine, "b", 0), HF_TASK_CANCELED);
-    assert_int_equal(state_of(run.engine, "c", 0), HF_TASK_DONE);
-    assert_close(start_of(run.engine, "c", 0), 100, 1e-9);
+    assert_int_equal(task_named(run.engine, "b", 0).state, HF_TASK_CANCELED);
+    assert_int_equal(task_named(run.engine, "c", 0).state, HF_TASK_DONE);
+    assert_close(task_named(run.engine, "c", 0).start, 100, 1e-9);
     free_run(&run);
 }
 
@@ -95,7 +75,6 @@ static void held_set_never_started(void **state)
 static void cancel_running_tasks(void **state)
 {
     sim_run_t run;
-    hf_task_info_t t;
 
     (void)state;
     run_text("platform: {nodes: 1, cores_per_node: 8, gpus_per_node: 0}\n"
@@ -109,19 +88,17 @@ static void cancel_running_tasks(void **state)
              "    do: [cancel: long]\n",
              HF_POLICY_FIFO, &run);
     for (uint32_t i = 0; i < 6; i++)
-        assert_int_equal(state_of(run.engine, "long", i), HF_TASK_CANCELED);
+        assert_int_equal(task_named(run.engine, "long", i).state, HF_TASK_CANCELED);
     for (uint32_t i = 0; i < 3; i++) {
-        int s = hf_workflow_find_set(hf_engine_workflow(run.engine), "long");
-        hf_engine_task(run.engine,
-                       hf_workflow_first_task(hf_engine_workflow(run.engine), s) + i, &t);
+        hf_task_info_t t = task_named(run.engine, "long", i);
         assert_close(t.start, 0, 1e-9);
         assert_close(t.end, 50, 1e-9);
-        assert_close(start_of(run.engine, "long", 3 + i), -1, 0);
+        assert_close(task_named(run.engine, "long", 3 + i).start, -1, 0);
     }
     for (uint32_t i = 0; i < 4; i++)
-        assert_close(start_of(run.engine, "other", i), 50, 1e-9);
-    assert_int_equal(state_of(run.engine, "after_long", 0), HF_TASK_DONE);
-    assert_close(start_of(run.engine, "after_long", 0), 60, 1e-9);
+        assert_close(task_named(run.engine, "other", i).start, 50, 1e-9);
+    assert_int_equal(task_named(run.engine, "after_long", 0).state, HF_TASK_DONE);
+    assert_close(task_named(run.engine, "after_long", 0).start, 60, 1e-9);
     assert_close(run.summary.makespan, 70, 1e-9);
     free_run(&run);
 }
@@ -142,9 +119,9 @@ static void cancel_fraction(void **state)
              "    do: [cancel: {set: a, fraction: 0.5}]\n",
              HF_POLICY_FIFO, &run);
     for (uint32_t i = 0; i < 6; i++)
-        assert_int_equal(state_of(run.engine, "a", i), HF_TASK_DONE);
+        assert_int_equal(task_named(run.engine, "a", i).state, HF_TASK_DONE);
     for (uint32_t i = 6; i < 10; i++)
-        assert_int_equal(state_of(run.engine, "a", i), HF_TASK_CANCELED);
+        assert_int_equal(task_named(run.engine, "a", i).state, HF_TASK_CANCELED);
     assert_int_equal(run.summary.canceled, 4);
     assert_close(run.summary.makespan, 60, 1e-9);
     free_run(&run);
@@ -168,11 +145,11 @@ static void share_caps_and_changes(void **state)
              "  - when: {set: a, done_count: 4}\n"
              "    do: [share: {set: a, cores: 1.0}]\n",
              HF_POLICY_FIFO, &run);
-    assert_close(start_of(run.engine, "a", 1), 0, 1e-9);
-    assert_close(start_of(run.engine, "a", 2), 10, 1e-9);
-    assert_close(start_of(run.engine, "a", 3), 10, 1e-9);
+    assert_close(task_named(run.engine, "a", 1).start, 0, 1e-9);
+    assert_close(task_named(run.engine, "a", 2).start, 10, 1e-9);
+    assert_close(task_named(run.engine, "a", 3).start, 10, 1e-9);
     for (uint32_t i = 4; i < 8; i++)
-        assert_close(start_of(run.engine, "a", i), 20, 1e-9);
+        assert_close(task_named(run.engine, "a", i).start, 20, 1e-9);
     assert_close(run.summary.makespan, 30, 1e-9);
     assert_int_equal(hf_engine_nmarks(run.engine), 2);
     free_run(&run);
@@ -209,7 +186,7 @@ static void repeat_until_and_max(void **state)
     assert_int_equal(hf_workflow_nsets(hf_engine_workflow(run.engine)), 4 + 3 * 3);
     assert_true(hf_workflow_find_set(hf_engine_workflow(run.engine), "sim-3") >= 0);
     assert_true(hf_workflow_find_set(hf_engine_workflow(run.engine), "infer.3") >= 0);
-    assert_close(start_of(run.engine, "sim-3", 0), 5 + 3 * 160, 1e-9);
+    assert_close(task_named(run.engine, "sim-3", 0).start, 5 + 3 * 160, 1e-9);
     free_run(&run);
 
     snprintf(text, sizeof(text), loop_yaml, "0", 3);
@@ -270,7 +247,7 @@ static void api_submit_from_callback(void **state)
     sim_finish(&run);
     assert_int_equal(ctx.submitted, 4); /* first, second, late x 2 */
     assert_int_equal(run.summary.done, 4);
-    assert_close(start_of(run.engine, "late", 1), 30, 1e-9);
+    assert_close(task_named(run.engine, "late", 1).start, 30, 1e-9);
     assert_close(run.summary.makespan, 35, 1e-9);
     free_run(&run);
 }
