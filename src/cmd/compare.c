@@ -30,24 +30,30 @@ static json_t *round6(double v)
 }
 
 /* Several workflows, each simulated once in its own mode. */
+static void free_inputs(cmd_input_t *in, int n)
+{
+    for (int i = 0; i < n; i++)
+        cmd_input_free(&in[i]);
+}
+
 static int compare_files(cmd_opts_t *opts)
 {
+    cmd_input_t in[CMD_MAX_FILES];
     json_t *rows = json_array();
     double first = 0;
+    int rc = EXIT_OK;
 
     if (!rows)
         cmd_die_nomem();
-    /* Every file is checked before any is simulated: a bad one is reported
+    /* Every file is loaded before any is simulated: a bad one is reported
      * alone, not after half a table. */
     for (int i = 0; i < opts->nfiles; i++) {
-        cmd_input_t in;
-        int rc;
         opts->file = opts->files[i];
-        if ((rc = cmd_load(opts, false, &in)) != EXIT_OK) {
+        if ((rc = cmd_load(opts, false, &in[i])) != EXIT_OK) {
+            free_inputs(in, i);
             json_decref(rows);
             return rc;
         }
-        cmd_input_free(&in);
     }
     if (!opts->json)
         printf("%-24s %-10s %11s %7s %7s %7s %9s %8s %7s\n", "workflow", "mode",
@@ -55,19 +61,11 @@ static int compare_files(cmd_opts_t *opts)
     for (int i = 0; i < opts->nfiles; i++) {
         hf_executor_t sim;
         hf_summary_t s;
-        cmd_input_t in;
         hf_engine_t *e;
         double improvement;
-        int rc;
-        opts->file = opts->files[i];
-        if ((rc = cmd_load(opts, false, &in)) != EXIT_OK) {
-            json_decref(rows);
-            return rc;
-        }
-        if (!(e = cmd_simulate(&in, in.mode, opts->seed, &sim, NULL))) {
-            cmd_input_free(&in);
-            json_decref(rows);
-            return EXIT_BAD_INPUT;
+        if (!(e = cmd_simulate(&in[i], in[i].mode, opts->seed, &sim, NULL))) {
+            rc = EXIT_BAD_INPUT;
+            break;
         }
         hf_summary_compute(e, &s);
         if (i == 0)
@@ -77,20 +75,24 @@ static int compare_files(cmd_opts_t *opts)
             json_array_append_new(
                 rows,
                 json_pack("{s:s,s:s,s:s,s:o,s:{s:o,s:o},s:I,s:I,s:I,s:o}", "file",
-                          opts->file, "workflow", hf_workflow_name(in.wf), "mode",
-                          hf_mode_name(in.mode), "makespan", round6(s.makespan),
+                          opts->files[i], "workflow", hf_workflow_name(in[i].wf), "mode",
+                          hf_mode_name(in[i].mode), "makespan", round6(s.makespan),
                           "utilization", "cores", round6(s.util_cores), "gpus",
                           round6(s.util_gpus), "tasks_done", (json_int_t)s.done,
                           "tasks_canceled", (json_int_t)s.canceled, "results",
                           (json_int_t)s.results, "improvement", round6(improvement)));
         else
             printf("%-24.24s %-10s %9.1f s %6.1f%% %6.1f%% %7ld %9ld %8ld %7.3f\n",
-                   hf_workflow_name(in.wf), hf_mode_name(in.mode), s.makespan,
+                   hf_workflow_name(in[i].wf), hf_mode_name(in[i].mode), s.makespan,
                    100 * s.util_cores, 100 * s.util_gpus, s.done, s.canceled, s.results,
                    improvement);
         hf_engine_destroy(e);
         hf_executor_destroy(&sim);
-        cmd_input_free(&in);
+    }
+    free_inputs(in, opts->nfiles);
+    if (rc != EXIT_OK) {
+        json_decref(rows);
+        return rc;
     }
     if (opts->json)
         return cmd_print_json(json_pack("{s:o}", "workflows", rows)) < 0 ? EXIT_BAD_INPUT
