@@ -49,7 +49,7 @@ typedef struct {
     size_t nunstarted;
     size_t ntasks;      /* room in pid_of and unstarted: sets may be added */
     uint32_t *starting; /* services launched, their endpoint not yet written */
-    size_t nstarting;
+    size_t nstarting, starting_cap;
     bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
 } local_t;
 
@@ -99,11 +99,14 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     }
     x->pid_of[l->task] = pid;
     if (l->spec->service) {
-        size_t cap = grow_cap(x->nstarting, x->nstarting + 1);
-        if (cap != x->nstarting &&
-            grow_to((void **)&x->starting, x->nstarting, cap, sizeof(uint32_t)) < 0) {
-            hf_error_set(err, "out of memory");
-            return -1;
+        size_t cap = grow_cap(x->starting_cap, x->nstarting + 1);
+        if (cap != x->starting_cap) {
+            if (grow_to((void **)&x->starting, x->starting_cap, cap, sizeof(uint32_t)) <
+                0) {
+                hf_error_set(err, "out of memory");
+                return -1;
+            }
+            x->starting_cap = cap;
         }
         x->starting[x->nstarting++] = l->task;
     }

@@ -30,7 +30,7 @@ typedef struct {
     heap_t events;
     uint32_t *done_in; /* per set: its tasks done so far */
     uint32_t *ups;     /* services launched since the last wait: up now */
-    size_t nups;
+    size_t nups, ups_cap;
     size_t nsets; /* room in done_in */
 } sim_t;
 
@@ -109,8 +109,12 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         goto nomem;
     if (l->spec->service) {
         /* A service serves at once and until it is stopped: no end event. */
-        if (grow_to((void **)&sim->ups, sim->nups, sim->nups + 1, sizeof(uint32_t)) < 0)
-            goto nomem;
+        size_t cap = grow_cap(sim->ups_cap, sim->nups + 1);
+        if (cap != sim->ups_cap) {
+            if (grow_to((void **)&sim->ups, sim->ups_cap, cap, sizeof(uint32_t)) < 0)
+                goto nomem;
+            sim->ups_cap = cap;
+        }
         sim->ups[sim->nups++] = l->task;
         sim->live[l->task] = LIVE;
         sim->current[l->task] = UINT32_MAX;
