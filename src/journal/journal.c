@@ -37,9 +37,9 @@ struct hf_journal {
     char *file, *text; /* the stored spec's strings */
 };
 
+/* Built under a temporary name in rollback mode, switched to WAL once it
+ * has its final name: WAL files are named after the database. */
 static const char schema[] =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value);"
     "CREATE TABLE sets(id INTEGER PRIMARY KEY, name TEXT NOT NULL, tasks INTEGER NOT "
     "NULL);"
@@ -151,7 +151,7 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
                                 const hf_run_spec_t *spec, hf_error_t *err)
 {
     hf_journal_t *j = calloc(1, sizeof(*j));
-    char path[4096];
+    char path[4096], building[4096 + 8];
     int fd;
 
     if (!j) {
@@ -159,22 +159,25 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
         return NULL;
     }
     snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
-    /* Created here, exclusively and private, before SQLite opens it. */
+    snprintf(building, sizeof(building), "%s.new", path);
     if (fs_mkdirs(workdir, 0700, err) < 0)
         goto error;
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-        if (errno == EEXIST)
-            hf_error_set(err,
-                         "%s holds the journal of an earlier run: resume it with "
-                         "'hetflow resume %s', or choose another --workdir",
-                         workdir, workdir);
-        else
-            hf_error_set(err, "%s: %s", path, strerror(errno));
+    if (access(path, F_OK) == 0) {
+        errno = EEXIST;
+        goto exists;
+    }
+    /* Built complete under another name and linked into place, so that a
+     * kill at any moment leaves either no journal or a whole one: resume
+     * never meets a journal without its run.  Created here, private,
+     * before SQLite opens it; a leftover of a killed creation goes. */
+    unlink(building);
+    if ((fd = open(building, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+        hf_error_set(err, "%s: %s", building, strerror(errno));
         goto error;
     }
     close(fd);
-    if (open_db(j, path, SQLITE_OPEN_READWRITE, err) < 0 || exec(j, schema, err) < 0 ||
-        exec(j, "BEGIN", err) < 0)
+    if (open_db(j, building, SQLITE_OPEN_READWRITE, err) < 0 ||
+        exec(j, schema, err) < 0 || exec(j, "BEGIN", err) < 0)
         goto error;
     if (store_spec(j, wf, spec) < 0) {
         fail(j, err, "storing the run");
@@ -182,7 +185,25 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
     }
     if (exec(j, "COMMIT", err) < 0)
         goto error;
+    sqlite3_close(j->db);
+    j->db = NULL;
+    if (link(building, path) < 0) {
+        unlink(building);
+        goto exists;
+    }
+    unlink(building);
+    if (open_db(j, path, SQLITE_OPEN_READWRITE, err) < 0 ||
+        exec(j, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err) < 0)
+        goto error;
     return j;
+exists:
+    if (errno == EEXIST)
+        hf_error_set(err,
+                     "%s holds the journal of an earlier run: resume it with "
+                     "'hetflow resume %s', or choose another --workdir",
+                     workdir, workdir);
+    else
+        hf_error_set(err, "%s: %s", path, strerror(errno));
 error:
     hf_journal_close(j);
     return NULL;

@@ -57,8 +57,9 @@ class KillAndResume(CliTest):
             p.send_signal(signal.SIGKILL)
             p.wait()
             kills += 1
-            cmd = [HETFLOW, "resume", work, "--quiet"]
+            # A kill before the journal is complete leaves none: run again.
             if os.path.exists(os.path.join(work, "journal.db")):
+                cmd = [HETFLOW, "resume", work, "--quiet"]
                 states = self.journal(work)
                 done = {t for t, s in states.items() if s == "done"}
                 snapshots.append((done, self.appended(log)))
@@ -90,7 +91,15 @@ class KillAndResume(CliTest):
         self.assertIn("no journal here", err)
         wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n")
         work = os.path.join(self.dir, "work")
+        # What a kill while the journal was being built leaves: not a journal.
+        os.makedirs(work)
+        with open(os.path.join(work, "journal.db.new"), "w") as f:
+            f.write("half")
+        rc, _, err = run("resume", work)
+        self.assertEqual(rc, 2)
+        self.assertIn("no journal here", err)
         self.assertEqual(run("run", wf, "--workdir", work, "--quiet")[0], 0)
+        self.assertFalse(os.path.exists(os.path.join(work, "journal.db.new")))
         rc, _, err = run("run", wf, "--workdir", work, "--quiet")
         self.assertEqual(rc, 2)
         self.assertIn("holds the journal of an earlier run", err)
