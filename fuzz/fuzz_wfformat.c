@@ -16,12 +16,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hf_platform_t p = {2, 48, 0};
-    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
-                              .policy = HF_POLICY_CRITICAL_PATH,
-                              .platform = p};
+    hf_engine_config_t cfg = {
+        .mode = HF_MODE_TASK, .policy = HF_POLICY_CRITICAL_PATH, .platform = p};
     hf_error_t err;
-    hf_workflow_t *wf = hf_workflow_load_buffer_flags(
-        "fuzz.json", (const char *)data, size, size % 2 ? HF_LOAD_GROUP_BY_CATEGORY : 0, &err);
+    hf_workflow_t *wf =
+        hf_workflow_load_buffer_flags("fuzz.json", (const char *)data, size,
+                                      size % 2 ? HF_LOAD_GROUP_BY_CATEGORY : 0, &err);
     hf_dag_t *dag = NULL;
     hf_analysis_t a;
     hf_executor_t sim = {0};
@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto done;
     if (hf_analyze(wf, dag, &p, &a) == 0)
         hf_analysis_free(&a);
-    if (hf_exec_sim_create(wf, 1, &sim) < 0 || !(e = hf_engine_create(wf, dag, &cfg, &sim, &err)))
+    if (hf_exec_sim_create(wf, 1, &sim) < 0 ||
+        !(e = hf_engine_create(wf, dag, &cfg, &sim, &err)))
         goto done;
     t = hf_trace_attach(e);
     if (hf_engine_run(e, &err) == 0 && t) {

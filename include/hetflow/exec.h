@@ -37,7 +37,17 @@ typedef struct {
      * hf_engine_task_ended().  Returns how many were reported (0 on a
      * timeout, or if nothing runs), -1 with a message on error. */
     int (*wait)(void *ctx, struct hf_engine *engine, double timeout, hf_error_t *err);
-    /* Ask a running task to stop; its end is reported by wait() as usual. */
+    /* Start a task of a function set (alloc NULL): send the call to a
+     * worker of its pool (the set's `pool`) that has room in its window.
+     * Returns 1 when a worker took it, 0 when none has room (none is up,
+     * or all are busy; the engine offers it again after the next end), -1
+     * with a message when the executor itself fails.  Its end, with the
+     * result, is reported by wait().  A worker that dies fails the call it
+     * was running and takes back those queued behind it
+     * (HF_STATUS_LAUNCH_RETRY), and is started again. */
+    int (*call)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
+    /* Ask a running task to stop; its end is reported by wait() as usual.
+     * A call is stopped by ending its worker, and only while it runs. */
     void (*cancel)(void *ctx, uint32_t task);
     void (*destroy)(void *ctx);
 } hf_executor_ops_t;
@@ -95,10 +105,8 @@ int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);
 
-static inline void hf_executor_destroy(hf_executor_t *x)
-{
-    if (x && x->ops)
-        x->ops->destroy(x->ctx);
-}
+/* Destroy x's executor, if it has one (a function, for bindings that do
+ * not see the ops table). */
+void hf_executor_destroy(hf_executor_t *x);
 
 #endif

@@ -61,6 +61,25 @@ typedef struct {
     double factor;
 } hf_result_model_t;
 
+/* What a function set's tasks call inside its workers: a C function
+ * `int symbol(const char *args_json, char **result_json)` in a shared
+ * library, or a Python callable "module:callable". */
+typedef struct {
+    char *library, *symbol; /* C, or both NULL */
+    char *python;           /* Python, or NULL */
+} hf_function_t;
+
+/* A function set's workers: `count` persistent processes of `cores` and
+ * `gpus` each, with up to `window` calls sent to each ahead of its replies;
+ * or the workers of the function set named `share`. */
+typedef struct {
+    int count, window; /* the worker's cores and GPUs are the set's */
+    char *share;
+} hf_workers_t;
+
+/* Calls in flight per worker unless a set says (workers: {window}). */
+#define HF_WORKERS_WINDOW 16
+
 typedef struct {
     char *name;
     hf_mark_t mark;
@@ -90,6 +109,17 @@ typedef struct {
     int nuses;
     char *name_template; /* the name as written when it has "{iter}", or NULL */
     int iter;            /* the repeat iteration it belongs to; 0 in the file */
+    /* A function set: its tasks are calls run by a pool of workers, a
+     * service set (named "<set>.workers") that hf_workflow_finish() adds and
+     * the set uses; the pool's tasks are the workers.  Both carry the
+     * function; the set's cores and GPUs are a worker's. */
+    hf_function_t *function;
+    hf_workers_t workers; /* of a function set, as written */
+    char *args;           /* JSON object text each call gets, "{index}" and
+                           * "{iter}" replaced; NULL for {} */
+    int pool;             /* a function set's pool (set index), -1 otherwise */
+    bool is_pool;         /* the pool of some function sets */
+    bool pool_added;      /* ... or the use of it, by hf_workflow_finish() */
 } hf_set_t;
 
 typedef struct hf_workflow hf_workflow_t;
@@ -117,6 +147,10 @@ hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *pare
  * one-to-one maps between sets of different sizes, too many tasks.
  * Returns 0, or -1 with EINVAL and a file:line:col message. */
 int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
+
+/* The name of function set `set`'s pool of workers: "<set>.workers", or the
+ * pool of the set it shares.  A new string, or NULL. */
+char *hf_set_pool_name(const hf_set_t *set);
 
 /* Sets added to a finished workflow while it runs (submitted through the
  * engine, or a repeat's next iteration): create one with the defaults, fill

@@ -71,7 +71,6 @@ class _Mark(ctypes.Structure):
 
 _TASK_END = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
                              ctypes.c_double, ctypes.c_void_p)
-_DESTROY = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _lib = None
 _jansson = None
 
@@ -117,6 +116,7 @@ def _library():
                                      ctypes.POINTER(_Executor), err]),
         ("hf_engine_create", p, [p, p, ctypes.POINTER(_Config), ctypes.POINTER(_Executor), err]),
         ("hf_engine_destroy", None, [p]),
+        ("hf_executor_destroy", None, [ctypes.POINTER(_Executor)]),
         ("hf_engine_run", i, [p, err]),
         ("hf_engine_on_task_end", i, [p, _TASK_END, p]),
         ("hf_engine_task", None, [p, u32, ctypes.POINTER(_TaskInfo)]),
@@ -271,8 +271,7 @@ class Run:
 
     def _destroy_executor(self):
         if self._exec.ops:
-            ops = ctypes.cast(self._exec.ops, ctypes.POINTER(ctypes.c_void_p))
-            _DESTROY(ops[5])(self._exec.ctx)  # hf_executor_ops_t.destroy
+            self._lib.hf_executor_destroy(ctypes.byref(self._exec))
             self._exec.ops = None
 
     def close(self):

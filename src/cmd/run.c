@@ -50,12 +50,13 @@ const cmd_entry_t cmd_run_entry = {
     .exec = cmd_run,
 };
 
-/* Every set needs something to run. */
+/* Every set needs something to run: a command, or a function (whose pool
+ * runs the workers). */
 static int check_commands(const cmd_input_t *in)
 {
     for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
         const hf_set_t *set = hf_workflow_set(in->wf, i);
-        if (!set->argv && !set->shell) {
+        if (!set->argv && !set->shell && !set->function) {
             fprintf(stderr, "%s:%d:%d: set '%s' has no command to run\n",
                     hf_workflow_file(in->wf), set->mark.line, set->mark.col, set->name);
             return EXIT_BAD_INPUT;

@@ -54,6 +54,8 @@ static void account_end(hf_engine_t *e, uint32_t id, double now)
         e->sets[s].last_end = now;
     if (now > e->usage.last_end)
         e->usage.last_end = now;
+    if (spec->pool >= 0) /* a call: its worker holds the cores, and counts them */
+        return;
     e->usage.core_seconds += ranks_s * spec->cores;
     e->usage.gpu_seconds += ranks_s * spec->gpus;
 }
@@ -91,9 +93,21 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
         e->callbacks[i].cb(e, id, from, to, now, t->alloc, e->callbacks[i].arg);
 }
 
+/* A function set's ready tasks wait in a ring for room at its workers,
+ * in the order they became ready; each is in it at most once. */
+static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
+{
+    if (!set->calls && !(set->calls = malloc(set->ntasks * sizeof(uint32_t))))
+        return -1;
+    e->calls_queued++;
+    set->calls[(set->calls_head + set->ncalls++) % set->ntasks] = set->first + index;
+    return 0;
+}
+
 int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 {
-    if (hf_sched_push(e->sched, s, index) < 0)
+    if (hf_workflow_set(e->wf, s)->pool >= 0 ? push_call(e, &e->sets[s], index) < 0
+                                             : hf_sched_push(e->sched, s, index) < 0)
         return -1;
     engine_transition(e, e->sets[s].first + index, HF_TASK_READY);
     return 0;
@@ -105,13 +119,28 @@ static bool may_start(const hf_engine_t *e, int s)
            e->sets[s].uses_pending == 0;
 }
 
-/* Make ready every waiting task of s whose one-to-one parents are done. */
+/* Make ready every waiting task of s whose one-to-one parents are done.  A
+ * set that waits only for its services to be up starts the pools among
+ * them: a pool's workers hold their cores from when a set needs them. */
 int engine_release_set(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
+    const hf_set_t *spec = hf_workflow_set(e->wf, s);
 
-    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held ||
-        set->uses_pending > 0)
+    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
+        return 0;
+    if (set->uses_pending > 0) {
+        for (int k = 0; k < spec->nuses; k++) {
+            set_rt_t *used = &e->sets[spec->uses[k]];
+            if (hf_workflow_set(e->wf, spec->uses[k])->is_pool && !used->wanted) {
+                used->wanted = true;
+                if (engine_release_set(e, spec->uses[k]) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
+    if (spec->is_pool && !set->wanted)
         return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
@@ -139,6 +168,7 @@ static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 static int task_ended(hf_engine_t *e, uint32_t id);
 static int set_ended(hf_engine_t *e, int s);
 static void service_lost(hf_engine_t *e, int u);
+static void pool_lost(hf_engine_t *e, int u);
 
 /* Withdraw a task that has not started.  A ready task's queue entry stays
  * in the scheduler and is skipped when it comes up. */
@@ -205,6 +235,8 @@ static int task_ended(hf_engine_t *e, uint32_t id)
     }
     if (hf_workflow_set(e->wf, s)->service && !t->service_stop && set->nup < set->ntasks)
         service_lost(e, s);
+    else if (hf_workflow_set(e->wf, s)->is_pool && !t->service_stop)
+        pool_lost(e, s);
     if (++set->nended == set->ntasks)
         return set_ended(e, s);
     return 0;
@@ -294,6 +326,26 @@ static void service_lost(hf_engine_t *e, int u)
     }
 }
 
+/* A worker of pool u ended by itself (it could not start again): when it
+ * was the last, the calls waiting for the pool cannot run, and end as
+ * canceled, as after a failure. */
+static void pool_lost(hf_engine_t *e, int u)
+{
+    for (uint32_t i = 0; i < e->sets[u].ntasks; i++)
+        if (e->tasks[e->sets[u].first + i].state == HF_TASK_RUNNING)
+            return;
+    for (int s = 0; s < e->nsets; s++) {
+        if (hf_workflow_set(e->wf, s)->pool != u)
+            continue;
+        for (uint32_t i = 0; i < e->sets[s].ntasks; i++) {
+            uint32_t id = e->sets[s].first + i;
+            if (e->tasks[id].state == HF_TASK_READY) /* its ring entry is skipped */
+                engine_transition(e, id, HF_TASK_WAITING);
+            push_cancel(e, id, false);
+        }
+    }
+}
+
 /* Every task of s ended: release or cancel its all-tasks children, and let
  * the mode's gates move on.  The set succeeded when every task of it was
  * done or withdrawn. */
@@ -365,6 +417,8 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
     t = &e->tasks[id];
     spec = hf_workflow_set(e->wf, engine_set_of(e, id));
     t->status = status;
+    if (spec->pool >= 0)
+        e->calls_running--;
     if (t->service_stop)
         to = HF_TASK_DONE; /* stopped when no set needed it any more */
     else if (t->cancel_asked)
@@ -540,6 +594,8 @@ void hf_engine_destroy(hf_engine_t *e)
     gates_fini(&e->gates);
     for (int s = 0; e->children && s < e->nsets; s++)
         free(e->children[s].v);
+    for (int s = 0; e->sets && s < e->nsets; s++)
+        free(e->sets[s].calls);
     free(e->children);
     timers_fini(&e->timers);
     for (uint32_t i = 0; e->results && i < e->ntasks; i++)

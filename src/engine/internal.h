@@ -31,12 +31,15 @@ typedef struct {
     uint32_t nok;    /* done, or failed with on_failure: continue */
     uint32_t ndone;
     uint32_t nwithdrawn;
-    int all_pending;              /* all-tasks parents not yet ended */
-    bool released;                /* parents and gates allow its tasks to become ready */
-    bool held;                    /* start: on_rule, not started yet */
-    int uses_pending;             /* services it uses that are not all up yet */
-    uint32_t nup;                 /* a service's tasks up */
-    int users_left;               /* a service's user sets not yet ended */
+    int all_pending;  /* all-tasks parents not yet ended */
+    bool released;    /* parents and gates allow its tasks to become ready */
+    bool held;        /* start: on_rule, not started yet */
+    int uses_pending; /* services it uses that are not all up yet */
+    uint32_t nup;     /* a service's tasks up */
+    int users_left;   /* a service's user sets not yet ended */
+    bool wanted;      /* a pool: a set that calls into it may start */
+    uint32_t *calls;  /* a function set: its ready tasks, a ring */
+    uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
 } set_rt_t;
 
@@ -95,6 +98,8 @@ struct hf_engine {
     mark_t *marks;
     int nmarks, marks_cap;
     struct rules *rules; /* the workflow's rules */
+    long calls_running;  /* function tasks at a worker: not launcher steps */
+    long calls_queued;   /* in the function sets' rings */
 };
 
 /* engine.c, for loop.c */

@@ -69,7 +69,50 @@ static double now_of(const hf_engine_t *e)
     return e->exec->ops->now(e->exec->ctx);
 }
 
-/* Place every ready task that fits and hand it to the executor. */
+static int start_timeout(hf_engine_t *e, const hf_launch_t *l)
+{
+    const task_t *t = &e->tasks[l->task];
+
+    return l->spec->timeout > 0
+               ? timers_add(&e->timers, TIMER_TIMEOUT, t->start + l->spec->timeout,
+                            l->task, t->start)
+               : 0;
+}
+
+/* Hand function set s's ready tasks to its workers, in order, while they
+ * have room.  Returns 0, or -1 with a message. */
+static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
+{
+    set_rt_t *set = &e->sets[s];
+    hf_launch_t l = {.set = s, .spec = hf_workflow_set(e->wf, s)};
+
+    while (set->ncalls > 0 && !e->stopped) {
+        int taken;
+        l.task = set->calls[set->calls_head];
+        l.index = l.task - set->first;
+        if (e->tasks[l.task].state == HF_TASK_READY) {
+            if ((taken = e->exec->ops->call(e->exec->ctx, &l, err)) < 0)
+                return -1;
+            if (taken == 0)
+                break;
+            e->tasks[l.task].timed_out = 0;
+            engine_transition(e, l.task, HF_TASK_PLACED);
+            engine_transition(e, l.task, HF_TASK_RUNNING);
+            e->calls_running++;
+            if (start_timeout(e, &l) < 0) {
+                hf_error_set(err, "out of memory");
+                return -1;
+            }
+        } /* else withdrawn or canceled while it waited */
+        set->calls_head = (set->calls_head + 1) % set->ntasks;
+        set->ncalls--;
+        e->calls_queued--;
+    }
+    return 0;
+}
+
+/* Place every ready task that fits and hand it to the executor; calls go
+ * to their workers. */
 static int launch_ready(hf_engine_t *e, hf_error_t *err)
 {
     hf_launch_t l;
@@ -78,8 +121,12 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
 
     if (e->stopped)
         return 0;
+    for (int s = 0; e->calls_queued > 0 && s < e->nsets; s++)
+        if (e->sets[s].ncalls > 0 && call_ready(e, s, err) < 0)
+            return -1;
     hf_sched_set_now(e->sched, now_of(e));
-    while ((e->cfg.max_running <= 0 || e->count[HF_TASK_RUNNING] < e->cfg.max_running) &&
+    while ((e->cfg.max_running <= 0 ||
+            e->count[HF_TASK_RUNNING] - e->calls_running < e->cfg.max_running) &&
            (rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
         task_t *t;
         l.task = e->sets[l.set].first + l.index;
@@ -96,9 +143,7 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
         if (e->exec->ops->launch(e->exec->ctx, &l, err) < 0)
             return -1;
         engine_transition(e, l.task, HF_TASK_RUNNING);
-        if (l.spec->timeout > 0 &&
-            timers_add(&e->timers, TIMER_TIMEOUT, t->start + l.spec->timeout, l.task,
-                       t->start) < 0)
+        if (start_timeout(e, &l) < 0)
             goto nomem;
         if (e->stopped) { /* stopped by a callback of this very launch */
             t->cancel_asked = 1;

@@ -196,13 +196,50 @@ static bool apply_parent(hf_engine_t *e, int set, const hf_dep_t *dep)
     return false;
 }
 
+/* The name of a service (or pool) that `spec` would use and that has
+ * stopped already, or NULL: such a set could never start. */
+static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
+                                   char **pool)
+{
+    *pool = spec->function ? hf_set_pool_name(spec) : NULL;
+    for (int k = -1; k < spec->nuses; k++) {
+        const char *name = k < 0 ? *pool : spec->uses_names[k];
+        int u = name ? hf_workflow_find_set(e->wf, name) : -1;
+        if (u >= 0 && e->sets[u].nended == e->sets[u].ntasks)
+            return name;
+    }
+    return NULL;
+}
+
+/* Set s uses services that may be up already. */
+static void wire_uses(hf_engine_t *e, int s)
+{
+    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+
+    for (int k = 0; k < spec->nuses; k++) {
+        set_rt_t *used = &e->sets[spec->uses[k]];
+        used->users_left++;
+        if (used->nup < used->ntasks)
+            e->sets[s].uses_pending++;
+    }
+}
+
 int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
 {
     uint32_t first = e->ntasks, n = (uint32_t)spec->tasks;
     uint16_t one_to_one = 0;
+    const char *stopped;
+    char *pool;
     set_rt_t *set;
     int s;
 
+    if ((stopped = stopped_service(e, spec, &pool))) {
+        hf_error_set(err, "set '%s' uses '%s', which has stopped", spec->name, stopped);
+        free(pool);
+        errno = EINVAL;
+        return -1;
+    }
+    free(pool);
     if (spec->tasks < 1 || spec->tasks > HF_MAX_TASKS_PER_SET ||
         (long)e->ntasks + spec->tasks > HF_MAX_TOTAL_TASKS) {
         hf_error_set(err, "set '%s': %ld tasks is too many", spec->name, spec->tasks);
@@ -223,6 +260,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
                       .last_end = -1,
                       .held = spec->start_on_rule};
     e->children[s] = (edges_t){0};
+    wire_uses(e, s);
     for (int j = 0; j < spec->nafter; j++)
         one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
     for (uint32_t i = 0; i < n; i++)

@@ -24,6 +24,7 @@
 #include "hetflow/engine.h"
 #include "hetflow/exec.h"
 #include "pidmap.h"
+#include "pool.h"
 #include "spawn.h"
 #include "util/grow.h"
 
@@ -51,6 +52,7 @@ typedef struct {
     uint32_t *starting; /* services launched, their endpoint not yet written */
     size_t nstarting, starting_cap;
     bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
+    pools_t pools;    /* the workers of function sets */
 } local_t;
 
 static double local_now(void *ctx)
@@ -86,7 +88,9 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         hf_error_set(err, "out of memory");
         return -1;
     }
-    if ((pid = spawner_start(&x->spawner, l, &status, err)) < 0)
+    pid = l->spec->is_pool ? pools_start(&x->pools, l, &status, err)
+                           : spawner_start(&x->spawner, l, NULL, &status, err);
+    if (pid < 0)
         return -1;
     if (pid == 0) {
         x->unstarted[x->nunstarted++] = (unstarted_t){l->task, status};
@@ -98,7 +102,7 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         return -1;
     }
     x->pid_of[l->task] = pid;
-    if (l->spec->service) {
+    if (l->spec->service && !l->spec->is_pool) { /* a worker is up when it says */
         size_t cap = grow_cap(x->starting_cap, x->nstarting + 1);
         if (cap != x->starting_cap) {
             if (grow_to((void **)&x->starting, x->starting_cap, cap, sizeof(uint32_t)) <
@@ -123,10 +127,17 @@ static void arm_kill_timer(local_t *x)
     }
 }
 
+static int local_call(void *ctx, const hf_launch_t *l, hf_error_t *err)
+{
+    return pools_call(&((local_t *)ctx)->pools, l, err);
+}
+
 static void local_cancel(void *ctx, uint32_t task)
 {
     local_t *x = ctx;
 
+    if (pools_cancel(&x->pools, task))
+        return;
     if (x->pid_of[task] > 0) {
         kill(-x->pid_of[task], SIGTERM);
         arm_kill_timer(x);
@@ -223,7 +234,22 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
             continue; /* not a task of ours */
         x->pid_of[task] = 0;
         status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
-        if (status == 0)
+        if (pools_is_worker(&x->pools, task)) {
+            int ended;
+            pid_t again = pools_exited(&x->pools, task, &status, engine, &ended, err);
+            if (again < 0)
+                return -1;
+            n += ended;
+            if (again > 0) { /* started again, as the same pool task */
+                if (pidmap_put(&x->running, again, task) < 0) {
+                    kill(-again, SIGKILL);
+                    hf_error_set(err, "out of memory");
+                    return -1;
+                }
+                x->pid_of[task] = again;
+                continue;
+            }
+        } else if (status == 0)
             status = read_result(x, engine, task);
         else if (status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
                  step_refused(x, engine, task))
@@ -297,8 +323,8 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
     if (x->running.n == 0 && deadline < 0)
         return 0;
     while (n == 0) {
-        struct epoll_event ev[4];
-        int ms = -1, ready;
+        struct epoll_event ev[64];
+        int ms = -1, ready, reaped;
 
         if (deadline >= 0) {
             double left = deadline - local_now(x);
@@ -308,23 +334,29 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
         }
         if (x->nstarting > 0 && (ms < 0 || ms > ENDPOINT_POLL_MS))
             ms = ENDPOINT_POLL_MS; /* a starting service's endpoint is a file */
-        ready = epoll_wait(x->epfd, ev, 4, ms);
+        pools_flush(&x->pools);
+        ready = epoll_wait(x->epfd, ev, 64, ms);
         if (ready < 0 && errno != EINTR) {
             hf_error_set(err, "epoll_wait: %s", strerror(errno));
             return -1;
         }
         for (int i = 0; i < ready; i++) {
-            if (ev[i].data.fd == x->sigfd) {
+            if (ev[i].data.u64 & POOL_TAG) {
+                int k = pools_ready(&x->pools, ev[i].data.u64, ev[i].events, engine, err);
+                if (k < 0)
+                    return -1;
+                n += k;
+            } else if (ev[i].data.u64 == (uint64_t)x->sigfd) {
                 on_signals(x, engine);
-            } else if (ev[i].data.fd == x->timerfd) {
+            } else if (ev[i].data.u64 == (uint64_t)x->timerfd) {
                 uint64_t expirations;
                 if (read(x->timerfd, &expirations, sizeof(expirations)) > 0)
                     kill_all(x);
             }
         }
-        if ((n = reap(x, engine, err)) < 0)
+        if ((reaped = reap(x, engine, err)) < 0)
             return -1;
-        n += services_up(x, engine);
+        n += reaped + services_up(x, engine);
     }
     return n;
 }
@@ -340,6 +372,7 @@ static void local_destroy(void *ctx)
     for (size_t i = 0; i < x->running.cap; i++)
         if (x->running.pids[i])
             waitpid(x->running.pids[i], NULL, 0);
+    pools_fini(&x->pools);
     if (x->epfd >= 0)
         close(x->epfd);
     if (x->sigfd >= 0) {
@@ -360,6 +393,7 @@ static const hf_executor_ops_t local_ops = {
     .name = "local",
     .now = local_now,
     .launch = local_launch,
+    .call = local_call,
     .wait = local_wait,
     .cancel = local_cancel,
     .destroy = local_destroy,
@@ -367,7 +401,7 @@ static const hf_executor_ops_t local_ops = {
 
 static int watch(int epfd, int fd)
 {
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)fd};
 
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -400,6 +434,7 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
         hf_error_set(err, "local executor: %s", strerror(errno));
         goto error;
     }
+    pools_init(&x->pools, &x->spawner, x->epfd);
     clock_gettime(CLOCK_MONOTONIC, &x->t0);
     out->ops = &local_ops;
     out->ctx = x;

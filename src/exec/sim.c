@@ -2,7 +2,9 @@
  * (time, launch order), as libuv breaks timer ties by start id, so one seed
  * always gives one result.  Durations come from a counter-based generator
  * keyed by (seed, set, index, draw): a task's duration does not depend on
- * the order tasks launch in, so every mode and policy sees the same draws. */
+ * the order tasks launch in, so every mode and policy sees the same draws.
+ * A pool's workers run one call at a time each: a call is taken while a
+ * worker of its pool is idle, and lasts its set's duration. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -31,10 +33,60 @@ typedef struct {
     uint32_t *done_in; /* per set: its tasks done so far */
     uint32_t *ups;     /* services launched since the last wait: up now */
     size_t nups, ups_cap;
-    size_t nsets; /* room in done_in */
+    size_t nsets;      /* room in done_in, workers and busy */
+    uint32_t *workers; /* per pool set: its workers running */
+    uint32_t *busy;    /* ... and those running a call */
+    struct worker {
+        uint32_t task;
+        int pool;
+    } * worker; /* every worker running */
+    size_t nworker, worker_cap;
 } sim_t;
 
-enum { LIVE = 1, MODELLED = 2 };
+enum { LIVE = 1, MODELLED = 2, CALL = 4 };
+
+static int reserve_sets(sim_t *sim, int set)
+{
+    size_t n = grow_cap(sim->nsets, (size_t)set + 1);
+
+    if (n == sim->nsets)
+        return 0;
+    if (grow_to((void **)&sim->done_in, sim->nsets, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&sim->workers, sim->nsets, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&sim->busy, sim->nsets, n, sizeof(uint32_t)) < 0)
+        return -1;
+    sim->nsets = n;
+    return 0;
+}
+
+/* A worker of pool `set` starts, or (task ended) stops. */
+static int worker_started(sim_t *sim, uint32_t task, int set)
+{
+    size_t cap = grow_cap(sim->worker_cap, sim->nworker + 1);
+
+    if (reserve_sets(sim, set) < 0)
+        return -1;
+    if (cap != sim->worker_cap) {
+        if (grow_to((void **)&sim->worker, sim->worker_cap, cap, sizeof(*sim->worker)) <
+            0)
+            return -1;
+        sim->worker_cap = cap;
+    }
+    sim->worker[sim->nworker++] = (struct worker){task, set};
+    sim->workers[set]++;
+    return 0;
+}
+
+static void worker_stopped(sim_t *sim, uint32_t task)
+{
+    for (size_t i = 0; i < sim->nworker; i++) {
+        if (sim->worker[i].task == task) {
+            sim->workers[sim->worker[i].pool]--;
+            sim->worker[i] = sim->worker[--sim->nworker];
+            return;
+        }
+    }
+}
 
 /* Grow the per-task arrays to hold task `task`. */
 static int resize_tasks(sim_t *sim, size_t n)
@@ -100,12 +152,39 @@ static double sim_now(void *ctx)
     return ((sim_t *)ctx)->now;
 }
 
+/* Task l ends its set's duration from now. */
+static int schedule_end(sim_t *sim, const hf_launch_t *l)
+{
+    uint32_t ev = sim->launches;
+
+    if (ev == sim->ev_cap) {
+        size_t cap = sim->ev_cap * 2;
+        double *end = realloc(sim->ev_end, cap * sizeof(double));
+        uint32_t *task = end ? realloc(sim->ev_task, cap * sizeof(uint32_t)) : NULL;
+        if (end)
+            sim->ev_end = end;
+        if (!task)
+            return -1;
+        sim->ev_task = task;
+        sim->ev_cap = cap;
+    }
+    sim->ev_end[ev] = sim->now + hf_sim_duration(l->spec, l->set, l->index, sim->seed);
+    sim->ev_task[ev] = l->task;
+    if (heap_push(&sim->events, ev) < 0)
+        return -1;
+    sim->launches++;
+    sim->current[l->task] = ev;
+    sim->live[l->task] = LIVE | (l->spec->nresults > 0 ? MODELLED : 0);
+    return 0;
+}
+
 static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 {
     sim_t *sim = ctx;
-    uint32_t ev = sim->launches;
 
     if (reserve_tasks(sim, l->task) < 0)
+        goto nomem;
+    if (l->spec->is_pool && worker_started(sim, l->task, l->set) < 0)
         goto nomem;
     if (l->spec->service) {
         /* A service serves at once and until it is stopped: no end event. */
@@ -120,28 +199,40 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         sim->current[l->task] = UINT32_MAX;
         return 0;
     }
-    if (ev == sim->ev_cap) {
-        size_t cap = sim->ev_cap * 2;
-        double *end = realloc(sim->ev_end, cap * sizeof(double));
-        uint32_t *task = end ? realloc(sim->ev_task, cap * sizeof(uint32_t)) : NULL;
-        if (end)
-            sim->ev_end = end;
-        if (!task)
-            goto nomem;
-        sim->ev_task = task;
-        sim->ev_cap = cap;
-    }
-    sim->ev_end[ev] = sim->now + hf_sim_duration(l->spec, l->set, l->index, sim->seed);
-    sim->ev_task[ev] = l->task;
-    if (heap_push(&sim->events, ev) < 0)
+    if (schedule_end(sim, l) < 0)
         goto nomem;
-    sim->launches++;
-    sim->current[l->task] = ev;
-    sim->live[l->task] = LIVE | (l->spec->nresults > 0 ? MODELLED : 0);
     return 0;
 nomem:
     hf_error_set(err, "out of memory");
     return -1;
+}
+
+static int sim_call(void *ctx, const hf_launch_t *l, hf_error_t *err)
+{
+    sim_t *sim = ctx;
+    int pool = l->spec->pool;
+
+    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, pool) < 0)
+        goto nomem;
+    if (sim->busy[pool] >= sim->workers[pool])
+        return 0;
+    if (schedule_end(sim, l) < 0)
+        goto nomem;
+    sim->busy[pool]++;
+    sim->live[l->task] |= CALL;
+    return 1;
+nomem:
+    hf_error_set(err, "out of memory");
+    return -1;
+}
+
+/* A call ended (done or canceled): its worker is idle again. */
+static void call_ended(sim_t *sim, hf_engine_t *engine, uint32_t task)
+{
+    hf_task_info_t info;
+
+    hf_engine_task(engine, task, &info);
+    sim->busy[hf_workflow_set(hf_engine_workflow(engine), info.set)->pool]--;
 }
 
 /* Whether launch ev is its task's current, uncanceled run. */
@@ -166,12 +257,8 @@ static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
     set = hf_workflow_set(hf_engine_workflow(engine), info.set);
     if (set->nresults == 0)
         return;
-    if ((size_t)info.set >= sim->nsets) {
-        size_t n = grow_cap(sim->nsets, (size_t)info.set + 1);
-        if (grow_to((void **)&sim->done_in, sim->nsets, n, sizeof(uint32_t)) < 0)
-            return; /* no memory: the task reports no result */
-        sim->nsets = n;
-    }
+    if (reserve_sets(sim, info.set) < 0)
+        return; /* no memory: the task reports no result */
     if (!(result = json_object()))
         return;
     /* A repeated set's iterations carry on where the last one stopped. */
@@ -214,9 +301,14 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
         return n;
     }
     if (sim->ncanceled > 0) {
-        for (size_t i = 0; i < sim->ncanceled; i++)
-            if (report(engine, sim->canceled[i], -15, err) < 0)
+        for (size_t i = 0; i < sim->ncanceled; i++) {
+            uint32_t task = sim->canceled[i];
+            if (sim->live[task] & CALL)
+                call_ended(sim, engine, task);
+            sim->live[task] = 0;
+            if (report(engine, task, -15, err) < 0)
                 return -1;
+        }
         n = (int)sim->ncanceled;
         sim->ncanceled = 0;
         return n;
@@ -240,6 +332,8 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
             continue;
         if (sim->live[task] & MODELLED)
             model_result(sim, engine, task);
+        if (sim->live[task] & CALL)
+            call_ended(sim, engine, task);
         sim->live[task] = 0;
         if (report(engine, task, 0, err) < 0)
             return -1;
@@ -255,7 +349,8 @@ static void sim_cancel(void *ctx, uint32_t task)
 
     if (!(sim->live[task] & LIVE))
         return;
-    sim->live[task] = 0;
+    sim->live[task] &= CALL; /* not live; a call's worker is freed when it is reported */
+    worker_stopped(sim, task);
     sim->canceled[sim->ncanceled++] = task; /* room: each task once */
 }
 
@@ -272,6 +367,9 @@ static void sim_destroy(void *ctx)
     free(sim->live);
     free(sim->canceled);
     free(sim->done_in);
+    free(sim->workers);
+    free(sim->busy);
+    free(sim->worker);
     free(sim->ups);
     free(sim);
 }
@@ -280,6 +378,7 @@ static const hf_executor_ops_t sim_ops = {
     .name = "sim",
     .now = sim_now,
     .launch = sim_launch,
+    .call = sim_call,
     .wait = sim_wait,
     .cancel = sim_cancel,
     .destroy = sim_destroy,

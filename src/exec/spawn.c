@@ -23,6 +23,7 @@
 
 #include "spawn.h"
 #include "util/fs.h"
+#include "worker_cmd.h"
 
 extern char **environ;
 
@@ -385,7 +386,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     /* The inherited and the set's strings outlive the spawn: they are
      * pointed to, not copied; hetflow's own come first, so that they are
      * the ones to free. */
-    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 2, sizeof(char *))))
+    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 3, sizeof(char *))))
         return NULL;
     for (size_t i = 0; i < nown; i++) {
         if (!(env[n++] = join(own[i][0], own[i][1]))) {
@@ -403,6 +404,16 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     }
     for (int k = 0; k < set->nuses; k++) {
         if (!(env[n++] = service_var(sp, hf_workflow_set(sp->wf, set->uses[k])))) {
+            free_strv(env);
+            return NULL;
+        }
+    }
+    if (set->is_pool && set->function->python) { /* it imports hetflow.worker */
+        const char *inherited = getenv("PYTHONPATH");
+        for (size_t i = 0; i < nset; i++)
+            if (strncmp(set->env[i], "PYTHONPATH=", 11) == 0)
+                inherited = set->env[i] + 11;
+        if (!(env[n++] = worker_pythonpath(hf_workflow_file(sp->wf), inherited))) {
             free_strv(env);
             return NULL;
         }
@@ -436,13 +447,13 @@ static int open_output(spawner_t *sp, const hf_launch_t *l, const char *ext,
     return fd;
 }
 
-/* The program a task runs: its set's looked up on PATH once, or, when the
- * set's program is itself a template, the task's own (freed by the caller
- * through *owned). */
+/* The program a task runs: its set's looked up on PATH once (a worker's is
+ * absolute already), or, when the set's program is itself a template, the
+ * task's own (freed by the caller through *owned). */
 static const char *program_of(spawner_t *sp, const hf_launch_t *l, const char *name,
                               char **owned)
 {
-    const char *tmpl = l->spec->shell ? "/bin/sh" : l->spec->argv[0];
+    const char *tmpl = l->spec->shell ? "/bin/sh" : l->spec->argv ? l->spec->argv[0] : "";
 
     if (strchr(tmpl, '{'))
         return *owned = fs_which(name);
@@ -519,10 +530,11 @@ static int add_sets(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
     return 0;
 }
 
-pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t *err)
+pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *status,
+                    hf_error_t *err)
 {
     buf_t cores = {0}, gpus = {0};
-    child_t c = {.in = sp->devnull,
+    child_t c = {.in = io ? io[0] : sp->devnull,
                  .out = -1,
                  .err = -1,
                  .ignored = &sp->ignored,
@@ -534,18 +546,31 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t
 
     if (l->set >= sp->nsets && add_sets(sp, l, err) < 0)
         return -1;
-    if ((c.out = open_output(sp, l, "out", err)) < 0 ||
-        (c.err = open_output(sp, l, "err", err)) < 0)
+    if ((c.out = io ? dup(io[1]) : open_output(sp, l, "out", err)) < 0 ||
+        (c.err = open_output(sp, l, "err", err)) < 0) {
+        if (io && c.out < 0)
+            hf_error_set(err, "dup: %s", strerror(errno));
         goto done;
+    }
     /* A result (an endpoint) left by an earlier run of the task must not
      * pass for its own. */
     spawner_task_path(sp, l->spec, l->index, "result.json", path, sizeof(path));
     unlink(path);
     spawner_task_path(sp, l->spec, l->index, "endpoint", path, sizeof(path));
     unlink(path);
+    if (l->spec->is_pool &&
+        !(argv = worker_argv(l->spec->function, hf_workflow_file(sp->wf)))) {
+        dprintf(c.err, "hetflow: cannot start a worker: %s\n",
+                l->spec->function->python
+                    ? "python3 is not on PATH"
+                    : "hetflow-worker not found (set HETFLOW_WORKER)");
+        *status = 127;
+        pid = 0;
+        goto done;
+    }
     if (buf_add(&cores, "", 0) < 0 || buf_add(&gpus, "", 0) < 0 ||
         placement(sp, l->alloc, &c.cpus, &cores, &gpus) < 0 ||
-        !(argv = make_argv(l->spec, l->index)) ||
+        (!argv && !(argv = make_argv(l->spec, l->index))) ||
         !(c.env = make_env(sp, l, cores.s, gpus.s, &nowned))) {
         hf_error_set(err, "out of memory");
         goto done;

@@ -41,11 +41,12 @@ void spawner_fini(spawner_t *sp);
 void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
                        const char *ext, char *out, size_t len);
 
-/* Start the task.  Returns its pid (also its process group id); 0 when the
- * program cannot be started, with *status the shell's code for it (127 not
- * found, 126 otherwise) and the reason written to the task's .err file; -1
- * with a message when the executor itself fails (its files cannot be
- * opened, no memory). */
-pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, int *status, hf_error_t *err);
+/* Start the task, its stdin and stdout io[0] and io[1] when io is given (a
+ * worker's pipes), else /dev/null and its .out file.  Returns its pid (also its process
+ * group id); 0 when the program cannot be started, with *status the shell's code for it
+ * (127 not found, 126 otherwise) and the reason written to the task's .err file; -1 with
+ * a message when the executor itself fails (its files cannot be opened, no memory). */
+pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *status,
+                    hf_error_t *err);
 
 #endif

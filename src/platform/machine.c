@@ -100,7 +100,8 @@ static int detect_gpus(hf_machine_t *m)
             free(list);
             return -1;
         }
-        for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        for (char *tok = strtok_r(list, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
             /* CUDA stops at the first invalid entry; "-1" hides all. */
             if (*tok == '\0' || strcmp(tok, "-1") == 0)
                 break;

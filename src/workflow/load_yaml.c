@@ -339,6 +339,12 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "uses") == 0)
         return load_uses(ld, set, value);
+    if (strcmp(name, "function") == 0)
+        return ld_function(ld, set, value);
+    if (strcmp(name, "workers") == 0)
+        return ld_workers(ld, set, value);
+    if (strcmp(name, "args") == 0)
+        return ld_args(ld, set, value);
     if (strcmp(name, "priority") == 0)
         return ld_int(ld, value, "priority", -1000000, 1000000, &set->priority);
     if (strcmp(name, "retries") == 0)
@@ -373,7 +379,8 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     return ld_fail(ld, key,
                    "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
                    "ranks, duration, command, env, after, pipeline, priority, retries, "
-                   "backoff, timeout, on_failure, result, start, service, uses)",
+                   "backoff, timeout, on_failure, result, start, service, uses, "
+                   "function, workers, args)",
                    name, set->name);
 }
 

@@ -63,10 +63,35 @@ static void free_strv(char **v)
     }
 }
 
+static void function_destroy(hf_function_t *f)
+{
+    if (f) {
+        free(f->library);
+        free(f->symbol);
+        free(f->python);
+        free(f);
+    }
+}
+
+static hf_function_t *function_copy(const hf_function_t *from)
+{
+    hf_function_t *f = calloc(1, sizeof(*f));
+
+    if (f && (!from->library || (f->library = strdup(from->library))) &&
+        (!from->symbol || (f->symbol = strdup(from->symbol))) &&
+        (!from->python || (f->python = strdup(from->python))))
+        return f;
+    function_destroy(f);
+    return NULL;
+}
+
 void hf_set_destroy(hf_set_t *set)
 {
     if (!set)
         return;
+    function_destroy(set->function);
+    free(set->workers.share);
+    free(set->args);
     free(set->name);
     free(set->name_template);
     free_strv(set->argv);
@@ -187,6 +212,7 @@ hf_set_t *hf_set_create(const char *name)
     set->tasks = 1;
     set->cores = 1;
     set->ranks = 1;
+    set->pool = -1;
     return set;
 }
 
@@ -242,7 +268,12 @@ hf_set_t *hf_set_copy(const hf_set_t *from, const char *name)
                 return NULL;
             }
     }
+    set->workers = from->workers;
+    set->workers.share = NULL;
     ok = dup_strv(&set->argv, from->argv) == 0 && dup_strv(&set->env, from->env) == 0 &&
+         (!from->function || (set->function = function_copy(from->function))) &&
+         (!from->workers.share || (set->workers.share = strdup(from->workers.share))) &&
+         (!from->args || (set->args = strdup(from->args))) &&
          (!from->shell || (set->shell = strdup(from->shell))) &&
          (!from->name_template || (set->name_template = strdup(from->name_template))) &&
          (!from->pipeline || (set->pipeline = strdup(from->pipeline)));
@@ -406,7 +437,143 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         }
         dep->parent = p;
     }
-    return resolve_uses(wf, set, err);
+    if (resolve_uses(wf, set, err) < 0)
+        return -1;
+    if (set->function && !set->is_pool) /* its pool is the use added last */
+        set->pool = set->uses[set->nuses - 1];
+    return 0;
+}
+
+char *hf_set_pool_name(const hf_set_t *set)
+{
+    const char *owner = set->workers.share ? set->workers.share : set->name;
+    char *name = malloc(strlen(owner) + sizeof(".workers"));
+
+    if (name)
+        sprintf(name, "%s.workers", owner);
+    return name;
+}
+
+static bool same_function(const hf_function_t *a, const hf_function_t *b)
+{
+    if (a->python || b->python)
+        return a->python && b->python && strcmp(a->python, b->python) == 0;
+    return strcmp(a->library, b->library) == 0 && strcmp(a->symbol, b->symbol) == 0;
+}
+
+/* What a function set may not be, and whose workers it may share. */
+static int check_function(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
+{
+    const char *why = NULL;
+    int owner;
+
+    if (set->is_pool)
+        return 0;
+    if (!set->function) {
+        why = set->workers.count || set->workers.share ? "'workers' without a 'function'"
+              : set->args                              ? "'args' without a 'function'"
+                                                       : NULL;
+    } else if (set->argv || set->shell) {
+        why = "both a 'command' and a 'function'";
+    } else if (set->service) {
+        why = "a 'function' on a service";
+    } else if (set->ranks > 1) {
+        why = "a 'function' with more than one rank";
+    } else if (!set->workers.share) {
+        if (set->workers.count == 0)
+            set->workers.count = 1;
+        if (set->workers.window == 0)
+            set->workers.window = HF_WORKERS_WINDOW;
+    } else {
+        owner = hf_workflow_find_set(wf, set->workers.share);
+        why = owner < 0                ? "workers of an unknown set"
+              : wf->sets[owner] == set ? "workers of its own name"
+              : !wf->sets[owner]->function || wf->sets[owner]->workers.share
+                  ? "workers of a set that has no pool"
+              : !same_function(set->function, wf->sets[owner]->function)
+                  ? "the workers of a set with another function"
+                  : NULL;
+        if (!why) { /* its calls run on those workers' cores */
+            set->cores = wf->sets[owner]->cores;
+            set->gpus = wf->sets[owner]->gpus;
+        }
+    }
+    if (why) {
+        hf_error_at(err, wf->file, set->mark.line, set->mark.col, "set '%s' has %s",
+                    set->name, why);
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Function set fn runs in the pool named by hf_set_pool_name(): a use. */
+static int use_pool(hf_set_t *fn)
+{
+    char *name = hf_set_pool_name(fn);
+    char **names =
+        name ? realloc(fn->uses_names, (size_t)(fn->nuses + 2) * sizeof(char *)) : NULL;
+
+    if (!names) {
+        free(name);
+        return -1;
+    }
+    fn->uses_names = names;
+    names[fn->nuses++] = name;
+    names[fn->nuses] = NULL;
+    return 0;
+}
+
+/* The pool of function set fn: a service set of its workers, which serve
+ * while any set that calls into it has tasks left. */
+static int add_pool(hf_workflow_t *wf, hf_set_t *fn, hf_error_t *err)
+{
+    char *name = hf_set_pool_name(fn);
+    hf_set_t *pool;
+
+    if (!name)
+        goto nomem;
+    pool = hf_workflow_add_set(wf, name, fn->mark, err);
+    free(name);
+    if (!pool)
+        return -1;
+    pool->tasks = fn->workers.count;
+    pool->cores = fn->cores;
+    pool->gpus = fn->gpus;
+    pool->service = true;
+    pool->is_pool = true;
+    pool->iter = fn->iter;
+    pool->workers = fn->workers;
+    if (!(pool->function = function_copy(fn->function)) ||
+        dup_strv(&pool->env, fn->env) < 0 || use_pool(fn) < 0)
+        goto nomem;
+    return 0;
+nomem:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+    return -1;
+}
+
+/* Every function set gets its pool, or the use of the one it shares. */
+static int add_pools(hf_workflow_t *wf, hf_error_t *err)
+{
+    int n = wf->nsets;
+
+    for (int i = 0; i < n; i++)
+        if (check_function(wf, wf->sets[i], err) < 0)
+            return -1;
+    for (int i = 0; i < n; i++) {
+        hf_set_t *set = wf->sets[i];
+        if (!set->function || set->pool_added)
+            continue;
+        set->pool_added = true; /* once, should finish be called again */
+        if (set->workers.share ? use_pool(set) < 0 : add_pool(wf, set, err) < 0) {
+            if (errno == ENOMEM)
+                hf_error_set(err, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
@@ -417,6 +584,8 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
         hf_error_at(err, wf->file, 0, 0, "workflow has no sets");
         goto inval;
     }
+    if (add_pools(wf, err) < 0)
+        return -1;
     for (int i = 0; i < wf->nsets; i++) {
         if (resolve_deps(wf, wf->sets[i], err) < 0)
             goto inval;
@@ -470,7 +639,16 @@ int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         errno = EINVAL;
         return -1;
     }
-    if (resolve_deps(wf, set, err) < 0) {
+    if (set->function && !set->workers.share) {
+        hf_error_set(err,
+                     "set '%s': a function set added while the workflow runs must share "
+                     "the workers of one in the file (workers: NAME)",
+                     set->name);
+        errno = EINVAL;
+        return -1;
+    }
+    if (check_function(wf, set, err) < 0 || (set->function && use_pool(set) < 0) ||
+        resolve_deps(wf, set, err) < 0) {
         errno = EINVAL;
         return -1;
     }

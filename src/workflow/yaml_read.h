@@ -35,6 +35,11 @@ int ld_seconds(loader_t *ld, const yaml_node_t *node, const char *what, double *
 int ld_number(loader_t *ld, const yaml_node_t *node, const char *what, double min,
               double max, double *out);
 
+/* A function set's keys (load_function.c). */
+int ld_function(loader_t *ld, hf_set_t *set, yaml_node_t *node);
+int ld_workers(loader_t *ld, hf_set_t *set, yaml_node_t *node);
+int ld_args(loader_t *ld, hf_set_t *set, yaml_node_t *node);
+
 /* The `rules:` list (load_rules.c). */
 int ld_rules(loader_t *ld, yaml_node_t *node);
 /* Walk a mapping's pairs, rejecting non-string and repeated keys.  `visit`
