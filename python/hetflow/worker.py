@@ -58,9 +58,10 @@ def run(fn, payload):
 
 
 def main(argv):
-    """Requests are read in chunks; every complete one in a chunk is run and
-    the replies go back in one write, so a pipeline of small tasks costs a
-    system call per chunk, not per task."""
+    """Requests are read in chunks (a pipeline of small tasks costs a read
+    per chunk, not per task); each reply is written before the next call
+    starts, so that when the worker dies hetflow has the replies of every
+    call that ended and knows which one it died in."""
     if len(argv) != 2:
         write_all(1, frame(READY, FAILED, b"usage: python3 -m hetflow.worker MODULE:CALLABLE"))
         return 1
@@ -76,7 +77,7 @@ def main(argv):
         if not chunk:
             return 0  # hetflow closed the pipe
         buf += chunk
-        replies, at = [], 0
+        at = 0
         while len(buf) - at >= HEAD.size:
             length, task, _ = HEAD.unpack_from(buf, at)
             if length < 8:
@@ -86,10 +87,8 @@ def main(argv):
             payload = bytes(buf[at + HEAD.size:at + 4 + length])
             at += 4 + length
             status, reply = run(fn, payload)
-            replies.append(frame(task, status, reply))
+            write_all(1, frame(task, status, reply))
         del buf[:at]
-        if replies:
-            write_all(1, b"".join(replies))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ struct worker {
     frame_reader_t reader;
     char *out; /* requests not written yet: out[at, n) */
     size_t out_at, out_n, out_cap;
-    bool writing; /* waiting for the pipe to take more (EPOLLOUT) */
+    bool writing;       /* waiting for the pipe to take more (EPOLLOUT) */
     uint32_t *inflight; /* a ring of `window` calls */
     int head, n, window;
     bool ready, up, stopping;
@@ -106,7 +106,8 @@ static pid_t spawn_worker(pools_t *p, worker_t *w, int *status, hf_error_t *err)
     in[1] = out[0] = -1;
     w->ready = false;
     w->head = w->n = 0;
-    if (fcntl(w->to, F_SETFL, O_NONBLOCK) < 0 || fcntl(w->from, F_SETFL, O_NONBLOCK) < 0 ||
+    if (fcntl(w->to, F_SETFL, O_NONBLOCK) < 0 ||
+        fcntl(w->from, F_SETFL, O_NONBLOCK) < 0 ||
         epoll_ctl(p->epfd, EPOLL_CTL_ADD, w->from, &ev) < 0) {
         hf_error_set(err, "worker pipes: %s", strerror(errno));
         kill(-pid, SIGKILL);
@@ -324,8 +325,9 @@ static int end_call(hf_engine_t *engine, uint32_t task, int status, hf_error_t *
     return 1;
 }
 
-/* One frame from w.  Returns 1 for a call that ended or a worker up, 0 for
- * nothing to count, -1 on error; a frame out of order kills the worker. */
+/* One frame from w.  Returns 1 for a call that ended or a worker ready, 0
+ * for nothing to count, -1 on error; a frame out of order kills the
+ * worker. */
 static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engine,
                     hf_error_t *err)
 {
@@ -340,8 +342,8 @@ static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engi
             return 0;
         }
         w->ready = true;
-        if (w->up) /* started again: its pool knew it was up */
-            return 0;
+        if (w->up) /* started again: counted, so that the engine sends it calls */
+            return 1;
         w->up = true;
         return hf_engine_service_up(engine, w->launch.task) == 0 ? 1 : 0;
     }
@@ -427,7 +429,7 @@ pid_t pools_exited(pools_t *p, uint32_t task, int *status, hf_engine_t *engine,
         return -1;
     *ended += k;
     close_pipes(p, w);
-    again = !w->stopping && w->ready && w->n > 0;
+    again = w->ready && w->n > 0;
     if (w->n > 0) {
         char why[64];
         int head_status = *status != 0 ? *status : 1;
@@ -446,7 +448,8 @@ pid_t pools_exited(pools_t *p, uint32_t task, int *status, hf_engine_t *engine,
             ++*ended;
         }
     }
-    if (!again) {
+    /* Not when the ends above made the engine stop its pool. */
+    if (!again || w->stopping) {
         worker_free(p, w);
         return 0;
     }

@@ -43,7 +43,8 @@ int pools_call(pools_t *p, const hf_launch_t *l, hf_error_t *err);
 void pools_flush(pools_t *p);
 
 /* Epoll said worker `tag` may be read (or written): report its replies to
- * the engine.  Returns how many calls ended and workers came up, -1 with a
+ * the engine.  Returns how many calls ended and workers became ready (the
+ * engine has work to give them), -1 with a
  * message. */
 int pools_ready(pools_t *p, uint64_t tag, uint32_t events, hf_engine_t *engine,
                 hf_error_t *err);

@@ -331,11 +331,17 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
 {
     hf_journal_t *j = arg;
 
-    (void)e;
     (void)from;
-    (void)to;
     (void)now;
-    (void)alloc;
+    /* A call (a function task, placed nowhere) is written when it ends,
+     * not on its way there: it lasts milliseconds, and a resume runs it
+     * again whether it had started or not. */
+    if (!alloc && to >= HF_TASK_READY && to <= HF_TASK_RUNNING) {
+        hf_task_info_t t;
+        hf_engine_task(e, task, &t);
+        if (hf_workflow_set(hf_engine_workflow(e), t.set)->pool >= 0)
+            return;
+    }
     if (task >= j->ntasks && reserve(j, task) < 0) {
         j->failed = SQLITE_NOMEM;
         return;

@@ -8,7 +8,9 @@
  * means success (*result_json, malloc'd or NULL, is the task's result), any
  * other value failure (*result_json, if set, says why).  hetflow pins the
  * worker to its cores and restarts it if it dies; a crash in the function
- * fails the task that was running. */
+ * fails the task that was running: each reply is written before the next
+ * call starts, so that when the worker dies, hetflow has the replies of
+ * every call that ended and knows which one it died in. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,8 +20,8 @@ static int function_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                                                  : NULL;
 
     if (!field)
-        return ld_fail(ld, key, "unknown function key '%s' (known: library, symbol, python)",
-                       name);
+        return ld_fail(
+            ld, key, "unknown function key '%s' (known: library, symbol, python)", name);
     if (ld_string(ld, value, name, &s) < 0)
         return -1;
     if (!*s)
@@ -41,7 +41,8 @@ int ld_function(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return ld_fail(ld, node, "a function is either {python} or {library, symbol}");
     if (f->python && (!strchr(f->python, ':') || f->python[0] == ':' ||
                       f->python[strlen(f->python) - 1] == ':'))
-        return ld_fail(ld, node, "python function '%s' is not MODULE:CALLABLE", f->python);
+        return ld_fail(ld, node, "python function '%s' is not MODULE:CALLABLE",
+                       f->python);
     if (!f->python && (!f->library || !f->symbol))
         return ld_fail(ld, node, "a C function needs a 'library' and a 'symbol'");
     return 0;
@@ -60,8 +61,8 @@ static int workers_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_int(ld, value, "workers gpus", 0, HF_PLATFORM_MAX_GPUS, &set->gpus);
     if (strcmp(name, "window") == 0)
         return ld_int(ld, value, "workers window", 1, 65536, &set->workers.window);
-    return ld_fail(ld, key, "unknown workers key '%s' (known: count, cores, gpus, window)",
-                   name);
+    return ld_fail(ld, key,
+                   "unknown workers key '%s' (known: count, cores, gpus, window)", name);
 }
 
 /* `workers: {count, cores, gpus, window}`, or `workers: NAME` to share the

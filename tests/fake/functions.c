@@ -40,3 +40,13 @@ int hf_empty(const char *args, char **result)
     *result = NULL;
     return 0;
 }
+
+int hf_crash_at2(const char *args, char **result);
+
+/* Aborts, killing its worker, for the call whose args hold "x":2. */
+int hf_crash_at2(const char *args, char **result)
+{
+    if (strstr(args, "\"x\":2"))
+        abort();
+    return hf_echo(args, result);
+}

@@ -1,0 +1,219 @@
+"""Function tasks for real: C and Python calls in persistent workers, their
+results, a function that raises, a worker that dies mid-call (the call it
+ran fails or is retried, the calls behind it run on a new worker), a
+timeout, a pool shared by two sets, and bad function sets; and the pool
+model in simulation, its times worked out."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import time
+import unittest
+
+from clitest import FAKE_LIB, CliTest, run, run_json
+
+LIB = os.path.abspath(os.path.join(FAKE_LIB, "libhffn.so"))
+PYFUNCTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                           "pyfunctions.py")
+
+
+class Functions(CliTest):
+    def setUp(self):
+        super().setUp()
+        # Python workers import the module from the workflow file's folder.
+        shutil.copy(PYFUNCTIONS, self.dir)
+
+    def journal(self, work):
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        try:
+            return {name + f"[{idx}]": (state, status, attempts,
+                                        json.loads(result) if result else None)
+                    for name, idx, state, status, attempts, result in db.execute(
+                        "SELECT sets.name, idx, state, status, attempts, result "
+                        "FROM tasks JOIN sets ON sets.id = tasks.set_id")}
+        finally:
+            db.close()
+
+    def run_workflow(self, text, expect=0):
+        path = self.write("w.yaml", text)
+        work = os.path.join(self.dir, "work")
+        rc, out, err = run("run", path, "--workdir", work, "--quiet", "--json")
+        self.assertEqual(rc, expect, err)
+        return json.loads(out), self.journal(work), work
+
+    def test_c_and_python_results(self):
+        out, tasks, _ = self.run_workflow(f"""
+platform: {{nodes: 1, cores_per_node: 2}}
+sets:
+  echo:
+    tasks: 3
+    function: {{library: {LIB}, symbol: hf_echo}}
+    workers: {{count: 2}}
+    args: {{x: "{{index}}", name: "t{{index}}", list: [1, two, 3.5, true, null]}}
+  square:
+    tasks: 3
+    function: {{python: "pyfunctions:square"}}
+    args: {{x: "{{index}}"}}
+    after: [echo]
+""")
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (3 + 3 + 2 + 1, 0))
+        self.assertEqual(tasks["echo[2]"][3], {"args": {"x": 2, "name": "t2",
+                                                        "list": [1, "two", 3.5, True, None]}})
+        self.assertEqual([tasks[f"square[{i}]"][3] for i in range(3)],
+                         [{"square": 0}, {"square": 1}, {"square": 4}])
+        # The pools served their sets and were stopped after them, done.
+        self.assertEqual(tasks["echo.workers[1]"][0], "done")
+        self.assertGreaterEqual(out["sets"]["echo.workers"]["end"], out["sets"]["echo"]["end"])
+        self.assertLessEqual(out["sets"]["square.workers"]["start"],
+                             out["sets"]["square"]["start"])
+        self.assertGreaterEqual(out["sets"]["square.workers"]["start"],
+                                out["sets"]["echo"]["end"])  # wanted only then
+
+    def test_python_raises(self):
+        out, tasks, work = self.run_workflow("""
+sets:
+  boom:
+    tasks: 3
+    function: {python: "pyfunctions:boom"}
+    args: {x: "{index}"}
+    on_failure: continue
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (3, 1))
+        state, status, _, result = tasks["boom[1]"]
+        self.assertEqual((state, status), ("failed", 1))
+        self.assertEqual(result, {"error": "ValueError: x must not be 1"})
+        self.assertEqual(tasks["boom[2]"][0], "done")
+        with open(os.path.join(work, "boom.workers", "0.err")) as f:
+            self.assertIn("boom[1] failed: ValueError: x must not be 1", f.read())
+
+    def test_worker_killed_mid_call_is_retried(self):
+        out, tasks, _ = self.run_workflow(f"""
+sets:
+  calls:
+    tasks: 6
+    function: {{python: "pyfunctions:die_once"}}
+    workers: {{count: 1, window: 8}}
+    args: {{x: "{{index}}", dir: "{self.dir}"}}
+    retries: 1
+""")
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (7, 0))
+        # Call 1 killed its worker: it was retried once, on a new worker;
+        # the calls queued behind it were sent again without a retry.
+        self.assertEqual(tasks["calls[1]"][:3], ("done", 0, 1))
+        for i in (0, 2, 3, 4, 5):
+            self.assertEqual(tasks[f"calls[{i}]"][2], 0, i)
+        self.assertNotEqual(tasks["calls[0]"][3]["pid"], tasks["calls[5]"][3]["pid"])
+        self.assertEqual(tasks["calls[1]"][3]["pid"], tasks["calls[5]"][3]["pid"])
+
+    def test_c_crash_fails_only_its_call(self):
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  calls:
+    tasks: 5
+    function: {{library: {LIB}, symbol: hf_crash_at2}}
+    args: {{x: "{{index}}"}}
+    on_failure: continue
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (5, 1))
+        self.assertEqual(tasks["calls[2]"][:2], ("failed", -6))  # SIGABRT
+        self.assertEqual(tasks["calls[2]"][3], {"error": "its worker died of signal 6"})
+        self.assertEqual(tasks["calls[4]"][3], {"args": {"x": 4}})
+
+    def test_timeout_ends_a_running_call(self):
+        t0 = time.monotonic()
+        out, tasks, _ = self.run_workflow("""
+sets:
+  naps:
+    tasks: 2
+    function: {python: "pyfunctions:nap"}
+    args: {s: 30}
+    timeout: 0.5
+""", expect=1)
+        self.assertLess(time.monotonic() - t0, 10)
+        self.assertEqual(out["tasks_failed"], 2)
+        self.assertEqual(tasks["naps[0]"][:2], ("failed", -9))
+        p = subprocess.run(["pgrep", "-f", "hetflow.worker pyfunctions:nap"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.stdout.strip(), "")
+
+    def test_shared_pool(self):
+        out, tasks, _ = self.run_workflow(f"""
+platform: {{nodes: 1, cores_per_node: 2}}
+sets:
+  a:
+    tasks: 4
+    function: {{library: {LIB}, symbol: hf_echo}}
+    workers: {{count: 2}}
+  b:
+    tasks: 4
+    function: {{library: {LIB}, symbol: hf_echo}}
+    workers: a
+    after: [a]
+""")
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (4 + 4 + 2, 0))
+        self.assertNotIn("b.workers", out["sets"])
+        self.assertGreaterEqual(out["sets"]["a.workers"]["end"], out["sets"]["b"]["end"])
+
+    def test_worker_cannot_start(self):
+        out, tasks, work = self.run_workflow("""
+sets:
+  calls: {tasks: 3, function: {library: ./no-such-lib.so, symbol: f}}
+  after_calls: {after: [calls], command: [true]}
+""", expect=1)
+        self.assertEqual(out["tasks_canceled"], 4)
+        self.assertEqual(tasks["calls.workers[0]"][0], "failed")
+        with open(os.path.join(work, "calls.workers", "0.err")) as f:
+            self.assertIn("the worker could not start", f.read())
+
+    def test_bad_function_sets(self):
+        cases = [
+            ("  f: {function: {python: x}}\n", "2:17: python function 'x' is not MODULE:CALLABLE"),
+            ("  f: {function: {library: l.so}}\n", "needs a 'library' and a 'symbol'"),
+            ("  f: {function: {python: 'm:f', library: l.so}}\n", "either {python}"),
+            ("  f: {function: {python: 'm:f'}, command: [true]}\n",
+             "2:3: set 'f' has both a 'command' and a 'function'"),
+            ("  f: {function: {python: 'm:f'}, ranks: 2}\n", "more than one rank"),
+            ("  f: {workers: {count: 2}, command: [true]}\n", "'workers' without a 'function'"),
+            ("  f: {function: {python: 'm:f'}, workers: g}\n", "workers of an unknown set"),
+            ("  f: {function: {python: 'm:f'}, workers: {count: 0}}\n", "workers count"),
+            ("  f: {function: {python: 'm:f'}, workers: {size: 2}}\n", "unknown workers key 'size'"),
+            ("  f: {function: {python: 'm:f'}, args: [1]}\n", "args must be a mapping"),
+            ("  f: {function: {python: 'm:f'}}\n  g: {function: {python: 'm:g'}, workers: f}\n",
+             "the workers of a set with another function"),
+        ]
+        for body, message in cases:
+            path = self.write("bad.yaml", "sets:\n" + body)
+            rc, _, err = run("validate", path)
+            self.assertEqual(rc, 2, body)
+            self.assertIn(message, err, body)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_simulated_pool(self):
+        # 4 cores.  prep: 2 tasks x 10 s on 1 core each.  f's pool, 2
+        # workers of 2 cores, is wanted at 0 by g (no parents): worker 0
+        # takes the 2 free cores at 0, worker 1 waits for prep (10 s).  f
+        # and g start when both are up (10 s); f goes first (set order):
+        # 10 calls x 3 s on 2 workers end at 10 + 5 x 3 = 25; g's 4 x 2 s on
+        # 2 workers then end at 29; post (1 s) at 30; the pool stops at 29.
+        path = self.write("sim.yaml", """
+platform: {nodes: 1, cores_per_node: 4}
+sets:
+  prep: {tasks: 2, duration: 10}
+  f: {tasks: 10, duration: 3, function: {python: "m:f"}, workers: {count: 2, cores: 2},
+      after: [prep]}
+  g: {tasks: 4, duration: 2, function: {python: "m:f"}, workers: f}
+  post: {duration: 1, after: [f, g]}
+""")
+        out = run_json("simulate", path)
+        sets = out["sets"]
+        self.assertSpan(sets, "prep", 0, 10)
+        self.assertSpan(sets, "f", 10, 25)
+        self.assertSpan(sets, "g", 25, 29)
+        self.assertSpan(sets, "post", 29, 30)
+        self.assertSpan(sets, "f.workers", 0, 29)
+        self.assertEqual(out["makespan"], 30)
+
+
+if __name__ == "__main__":
+    unittest.main()
