@@ -64,6 +64,7 @@ bench: build
 	bench/overhead/run.sh
 	bench/memory/run.sh
 	bench/srun/run.sh
+	bench/functions/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -10,11 +10,12 @@ set -eu
 # (slurmctld, slurmd, their client commands, munge, the PMIx plugin) and
 # Open MPI (mpiexec, mpicc) for the launcher tests, iproute2 and util-linux
 # (network namespaces as extra nodes); python3-jsonschema (checks exported
-# WfFormat against its schema).
+# WfFormat against its schema); python3-distributed (Dask, which
+# bench/functions compares function tasks with).
 PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
 libhwloc-dev libsqlite3-dev python3 procps chromium time bc
 slurmctld slurmd slurm-client slurm-wlm-basic-plugins munge libpmix2
-openmpi-bin libopenmpi-dev iproute2 util-linux python3-jsonschema"
+openmpi-bin libopenmpi-dev iproute2 util-linux python3-jsonschema python3-distributed"
 
 # `install-deps.sh --fuzz` adds what the libFuzzer harnesses need.
 [ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"

@@ -269,15 +269,32 @@ static int stop_service(hf_engine_t *e, int u)
     return 0;
 }
 
-/* Set s ended: the services it used lose a user; one with none left stops. */
-static int stop_unused_services(hf_engine_t *e, int s)
+/* Set s ended: the services it used lose a user; one with none left is
+ * stopped once the task-end callbacks have run (they may submit a set that
+ * uses it). */
+static void mark_unused_services(hf_engine_t *e, int s)
 {
     const hf_set_t *spec = hf_workflow_set(e->wf, s);
 
-    for (int k = 0; k < spec->nuses; k++)
-        if (--e->sets[spec->uses[k]].users_left == 0 &&
-            stop_service(e, spec->uses[k]) < 0)
+    for (int k = 0; k < spec->nuses; k++) {
+        set_rt_t *used = &e->sets[spec->uses[k]];
+        if (--used->users_left == 0 && !used->unused) {
+            used->unused = true;
+            e->nunused++;
+        }
+    }
+}
+
+int engine_stop_unused(hf_engine_t *e)
+{
+    for (int u = 0; e->nunused > 0 && u < e->nsets; u++) {
+        if (!e->sets[u].unused)
+            continue;
+        e->sets[u].unused = false;
+        e->nunused--;
+        if (e->sets[u].users_left == 0 && stop_service(e, u) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -372,8 +389,7 @@ static int set_ended(hf_engine_t *e, int s)
         else if (engine_release_set(e, c) < 0)
             return -1;
     }
-    if (stop_unused_services(e, s) < 0)
-        return -1;
+    mark_unused_services(e, s);
     if ((stage = gates_set_ended(&e->gates, s)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
         for (int i = 0; i < st->count; i++)

@@ -38,6 +38,8 @@ typedef struct {
     uint32_t nup;     /* a service's tasks up */
     int users_left;   /* a service's user sets not yet ended */
     bool wanted;      /* a pool: a set that calls into it may start */
+    bool unused;      /* a service whose last user ended: stopped unless a
+                       * task-end callback gives it another */
     uint32_t *calls;  /* a function set: its ready tasks, a ring */
     uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
@@ -100,6 +102,7 @@ struct hf_engine {
     struct rules *rules; /* the workflow's rules */
     long calls_running;  /* function tasks at a worker: not launcher steps */
     long calls_queued;   /* in the function sets' rings */
+    int nunused;         /* services marked unused */
 };
 
 /* engine.c, for loop.c */
@@ -110,6 +113,7 @@ int engine_release_set(hf_engine_t *e, int set);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */
 int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
 int engine_drain_cancels(hf_engine_t *e);
+int engine_stop_unused(hf_engine_t *e); /* after the task-end callbacks */
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
 
 /* steer.c: the adaptivity API's state */

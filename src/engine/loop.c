@@ -256,7 +256,7 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
     for (;;) {
         double budget;
         int ended;
-        if (steer_deliver_ends(e) < 0)
+        if (steer_deliver_ends(e) < 0 || engine_stop_unused(e) < 0)
             goto nomem;
         if (launch_ready(e, err) < 0)
             return -1;

@@ -35,6 +35,9 @@ struct hf_journal {
     int nsets;         /* sets with rows: those submitted later get theirs at a flush */
     int failed;        /* SQLite error code of a failed write, reported at flush */
     char *file, *text; /* the stored spec's strings */
+    double now;        /* of the latest transition */
+    double committed;  /* when the last batch was written */
+    bool only_calls;   /* what is dirty is calls that ended */
 };
 
 /* Built under a temporary name in rollback mode, switched to WAL once it
@@ -330,18 +333,22 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
                           void *arg)
 {
     hf_journal_t *j = arg;
+    bool call = false;
 
     (void)from;
-    (void)now;
+    j->now = now;
     /* A call (a function task, placed nowhere) is written when it ends,
      * not on its way there: it lasts milliseconds, and a resume runs it
      * again whether it had started or not. */
-    if (!alloc && to >= HF_TASK_READY && to <= HF_TASK_RUNNING) {
+    if (!alloc) {
         hf_task_info_t t;
         hf_engine_task(e, task, &t);
-        if (hf_workflow_set(hf_engine_workflow(e), t.set)->pool >= 0)
+        call = hf_workflow_set(hf_engine_workflow(e), t.set)->pool >= 0;
+        if (call && to >= HF_TASK_READY && to <= HF_TASK_RUNNING)
             return;
     }
+    if (!call)
+        j->only_calls = false;
     if (task >= j->ntasks && reserve(j, task) < 0) {
         j->failed = SQLITE_NOMEM;
         return;
@@ -422,10 +429,23 @@ int hf_journal_detach(hf_journal_t *j, hf_error_t *err)
     return rc;
 }
 
+/* Batches that end nothing but calls are written together, at most
+ * CALLS_PERIOD seconds apart: at hundreds of thousands of calls a second a
+ * commit per batch of a few dozen would cost more than the calls, and a
+ * crash loses at most that much of them (a resume runs them again). */
+#define CALLS_PERIOD 0.02
+#define CALLS_MAX 65536
+
 static void on_batch(hf_engine_t *e, void *arg)
 {
+    hf_journal_t *j = arg;
+
     (void)e;
-    hf_journal_flush(arg, NULL);
+    if (j->only_calls && j->ndirty < CALLS_MAX && j->now - j->committed < CALLS_PERIOD)
+        return;
+    hf_journal_flush(j, NULL);
+    j->committed = j->now;
+    j->only_calls = true;
 }
 
 int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,

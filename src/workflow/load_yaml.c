@@ -685,7 +685,7 @@ hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
 {
     json_t *doc = json_pack("{s:{s:o?}}", "sets", name, json_loads(spec, 0, NULL));
     json_t *given = doc ? json_object_get(json_object_get(doc, "sets"), name) : NULL;
-    char *text = NULL, label[HF_MAX_NAME + 16];
+    char *text = NULL, *share = NULL, label[HF_MAX_NAME + 16];
     hf_workflow_t *wf = NULL;
     hf_set_t *set = NULL;
 
@@ -700,11 +700,25 @@ hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
         errno = EINVAL;
         goto done;
     }
+    /* The set is read alone: the workers it shares are another set's, and
+     * the pool its own load gave it is not the one it will use. */
+    if (json_is_string(json_object_get(given, "workers"))) {
+        if (!(share = strdup(json_string_value(json_object_get(given, "workers")))))
+            goto done;
+        json_object_del(given, "workers");
+    }
     if (!(text = json_dumps(doc, JSON_COMPACT)))
         goto done;
     if ((wf = hf_workflow_load_buffer(label, text, strlen(text), err)))
         set = hf_set_copy(hf_workflow_set(wf, 0), name);
+    if (set && set->function) {
+        free(set->uses_names[--set->nuses]);
+        set->uses_names[set->nuses] = NULL;
+        set->workers.share = share;
+        share = NULL;
+    }
 done:
+    free(share);
     free(text);
     json_decref(doc);
     hf_workflow_destroy(wf);

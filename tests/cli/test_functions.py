@@ -11,7 +11,7 @@ import subprocess
 import time
 import unittest
 
-from clitest import FAKE_LIB, CliTest, run, run_json
+from clitest import FAKE_LIB, HETFLOW, CliTest, run, run_json
 
 LIB = os.path.abspath(os.path.join(FAKE_LIB, "libhffn.so"))
 PYFUNCTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
@@ -105,6 +105,35 @@ sets:
             self.assertEqual(tasks[f"calls[{i}]"][2], 0, i)
         self.assertNotEqual(tasks["calls[0]"][3]["pid"], tasks["calls[5]"][3]["pid"])
         self.assertEqual(tasks["calls[1]"][3]["pid"], tasks["calls[5]"][3]["pid"])
+
+    def test_worker_killed_from_outside(self):
+        # As the OOM killer would: SIGKILL to the worker while call 0 naps.
+        path = self.write("w.yaml", """
+sets:
+  naps:
+    tasks: 2
+    function: {python: "pyfunctions:nap"}
+    workers: {count: 1}
+    args: {s: 1.5}
+    retries: 1
+""")
+        work = os.path.join(self.dir, "work")
+        p = subprocess.Popen([HETFLOW, "run", path, "--workdir", work, "--quiet", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        pid = ""
+        while not pid and time.monotonic() < deadline:
+            time.sleep(0.3)
+            pid = subprocess.run(["pgrep", "-f", "hetflow.worker pyfunctions:nap"],
+                                 capture_output=True, text=True).stdout.split()
+        self.assertTrue(pid, "the worker did not start")
+        time.sleep(0.5)  # imported, and into call 0's 1.5 s
+        os.kill(int(pid[0]), 9)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 0, err)
+        tasks = self.journal(work)
+        self.assertEqual(tasks["naps[0]"][:3], ("done", 0, 1))  # failed once, retried
+        self.assertEqual(tasks["naps[1]"][:3], ("done", 0, 0))  # taken back, not failed
 
     def test_c_crash_fails_only_its_call(self):
         out, tasks, work = self.run_workflow(f"""

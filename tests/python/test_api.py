@@ -39,6 +39,29 @@ class Api(unittest.TestCase):
         self.assertEqual(run.task(run.tasks_of("train")[0])["start"], 20.0)
         run.close()
 
+    def test_function_calls_for_real(self):
+        # Python function tasks from the API, run in a worker for real; a
+        # callback submits a second set into the same workers.
+        data = os.path.join(ROOT, "tests", "data")
+        with tempfile.TemporaryDirectory() as d:
+            wf = Workflow({"sets": {"sq": {"tasks": 3, "function": {"python": "pyfunctions:square"},
+                                           "env": {"PYTHONPATH": data},
+                                           "args": {"x": "{index}"}}}})
+            run = Run(wf, platform=(1, 2, 0), workdir=os.path.join(d, "w"))
+
+            def on_end(r, task):
+                if r.task(task)["set"] == "sq" and task == r.tasks_of("sq")[-1]:
+                    r.submit("more", {"tasks": 2, "function": {"python": "pyfunctions:square"},
+                                      "workers": "sq", "args": {"x": 7}})
+
+            run.on_task_end(on_end)
+            s = run.run()
+            self.assertEqual((s["done"], s["failed"]), (3 + 2 + 1, 0))
+            self.assertEqual([run.result(t) for t in run.tasks_of("sq")],
+                             [{"square": 0}, {"square": 1}, {"square": 4}])
+            self.assertEqual(run.result(run.tasks_of("more")[1]), {"square": 49})
+            run.close()
+
     def test_errors(self):
         with self.assertRaisesRegex(Error, "unknown key 'tasksz'"):
             Workflow({"sets": {"a": {"tasksz": 1}}})
