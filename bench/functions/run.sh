@@ -7,7 +7,8 @@
 # hetflow rows are wall time of the whole `hetflow run` (start-up, journal
 # and workers' start included); "in run" is N over hetflow's makespan (first
 # call's start to last call's end).  Rounds are interleaved; medians.
-# Usage: bench/functions/run.sh [N] [ROUNDS]
+# ROWS picks rows (default: all five).
+# Usage: [ROWS="c python"] bench/functions/run.sh [N] [ROUNDS]
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +20,8 @@ HETFLOW=${HETFLOW:-build/hetflow}
 LIB=$(pwd)/build/tests/fake/libhffn.so
 OUT=bench/functions/out
 DASK_PYTHON=${DASK_PYTHON:-/usr/bin/python3}
+ROWS=${ROWS:-c c-nojournal python true dask}
+want() { case " $ROWS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -43,13 +46,16 @@ hetflow_run() {
 : > "$OUT/times.txt"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-    echo "c $(hetflow_run "$OUT/c.yaml" "")" >> "$OUT/times.txt"
-    echo "c-nojournal $(hetflow_run "$OUT/c.yaml" --no-journal)" >> "$OUT/times.txt"
-    echo "python $(hetflow_run "$OUT/py.yaml" "")" >> "$OUT/times.txt"
-    echo "true $(hetflow_run "$OUT/true.yaml" "")" >> "$OUT/times.txt"
-    if "$DASK_PYTHON" -c 'import distributed' 2>/dev/null; then
+    want c && echo "c $(hetflow_run "$OUT/c.yaml" "")" >> "$OUT/times.txt"
+    want c-nojournal &&
+        echo "c-nojournal $(hetflow_run "$OUT/c.yaml" --no-journal)" >> "$OUT/times.txt"
+    want python && echo "python $(hetflow_run "$OUT/py.yaml" "")" >> "$OUT/times.txt"
+    want true && echo "true $(hetflow_run "$OUT/true.yaml" "")" >> "$OUT/times.txt"
+    if want dask && "$DASK_PYTHON" -c 'import distributed' 2>/dev/null; then
         t=$("$DASK_PYTHON" bench/functions/dask_rate.py "$N" "$P" 2>/dev/null)
         echo "dask $t $t" >> "$OUT/times.txt"
+    elif want dask && [ $r -eq 0 ]; then
+        echo "no Dask row: $DASK_PYTHON cannot import distributed (python3-distributed)" >&2
     fi
     r=$((r + 1))
 done
@@ -64,20 +70,19 @@ n, p = int(sys.argv[2]), sys.argv[3]
 label = {"c": "C functions, hetflow", "c-nojournal": "C functions, hetflow --no-journal",
          "python": "Python functions, hetflow", "true": "/bin/true per process, hetflow",
          "dask": "Python functions, Dask LocalCluster"}
-print(f"{n} empty tasks, {p} workers (cores), medians of {len(rows['c'])} rounds")
+print(f"{n} empty tasks, {p} workers (cores), medians of "
+      f"{len(next(iter(rows.values())))} rounds")
 print(f"{'':38} {'wall s':>8} {'tasks/s':>10} {'in run/s':>10}")
 rate = {}
 for name in ("c", "c-nojournal", "python", "true", "dask"):
     if name not in rows:
-        print(f"{label[name]:38} (not installed)")
         continue
     wall = statistics.median(w for w, _ in rows[name])
     run = statistics.median(r for _, r in rows[name])
     rate[name] = n / wall
     print(f"{label[name]:38} {wall:8.2f} {n / wall:10.0f} {n / run:10.0f}")
-if "dask" in rate:
-    print(f"hetflow over Dask (wall): C {rate['c'] / rate['dask']:.1f}x, "
-          f"Python {rate['python'] / rate['dask']:.1f}x")
-print(f"functions over /bin/true per process (wall): C {rate['c'] / rate['true']:.1f}x, "
-      f"Python {rate['python'] / rate['true']:.1f}x")
+for other, what in (("dask", "hetflow over Dask"), ("true", "functions over /bin/true per process")):
+    if other in rate and "c" in rate and "python" in rate:
+        print(f"{what} (wall): C {rate['c'] / rate[other]:.1f}x, "
+              f"Python {rate['python'] / rate[other]:.1f}x")
 PY
