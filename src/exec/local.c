@@ -51,8 +51,13 @@ typedef struct {
     size_t ntasks;      /* room in pid_of and unstarted: sets may be added */
     uint32_t *starting; /* services launched, their endpoint not yet written */
     size_t nstarting, starting_cap;
-    bool terminating; /* SIGTERM sent to some group: SIGKILL when the timer fires */
-    pools_t pools;    /* the workers of function sets */
+    struct terminating {
+        uint32_t task;
+        pid_t pid;
+        double kill_at; /* SIGKILL then, if that process still runs the task */
+    } * terminating;    /* groups sent SIGTERM, in the order sent */
+    size_t nterminating, terminating_cap;
+    pools_t pools; /* the workers of function sets */
 } local_t;
 
 static double local_now(void *ctx)
@@ -117,14 +122,56 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     return 0;
 }
 
+/* Arm the timer for the first group still to be killed. */
 static void arm_kill_timer(local_t *x)
 {
-    struct itimerspec when = {.it_value = {(time_t)KILL_GRACE, 0}};
+    double left = x->nterminating ? x->terminating[0].kill_at - local_now(x) : 0;
+    struct itimerspec when = {0};
 
-    if (!x->terminating) {
-        x->terminating = true;
-        timerfd_settime(x->timerfd, 0, &when, NULL);
+    if (x->nterminating) {
+        left = left > 0.001 ? left : 0.001; /* 0 would disarm it */
+        when.it_value.tv_sec = (time_t)left;
+        when.it_value.tv_nsec = (long)((left - (double)(time_t)left) * 1e9);
     }
+    timerfd_settime(x->timerfd, 0, &when, NULL);
+}
+
+/* Task `task` (process group pid) was sent SIGTERM: SIGKILL after the
+ * grace period, it alone.  Entries are in time order: the grace is fixed. */
+static void terminate(local_t *x, uint32_t task, pid_t pid)
+{
+    size_t cap = grow_cap(x->terminating_cap, x->nterminating + 1);
+
+    kill(-pid, SIGTERM);
+    if (cap != x->terminating_cap) {
+        if (grow_to((void **)&x->terminating, x->terminating_cap, cap,
+                    sizeof(*x->terminating)) < 0) {
+            kill(-pid, SIGKILL); /* no memory to wait: no grace */
+            return;
+        }
+        x->terminating_cap = cap;
+    }
+    x->terminating[x->nterminating++] =
+        (struct terminating){task, pid, local_now(x) + KILL_GRACE};
+    if (x->nterminating == 1)
+        arm_kill_timer(x);
+}
+
+/* The grace of the first groups is over: kill those still running. */
+static void kill_terminating(local_t *x)
+{
+    size_t done = 0;
+    double now = local_now(x);
+
+    while (done < x->nterminating && x->terminating[done].kill_at <= now) {
+        const struct terminating *t = &x->terminating[done++];
+        if (x->pid_of[t->task] == t->pid)
+            kill(-t->pid, SIGKILL);
+    }
+    memmove(x->terminating, x->terminating + done,
+            (x->nterminating - done) * sizeof(*x->terminating));
+    x->nterminating -= done;
+    arm_kill_timer(x);
 }
 
 static int local_call(void *ctx, const hf_launch_t *l, hf_error_t *err)
@@ -138,10 +185,8 @@ static void local_cancel(void *ctx, uint32_t task)
 
     if (pools_cancel(&x->pools, task))
         return;
-    if (x->pid_of[task] > 0) {
-        kill(-x->pid_of[task], SIGTERM);
-        arm_kill_timer(x);
-    }
+    if (x->pid_of[task] > 0)
+        terminate(x, task, x->pid_of[task]);
 }
 
 static void kill_all(local_t *x)
@@ -351,7 +396,7 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
             } else if (ev[i].data.u64 == (uint64_t)x->timerfd) {
                 uint64_t expirations;
                 if (read(x->timerfd, &expirations, sizeof(expirations)) > 0)
-                    kill_all(x);
+                    kill_terminating(x);
             }
         }
         if ((reaped = reap(x, engine, err)) < 0)
@@ -385,6 +430,7 @@ static void local_destroy(void *ctx)
     pidmap_fini(&x->running);
     free(x->pid_of);
     free(x->starting);
+    free(x->terminating);
     free(x->unstarted);
     free(x);
 }

@@ -1,5 +1,6 @@
 """SIGINT and SIGTERM to hetflow run terminate every running task's process
-group, record them canceled, keep the results, and exit 128 + signal."""
+group, record them canceled, keep the results, and exit 128 + signal.  A
+task terminated alone (its timeout) is killed alone after the grace."""
 import json
 import os
 import signal
@@ -7,7 +8,7 @@ import subprocess
 import time
 import unittest
 
-from clitest import CliTest, HETFLOW
+from clitest import CliTest, HETFLOW, run
 
 
 class Signals(CliTest):
@@ -69,6 +70,20 @@ class Signals(CliTest):
         s = json.loads(out)
         self.assertEqual(s["tasks_canceled"], 2)
         self.no_sleepers_left()
+
+    def test_grace_kills_only_the_terminated_task(self):
+        # stubborn ignores SIGTERM: its timeout (0.3 s) ends in SIGKILL 3 s
+        # later; the grace timer must kill it alone, not steady (4.5 s).
+        wf = self.write("t.yaml", "platform: {nodes: 1, cores_per_node: 2}\nsets:\n"
+                        "  stubborn: {command: \"trap '' TERM; sleep 31\", timeout: 0.3}\n"
+                        "  steady: {command: 'sleep 4.5'}\n")
+        rc, out, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--quiet",
+                           "--json")
+        self.assertEqual(rc, 1, err)  # stubborn failed
+        out = json.loads(out)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (1, 1))
+        self.assertGreaterEqual(out["sets"]["steady"]["end"], 4.5)
+        self.assertLess(out["sets"]["stubborn"]["end"], 4.5)
 
 
 if __name__ == "__main__":
