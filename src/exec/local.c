@@ -108,14 +108,10 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     }
     x->pid_of[l->task] = pid;
     if (l->spec->service && !l->spec->is_pool) { /* a worker is up when it says */
-        size_t cap = grow_cap(x->starting_cap, x->nstarting + 1);
-        if (cap != x->starting_cap) {
-            if (grow_to((void **)&x->starting, x->starting_cap, cap, sizeof(uint32_t)) <
-                0) {
-                hf_error_set(err, "out of memory");
-                return -1;
-            }
-            x->starting_cap = cap;
+        if (grow_room((void **)&x->starting, &x->starting_cap, x->nstarting + 1,
+                      sizeof(uint32_t)) < 0) {
+            hf_error_set(err, "out of memory");
+            return -1;
         }
         x->starting[x->nstarting++] = l->task;
     }
@@ -140,16 +136,11 @@ static void arm_kill_timer(local_t *x)
  * grace period, it alone.  Entries are in time order: the grace is fixed. */
 static void terminate(local_t *x, uint32_t task, pid_t pid)
 {
-    size_t cap = grow_cap(x->terminating_cap, x->nterminating + 1);
-
     kill(-pid, SIGTERM);
-    if (cap != x->terminating_cap) {
-        if (grow_to((void **)&x->terminating, x->terminating_cap, cap,
-                    sizeof(*x->terminating)) < 0) {
-            kill(-pid, SIGKILL); /* no memory to wait: no grace */
-            return;
-        }
-        x->terminating_cap = cap;
+    if (grow_room((void **)&x->terminating, &x->terminating_cap, x->nterminating + 1,
+                  sizeof(*x->terminating)) < 0) {
+        kill(-pid, SIGKILL); /* no memory to wait: no grace */
+        return;
     }
     x->terminating[x->nterminating++] =
         (struct terminating){task, pid, local_now(x) + KILL_GRACE};

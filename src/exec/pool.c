@@ -132,12 +132,9 @@ pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err
 
     while (slot < p->nslots && p->slot[slot])
         slot++;
-    if (slot == p->nslots) {
-        size_t cap = grow_cap(p->nslots, p->nslots + 1);
-        if (!w || grow_to((void **)&p->slot, p->nslots, cap, sizeof(worker_t *)) < 0)
-            goto nomem;
-        p->nslots = cap;
-    }
+    if (slot == p->nslots && (!w || grow_room((void **)&p->slot, &p->nslots, slot + 1,
+                                              sizeof(worker_t *)) < 0))
+        goto nomem;
     if (!w || !(w->inflight = malloc((size_t)l->spec->workers.window * sizeof(uint32_t))))
         goto nomem;
     w->launch = *l;
@@ -159,14 +156,7 @@ nomem:
 /* Room for `more` bytes at the end of w's request buffer. */
 static int out_room(worker_t *w, size_t more)
 {
-    size_t cap = grow_cap(w->out_cap, w->out_n + more);
-
-    if (cap != w->out_cap) {
-        if (grow_to((void **)&w->out, w->out_cap, cap, 1) < 0)
-            return -1;
-        w->out_cap = cap;
-    }
-    return 0;
+    return grow_room((void **)&w->out, &w->out_cap, w->out_n + more, 1);
 }
 
 /* Call l's arguments into w's buffer after its frame header: the set's
@@ -180,12 +170,16 @@ static int put_args(worker_t *w, const hf_launch_t *l)
 
     snprintf(index, sizeof(index), "%u", l->index);
     snprintf(iter, sizeof(iter), "%d", l->spec->iter);
-    if (out_room(w, strlen(args)) < 0)
+    /* A placeholder (6 to 9 bytes) becomes at most 11: twice the text is
+     * room enough. */
+    if (out_room(w, 2 * strlen(args)) < 0)
         return -1;
     for (const char *s = args; *s;) {
         const char *value = NULL;
         size_t skip = 1;
-        if (strncmp(s, "\"{index}\"", 9) == 0)
+        if (*s != '"' && *s != '{')
+            ; /* no placeholder starts here */
+        else if (strncmp(s, "\"{index}\"", 9) == 0)
             value = index, skip = 9;
         else if (strncmp(s, "{index}", 7) == 0)
             value = index, skip = 7;
@@ -193,8 +187,6 @@ static int put_args(worker_t *w, const hf_launch_t *l)
             value = iter, skip = 8;
         else if (strncmp(s, "{iter}", 6) == 0)
             value = iter, skip = 6;
-        if (out_room(w, value ? strlen(value) : 1) < 0)
-            return -1;
         if (value) {
             memcpy(w->out + w->out_n, value, strlen(value));
             w->out_n += strlen(value);

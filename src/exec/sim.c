@@ -62,16 +62,10 @@ static int reserve_sets(sim_t *sim, int set)
 /* A worker of pool `set` starts, or (task ended) stops. */
 static int worker_started(sim_t *sim, uint32_t task, int set)
 {
-    size_t cap = grow_cap(sim->worker_cap, sim->nworker + 1);
-
-    if (reserve_sets(sim, set) < 0)
+    if (reserve_sets(sim, set) < 0 ||
+        grow_room((void **)&sim->worker, &sim->worker_cap, sim->nworker + 1,
+                  sizeof(*sim->worker)) < 0)
         return -1;
-    if (cap != sim->worker_cap) {
-        if (grow_to((void **)&sim->worker, sim->worker_cap, cap, sizeof(*sim->worker)) <
-            0)
-            return -1;
-        sim->worker_cap = cap;
-    }
     sim->worker[sim->nworker++] = (struct worker){task, set};
     sim->workers[set]++;
     return 0;
@@ -188,12 +182,9 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         goto nomem;
     if (l->spec->service) {
         /* A service serves at once and until it is stopped: no end event. */
-        size_t cap = grow_cap(sim->ups_cap, sim->nups + 1);
-        if (cap != sim->ups_cap) {
-            if (grow_to((void **)&sim->ups, sim->ups_cap, cap, sizeof(uint32_t)) < 0)
-                goto nomem;
-            sim->ups_cap = cap;
-        }
+        if (grow_room((void **)&sim->ups, &sim->ups_cap, sim->nups + 1,
+                      sizeof(uint32_t)) < 0)
+            goto nomem;
         sim->ups[sim->nups++] = l->task;
         sim->live[l->task] = LIVE;
         sim->current[l->task] = UINT32_MAX;

@@ -25,3 +25,15 @@ int grow_to(void **arr, size_t old, size_t cap, size_t elem)
     *arr = more;
     return 0;
 }
+
+int grow_room(void **arr, size_t *cap, size_t want, size_t elem)
+{
+    size_t more = grow_cap(*cap, want);
+
+    if (more == *cap)
+        return 0;
+    if (grow_to(arr, *cap, more, elem) < 0)
+        return -1;
+    *cap = more;
+    return 0;
+}

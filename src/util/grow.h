@@ -11,4 +11,8 @@ size_t grow_cap(size_t cap, size_t want);
  * zeroed.  Returns 0, or -1 with ENOMEM and *arr as it was. */
 int grow_to(void **arr, size_t old, size_t cap, size_t elem);
 
+/* Make room in *arr, of *cap elements, for `want` (growing *cap as
+ * grow_cap() does).  Returns 0, or -1 with ENOMEM and both as they were. */
+int grow_room(void **arr, size_t *cap, size_t want, size_t elem);
+
 #endif
