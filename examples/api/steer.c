@@ -161,7 +161,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "steer: %s\n", err.text);
         return 1;
     }
-    platform = (hf_platform_t){1, machine.ncores, machine.ngpus};
+    platform = (hf_platform_t){
+        .nodes = 1, .cores_per_node = machine.ncores, .gpus_per_node = machine.ngpus};
     /* A workflow has at least one set: a trivial one; the rounds come
      * through the API, the first before the run, the others from the
      * callback. */

@@ -19,6 +19,18 @@ typedef struct {
     double t;   /* waves x mean duration */
 } hf_set_model_t;
 
+/* The workflow's data: bytes its tasks read and write (files of known
+ * size), bytes that staging copies across the shared filesystem, and the
+ * time that takes at the shared bandwidth (0 when unlimited): no schedule
+ * moves its files faster, so the bounds include it. */
+typedef struct {
+    double read, written, staged;
+    double bound;
+    long unknown; /* files of no known size, counted 0 */
+} hf_data_model_t;
+
+hf_data_model_t hf_data_model(const hf_workflow_t *wf, const hf_platform_t *p);
+
 typedef struct {
     int nsets;
     hf_set_model_t *sets; /* per set, in file order */
@@ -34,6 +46,7 @@ typedef struct {
     double area_gpus;  /* total GPU-seconds / platform GPUs (0 without GPUs) */
     double lower_bound;
     double tight_bound; /* hf_tight_bound() */
+    hf_data_model_t data;
 } hf_analysis_t;
 
 /* How many tasks of `set` fit at once on p, packed node by node. */

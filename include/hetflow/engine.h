@@ -53,9 +53,13 @@ typedef struct {
     hf_mode_t mode;
     hf_policy_t policy;
     hf_platform_t platform;
-    double walltime; /* seconds the whole run may take, 0 for no limit */
-    int max_running; /* tasks running at once at most (launcher steps), 0: no cap */
+    double walltime;       /* seconds the whole run may take, 0 for no limit */
+    int max_running;       /* tasks running at once at most (launcher steps), 0: no cap */
+    int stage_concurrency; /* stagings moving at once at most; 0: the file's, else
+                            * HF_STAGE_PER_NODE per node */
 } hf_engine_config_t;
+
+#define HF_STAGE_PER_NODE 4
 
 /* Why a run was stopped: a signal number (> 0), or one of these. */
 enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2 };
@@ -94,11 +98,22 @@ const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
 #define HF_STATUS_LAUNCH_RETRY 1001
 #define HF_LAUNCH_RETRIES 20
 
+/* The status of a task whose files could not be staged (an input missing,
+ * a copy that failed), and of one that exited 0 without writing an output:
+ * it fails (and may be retried). */
+#define HF_STATUS_STAGE_FAILED 1002
+#define HF_STATUS_MISSING_OUTPUT 1003
+
 /* For executors: task ended with `status`: 0 for success, the exit code
  * (> 0), or minus the signal that ended it.  A task the engine asked to
  * cancel is recorded canceled whatever its status.  Returns 0, or -1 with
  * EINVAL if the task was not running. */
 int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
+
+/* For executors: a staging of task's files ended: status 0, or non-zero
+ * when it failed or was stopped; `bytes` moved.  Returns 0, or -1 with
+ * EINVAL if no staging of the task was moving. */
+int hf_engine_stage_ended(hf_engine_t *e, uint32_t task, int status, double bytes);
 
 /* For executors: a task of a service set is up (it wrote its endpoint).
  * When all of a service's tasks are up, the sets that use it may start.
@@ -212,6 +227,24 @@ typedef struct {
 } hf_usage_t;
 
 void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out);
+
+/* What staging a task's files took: when its inputs moved in and its
+ * outputs out (-1 when they did not, or not yet), how many bytes, and when
+ * its process ended (its slot was free from then on, under asynchronous
+ * staging; -1 when it has not ended).  Returns false, *out untouched, for
+ * a task that did not stage. */
+typedef struct {
+    double in_start, in_end, out_start, out_end, compute_end;
+    double bytes_in, bytes_out;
+} hf_task_staging_t;
+bool hf_engine_task_staging(const hf_engine_t *e, uint32_t task, hf_task_staging_t *out);
+
+/* A set's staging: bytes moved in and out, and seconds its stagings took
+ * (summed over its tasks). */
+typedef struct {
+    double bytes_in, bytes_out, seconds;
+} hf_set_staging_t;
+void hf_engine_set_staging(const hf_engine_t *e, int set, hf_set_staging_t *out);
 void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end);
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);

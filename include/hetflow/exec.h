@@ -23,6 +23,19 @@ typedef struct {
     const hf_alloc_t *alloc;
 } hf_launch_t;
 
+/* A staging: a task's inputs to its node-local scratch directory before it
+ * runs, or its outputs from there back to their paths after it ran. */
+typedef enum { HF_STAGE_IN, HF_STAGE_OUT } hf_stage_dir_t;
+
+typedef struct {
+    uint32_t task;
+    int set;
+    uint32_t index;
+    const hf_set_t *spec;
+    hf_stage_dir_t dir;
+    int node; /* where the task runs or ran; -1 when not known yet */
+} hf_stage_req_t;
+
 typedef struct {
     const char *name;
     /* Seconds on the executor's clock. */
@@ -46,8 +59,13 @@ typedef struct {
      * was running and takes back those queued behind it
      * (HF_STATUS_LAUNCH_RETRY), and is started again. */
     int (*call)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
+    /* Move a task's files (the engine keeps to its concurrency cap).  The
+     * end is reported by wait() with hf_engine_stage_ended().  Returns 0,
+     * or -1 with a message when the executor itself fails. */
+    int (*stage)(void *ctx, const hf_stage_req_t *req, hf_error_t *err);
     /* Ask a running task to stop; its end is reported by wait() as usual.
-     * A call is stopped by ending its worker, and only while it runs. */
+     * A call is stopped by ending its worker, and only while it runs.  A
+     * staging of the task's files is stopped too (and reported failed). */
     void (*cancel)(void *ctx, uint32_t task);
     void (*destroy)(void *ctx);
 } hf_executor_ops_t;
@@ -92,6 +110,15 @@ int hf_launcher_parse(const char *s, hf_launcher_t *kind);
  * ranks.  Returns 0, or -1 with a message (the launcher is not on PATH). */
 int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const *hosts,
                                int nhosts, hf_error_t *err);
+
+/* Tasks' node-local scratch directories go under BASE/hetflow-<pid>/
+ * (removed when the executor is destroyed): BASE is $HETFLOW_SCRATCH
+ * unless this is called, else $TMPDIR, else /tmp.  Returns 0, or -1 with
+ * a message. */
+int hf_exec_local_set_scratch(hf_executor_t *x, const char *base, hf_error_t *err);
+/* The root that base (NULL: $TMPDIR or /tmp) gives: a new string in *out.
+ * Returns 0, or -1 with ENOMEM. */
+int hf_exec_local_scratch_root(const char *base, char **out);
 
 /* The process id (and process group id) of a task the local executor x
  * runs, or 0. */

@@ -10,6 +10,10 @@ typedef struct {
     int nodes;
     int cores_per_node;
     int gpus_per_node;
+    /* Bytes per second of the shared filesystem, and of each node's link to
+     * it, for the simulator's transfers; 0 (or less): unlimited. */
+    double bw_shared;
+    double bw_node;
 } hf_platform_t;
 
 /* Largest values accepted, so that counts and id sets stay in 32 bits and a
@@ -44,7 +48,8 @@ void hf_machine_free(hf_machine_t *m);
  * count, and where it came from (source has room for HF_GPU_SOURCE_LEN). */
 int hf_gpu_count(char *source);
 
-/* Copy into dst every field of src that is not negative (given). */
+/* Copy into dst every count of src that is not negative and every
+ * bandwidth that is positive (given). */
 void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src);
 
 /* Check that every count is within its limits.  Returns 0, or -1 with EINVAL

@@ -27,6 +27,20 @@ void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out);
  * with ENOMEM. */
 json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s);
 
+/* Staging over a run: bytes moved in and out, the seconds stagings took
+ * (summed), the time at least one moved (busy), and the share of that time
+ * during which some task computed (overlap, 0 to 1). */
+typedef struct {
+    bool staged; /* some task staged files */
+    double bytes_in, bytes_out, seconds, busy, overlap;
+} hf_staging_summary_t;
+
+/* Returns 0, or -1 with ENOMEM. */
+int hf_staging_compute(const hf_engine_t *e, hf_staging_summary_t *out);
+/* {"bytes_in", "bytes_out", "seconds", "busy", "overlap", "sets": {NAME:
+ * {"bytes_in", "bytes_out", "seconds"}}}, or NULL with ENOMEM. */
+json_t *hf_staging_json(const hf_engine_t *e, const hf_staging_summary_t *s);
+
 typedef struct hf_trace hf_trace_t;
 
 /* Start recording placements of e's tasks.  Returns NULL with ENOMEM. */

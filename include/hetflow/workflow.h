@@ -80,6 +80,29 @@ typedef struct {
 /* Calls in flight per worker unless a set says (workers: {window}). */
 #define HF_WORKERS_WINDOW 16
 
+/* A file the tasks of a set read or write: a path relative to the
+ * directory hetflow runs in (or absolute), where "{index}" and "{iter}"
+ * stand for the task's index and the set's iteration; an input's "{all}"
+ * stands for every task's file of the set that writes it. */
+typedef struct {
+    char *path;
+    hf_mark_t mark;
+    double size;  /* bytes per file (a simulated transfer's), -1 unknown */
+    int producer; /* an input: the set that writes it (after finish), or -1 */
+} hf_file_t;
+
+typedef enum { HF_STAGE_NONE, HF_STAGE_COPY, HF_STAGE_LINK } hf_stage_kind_t;
+
+/* How a set's files move between the shared filesystem and node-local
+ * scratch: inputs copied (or linked) there before a task runs, outputs
+ * copied back after.  Asynchronous staging (the default) does it outside
+ * the task's slot: its cores and GPUs serve other tasks meanwhile;
+ * synchronous staging holds the slot while the files move. */
+typedef struct {
+    hf_stage_kind_t in, out; /* out: none or copy */
+    bool sync;
+} hf_stage_t;
+
 typedef struct {
     char *name;
     hf_mark_t mark;
@@ -120,6 +143,11 @@ typedef struct {
     int pool;             /* a function set's pool (set index), -1 otherwise */
     bool is_pool;         /* the pool of some function sets */
     bool pool_added;      /* ... or the use of it, by hf_workflow_finish() */
+    /* Files: where `after` is absent, hf_workflow_finish() derives the
+     * dependencies from them (files.c). */
+    hf_file_t *inputs, *outputs;
+    int ninputs, noutputs;
+    hf_stage_t stage;
 } hf_set_t;
 
 typedef struct hf_workflow hf_workflow_t;
@@ -206,6 +234,26 @@ uint32_t hf_workflow_first_task(const hf_workflow_t *wf, int i);
 bool hf_workflow_mode(const hf_workflow_t *wf, hf_mode_t *mode);
 bool hf_workflow_policy(const hf_workflow_t *wf, hf_policy_t *policy);
 bool hf_workflow_platform(const hf_workflow_t *wf, hf_platform_t *p);
+/* How many stagings (a task's inputs in, or its outputs out) may move at
+ * once; 0 when the file did not say (hf_stage_concurrency() picks then). */
+int hf_workflow_stage_concurrency(const hf_workflow_t *wf);
+void hf_workflow_set_stage_concurrency(hf_workflow_t *wf, int n);
+/* The path of file f of set `set` for its task `index`: "{index}" and
+ * "{iter}" replaced; for an input with "{all}", the file of the writer's
+ * task k (0 <= k < hf_file_count()).  Returns 0, or -1 with ENAMETOOLONG
+ * when it does not fit in len bytes. */
+int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *f,
+                 uint32_t index, uint32_t k, char *out, size_t len);
+/* How many files f names for one task: 1, or for an input with "{all}"
+ * the writer's task count. */
+long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f);
+/* Bytes a task of `set` reads (its inputs) or writes (its outputs), sizes
+ * not known counting 0; *unknown (if not NULL) gets how many files had no
+ * size. */
+double hf_set_bytes(const hf_workflow_t *wf, const hf_set_t *set, bool inputs,
+                    long *unknown);
+/* Whether any set stages files in or out. */
+bool hf_workflow_stages(const hf_workflow_t *wf);
 /* The whole run's time limit in seconds, 0 for none. */
 double hf_workflow_walltime(const hf_workflow_t *wf);
 void hf_workflow_set_walltime(hf_workflow_t *wf, double seconds);

@@ -40,12 +40,14 @@ class _Err(ctypes.Structure):
 
 class _Platform(ctypes.Structure):
     _fields_ = [("nodes", ctypes.c_int), ("cores_per_node", ctypes.c_int),
-                ("gpus_per_node", ctypes.c_int)]
+                ("gpus_per_node", ctypes.c_int), ("bw_shared", ctypes.c_double),
+                ("bw_node", ctypes.c_double)]
 
 
 class _Config(ctypes.Structure):
     _fields_ = [("mode", ctypes.c_int), ("policy", ctypes.c_int), ("platform", _Platform),
-                ("walltime", ctypes.c_double), ("max_running", ctypes.c_int)]
+                ("walltime", ctypes.c_double), ("max_running", ctypes.c_int),
+                ("stage_concurrency", ctypes.c_int)]
 
 
 class _Executor(ctypes.Structure):

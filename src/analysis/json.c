@@ -33,7 +33,7 @@ json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
     }
     return json_pack(
         "{s:s,s:{s:i,s:i,s:i},s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-        "s:o,s:{s:o,s:o},s:i,s:i,s:o}",
+        "s:o,s:{s:o,s:o},s:i,s:i,s:o,s:{s:o,s:o,s:o,s:o,s:I}}",
         "workflow", hf_workflow_name(wf), "platform", "nodes", p->nodes, "cores_per_node",
         p->cores_per_node, "gpus_per_node", p->gpus_per_node, "doa_dep",
         degree(a->doa_dep), "doa_res", degree(a->doa_res), "doa_res_exact",
@@ -42,5 +42,7 @@ json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
         number(a->critical_path), "lower_bound", number(a->lower_bound), "tight_bound",
         number(a->tight_bound), "area", "cores", number(a->area_cores), "gpus",
         number(a->area_gpus), "levels", hf_dag_nlevels(dag), "pipelines",
-        hf_dag_npipelines(dag), "sets", sets);
+        hf_dag_npipelines(dag), "sets", sets, "data", "read", number(a->data.read),
+        "written", number(a->data.written), "staged", number(a->data.staged), "bound",
+        number(a->data.bound), "unknown_sizes", (json_int_t)a->data.unknown);
 }

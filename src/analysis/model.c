@@ -3,6 +3,7 @@
  * the levels as stages), t_async (Eq. 3), I (Eq. 4), DOA_dep, DOA_res, WLA
  * (Eq. 1), the critical path and a makespan lower bound. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,7 +311,25 @@ static double bound(const hf_workflow_t *wf, const hf_dag_t *dag, const hf_platf
         b = area_c;
     if (area_g > b)
         b = area_g;
-    return b;
+    return fmax(b, hf_data_model(wf, p).bound);
+}
+
+hf_data_model_t hf_data_model(const hf_workflow_t *wf, const hf_platform_t *p)
+{
+    hf_data_model_t d = {0};
+
+    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+        const hf_set_t *set = hf_workflow_set(wf, s);
+        double tasks = (double)set->tasks;
+        double in = hf_set_bytes(wf, set, true, &d.unknown) * tasks;
+        double out = hf_set_bytes(wf, set, false, &d.unknown) * tasks;
+        d.read += in;
+        d.written += out;
+        d.staged += (set->stage.in == HF_STAGE_COPY ? in : 0) +
+                    (set->stage.out == HF_STAGE_COPY ? out : 0);
+    }
+    d.bound = p->bw_shared > 0 ? d.staged / p->bw_shared : 0;
+    return d;
 }
 
 double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
@@ -348,6 +367,7 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
         goto nomem;
     out->improvement = out->t_seq > 0 ? 1.0 - out->t_async / out->t_seq : 0;
     out->critical_path = out->t_async;
+    out->data = hf_data_model(wf, p);
     areas(wf, hf_dag_nsets(dag), p, &out->area_cores, &out->area_gpus);
     if (doa_compute(wf, dag, p, out) < 0)
         goto nomem;

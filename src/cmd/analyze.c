@@ -51,6 +51,20 @@ static void print_text(const cmd_input_t *in, const hf_analysis_t *a)
            "%.1f s, GPUs %.1f s)\ntight bound    %.1f s  (with ancestors' work and long "
            "tails)\n",
            a->critical_path, a->lower_bound, a->area_cores, a->area_gpus, a->tight_bound);
+    if (a->data.read + a->data.written > 0 || a->data.unknown > 0) {
+        char r[32], w[32], st[32];
+        printf("data           %s read, %s written, %s staged across the shared "
+               "filesystem",
+               cmd_bytes(a->data.read, r, sizeof(r)),
+               cmd_bytes(a->data.written, w, sizeof(w)),
+               cmd_bytes(a->data.staged, st, sizeof(st)));
+        if (a->data.bound > 0)
+            printf(": at least %.1f s", a->data.bound);
+        printf("\n");
+        if (a->data.unknown > 0)
+            printf("               (%ld files of unknown size counted 0)\n",
+                   a->data.unknown);
+    }
 }
 
 int cmd_analyze(int argc, char **argv)

@@ -28,7 +28,8 @@ int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err
     p = (hf_platform_t){
         in->alloc.nhosts,
         in->alloc.cores_per_node > 0 ? in->alloc.cores_per_node : in->machine.ncores,
-        in->alloc.gpus_per_node >= 0 ? in->alloc.gpus_per_node : in->machine.ngpus};
+        in->alloc.gpus_per_node >= 0 ? in->alloc.gpus_per_node : in->machine.ngpus,
+        in->platform.bw_shared, in->platform.bw_node};
     if (opts->platform.nodes > in->alloc.nhosts) {
         hf_error_set(err, "--nodes %d: the allocation (%s) has %d nodes",
                      opts->platform.nodes, in->alloc.source, in->alloc.nhosts);

@@ -128,6 +128,9 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
 
 /* The --json object of a finished run or simulation: the summary with the
  * lower bound and, when given, the seed. */
+/* bytes as "1.5 GB" (powers of 1000) in out. */
+const char *cmd_bytes(double bytes, char *out, size_t len);
+
 json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,
                          double tight);
 void cmd_input_free(cmd_input_t *in);

@@ -169,7 +169,7 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     long v;
 
     memset(opts, 0, sizeof(*opts));
-    opts->platform = (hf_platform_t){-1, -1, -1};
+    opts->platform = (hf_platform_t){-1, -1, -1, 0, 0};
     *done = false;
     optind = 1;
     opterr = 0;
@@ -318,11 +318,11 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
 void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
                           const hf_platform_t *flags, hf_platform_t *out)
 {
-    hf_platform_t given = {-1, -1, -1};
+    hf_platform_t given = {-1, -1, -1, 0, 0};
 
     hf_platform_overlay(&given, file);
     hf_platform_overlay(&given, flags);
-    *out = (hf_platform_t){1, m ? m->ncores : 1, m ? m->ngpus : 0};
+    *out = (hf_platform_t){1, m ? m->ncores : 1, m ? m->ngpus : 0, 0, 0};
     hf_platform_overlay(out, &given);
     /* --nodes N on one machine: N virtual nodes sharing its cores and GPUs. */
     if (out->nodes > 1 && given.cores_per_node < 0 && m)
@@ -374,7 +374,7 @@ static int tune(cmd_input_t *in, uint64_t seed, hf_error_t *err)
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
 {
     hf_error_t err = {{0}};
-    hf_platform_t from_file = {-1, -1, -1}, given = {-1, -1, -1};
+    hf_platform_t from_file = {-1, -1, -1, 0, 0}, given = {-1, -1, -1, 0, 0};
 
     memset(in, 0, sizeof(*in));
     if (!(in->wf = hf_workflow_load_flags(opts->file, opts->load_flags, &err)))
@@ -489,6 +489,16 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
            100 * s->util_gpus);
     if (s->results > 0)
         printf("results      %ld tasks done gave a result\n", s->results);
+    if (hf_workflow_stages(in->wf)) {
+        hf_staging_summary_t st;
+        char in_b[32], out_b[32];
+        if (hf_staging_compute(e, &st) < 0)
+            cmd_die_nomem();
+        printf("staging      %s in, %s out; files moving %.1f s, %.0f%% of it beside "
+               "compute\n",
+               cmd_bytes(st.bytes_in, in_b, sizeof(in_b)),
+               cmd_bytes(st.bytes_out, out_b, sizeof(out_b)), st.busy, 100 * st.overlap);
+    }
     for (int i = 0; i < hf_engine_nmarks(e); i++) {
         const char *label;
         double time;
@@ -507,6 +517,19 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
             printf("%-16s %10.1f %10.1f\n", name, start - s->first_start,
                    end - s->first_start);
     }
+}
+
+const char *cmd_bytes(double bytes, char *out, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+
+    while (bytes >= 1000 && u < 6) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(out, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+    return out;
 }
 
 json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,

@@ -55,7 +55,7 @@ int cmd_platform(int argc, char **argv)
 {
     cmd_opts_t opts;
     hf_machine_t m;
-    hf_platform_t p, none = {-1, -1, -1};
+    hf_platform_t p, none = {-1, -1, -1, 0, 0};
     hf_error_t err = {{0}};
     bool done;
     hf_allocation_t alloc;

@@ -87,10 +87,30 @@ static void note_oversubscription(const cmd_input_t *in)
                 gpus, in->machine.ngpus, in->machine.ngpus);
 }
 
+/* The last line hetflow added to a task's .err file (why it failed), or
+ * a stand-in when there is none. */
+static const char *last_note(const char *workdir, const char *set, uint32_t index,
+                             char *out, size_t len)
+{
+    char path[4096], line[1024];
+    FILE *f;
+
+    snprintf(out, len, "its files could not be staged or an output is missing");
+    snprintf(path, sizeof(path), "%s/%s/%u.err", workdir, set, index);
+    if (!(f = fopen(path, "r")))
+        return out;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "hetflow: ", 9) == 0)
+            snprintf(out, len, "%.*s", (int)strcspn(line + 9, "\n"), line + 9);
+    fclose(f);
+    return out;
+}
+
 /* Name the failed tasks, a line each, the first ten of them. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
+    char why[1024];
     hf_task_info_t t;
     long shown = 0;
 
@@ -108,6 +128,11 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
                     "hetflow: task %s[%u] failed: its result is not a JSON object "
                     "(see %s/%s/%u.err)\n",
                     name, t.index, workdir, name, t.index);
+        else if (t.status == HF_STATUS_STAGE_FAILED ||
+                 t.status == HF_STATUS_MISSING_OUTPUT)
+            fprintf(stderr, "hetflow: task %s[%u] failed: %s (see %s/%s/%u.err)\n", name,
+                    t.index, last_note(workdir, name, t.index, why, sizeof(why)), workdir,
+                    name, t.index);
         else if (t.status > 0)
             fprintf(stderr, "hetflow: task %s[%u] failed: exit %d (see %s/%s/%u.err)\n",
                     name, t.index, t.status, workdir, name, t.index);

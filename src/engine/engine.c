@@ -56,8 +56,16 @@ static void account_end(hf_engine_t *e, uint32_t id, double now)
         e->usage.last_end = now;
     if (spec->pool >= 0) /* a call: its worker holds the cores, and counts them */
         return;
+    if (e->tasks[id].computed) /* counted when its process ended */
+        return;
     e->usage.core_seconds += ranks_s * spec->cores;
     e->usage.gpu_seconds += ranks_s * spec->gpus;
+}
+
+void engine_account_compute(hf_engine_t *e, uint32_t id, double now)
+{
+    account_end(e, id, now);
+    e->tasks[id].computed = 1;
 }
 
 void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
@@ -75,6 +83,7 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
         break;
     case HF_TASK_RUNNING:
         t->start = now;
+        t->computed = 0;
         account_start(e, id, now);
         break;
     default:
@@ -106,6 +115,10 @@ static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
 
 int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 {
+    int staged = staging_before_ready(e, s, e->sets[s].first + index);
+
+    if (staged != 0) /* its inputs move first */
+        return staged < 0 ? -1 : 0;
     if (hf_workflow_set(e->wf, s)->pool >= 0 ? push_call(e, &e->sets[s], index) < 0
                                              : hf_sched_push(e->sched, s, index) < 0)
         return -1;
@@ -422,19 +435,26 @@ int engine_propagate(hf_engine_t *e, uint32_t id)
 
 int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
 {
-    const hf_set_t *spec;
-    task_t *t;
-    hf_task_state_t to;
+    int staged;
 
-    if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING) {
+    if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING || staging_out(e, id)) {
         errno = EINVAL;
         return -1;
     }
-    t = &e->tasks[id];
-    spec = hf_workflow_set(e->wf, engine_set_of(e, id));
-    t->status = status;
-    if (spec->pool >= 0)
+    if (hf_workflow_set(e->wf, engine_set_of(e, id))->pool >= 0)
         e->calls_running--;
+    if ((staged = staging_after_run(e, id, status)) != 0) /* its outputs move first */
+        return staged < 0 ? -1 : 0;
+    return engine_end(e, id, status);
+}
+
+int engine_end(hf_engine_t *e, uint32_t id, int status)
+{
+    task_t *t = &e->tasks[id];
+    const hf_set_t *spec = hf_workflow_set(e->wf, engine_set_of(e, id));
+    hf_task_state_t to;
+
+    t->status = status;
     if (t->service_stop)
         to = HF_TASK_DONE; /* stopped when no set needed it any more */
     else if (t->cancel_asked)
@@ -456,11 +476,13 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
     if (to == HF_TASK_FAILED && t->attempts < spec->retries && !e->stopped) {
         /* Back to waiting, and ready again once the backoff is over. */
         t->attempts++;
-        engine_transition(e, id, HF_TASK_WAITING);
+        if (t->state != HF_TASK_WAITING) /* (its inputs may have failed to move) */
+            engine_transition(e, id, HF_TASK_WAITING);
         hf_sched_release(e->sched, t->alloc);
         t->alloc = NULL;
         e->pending_retries++;
-        return timers_add(&e->timers, TIMER_RETRY, t->end + spec->backoff, id, 0);
+        return timers_add(&e->timers, TIMER_RETRY,
+                          e->exec->ops->now(e->exec->ctx) + spec->backoff, id, 0);
     }
     engine_transition(e, id, to);
     hf_sched_release(e->sched, t->alloc);
@@ -581,7 +603,7 @@ hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
         return NULL;
     }
     if (gates_init(&e->gates, dag, wf, cfg->mode) < 0 || setup_tasks(e) < 0 ||
-        setup_sched(e) < 0)
+        setup_sched(e) < 0 || (hf_workflow_stages(wf) && staging_init(e) < 0))
         goto nomem;
     if (rules_attach(e, err) < 0) {
         hf_engine_destroy(e);
@@ -606,6 +628,7 @@ void hf_engine_destroy(hf_engine_t *e)
             hf_sched_release(e->sched, e->tasks[i].alloc);
     rules_destroy(e->rules);
     steer_fini(e);
+    staging_fini(e);
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
     for (int s = 0; e->children && s < e->nsets; s++)

@@ -22,6 +22,7 @@ typedef struct {
     uint8_t launch_retries; /* HF_STATUS_LAUNCH_RETRY ends so far */
     uint8_t service_stop;   /* a service stopped because no set needs it: done */
     uint8_t up;             /* a service task that said it serves */
+    uint8_t computed;       /* its busy time counted when its process ended */
 } task_t;
 
 typedef struct {
@@ -99,10 +100,12 @@ struct hf_engine {
     size_t nended, ended_cap;
     mark_t *marks;
     int nmarks, marks_cap;
-    struct rules *rules; /* the workflow's rules */
-    long calls_running;  /* function tasks at a worker: not launcher steps */
-    long calls_queued;   /* in the function sets' rings */
-    int nunused;         /* services marked unused */
+    struct rules *rules;     /* the workflow's rules */
+    long calls_running;      /* function tasks at a worker: not launcher steps */
+    long calls_queued;       /* in the function sets' rings */
+    int nunused;             /* services marked unused */
+    struct staging *staging; /* NULL when no set stages files */
+    long released_out;       /* running tasks whose slot is free: outputs moving */
 };
 
 /* engine.c, for loop.c */
@@ -115,6 +118,26 @@ int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not starte
 int engine_drain_cancels(hf_engine_t *e);
 int engine_stop_unused(hf_engine_t *e); /* after the task-end callbacks */
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
+/* A task that was placed, running or waiting ends with `status` (failed
+ * ones may be retried), and its dependents learn of it. */
+int engine_end(hf_engine_t *e, uint32_t task, int status);
+/* Count a running task's busy core- and GPU-seconds up to now, once. */
+void engine_account_compute(hf_engine_t *e, uint32_t task, double now);
+
+/* staging.c: moving tasks' files around their runs.  Each hook returns 1
+ * when it took the task (the caller stops there), 0 to go on, -1 on ENOMEM. */
+int staging_init(hf_engine_t *e);    /* when some set stages */
+int staging_reserve(hf_engine_t *e); /* after the engine grew */
+void staging_fini(hf_engine_t *e);
+int staging_before_ready(hf_engine_t *e, int set, uint32_t task);
+int staging_after_place(hf_engine_t *e, const hf_launch_t *l);
+int staging_after_run(hf_engine_t *e, uint32_t task, int status);
+int staging_dispatch(hf_engine_t *e, hf_error_t *err);    /* up to the cap */
+bool staging_next_launch(hf_engine_t *e, uint32_t *task); /* staged in: launch it */
+bool staging_busy(const hf_engine_t *e);
+bool staging_moving(const hf_engine_t *e, uint32_t task);
+bool staging_out(const hf_engine_t *e, uint32_t task); /* its process has ended */
+int staging_drain(hf_engine_t *e);                     /* after a stop */
 
 /* steer.c: the adaptivity API's state */
 int steer_deliver_ends(hf_engine_t *e); /* to on_task_end callbacks */

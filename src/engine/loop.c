@@ -16,6 +16,8 @@ void hf_engine_stop(hf_engine_t *e, int why)
         if (e->tasks[id].state == HF_TASK_RUNNING && !e->tasks[id].cancel_asked) {
             e->tasks[id].cancel_asked = 1;
             e->exec->ops->cancel(e->exec->ctx, id);
+        } else if (e->tasks[id].state != HF_TASK_RUNNING && staging_moving(e, id)) {
+            e->exec->ops->cancel(e->exec->ctx, id); /* its inputs stop moving */
         }
     }
 }
@@ -111,8 +113,39 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
     return 0;
 }
 
+/* Start placed task l.  Returns 1 when the run was stopped by a callback
+ * of this very launch, 0, or -1 with a message. */
+static int launch_placed(hf_engine_t *e, const hf_launch_t *l, hf_error_t *err)
+{
+    task_t *t = &e->tasks[l->task];
+
+    if (e->exec->ops->launch(e->exec->ctx, l, err) < 0)
+        return -1;
+    engine_transition(e, l->task, HF_TASK_RUNNING);
+    if (start_timeout(e, l) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    if (e->stopped) {
+        t->cancel_asked = 1;
+        e->exec->ops->cancel(e->exec->ctx, l->task);
+        return 1;
+    }
+    return 0;
+}
+
+/* Tasks that hold a slot: running ones (not calls, which hold their
+ * worker's, nor those whose slot is free while their outputs move) and
+ * placed ones whose inputs move. */
+static long holding(const hf_engine_t *e)
+{
+    return e->count[HF_TASK_RUNNING] + e->count[HF_TASK_PLACED] - e->calls_running -
+           e->released_out;
+}
+
 /* Place every ready task that fits and hand it to the executor; calls go
- * to their workers. */
+ * to their workers; tasks whose inputs are in launch; stagings start as
+ * the cap allows. */
 static int launch_ready(hf_engine_t *e, hf_error_t *err)
 {
     hf_launch_t l;
@@ -124,11 +157,19 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
     for (int s = 0; e->calls_queued > 0 && s < e->nsets; s++)
         if (e->sets[s].ncalls > 0 && call_ready(e, s, err) < 0)
             return -1;
+    while (staging_next_launch(e, &l.task)) {
+        l.set = engine_set_of(e, l.task);
+        l.index = l.task - e->sets[l.set].first;
+        l.spec = hf_workflow_set(e->wf, l.set);
+        l.alloc = e->tasks[l.task].alloc;
+        if ((rc = launch_placed(e, &l, err)) != 0)
+            return rc < 0 ? -1 : 0;
+    }
     hf_sched_set_now(e->sched, now_of(e));
-    while ((e->cfg.max_running <= 0 ||
-            e->count[HF_TASK_RUNNING] - e->calls_running < e->cfg.max_running) &&
+    while ((e->cfg.max_running <= 0 || holding(e) < e->cfg.max_running) &&
            (rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
         task_t *t;
+        int staged;
         l.task = e->sets[l.set].first + l.index;
         l.spec = hf_workflow_set(e->wf, l.set);
         l.alloc = alloc;
@@ -140,22 +181,18 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
         t->alloc = alloc;
         t->timed_out = 0;
         engine_transition(e, l.task, HF_TASK_PLACED);
-        if (e->exec->ops->launch(e->exec->ctx, &l, err) < 0)
-            return -1;
-        engine_transition(e, l.task, HF_TASK_RUNNING);
-        if (start_timeout(e, &l) < 0)
+        if ((staged = staging_after_place(e, &l)) < 0)
             goto nomem;
-        if (e->stopped) { /* stopped by a callback of this very launch */
-            t->cancel_asked = 1;
-            e->exec->ops->cancel(e->exec->ctx, l.task);
-            return 0;
-        }
+        if (staged > 0) /* its inputs move first, the slot held */
+            continue;
+        if ((staged = launch_placed(e, &l, err)) != 0)
+            return staged < 0 ? -1 : 0;
     }
     if (rc < 0)
         goto nomem;
     if (rc == 1) /* stopped at the cap: the next pass starts afresh */
         hf_sched_end_pass(e->sched);
-    return 0;
+    return staging_dispatch(e, err);
 nomem:
     hf_error_set(err, "out of memory");
     errno = ENOMEM;
@@ -171,9 +208,9 @@ static int fire_timers(hf_engine_t *e)
     while (timers_pop_due(&e->timers, now, &tm)) {
         task_t *t = &e->tasks[tm.task];
         switch (tm.kind) {
-        case TIMER_TIMEOUT:
+        case TIMER_TIMEOUT: /* (not while its outputs move: it ran in time) */
             if (t->state == HF_TASK_RUNNING && t->start == tm.stamp && !t->cancel_asked &&
-                !t->timed_out) {
+                !t->timed_out && !staging_out(e, tm.task)) {
                 t->timed_out = 1; /* it fails, and may be retried */
                 e->exec->ops->cancel(e->exec->ctx, tm.task);
             }
@@ -258,10 +295,13 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
         int ended;
         if (steer_deliver_ends(e) < 0 || engine_stop_unused(e) < 0)
             goto nomem;
+        if (e->stopped && staging_drain(e) < 0)
+            goto nomem;
         if (launch_ready(e, err) < 0)
             return -1;
         end_batch(e);
-        if (e->count[HF_TASK_RUNNING] == 0 && (e->pending_retries == 0 || e->stopped)) {
+        if (e->count[HF_TASK_RUNNING] == 0 && !staging_busy(e) &&
+            (e->pending_retries == 0 || e->stopped)) {
             int withdrawn = e->stopped ? 0 : withdraw_held(e);
             if (withdrawn < 0)
                 goto nomem;
@@ -273,8 +313,9 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
         if ((ended = e->exec->ops->wait(e->exec->ctx, e, budget, err)) < 0)
             return -1;
         if (ended == 0 && budget < 0) {
-            hf_error_set(err, "executor '%s' lost %ld running tasks", e->exec->ops->name,
-                         e->count[HF_TASK_RUNNING]);
+            hf_error_set(err, "executor '%s' lost %ld running tasks%s",
+                         e->exec->ops->name, e->count[HF_TASK_RUNNING],
+                         staging_busy(e) ? " or stagings" : "");
             errno = EPROTO;
             return -1;
         }

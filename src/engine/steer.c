@@ -159,7 +159,7 @@ int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
             return -1;
         e->tasks_cap = (uint32_t)cap;
     }
-    return 0;
+    return staging_reserve(e);
 }
 
 /* The parent p of a new set has made progress already: apply what the
@@ -249,6 +249,9 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     if (hf_set_check_platform(spec, NULL, &e->cfg.platform, err) < 0)
         return -1;
     if (steer_reserve(e, e->nsets + 1, e->ntasks + n) < 0)
+        goto nomem;
+    if ((spec->stage.in != HF_STAGE_NONE || spec->stage.out != HF_STAGE_NONE) &&
+        staging_init(e) < 0)
         goto nomem;
     if ((s = hf_workflow_append(e->wf, spec, err)) < 0)
         return -1;

@@ -182,6 +182,13 @@ static const char *const exported[] = {
     "HETFLOW_ITER", "CUDA_VISIBLE_DEVICES",
 };
 
+/* ... and those a task gets when its set has files. */
+static const char *const exported_files[] = {
+    "HETFLOW_INPUTS",
+    "HETFLOW_OUTPUTS",
+    "HETFLOW_SCRATCH_DIR",
+};
+
 /* Open MPI's rankfile: rank r on its slot's host, bound to its CPUs. */
 static int write_rankfile(const launcher_t *ln, const hf_alloc_t *alloc,
                           char *const *rank_cpus, const char *path, hf_error_t *err)
@@ -265,6 +272,12 @@ char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *ra
         for (size_t i = 0; i < sizeof(exported) / sizeof(exported[0]); i++) {
             add(&a, strdup("-x"));
             add(&a, strdup(exported[i]));
+        }
+        for (size_t i = 0; i < 3 && l->spec->ninputs + l->spec->noutputs > 0; i++) {
+            if (i == 2 && !l->spec->stage.in && !l->spec->stage.out)
+                break; /* no scratch directory */
+            add(&a, strdup("-x"));
+            add(&a, strdup(exported_files[i]));
         }
     } else {
         add(&a, strdup("-n"));

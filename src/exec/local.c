@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,10 @@
 #include "hetflow/exec.h"
 #include "pidmap.h"
 #include "pool.h"
+#include "scratch.h"
 #include "spawn.h"
+#include "stager.h"
+#include "util/fs.h"
 #include "util/grow.h"
 
 /* How often the endpoint files of starting services are looked for. */
@@ -58,6 +62,9 @@ typedef struct {
     } * terminating;    /* groups sent SIGTERM, in the order sent */
     size_t nterminating, terminating_cap;
     pools_t pools; /* the workers of function sets */
+    stager_t stager;
+    char *scratch;  /* this run's node-local scratch root */
+    long nstagings; /* handed to the stager, not yet reported */
 } local_t;
 
 static double local_now(void *ctx)
@@ -83,6 +90,48 @@ static int reserve_tasks(local_t *x, uint32_t task)
     return 0;
 }
 
+/* Add a line from hetflow to the task's .err file: why it failed. */
+static void note(local_t *x, const hf_set_t *set, uint32_t index, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void note(local_t *x, const hf_set_t *set, uint32_t index, const char *fmt, ...)
+{
+    char path[4096];
+    va_list ap;
+    FILE *f;
+
+    spawner_task_path(&x->spawner, set, index, "err", path, sizeof(path));
+    if (!(f = fopen(path, "a")))
+        return;
+    fputs("hetflow: ", f);
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
+    fclose(f);
+}
+
+/* A staged task's scratch directory, there before it runs (its inputs may
+ * have been linked there, or it may stage only outputs). */
+static int make_task_dir(local_t *x, const hf_set_t *set, uint32_t index, hf_error_t *err)
+{
+    char dir[4096];
+
+    if (scratch_task_dir(x->scratch, set, index, dir, sizeof(dir)) < 0) {
+        hf_error_set(err, "scratch directory of %s[%u]: name too long", set->name, index);
+        return -1;
+    }
+    return fs_mkdirs(dir, 0700, err);
+}
+
+static void remove_task_dir(local_t *x, const hf_set_t *set, uint32_t index)
+{
+    char dir[4096];
+
+    if (scratch_task_dir(x->scratch, set, index, dir, sizeof(dir)) == 0)
+        fs_remove_tree(dir);
+}
+
 static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 {
     local_t *x = ctx;
@@ -93,6 +142,9 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         hf_error_set(err, "out of memory");
         return -1;
     }
+    if ((scratch_staged(l->spec, true) || scratch_staged(l->spec, false)) &&
+        make_task_dir(x, l->spec, l->index, err) < 0)
+        return -1;
     pid = l->spec->is_pool ? pools_start(&x->pools, l, &status, err)
                            : spawner_start(&x->spawner, l, NULL, &status, err);
     if (pid < 0)
@@ -174,10 +226,98 @@ static void local_cancel(void *ctx, uint32_t task)
 {
     local_t *x = ctx;
 
+    if (x->nstagings > 0)
+        stager_abort(&x->stager, task);
     if (pools_cancel(&x->pools, task))
         return;
-    if (x->pid_of[task] > 0)
+    if (task < x->ntasks && x->pid_of[task] > 0)
         terminate(x, task, x->pid_of[task]);
+}
+
+/* A staging job of the task's files: each from its own path to its
+ * scratch directory (in), or back (out). */
+static stage_job_t *make_job(local_t *x, const hf_stage_req_t *req)
+{
+    bool in = req->dir == HF_STAGE_IN;
+    const hf_set_t *set = req->spec;
+    const hf_file_t *files = in ? set->inputs : set->outputs;
+    int nf = in ? set->ninputs : set->noutputs;
+    stage_job_t *job = calloc(1, sizeof(*job));
+    long total = 0;
+    char dir[4096];
+
+    for (int i = 0; i < nf; i++)
+        total += hf_file_count(x->spawner.wf, &files[i]);
+    if (!job || scratch_task_dir(x->scratch, set, req->index, dir, sizeof(dir)) < 0 ||
+        !(job->src = calloc((size_t)total + 1, sizeof(char *))) ||
+        !(job->dst = calloc((size_t)total + 1, sizeof(char *))) ||
+        !(*(in ? &job->mkdir : &job->remove) = strdup(dir)))
+        goto fail;
+    job->task = req->task;
+    job->link = in && set->stage.in == HF_STAGE_LINK;
+    for (int i = 0; i < nf; i++) {
+        for (long k = 0; k < hf_file_count(x->spawner.wf, &files[i]); k++) {
+            char own[4096], scratch[4096];
+            if (hf_file_path(x->spawner.wf, set, &files[i], req->index, (uint32_t)k, own,
+                             sizeof(own)) < 0 ||
+                scratch_file(x->scratch, x->spawner.wf, set, req->index, &files[i],
+                             (uint32_t)k, true, scratch, sizeof(scratch)) < 0 ||
+                !(job->src[job->nfiles] = strdup(in ? own : scratch)) ||
+                !(job->dst[job->nfiles++] = strdup(in ? scratch : own)))
+                goto fail;
+        }
+    }
+    return job;
+fail:
+    stage_job_free(job);
+    return NULL;
+}
+
+static int local_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
+{
+    local_t *x = ctx;
+    stage_job_t *job = make_job(x, req);
+
+    if (!job) {
+        hf_error_set(err, "staging %s[%u]: out of memory (or a path too long)",
+                     req->spec->name, req->index);
+        return -1;
+    }
+    if (stager_submit(&x->stager, job) < 0) {
+        hf_error_set(err, "staging: cannot start a thread: %s", strerror(errno));
+        stage_job_free(job);
+        return -1;
+    }
+    x->nstagings++;
+    return 0;
+}
+
+/* Report the stagings that have ended; a failed one's reason goes to the
+ * task's .err file. */
+static int stagings_ended(local_t *x, hf_engine_t *engine, hf_error_t *err)
+{
+    stage_job_t *job = stager_take_done(&x->stager), *next;
+    int n = 0, rc = 0;
+
+    for (; job; job = next) {
+        next = job->next;
+        x->nstagings--;
+        if (rc == 0 && job->status != 0) {
+            hf_task_info_t t;
+            hf_engine_task(engine, job->task, &t);
+            note(x, hf_workflow_set(x->spawner.wf, t.set), t.index, "staging failed: %s",
+                 job->why);
+        }
+        if (rc == 0 &&
+            hf_engine_stage_ended(engine, job->task, job->status, job->bytes) < 0) {
+            hf_error_set(err, "local: engine refused the end of a staging of task %u",
+                         job->task);
+            rc = -1;
+        }
+        n++;
+        stage_job_free(job);
+    }
+    return rc < 0 ? -1 : n;
 }
 
 static void kill_all(local_t *x)
@@ -197,7 +337,6 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
     char path[4096];
     json_error_t jerr;
     json_t *result;
-    FILE *err;
 
     hf_engine_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
@@ -210,13 +349,36 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
         return 0;
     }
     json_decref(result);
-    spawner_task_path(&x->spawner, set, t.index, "err", path, sizeof(path));
-    if ((err = fopen(path, "a"))) {
-        fprintf(err, "hetflow: the result is not a JSON object: %s\n",
-                result ? "another JSON value" : jerr.text);
-        fclose(err);
-    }
+    note(x, set, t.index, "the result is not a JSON object: %s",
+         result ? "another JSON value" : jerr.text);
     return HF_STATUS_BAD_RESULT;
+}
+
+/* Whether the task wrote every output it declares (where it writes them:
+ * its scratch directory when they are staged out).  Returns 0, or
+ * HF_STATUS_MISSING_OUTPUT with the first one missing named in its .err
+ * file. */
+static int check_outputs(local_t *x, const hf_set_t *set, uint32_t index)
+{
+    bool staged = scratch_staged(set, false);
+    char path[4096], own[4096];
+    struct stat st;
+
+    for (int i = 0; i < set->noutputs; i++) {
+        if (scratch_file(x->scratch, x->spawner.wf, set, index, &set->outputs[i], 0,
+                         staged, path, sizeof(path)) < 0 ||
+            hf_file_path(x->spawner.wf, set, &set->outputs[i], index, 0, own,
+                         sizeof(own)) < 0)
+            return HF_STATUS_MISSING_OUTPUT;
+        if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            continue;
+        if (staged)
+            note(x, set, index, "output '%s' was not written (looked for %s)", own, path);
+        else
+            note(x, set, index, "output '%s' was not written", own);
+        return HF_STATUS_MISSING_OUTPUT;
+    }
+    return 0;
 }
 
 /* Whether srun said, at the end of the task's .err file, that Slurm would
@@ -245,6 +407,23 @@ static bool step_refused(local_t *x, hf_engine_t *engine, uint32_t task)
         if (memmem(tail, n, signs[i], strlen(signs[i])))
             return true;
     return false;
+}
+
+/* A task's process ended with `status`: check its outputs, and clear its
+ * scratch directory unless its outputs are still to move out of it. */
+static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int status)
+{
+    hf_task_info_t t;
+    const hf_set_t *set;
+
+    hf_engine_task(engine, task, &t);
+    set = hf_workflow_set(x->spawner.wf, t.set);
+    if (status == 0 && set->noutputs > 0)
+        status = check_outputs(x, set, t.index);
+    if ((scratch_staged(set, true) || scratch_staged(set, false)) &&
+        (status != 0 || !scratch_staged(set, false)))
+        remove_task_dir(x, set, t.index);
+    return status;
 }
 
 /* Reap every child that has exited and report its task.  Each exit is seen
@@ -285,11 +464,14 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
                 x->pid_of[task] = again;
                 continue;
             }
-        } else if (status == 0)
+        } else if (status == 0) {
             status = read_result(x, engine, task);
-        else if (status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
-                 step_refused(x, engine, task))
+        } else if (status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
+                   step_refused(x, engine, task)) {
             status = HF_STATUS_LAUNCH_RETRY;
+        }
+        if (!pools_is_worker(&x->pools, task))
+            status = ended_files(x, engine, task, status);
         if (hf_engine_task_ended(engine, task, status) < 0) {
             hf_error_set(err, "local: engine refused the end of task %u", task);
             return -1;
@@ -356,7 +538,7 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
     }
     /* With nothing running, sleep until the deadline (a retry's backoff),
      * still hearing signals; without a deadline there is nothing to await. */
-    if (x->running.n == 0 && deadline < 0)
+    if (x->running.n == 0 && x->nstagings == 0 && deadline < 0)
         return 0;
     while (n == 0) {
         struct epoll_event ev[64];
@@ -379,6 +561,11 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
         for (int i = 0; i < ready; i++) {
             if (ev[i].data.u64 & POOL_TAG) {
                 int k = pools_ready(&x->pools, ev[i].data.u64, ev[i].events, engine, err);
+                if (k < 0)
+                    return -1;
+                n += k;
+            } else if (ev[i].data.u64 == (uint64_t)x->stager.efd) {
+                int k = stagings_ended(x, engine, err);
                 if (k < 0)
                     return -1;
                 n += k;
@@ -409,6 +596,11 @@ static void local_destroy(void *ctx)
         if (x->running.pids[i])
             waitpid(x->running.pids[i], NULL, 0);
     pools_fini(&x->pools);
+    stager_fini(&x->stager);
+    if (x->scratch) {
+        fs_remove_tree(x->scratch);
+        free(x->scratch);
+    }
     if (x->epfd >= 0)
         close(x->epfd);
     if (x->sigfd >= 0) {
@@ -432,6 +624,7 @@ static const hf_executor_ops_t local_ops = {
     .launch = local_launch,
     .call = local_call,
     .wait = local_wait,
+    .stage = local_stage,
     .cancel = local_cancel,
     .destroy = local_destroy,
 };
@@ -453,8 +646,10 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
 
     if (!x)
         goto nomem;
-    x->epfd = x->sigfd = x->timerfd = -1;
+    x->epfd = x->sigfd = x->timerfd = x->stager.efd = -1;
     pidmap_init(&x->running);
+    if (hf_exec_local_scratch_root(getenv("HETFLOW_SCRATCH"), &x->scratch) < 0)
+        goto nomem;
     if (reserve_tasks(x, (uint32_t)ntasks) < 0)
         goto nomem;
     if (spawner_init(&x->spawner, wf, machine, p, workdir, err) < 0)
@@ -467,11 +662,13 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
         (x->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
         (x->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0 ||
         (x->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || watch(x->epfd, x->sigfd) < 0 ||
-        watch(x->epfd, x->timerfd) < 0) {
+        watch(x->epfd, x->timerfd) < 0 || stager_init(&x->stager) < 0 ||
+        watch(x->epfd, x->stager.efd) < 0) {
         hf_error_set(err, "local executor: %s", strerror(errno));
         goto error;
     }
     pools_init(&x->pools, &x->spawner, x->epfd);
+    x->spawner.scratch = x->scratch;
     clock_gettime(CLOCK_MONOTONIC, &x->t0);
     out->ops = &local_ops;
     out->ctx = x;
@@ -493,6 +690,34 @@ int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const
         return -1;
     launcher_fini(&l->spawner.launcher);
     l->spawner.launcher = ln;
+    return 0;
+}
+
+int hf_exec_local_scratch_root(const char *base, char **out)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *root;
+
+    if (!base || !*base)
+        base = tmp && *tmp ? tmp : "/tmp";
+    if (asprintf(&root, "%s/hetflow-%ld", base, (long)getpid()) < 0)
+        return -1;
+    *out = root;
+    return 0;
+}
+
+int hf_exec_local_set_scratch(hf_executor_t *x, const char *base, hf_error_t *err)
+{
+    local_t *l = x->ctx;
+    char *root;
+
+    if (hf_exec_local_scratch_root(base, &root) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    free(l->scratch);
+    l->scratch = root;
+    l->spawner.scratch = root;
     return 0;
 }
 

@@ -4,12 +4,16 @@
  * keyed by (seed, set, index, draw): a task's duration does not depend on
  * the order tasks launch in, so every mode and policy sees the same draws.
  * A pool's workers run one call at a time each: a call is taken while a
- * worker of its pool is idle, and lasts its set's duration. */
+ * worker of its pool is idle, and lasts its set's duration.  A staging is
+ * a flow of its files' bytes over the shared filesystem's link and its
+ * node's, shared fairly with the flows in flight (flows.c); links (copies)
+ * and files of no size move nothing and end at once. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "flows.h"
 #include "hetflow/engine.h"
 #include "hetflow/exec.h"
 #include "util/grow.h"
@@ -18,6 +22,7 @@
 /* A launch is an event with a fixed end time; heap entries are launch
  * numbers, so no entry's key ever changes once pushed. */
 typedef struct {
+    const hf_workflow_t *wf;
     uint64_t seed;
     double now;
     double *ev_end;    /* per launch */
@@ -41,6 +46,12 @@ typedef struct {
         int pool;
     } * worker; /* every worker running */
     size_t nworker, worker_cap;
+    flows_t flows;
+    struct stopped_flow {
+        uint32_t task;
+        double moved;
+    } * stopped; /* flows canceled since the last wait: they end now */
+    size_t nstopped, stopped_cap;
 } sim_t;
 
 enum { LIVE = 1, MODELLED = 2, CALL = 4 };
@@ -270,6 +281,44 @@ static int report(hf_engine_t *engine, uint32_t task, int status, hf_error_t *er
     return 0;
 }
 
+static int sim_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
+{
+    sim_t *sim = ctx;
+    bool in = req->dir == HF_STAGE_IN;
+    hf_stage_kind_t kind = in ? req->spec->stage.in : req->spec->stage.out;
+    double bytes = kind == HF_STAGE_COPY ? hf_set_bytes(sim->wf, req->spec, in, NULL) : 0;
+
+    flows_advance(&sim->flows, sim->now);
+    if (flows_add(&sim->flows, req->task, req->node, bytes) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Report the stagings stopped and those that have ended by now. */
+static int report_flows(sim_t *sim, hf_engine_t *engine, hf_error_t *err)
+{
+    uint32_t task;
+    double bytes;
+    int n = 0;
+
+    for (size_t i = 0; i < sim->nstopped; i++, n++)
+        if (hf_engine_stage_ended(engine, sim->stopped[i].task, -15,
+                                  sim->stopped[i].moved) < 0)
+            goto refused;
+    sim->nstopped = 0;
+    while (flows_take_done(&sim->flows, &task, &bytes)) {
+        if (hf_engine_stage_ended(engine, task, 0, bytes) < 0)
+            goto refused;
+        n++;
+    }
+    return n;
+refused:
+    hf_error_set(err, "simulator: engine refused a staging's end");
+    return -1;
+}
+
 /* Report the tasks canceled since the last wait, ending now; or advance the
  * clock to the next end, or by `timeout` if that comes first (the engine's
  * next timer), and report every task ending then.  A canceled task's heap
@@ -278,6 +327,7 @@ static int report(hf_engine_t *engine, uint32_t task, int status, hf_error_t *er
 static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err)
 {
     sim_t *sim = ctx;
+    double next;
     int n = 0;
 
     if (sim->nups > 0) {
@@ -291,6 +341,8 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
         sim->nups = 0;
         return n;
     }
+    if (sim->nstopped > 0)
+        return report_flows(sim, engine, err);
     if (sim->ncanceled > 0) {
         for (size_t i = 0; i < sim->ncanceled; i++) {
             uint32_t task = sim->canceled[i];
@@ -306,16 +358,29 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
     }
     while (heap_size(&sim->events) > 0 && !is_live(sim, heap_top(&sim->events)))
         heap_pop(&sim->events);
-    if (heap_size(&sim->events) == 0) {
+    sim->flows.bw_shared = hf_engine_config(engine)->platform.bw_shared;
+    sim->flows.bw_node = hf_engine_config(engine)->platform.bw_node;
+    flows_advance(&sim->flows, sim->now);
+    if ((next = flows_next_end(&sim->flows)) < -1) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    if (heap_size(&sim->events) > 0 &&
+        (next < 0 || sim->ev_end[heap_top(&sim->events)] < next))
+        next = sim->ev_end[heap_top(&sim->events)];
+    if (next < 0) {
         if (timeout > 0)
             sim->now += timeout;
         return 0;
     }
-    if (timeout >= 0 && sim->ev_end[heap_top(&sim->events)] > sim->now + timeout) {
+    if (timeout >= 0 && next > sim->now + timeout) {
         sim->now += timeout;
         return 0;
     }
-    sim->now = sim->ev_end[heap_top(&sim->events)];
+    sim->now = next;
+    flows_advance(&sim->flows, sim->now);
+    if ((n = report_flows(sim, engine, err)) < 0)
+        return -1;
     while (heap_size(&sim->events) > 0 &&
            sim->ev_end[heap_top(&sim->events)] <= sim->now) {
         uint32_t ev = heap_pop(&sim->events), task = sim->ev_task[ev];
@@ -333,12 +398,20 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
     return n;
 }
 
-/* A canceled task ends now, as if terminated (status -SIGTERM). */
+/* A canceled task ends now, as if terminated (status -SIGTERM); so does a
+ * staging of its files. */
 static void sim_cancel(void *ctx, uint32_t task)
 {
     sim_t *sim = ctx;
+    double moved;
 
-    if (!(sim->live[task] & LIVE))
+    if (flows_remove(&sim->flows, task, &moved)) {
+        if (grow_room((void **)&sim->stopped, &sim->stopped_cap, sim->nstopped + 1,
+                      sizeof(*sim->stopped)) == 0)
+            sim->stopped[sim->nstopped++] = (struct stopped_flow){task, moved};
+        return;
+    }
+    if (task >= sim->ntasks || !(sim->live[task] & LIVE))
         return;
     sim->live[task] &= CALL; /* not live; a call's worker is freed when it is reported */
     worker_stopped(sim, task);
@@ -362,6 +435,8 @@ static void sim_destroy(void *ctx)
     free(sim->busy);
     free(sim->worker);
     free(sim->ups);
+    free(sim->stopped);
+    flows_fini(&sim->flows);
     free(sim);
 }
 
@@ -371,6 +446,7 @@ static const hf_executor_ops_t sim_ops = {
     .launch = sim_launch,
     .call = sim_call,
     .wait = sim_wait,
+    .stage = sim_stage,
     .cancel = sim_cancel,
     .destroy = sim_destroy,
 };
@@ -382,7 +458,9 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
 
     if (!sim)
         return -1;
+    sim->wf = wf;
     sim->seed = seed;
+    flows_init(&sim->flows);
     heap_init(&sim->events, event_before, sim);
     sim->ev_cap = n + 1;
     sim->ev_end = malloc(sim->ev_cap * sizeof(double));

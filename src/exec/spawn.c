@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "spawn.h"
 #include "util/fs.h"
 #include "worker_cmd.h"
@@ -32,6 +33,7 @@ static const char *const own_vars[] = {
     "CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "HETFLOW_SET",
     "HETFLOW_TASK_INDEX",   "HETFLOW_TASK_ID",      "HETFLOW_CORES",       "HETFLOW_GPUS",
     "HETFLOW_WORKDIR",      "HETFLOW_NODE",         "HETFLOW_RESULT",      "HETFLOW_ITER",
+    "HETFLOW_INPUTS",       "HETFLOW_OUTPUTS",      "HETFLOW_SCRATCH_DIR",
 };
 #define NOWN (sizeof(own_vars) / sizeof(own_vars[0]))
 
@@ -360,6 +362,26 @@ static char *service_var(const spawner_t *sp, const hf_set_t *svc)
     return b.s;
 }
 
+/* $HETFLOW_INPUTS and $HETFLOW_OUTPUTS, the task's files where it finds
+ * and leaves them, and $HETFLOW_SCRATCH_DIR when it stages any. */
+static int add_file_vars(spawner_t *sp, const hf_launch_t *l, char **env, size_t *n)
+{
+    char dir[4096];
+
+    if (!sp->scratch)
+        return -1;
+    if (!(env[(*n)++] = scratch_file_var("HETFLOW_INPUTS", sp->scratch, sp->wf, l->spec,
+                                         l->index, true)) ||
+        !(env[(*n)++] = scratch_file_var("HETFLOW_OUTPUTS", sp->scratch, sp->wf, l->spec,
+                                         l->index, false)))
+        return -1;
+    if (!scratch_staged(l->spec, true) && !scratch_staged(l->spec, false))
+        return 0;
+    if (scratch_task_dir(sp->scratch, l->spec, l->index, dir, sizeof(dir)) < 0)
+        return -1;
+    return (env[(*n)++] = join("HETFLOW_SCRATCH_DIR", dir)) ? 0 : -1;
+}
+
 static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
                        const char *gpus, size_t *nowned)
 {
@@ -386,7 +408,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     /* The inherited and the set's strings outlive the spawn: they are
      * pointed to, not copied; hetflow's own come first, so that they are
      * the ones to free. */
-    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 3, sizeof(char *))))
+    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 6, sizeof(char *))))
         return NULL;
     for (size_t i = 0; i < nown; i++) {
         if (!(env[n++] = join(own[i][0], own[i][1]))) {
@@ -407,6 +429,10 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
             free_strv(env);
             return NULL;
         }
+    }
+    if (set->ninputs + set->noutputs > 0 && add_file_vars(sp, l, env, &n) < 0) {
+        free_strv(env);
+        return NULL;
     }
     if (set->is_pool && set->function->python) { /* it imports hetflow.worker */
         const char *inherited = getenv("PYTHONPATH");

@@ -27,6 +27,7 @@ typedef struct {
     cpu_set_t own_cpus; /* this process's: what a launcher process runs on */
     int nsets;          /* sets known: those added later get their folder at launch */
     int devnull;
+    const char *scratch; /* the root of tasks' scratch directories (borrowed) */
 } spawner_t;
 
 /* Prepare to spawn wf's tasks on p mapped onto machine, writing under

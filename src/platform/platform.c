@@ -11,6 +11,10 @@ void hf_platform_overlay(hf_platform_t *dst, const hf_platform_t *src)
         dst->cores_per_node = src->cores_per_node;
     if (src->gpus_per_node >= 0)
         dst->gpus_per_node = src->gpus_per_node;
+    if (src->bw_shared > 0)
+        dst->bw_shared = src->bw_shared;
+    if (src->bw_node > 0)
+        dst->bw_node = src->bw_node;
 }
 
 int hf_platform_check(const hf_platform_t *p, hf_error_t *err)

@@ -81,9 +81,11 @@ static json_t *marks_json(const hf_engine_t *e, double origin)
     return marks;
 }
 
+static json_t *summary_object(const hf_engine_t *e, const hf_summary_t *s, json_t *sets,
+                              json_t *marks);
+
 json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)
 {
-    const hf_engine_config_t *cfg = hf_engine_config(e);
     json_t *sets = sets_json(e, s->first_start), *marks = marks_json(e, s->first_start);
 
     if (!sets || !marks) {
@@ -91,6 +93,29 @@ json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)
         json_decref(marks);
         return NULL;
     }
+    if (hf_workflow_stages(hf_engine_workflow(e))) {
+        hf_staging_summary_t st;
+        json_t *o = hf_staging_compute(e, &st) == 0 ? hf_staging_json(e, &st) : NULL;
+        if (!o) {
+            json_decref(sets);
+            json_decref(marks);
+            return NULL;
+        }
+        json_t *all = summary_object(e, s, sets, marks);
+        if (!all || json_object_set_new(all, "staging", o) < 0) {
+            json_decref(all);
+            return NULL;
+        }
+        return all;
+    }
+    return summary_object(e, s, sets, marks);
+}
+
+static json_t *summary_object(const hf_engine_t *e, const hf_summary_t *s, json_t *sets,
+                              json_t *marks)
+{
+    const hf_engine_config_t *cfg = hf_engine_config(e);
+
     return json_pack(
         "{s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,s:{s:o,s:o},s:{s:i,s:i,s:i},s:o,s:o}",
         "workflow", hf_workflow_name(hf_engine_workflow(e)), "mode",

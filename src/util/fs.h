@@ -14,4 +14,8 @@ int fs_mkdirs(const char *path, mode_t mode, hf_error_t *err);
  * when it is not there.  Names with a slash are taken as they are. */
 char *fs_which(const char *name);
 
+/* rm -rf: remove path and everything under it, not following links.
+ * Returns 0 (also when it is not there), or -1 with errno. */
+int fs_remove_tree(const char *path);
+
 #endif

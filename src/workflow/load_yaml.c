@@ -31,9 +31,11 @@ static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     if (strcmp(name, "gpus_per_node") == 0)
         return ld_int(ld, value, "gpus_per_node", 0, HF_PLATFORM_MAX_GPUS,
                       &p->gpus_per_node);
+    if (strcmp(name, "bandwidth") == 0)
+        return ld_bandwidth(ld, p, value);
     return ld_fail(ld, key,
                    "unknown platform key '%s' (known: nodes, cores_per_node, "
-                   "gpus_per_node)",
+                   "gpus_per_node, bandwidth)",
                    name);
 }
 
@@ -345,6 +347,10 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_workers(ld, set, value);
     if (strcmp(name, "args") == 0)
         return ld_args(ld, set, value);
+    if (strcmp(name, "inputs") == 0 || strcmp(name, "outputs") == 0)
+        return ld_files(ld, set, value, name[0] == 'i');
+    if (strcmp(name, "stage") == 0)
+        return ld_stage(ld, set, value);
     if (strcmp(name, "priority") == 0)
         return ld_int(ld, value, "priority", -1000000, 1000000, &set->priority);
     if (strcmp(name, "retries") == 0)
@@ -380,7 +386,7 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                    "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
                    "ranks, duration, command, env, after, pipeline, priority, retries, "
                    "backoff, timeout, on_failure, result, start, service, uses, "
-                   "function, workers, args)",
+                   "function, workers, args, inputs, outputs, stage)",
                    name, set->name);
 }
 
@@ -403,7 +409,7 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
 static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
-    hf_platform_t p = {-1, -1, -1};
+    hf_platform_t p = {-1, -1, -1, 0, 0};
     const char *s;
     hf_mode_t mode;
     hf_policy_t policy;
@@ -449,6 +455,8 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "rules") == 0)
         return ld_rules(ld, value);
+    if (strcmp(name, "staging") == 0)
+        return ld_staging(ld, value);
     if (strcmp(name, "sets") == 0) {
         if (value->type != YAML_MAPPING_NODE)
             return ld_fail(ld, value, "sets must be a mapping of set names, not %s",
@@ -458,7 +466,7 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     return ld_fail(ld, key,
                    "unknown key '%s' (known: name, platform, mode, policy, "
-                   "walltime, sets, rules)",
+                   "walltime, staging, sets, rules)",
                    name);
 }
 

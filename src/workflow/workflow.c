@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "files.h"
 #include "hetflow/rules.h"
 #include "hetflow/workflow.h"
 #include "rules_check.h"
@@ -26,7 +27,8 @@ struct hf_workflow {
     hf_policy_t policy;
     hf_platform_t platform; /* fields -1 when not given */
     double walltime;
-    char *text; /* what it was loaded from */
+    int stage_concurrency; /* 0: not given */
+    char *text;            /* what it was loaded from */
     size_t text_len;
     hf_rule_t *rules;
     int nrules;
@@ -43,7 +45,7 @@ hf_workflow_t *hf_workflow_create(const char *name, const char *file)
     if (!wf)
         return NULL;
     strmap_init(&wf->by_name);
-    wf->platform = (hf_platform_t){-1, -1, -1};
+    wf->platform = (hf_platform_t){-1, -1, -1, 0, 0};
     wf->name = strdup(name ? name : "workflow");
     wf->file = file ? strdup(file) : NULL;
     if (!wf->name || (file && !wf->file)) {
@@ -85,10 +87,35 @@ static hf_function_t *function_copy(const hf_function_t *from)
     return NULL;
 }
 
+static void files_destroy(hf_file_t *files, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(files[i].path);
+    free(files);
+}
+
+/* A copy of n files, producers not yet known; NULL for none or ENOMEM. */
+static hf_file_t *files_copy(const hf_file_t *from, int n)
+{
+    hf_file_t *files = n > 0 ? calloc((size_t)n, sizeof(*files)) : NULL;
+
+    for (int i = 0; files && i < n; i++) {
+        files[i] = from[i];
+        files[i].producer = -1;
+        if (!(files[i].path = strdup(from[i].path))) {
+            files_destroy(files, i);
+            return NULL;
+        }
+    }
+    return files;
+}
+
 void hf_set_destroy(hf_set_t *set)
 {
     if (!set)
         return;
+    files_destroy(set->inputs, set->ninputs);
+    files_destroy(set->outputs, set->noutputs);
     function_destroy(set->function);
     free(set->workers.share);
     free(set->args);
@@ -270,6 +297,15 @@ hf_set_t *hf_set_copy(const hf_set_t *from, const char *name)
     }
     set->workers = from->workers;
     set->workers.share = NULL;
+    set->stage = from->stage;
+    if ((from->ninputs > 0 && !(set->inputs = files_copy(from->inputs, from->ninputs))) ||
+        (from->noutputs > 0 &&
+         !(set->outputs = files_copy(from->outputs, from->noutputs)))) {
+        hf_set_destroy(set);
+        return NULL;
+    }
+    set->ninputs = from->ninputs;
+    set->noutputs = from->noutputs;
     ok = dup_strv(&set->argv, from->argv) == 0 && dup_strv(&set->env, from->env) == 0 &&
          (!from->function || (set->function = function_copy(from->function))) &&
          (!from->workers.share || (set->workers.share = strdup(from->workers.share))) &&
@@ -584,7 +620,7 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
         hf_error_at(err, wf->file, 0, 0, "workflow has no sets");
         goto inval;
     }
-    if (add_pools(wf, err) < 0)
+    if (add_pools(wf, err) < 0 || files_link(wf, NULL, err) < 0)
         return -1;
     for (int i = 0; i < wf->nsets; i++) {
         if (resolve_deps(wf, wf->sets[i], err) < 0)
@@ -648,7 +684,7 @@ int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         return -1;
     }
     if (check_function(wf, set, err) < 0 || (set->function && use_pool(set) < 0) ||
-        resolve_deps(wf, set, err) < 0) {
+        files_link(wf, set, err) < 0 || resolve_deps(wf, set, err) < 0) {
         errno = EINVAL;
         return -1;
     }
@@ -945,6 +981,25 @@ int hf_set_name_check(const char *name, char *why, size_t len)
         }
     }
     return 0;
+}
+
+int hf_workflow_stage_concurrency(const hf_workflow_t *wf)
+{
+    return wf->stage_concurrency;
+}
+
+void hf_workflow_set_stage_concurrency(hf_workflow_t *wf, int n)
+{
+    wf->stage_concurrency = n;
+}
+
+bool hf_workflow_stages(const hf_workflow_t *wf)
+{
+    for (int i = 0; i < wf->nsets; i++)
+        if (wf->sets[i]->stage.in != HF_STAGE_NONE ||
+            wf->sets[i]->stage.out != HF_STAGE_NONE)
+            return true;
+    return false;
 }
 
 double hf_workflow_walltime(const hf_workflow_t *wf)

@@ -40,6 +40,13 @@ int ld_function(loader_t *ld, hf_set_t *set, yaml_node_t *node);
 int ld_workers(loader_t *ld, hf_set_t *set, yaml_node_t *node);
 int ld_args(loader_t *ld, hf_set_t *set, yaml_node_t *node);
 
+/* The data keys (load_files.c): a set's inputs or outputs and its stage,
+ * the platform's bandwidth, the top-level staging. */
+int ld_files(loader_t *ld, hf_set_t *set, yaml_node_t *node, bool input);
+int ld_stage(loader_t *ld, hf_set_t *set, yaml_node_t *node);
+int ld_bandwidth(loader_t *ld, hf_platform_t *p, yaml_node_t *node);
+int ld_staging(loader_t *ld, yaml_node_t *node);
+
 /* The `rules:` list (load_rules.c). */
 int ld_rules(loader_t *ld, yaml_node_t *node);
 /* Walk a mapping's pairs, rejecting non-string and repeated keys.  `visit`

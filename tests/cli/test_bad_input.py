@@ -7,7 +7,7 @@ from clitest import CliTest, example, run
 # (file text, the message after "FILE:")
 BAD_FILES = [
     ("sets:\n  a: {tasks: 2}\nextra: 1\n",
-     "3:1: unknown key 'extra' (known: name, platform, mode, policy, walltime, sets, rules)"),
+     "3:1: unknown key 'extra' (known: name, platform, mode, policy, walltime, staging, sets, rules)"),
     ("sets:\n  a: {tasks: 2, walltime: 5}\n",
      "2:17: unknown key 'walltime' in set 'a'"),
     ("sets:\n  a: {cores: four}\n", "2:14: cores must be an integer, not 'four'"),

@@ -5,7 +5,7 @@ static void has_every_field_of_the_contract(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
                                 "  b: {duration: 5, after: [a]}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_analysis_t a;
     json_t *o;

@@ -6,7 +6,7 @@ static void one_slice_per_task_node(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 20, cores: 3, duration: 5}\n"
                                 "  mpi: {ranks: 3, cores: 4, duration: 7, after: [a]}\n");
-    hf_platform_t p = {2, 8, 0};
+    hf_platform_t p = {2, 8, 0, 0, 0};
     hf_engine_config_t cfg = {
         .mode = HF_MODE_TASK, .policy = HF_POLICY_FIFO, .platform = p, .walltime = 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
@@ -68,7 +68,7 @@ static void unwritable_path_is_an_error(void **state)
     hf_workflow_t *wf = load_ok("sets:\n  a: {}\n");
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 1, 0},
+                              .platform = (hf_platform_t){1, 1, 0, 0, 0},
                               .walltime = 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_executor_t sim;

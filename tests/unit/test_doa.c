@@ -22,11 +22,11 @@ static void independent_sets_compete_for_cores(void **state)
     (void)state;
     /* Three independent sets of 2 x 1 core: all three need 6 cores. */
     const char *three = "sets:\n  a: {tasks: 2}\n  b: {tasks: 2}\n  c: {tasks: 2}\n";
-    degrees(three, (hf_platform_t){1, 6, 0}, 2, 2, 2);
+    degrees(three, (hf_platform_t){1, 6, 0, 0, 0}, 2, 2, 2);
     /* On 4 cores only two fit together: DOA_res = 1, WLA = min = 1. */
-    degrees(three, (hf_platform_t){1, 4, 0}, 2, 1, 1);
+    degrees(three, (hf_platform_t){1, 4, 0, 0, 0}, 2, 1, 1);
     /* On 1 core no set fits whole: DOA_res is 0, not -1. */
-    degrees(three, (hf_platform_t){1, 1, 0}, 2, 0, 0);
+    degrees(three, (hf_platform_t){1, 1, 0, 0, 0}, 2, 0, 0);
 }
 
 static void gpus_limit_too(void **state)
@@ -34,14 +34,14 @@ static void gpus_limit_too(void **state)
     (void)state;
     /* Four independent 1-GPU sets on 2 GPUs (plenty of cores). */
     degrees("sets:\n  a: {gpus: 1}\n  b: {gpus: 1}\n  c: {gpus: 1}\n  d: {gpus: 1}\n",
-            (hf_platform_t){1, 64, 2}, 3, 1, 1);
+            (hf_platform_t){1, 64, 2, 0, 0}, 3, 1, 1);
 }
 
 static void chains_have_no_asynchronicity(void **state)
 {
     (void)state;
     degrees("sets:\n  a: {}\n  b: {after: [a]}\n  c: {after: [b]}\n",
-            (hf_platform_t){1, 4, 0}, 0, 0, 0);
+            (hf_platform_t){1, 4, 0, 0, 0}, 0, 0, 0);
 }
 
 static void antichain_must_be_incomparable(void **state)
@@ -51,7 +51,7 @@ static void antichain_must_be_incomparable(void **state)
      * antichain is {a, b, c} (s is comparable to all), width 3. */
     degrees("sets:\n  s: {tasks: 8}\n  a: {after: [s]}\n  b: {after: [s]}\n"
             "  c: {after: [s]}\n",
-            (hf_platform_t){1, 8, 0}, 2, 2, 2);
+            (hf_platform_t){1, 8, 0, 0, 0}, 2, 2, 2);
 }
 
 int main(void)

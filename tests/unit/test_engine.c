@@ -21,7 +21,7 @@ static void one_to_one_starts_early(void **state)
     "sets:\n  a: {tasks: 2, duration: 10}\n"                                             \
     "  b: {tasks: 2, duration: 1, priority: 1,\n"                                        \
     "      after: [{set: a, map: " map "}]}\n"
-    hf_platform_t p = {1, 1, 0};
+    hf_platform_t p = {1, 1, 0, 0, 0};
     sim_run_t r;
     hf_workflow_t *wf;
 
@@ -55,7 +55,7 @@ static void three_modes(void **state)
                                 "  T36: {duration: 100, after: [T12]}\n"
                                 "  T45: {duration: 10, after: [T12]}\n"
                                 "  T7: {duration: 10, after: [T45]}\n");
-    hf_platform_t p = {1, 8, 0};
+    hf_platform_t p = {1, 8, 0, 0, 0};
     sim_run_t r;
 
     (void)state;
@@ -147,7 +147,7 @@ static void failure_cancels_dependents(void **state)
     hf_executor_t x = {&scripted_ops, &ctx};
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 4, 0},
+                              .platform = (hf_platform_t){1, 4, 0, 0, 0},
                               .walltime = 0};
     hf_engine_t *e = hf_engine_create(wf, d, &cfg, &x, NULL);
     hf_task_info_t t;
@@ -193,7 +193,7 @@ static void every_transition_is_reported(void **state)
                                 "  b: {tasks: 3, duration: 1, after: [a]}\n");
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 2, 0},
+                              .platform = (hf_platform_t){1, 2, 0, 0, 0},
                               .walltime = 0};
     sim_run_t r;
 
@@ -218,7 +218,7 @@ static void refuses_ends_of_tasks_not_running(void **state)
     hf_executor_t sim;
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 1, 0},
+                              .platform = (hf_platform_t){1, 1, 0, 0, 0},
                               .walltime = 0};
     hf_engine_t *e;
     hf_error_t err;
@@ -250,7 +250,7 @@ static void retries_and_timeouts(void **state)
                                 " backoff: 1}\n"
                                 "  b: {duration: 1, after: [a]}\n"
                                 "  c: {duration: 3}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     sim_run_t r;
     hf_task_info_t t;
 
@@ -281,7 +281,7 @@ static void on_failure(void **state)
     hf_workflow_t *wf = load_ok("sets:\n"
                                 "  a: {duration: 10, timeout: 2, on_failure: continue}\n"
                                 "  b: {duration: 1, after: [a]}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     sim_run_t r;
     double start, end;
 
@@ -313,7 +313,7 @@ static void walltime_stops_in_time(void **state)
     hf_workflow_t *wf = load_ok("walltime: 20\nsets:\n  a: {tasks: 5, duration: 6}\n");
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 1, 0},
+                              .platform = (hf_platform_t){1, 1, 0, 0, 0},
                               .walltime = 20};
     sim_run_t r;
 
@@ -336,7 +336,7 @@ static void restored_tasks_are_not_run(void **state)
                                 "  b: {duration: 1, after: [a]}\n");
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 4, 0},
+                              .platform = (hf_platform_t){1, 4, 0, 0, 0},
                               .walltime = 0};
     sim_run_t r;
     hf_usage_t u;
@@ -368,7 +368,7 @@ static void partial_dependencies(void **state)
                 "  c: {duration: 1, after: [a]}\n"
                 "  d: {duration: 1, priority: -1,"
                 " after: [{set: a, fraction: 0.5}]}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     sim_run_t r;
     double start, end;
 
@@ -393,7 +393,7 @@ static void partial_dependency_never_met(void **state)
      * when a ends; the partial edge never released it. */
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 2, duration: 10, timeout: 1}\n"
                                 "  b: {duration: 1, after: [{set: a, count: 1}]}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     sim_run_t r;
 
     (void)state;

@@ -54,7 +54,7 @@ static void record_and_reopen(void **state)
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_engine_config_t cfg = {.mode = HF_MODE_WORKLOAD,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 4, 0},
+                              .platform = (hf_platform_t){1, 4, 0, 0, 0},
                               .walltime = 0};
     hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), cfg, 30}, back;
     hf_executor_t sim;

@@ -94,7 +94,7 @@ static const struct {
     {"- a\n", "1:1: a workflow must be a mapping with 'sets', not a list"},
     {"name: x\n", "1:1: workflow has no 'sets'"},
     {"sets: {a: {}}\nfoo: 1\n", "2:1: unknown key 'foo' (known: name, platform, mode, "
-                                "policy, walltime, sets, rules)"},
+                                "policy, walltime, staging, sets, rules)"},
     {"sets:\n  a: {tasks: 2, colour: red}\n", "2:17: unknown key 'colour' in set 'a'"},
     {"sets:\n  a: {tasks: many}\n", "2:14: tasks must be an integer, not 'many'"},
     {"sets:\n  a: {tasks: [1]}\n", "2:14: tasks must be an integer, not a list"},

@@ -17,7 +17,7 @@ static void start(real_run_t *r, hf_workflow_t *wf, const char *workdir)
     hf_error_t err;
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 2, 0},
+                              .platform = (hf_platform_t){1, 2, 0, 0, 0},
                               .walltime = 0};
 
     assert_int_equal(hf_machine_detect(&r->machine, NULL), 0);

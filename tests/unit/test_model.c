@@ -25,7 +25,7 @@ static void analyze(hf_workflow_t *wf, const hf_platform_t *p, hf_analysis_t *a,
 
 static void fit_packs_node_by_node(void **state)
 {
-    hf_platform_t p = {16, 48, 6};
+    hf_platform_t p = {16, 48, 6, 0, 0};
     hf_set_t s = {.tasks = 96, .cores = 16, .gpus = 1, .ranks = 1};
 
     (void)state;
@@ -111,7 +111,7 @@ static void bound_with_one_to_one(void **state)
                                 "  a: {tasks: 4, cores: 2, duration: 10}\n"
                                 "  b: {tasks: 4, gpus: 1, duration: 10,\n"
                                 "      after: [{set: a, map: one-to-one}]}\n");
-    hf_platform_t p = {1, 5, 2};
+    hf_platform_t p = {1, 5, 2, 0, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
 
     (void)state;
@@ -127,7 +127,7 @@ static void bound_by_area(void **state)
      * 2000 core-seconds over 8 cores = 250, which bounds tighter. */
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 100, duration: 10}\n"
                                 "  b: {tasks: 100, duration: 10}\n");
-    hf_platform_t p = {1, 8, 0};
+    hf_platform_t p = {1, 8, 0, 0, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
 
     (void)state;
@@ -145,7 +145,7 @@ static void partial_edges_shorten_the_path(void **state)
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 4, duration: 10}\n"
                                 "  b: {duration: 5, after: [{set: a, count: 2}]}\n"
                                 "  c: {duration: 1, after: [a]}\n");
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_analysis_t a;
 
@@ -168,7 +168,7 @@ static void partial_edges_shorten_the_path(void **state)
 static void tight_bound_sees_the_wave(void **state)
 {
     char text[1024] = "sets:\n  a: {duration: 100}\n";
-    hf_platform_t p = {1, 2, 0};
+    hf_platform_t p = {1, 2, 0, 0, 0};
     hf_workflow_t *wf;
     hf_dag_t *d;
     sim_run_t run;
@@ -202,7 +202,7 @@ static void tight_bound_long_tails(void **state)
                                 "  f2: {tasks: 8, duration: 10}\n"
                                 "  p1: {duration: 50, after: [f1]}\n"
                                 "  p2: {duration: 50, after: [f2]}\n");
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     hf_dag_t *d = hf_dag_create(wf, NULL);
     sim_run_t run;
 

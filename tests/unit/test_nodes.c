@@ -4,7 +4,7 @@
 
 static void takes_lowest_ids_and_gives_back(void **state)
 {
-    hf_platform_t p = {2, 70, 3}; /* 70 cores: two bitmap words */
+    hf_platform_t p = {2, 70, 3, 0, 0}; /* 70 cores: two bitmap words */
     nodes_t n;
     uint32_t cores[70], gpus[3];
 
@@ -33,7 +33,7 @@ static void takes_lowest_ids_and_gives_back(void **state)
 
 static void finds_nothing_when_full(void **state)
 {
-    hf_platform_t p = {3, 4, 0};
+    hf_platform_t p = {3, 4, 0, 0, 0};
     nodes_t n;
     uint32_t ids[4];
 
@@ -52,7 +52,7 @@ static void finds_nothing_when_full(void **state)
 
 static void many_nodes_stay_consistent(void **state)
 {
-    hf_platform_t p = {4096, 64, 8};
+    hf_platform_t p = {4096, 64, 8, 0, 0};
     nodes_t n;
     uint32_t cores[64], gpus[8];
 

@@ -19,7 +19,7 @@ static void heft_backfills_without_delaying(void **state)
                                 "  H: {cores: 4, duration: 10, after: [X]}\n"
                                 "  T: {duration: 2, after: [X]}\n"
                                 "  S: {tasks: 12, duration: 4}\n");
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     sim_run_t run;
 
     (void)state;
@@ -63,7 +63,7 @@ static void tuned_learns_the_cdag2_lesson(void **state)
                 "  T45: {tasks: 16, cores: 32, gpus: 1, duration: 240, "
                 "after: [T12]}\n"
                 "  T7:  {tasks: 16, cores: 4, duration: 460, after: [T45]}\n");
-    hf_platform_t p = {16, 48, 6};
+    hf_platform_t p = {16, 48, 6, 0, 0};
     hf_engine_config_t cfg = {
         .mode = HF_MODE_TASK, .policy = HF_POLICY_HEFT, .platform = p};
     hf_dag_t *dag = hf_dag_create(wf, NULL);

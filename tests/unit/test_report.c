@@ -57,7 +57,7 @@ static void html_has_sets_and_charts(void **state)
         trace_of("name: r<&>\n"
                  "sets:\n  sim: {tasks: 4, gpus: 1, duration: 10}\n"
                  "  \"a<b\": {tasks: 2, cores: 2, duration: 5, after: [sim]}\n",
-                 (hf_platform_t){2, 4, 2});
+                 (hf_platform_t){2, 4, 2, 0, 0});
     char *html;
 
     (void)state;
@@ -78,7 +78,7 @@ static void html_has_sets_and_charts(void **state)
 static void svg_alone(void **state)
 {
     const char *trace =
-        trace_of("sets:\n  a: {tasks: 3, duration: 1}\n", (hf_platform_t){1, 2, 0});
+        trace_of("sets:\n  a: {tasks: 3, duration: 1}\n", (hf_platform_t){1, 2, 0, 0, 0});
     char *svg;
 
     (void)state;

@@ -236,7 +236,7 @@ static void api_submit_from_callback(void **state)
                 "  second: {duration: 30}\n");
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,
-                              .platform = (hf_platform_t){1, 4, 0},
+                              .platform = (hf_platform_t){1, 4, 0, 0, 0},
                               .walltime = 0};
     api_ctx_t ctx = {0};
     sim_run_t run;

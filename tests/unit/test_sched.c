@@ -21,7 +21,7 @@ static int pass(hf_sched_t *s, placed_t *out, int max)
 
 static void fifo_by_readiness(void **state)
 {
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     hf_sched_t *s = hf_sched_create(&p, HF_POLICY_FIFO, 2);
     placed_t got[8];
 
@@ -56,7 +56,7 @@ static void fifo_by_readiness(void **state)
 
 static void critical_path_then_priority(void **state)
 {
-    hf_platform_t p = {1, 1, 0};
+    hf_platform_t p = {1, 1, 0, 0, 0};
     hf_sched_t *s = hf_sched_create(&p, HF_POLICY_CRITICAL_PATH, 3);
     placed_t got[1];
     int order[3];
@@ -80,7 +80,7 @@ static void critical_path_then_priority(void **state)
 
 static void small_tasks_pass_a_big_one(void **state)
 {
-    hf_platform_t p = {2, 8, 1};
+    hf_platform_t p = {2, 8, 1, 0, 0};
     hf_sched_t *s = hf_sched_create(&p, HF_POLICY_CRITICAL_PATH, 3);
     placed_t got[8];
 
@@ -114,7 +114,7 @@ static void small_tasks_pass_a_big_one(void **state)
 
 static void ranks_span_nodes(void **state)
 {
-    hf_platform_t p = {3, 8, 2};
+    hf_platform_t p = {3, 8, 2, 0, 0};
     hf_sched_t *s = hf_sched_create(&p, HF_POLICY_FIFO, 1);
     placed_t got[2];
     const hf_alloc_t *a;

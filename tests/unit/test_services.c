@@ -22,7 +22,7 @@ static void service_serves_two_sets_then_stops(void **state)
                 "  a: {tasks: 2, duration: 10, uses: infer}\n"
                 "  b: {tasks: 3, duration: 20, uses: [infer], after: [a]}\n"
                 "  post: {duration: 3, after: [infer]}\n");
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     double start, end;
     sim_run_t run;
 

@@ -52,7 +52,7 @@ static void same_seed_same_run(void **state)
                                 "      duration: {mean: 10, stddev: 3}}\n"
                                 "  b: {tasks: 50, duration: {mean: 5, stddev: 2},\n"
                                 "      after: [{set: a, map: one-to-one}]}\n");
-    hf_platform_t p = {2, 8, 0};
+    hf_platform_t p = {2, 8, 0, 0, 0};
     sim_run_t r1, r2;
 
     (void)state;
@@ -82,7 +82,7 @@ static void result_model(void **state)
                                 "      result: {uncertainty: {start: 2, factor: 0.5},\n"
                                 "               n: {start: 7}}}\n"
                                 "  plain: {duration: 1}\n");
-    hf_platform_t p = {1, 1, 0};
+    hf_platform_t p = {1, 1, 0, 0, 0};
     sim_run_t r;
     const json_t *res;
 

@@ -66,7 +66,7 @@ static void environment_and_output(void **state)
         "        [$HETFLOW_CORES] [$CUDA_VISIBLE_DEVICES] [$ROCR_VISIBLE_DEVICES]\n"
         "        [$HIP_VISIBLE_DEVICES] [$HETFLOW_GPUS] $MINE; echo oops >&2'],\n"
         "       env: {MINE: yes, CUDA_VISIBLE_DEVICES: '0,1,2,3'}}\n");
-    hf_platform_t p = {2, 1, 2}; /* node 1's core 0 is the machine's core 1 */
+    hf_platform_t p = {2, 1, 2, 0, 0}; /* node 1's core 0 is the machine's core 1 */
     hf_machine_t real, machine;
     spawner_t sp;
     hf_error_t err;
@@ -128,7 +128,7 @@ static void affinity_is_inherited(void **state)
 
     (void)state;
     assert_int_equal(hf_machine_detect(&real, NULL), 0);
-    p = (hf_platform_t){1, real.ncores, 0};
+    p = (hf_platform_t){1, real.ncores, 0, 0, 0};
     sched_getaffinity(0, sizeof(before), &before);
     assert_int_equal(
         spawner_init(&sp, wf, &real, &p, "/tmp/hetflow-test-spawn/aff", NULL), 0);
@@ -152,7 +152,7 @@ static void affinity_is_inherited(void **state)
 static void missing_program(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {command: [/no/such/program, x]}\n");
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     hf_machine_t machine;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
@@ -178,7 +178,7 @@ static void missing_program(void **state)
 static void unwritable_workdir(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {command: [true]}\n");
-    hf_platform_t p = {1, 4, 0};
+    hf_platform_t p = {1, 4, 0, 0, 0};
     hf_machine_t machine = {0};
     spawner_t sp;
     hf_error_t err;

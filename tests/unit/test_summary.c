@@ -8,7 +8,7 @@ static void makespan_and_utilization(void **state)
      * 2x4x10 + 1x10 = 90 of 8 x 20 = 160; GPU-s 10 of 2 x 20 = 40. */
     hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 2, cores: 4, duration: 10}\n"
                                 "  b: {gpus: 1, duration: 10, after: [a]}\n");
-    hf_platform_t p = {2, 4, 1};
+    hf_platform_t p = {2, 4, 1, 0, 0};
     sim_run_t r;
     json_t *o;
 

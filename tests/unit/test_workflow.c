@@ -79,7 +79,7 @@ static void checks_fit_on_a_node(void **state)
 {
     hf_workflow_t *wf = hf_workflow_create("w", "w.yaml");
     hf_set_t *a = hf_workflow_add_set(wf, "big", (hf_mark_t){4, 3}, NULL);
-    hf_platform_t p = {16, 48, 6};
+    hf_platform_t p = {16, 48, 6, 0, 0};
     hf_error_t err;
 
     (void)state;
@@ -104,7 +104,7 @@ static void checks_fit_on_a_node(void **state)
 static void settings_and_names(void **state)
 {
     hf_workflow_t *wf = hf_workflow_create("w", NULL);
-    hf_platform_t p, given = {16, -1, -1};
+    hf_platform_t p, given = {16, -1, -1, 0, 0};
     hf_mode_t mode;
     hf_policy_t policy;
 

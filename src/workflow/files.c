@@ -1,0 +1,345 @@
+/* A workflow's files: which set writes what another reads, dependencies
+ * derived from that, and the paths of a task's files.
+ *
+ * Files are matched by their path as written with "{iter}" replaced (the
+ * key): a reader's "{index}" template matches the same template of a
+ * writer (one-to-one when both sets have as many tasks), its "{all}" that
+ * template with "{index}", and a literal path a writer's literal path or a
+ * writer's template of which it is an instance.  A map from key to writer
+ * makes linking O(files), as WfFormat instances have a set per task. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+#include "util/grow.h"
+#include "util/strmap.h"
+
+typedef struct {
+    const hf_set_t *set;
+    int id; /* its index in the workflow (the appended set: nsets) */
+    const hf_file_t *file;
+} writer_t;
+
+typedef struct {
+    strmap_t by_key;
+    char **keys;
+    writer_t *writers;
+    size_t n, cap;
+    size_t *templates; /* writers whose key holds {index} */
+    size_t ntemplates, templates_cap;
+} index_t;
+
+/* Copy tmpl with each `from` replaced by `to` (NULL: "{iter}" by iter). */
+static char *replace(const char *tmpl, const char *from, const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    char *out, *o;
+
+    for (const char *p = strstr(tmpl, from); p; p = strstr(p + nf, from))
+        n++;
+    if (!(out = malloc(strlen(tmpl) + n * nt + 1)))
+        return NULL;
+    o = out;
+    for (const char *p = tmpl;;) {
+        const char *hit = strstr(p, from);
+        size_t lit = hit ? (size_t)(hit - p) : strlen(p);
+        memcpy(o, p, lit);
+        o += lit;
+        if (!hit)
+            break;
+        memcpy(o, to, nt);
+        o += nt;
+        p = hit + nf;
+    }
+    *o = '\0';
+    return out;
+}
+
+static char *key_of(const char *path, int iter)
+{
+    char it[16];
+
+    snprintf(it, sizeof(it), "%d", iter);
+    return replace(path, "{iter}", it);
+}
+
+static void index_fini(index_t *ix)
+{
+    for (size_t i = 0; i < ix->n; i++)
+        free(ix->keys[i]);
+    free(ix->keys);
+    free(ix->writers);
+    free(ix->templates);
+    strmap_fini(&ix->by_key);
+}
+
+static int index_add(index_t *ix, const char *file, const hf_set_t *set, int id,
+                     const hf_file_t *f, hf_error_t *err)
+{
+    char *key = key_of(f->path, set->iter);
+    int other;
+
+    if (!key || grow_room((void **)&ix->keys, &ix->cap, ix->n + 1, sizeof(char *)) < 0 ||
+        grow_to((void **)&ix->writers, ix->n, ix->cap, sizeof(writer_t)) < 0)
+        goto nomem;
+    if ((other = strmap_get(&ix->by_key, key)) >= 0) {
+        hf_error_at(err, file, f->mark.line, f->mark.col,
+                    "file '%s' is written by set '%s' and by set '%s' (line %d)", key,
+                    set->name, ix->writers[other].set->name,
+                    ix->writers[other].file->mark.line);
+        free(key);
+        errno = EINVAL;
+        return -1;
+    }
+    if (strstr(key, "{index}")) {
+        if (grow_room((void **)&ix->templates, &ix->templates_cap, ix->ntemplates + 1,
+                      sizeof(size_t)) < 0)
+            goto nomem;
+        ix->templates[ix->ntemplates++] = ix->n;
+    }
+    ix->keys[ix->n] = key;
+    ix->writers[ix->n] = (writer_t){set, id, f};
+    if (strmap_put(&ix->by_key, key, (int)ix->n++) < 0)
+        goto nomem_kept;
+    return 0;
+nomem:
+    free(key);
+nomem_kept:
+    hf_error_set(err, "out of memory");
+    errno = ENOMEM;
+    return -1;
+}
+
+static int index_set(index_t *ix, const char *file, const hf_set_t *set, int id,
+                     hf_error_t *err)
+{
+    for (int k = 0; k < set->noutputs; k++)
+        if (index_add(ix, file, set, id, &set->outputs[k], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Whether literal path `s` is an instance of template `tmpl` (one
+ * "{index}") for a task index below `tasks`. */
+static bool instance_of(const char *s, const char *tmpl, long tasks)
+{
+    const char *hole = strstr(tmpl, "{index}");
+    size_t pre = (size_t)(hole - tmpl), suf = strlen(hole + 7), n = strlen(s);
+    long v = 0;
+
+    if (strstr(hole + 7, "{index}") || n <= pre + suf || strncmp(s, tmpl, pre) != 0 ||
+        strcmp(s + n - suf, hole + 7) != 0)
+        return false;
+    if (s[pre] == '0' && n - suf - pre > 1)
+        return false; /* {index} is written without leading zeros */
+    for (size_t i = pre; i < n - suf; i++) {
+        if (!isdigit((unsigned char)s[i]) || v > tasks)
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v < tasks;
+}
+
+/* The writer of input key `key`, or NULL; *map gets how the reader
+ * depends on it. */
+static const writer_t *find_writer(const index_t *ix, const char *key, long tasks,
+                                   hf_map_t *map, char **fixed)
+{
+    int w;
+
+    *map = HF_MAP_ALL;
+    if (strstr(key, "{all}")) {
+        if (!(*fixed = replace(key, "{all}", "{index}")))
+            return NULL;
+        w = strmap_get(&ix->by_key, *fixed);
+        return w >= 0 ? &ix->writers[w] : NULL;
+    }
+    if ((w = strmap_get(&ix->by_key, key)) >= 0) {
+        if (strstr(key, "{index}") && ix->writers[w].set->tasks == tasks)
+            *map = HF_MAP_ONE_TO_ONE;
+        return &ix->writers[w];
+    }
+    if (strchr(key, '{'))
+        return NULL; /* a template matches only the same template */
+    for (size_t i = 0; i < ix->ntemplates; i++) {
+        const writer_t *wr = &ix->writers[ix->templates[i]];
+        if (instance_of(key, ix->keys[ix->templates[i]], wr->set->tasks))
+            return wr;
+    }
+    return NULL;
+}
+
+/* Depend on `writer` (once: on the whole writer if any input says so). */
+static int add_dep(hf_workflow_t *wf, hf_set_t *set, int nexplicit, const char *writer,
+                   hf_map_t map, hf_mark_t mark)
+{
+    for (int j = nexplicit; j < set->nafter; j++) {
+        if (strcmp(set->after[j].parent_name, writer) == 0) {
+            if (map == HF_MAP_ALL)
+                set->after[j].map = HF_MAP_ALL;
+            return 0;
+        }
+    }
+    return hf_workflow_add_dep(wf, set, writer, map, mark) ? 0 : -1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
+}
+
+/* A staged task's files meet in one scratch directory under their base
+ * names, so those must differ. */
+static int check_base_names(const char *file, const hf_set_t *set, hf_error_t *err)
+{
+    int n = (set->stage.in != HF_STAGE_NONE ? set->ninputs : 0) +
+            (set->stage.out != HF_STAGE_NONE ? set->noutputs : 0);
+
+    if (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE)
+        return 0;
+    for (int a = 0; a < set->ninputs + set->noutputs; a++) {
+        const hf_file_t *fa = a < set->ninputs ? &set->inputs[a]
+                                               : &set->outputs[a - set->ninputs];
+        for (int b = 0; b < a && n > 1; b++) {
+            const hf_file_t *fb = b < set->ninputs ? &set->inputs[b]
+                                                   : &set->outputs[b - set->ninputs];
+            if (strcmp(base_name(fa->path), base_name(fb->path)) == 0) {
+                hf_error_at(err, file, fa->mark.line, fa->mark.col,
+                            "set '%s' stages '%s' and '%s', whose names are the same in "
+                            "its scratch directory",
+                            set->name, fb->path, fa->path);
+                errno = EINVAL;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int link_set(hf_workflow_t *wf, const index_t *ix, hf_set_t *set, hf_error_t *err)
+{
+    const char *file = hf_workflow_file(wf);
+    int nexplicit = set->nafter;
+
+    if (check_base_names(file, set, err) < 0)
+        return -1;
+    for (int k = 0; k < set->ninputs; k++) {
+        hf_file_t *f = &set->inputs[k];
+        char *key = key_of(f->path, set->iter), *fixed = NULL;
+        const writer_t *w = NULL;
+        hf_map_t map;
+        int rc = 0;
+        if (key)
+            w = find_writer(ix, key, set->tasks, &map, &fixed);
+        if (!key || (strstr(key, "{all}") && !fixed)) {
+            hf_error_set(err, "out of memory");
+            rc = -1;
+        } else if (strstr(key, "{all}") && !w) {
+            hf_error_at(err, file, f->mark.line, f->mark.col,
+                        "set '%s' reads '%s', but no set writes '%s'", set->name, key,
+                        fixed);
+            errno = EINVAL;
+            rc = -1;
+        } else if (w && w->set != set) {
+            f->producer = w->id;
+            if (f->size < 0)
+                f->size = w->file->size;
+            if (nexplicit == 0 &&
+                add_dep(wf, set, nexplicit, w->set->name, map, f->mark) < 0) {
+                hf_error_set(err, "out of memory");
+                rc = -1;
+            }
+        }
+        free(key);
+        free(fixed);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
+{
+    const char *file = hf_workflow_file(wf);
+    int n = hf_workflow_nsets(wf);
+    index_t ix = {0};
+    int rc = 0;
+
+    strmap_init(&ix.by_key);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = index_set(&ix, file, hf_workflow_set(wf, i), i, err);
+    if (rc == 0 && set)
+        rc = index_set(&ix, file, set, n, err);
+    if (rc == 0 && set)
+        rc = link_set(wf, &ix, set, err);
+    for (int i = 0; i < n && rc == 0 && !set; i++)
+        rc = link_set(wf, &ix, hf_workflow_set_mut(wf, i), err);
+    index_fini(&ix);
+    return rc;
+}
+
+int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *f,
+                 uint32_t index, uint32_t k, char *out, size_t len)
+{
+    size_t o = 0;
+
+    (void)wf;
+    for (const char *p = f->path; *p;) {
+        char num[24];
+        const char *put = num;
+        size_t n;
+        if (strncmp(p, "{index}", 7) == 0) {
+            snprintf(num, sizeof(num), "%u", index);
+            p += 7;
+        } else if (strncmp(p, "{iter}", 6) == 0) {
+            snprintf(num, sizeof(num), "%d", set->iter);
+            p += 6;
+        } else if (strncmp(p, "{all}", 5) == 0) {
+            snprintf(num, sizeof(num), "%u", k);
+            p += 5;
+        } else {
+            put = p;
+            n = strcspn(p + 1, "{") + 1;
+            p += n;
+            goto copy;
+        }
+        n = strlen(num);
+    copy:
+        if (o + n >= len) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(out + o, put, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f)
+{
+    if (f->producer >= 0 && strstr(f->path, "{all}"))
+        return hf_workflow_set(wf, f->producer)->tasks;
+    return 1;
+}
+
+double hf_set_bytes(const hf_workflow_t *wf, const hf_set_t *set, bool inputs,
+                    long *unknown)
+{
+    const hf_file_t *files = inputs ? set->inputs : set->outputs;
+    int n = inputs ? set->ninputs : set->noutputs;
+    double bytes = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (files[i].size >= 0)
+            bytes += files[i].size * (double)hf_file_count(wf, &files[i]);
+        else if (unknown)
+            ++*unknown;
+    }
+    return bytes;
+}
