@@ -250,7 +250,8 @@ bool staging_busy(const hf_engine_t *e)
 {
     const struct staging *st = e->staging;
 
-    return st && (st->moving > 0 || st->urgent.n > 0 || st->prefetch.n > 0 || st->nlaunch > 0);
+    return st &&
+           (st->moving > 0 || st->urgent.n > 0 || st->prefetch.n > 0 || st->nlaunch > 0);
 }
 
 bool staging_moving(const hf_engine_t *e, uint32_t id)
@@ -359,7 +360,8 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     if (status != 0)
         return engine_end(e, id, HF_STATUS_STAGE_FAILED);
-    return engine_make_ready(e, engine_set_of(e, id), id - e->sets[engine_set_of(e, id)].first);
+    return engine_make_ready(e, engine_set_of(e, id),
+                             id - e->sets[engine_set_of(e, id)].first);
 }
 
 bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t *out)

@@ -24,8 +24,8 @@ typedef struct {
     double bw_shared, bw_node; /* bytes/s, 0 or less: unlimited */
     flow_t *v;
     size_t n, cap;
-    double at;  /* the time the flows' `left` are as of */
-    bool dirty; /* flows came or went: rates to share again */
+    double at;         /* the time the flows' `left` are as of */
+    bool dirty;        /* flows came or went: rates to share again */
     flow_ref_t *order; /* scratch: flows by node */
     size_t order_cap;
 } flows_t;

@@ -61,8 +61,8 @@ static ssize_t copy_chunk(int in, int out, bool *plain)
 
     if (!*plain) {
         n = copy_file_range(in, NULL, out, NULL, CHUNK, 0);
-        if (n >= 0 || (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
-                       errno != EOPNOTSUPP))
+        if (n >= 0 ||
+            (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP))
             return n;
         *plain = true;
     }
@@ -276,8 +276,8 @@ int stager_submit(stager_t *st, stage_job_t *job)
         thread_arg_t *arg = malloc(sizeof(*arg));
         if (arg) {
             *arg = (thread_arg_t){st, st->nthreads};
-            if ((rc = pthread_create(&st->threads[st->nthreads], NULL, thread_main, arg)) ==
-                0) {
+            if ((rc = pthread_create(&st->threads[st->nthreads], NULL, thread_main,
+                                     arg)) == 0) {
                 st->nthreads++;
                 st->idle++;
             } else {

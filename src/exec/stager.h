@@ -12,9 +12,9 @@
 
 typedef struct stage_job {
     uint32_t task;
-    bool link;       /* symlink each file rather than copy it */
-    char *mkdir;     /* a directory to create first, or NULL */
-    char *remove;    /* a directory to remove after, or NULL */
+    bool link;         /* symlink each file rather than copy it */
+    char *mkdir;       /* a directory to create first, or NULL */
+    char *remove;      /* a directory to remove after, or NULL */
     char **src, **dst; /* nfiles each */
     int nfiles;
     atomic_bool abort;

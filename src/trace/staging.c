@@ -129,5 +129,6 @@ json_t *hf_staging_json(const hf_engine_t *e, const hf_staging_summary_t *s)
         return NULL;
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "bytes_in", rounded(s->bytes_in),
                      "bytes_out", rounded(s->bytes_out), "seconds", rounded(s->seconds),
-                     "busy", rounded(s->busy), "overlap", rounded(s->overlap), "sets", sets);
+                     "busy", rounded(s->busy), "overlap", rounded(s->overlap), "sets",
+                     sets);
 }

@@ -203,11 +203,11 @@ static int check_base_names(const char *file, const hf_set_t *set, hf_error_t *e
     if (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE)
         return 0;
     for (int a = 0; a < set->ninputs + set->noutputs; a++) {
-        const hf_file_t *fa = a < set->ninputs ? &set->inputs[a]
-                                               : &set->outputs[a - set->ninputs];
+        const hf_file_t *fa =
+            a < set->ninputs ? &set->inputs[a] : &set->outputs[a - set->ninputs];
         for (int b = 0; b < a && n > 1; b++) {
-            const hf_file_t *fb = b < set->ninputs ? &set->inputs[b]
-                                                   : &set->outputs[b - set->ninputs];
+            const hf_file_t *fb =
+                b < set->ninputs ? &set->inputs[b] : &set->outputs[b - set->ninputs];
             if (strcmp(base_name(fa->path), base_name(fb->path)) == 0) {
                 hf_error_at(err, file, fa->mark.line, fa->mark.col,
                             "set '%s' stages '%s' and '%s', whose names are the same in "

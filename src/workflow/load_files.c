@@ -15,9 +15,17 @@
 static const struct {
     const char *unit;
     double factor;
-} units[] = {{"B", 1},      {"kB", 1e3},         {"KB", 1e3},         {"MB", 1e6},
-             {"GB", 1e9},   {"TB", 1e12},        {"PB", 1e15},        {"KiB", 1024.0},
-             {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1099511627776.0}};
+} units[] = {{"B", 1},
+             {"kB", 1e3},
+             {"KB", 1e3},
+             {"MB", 1e6},
+             {"GB", 1e9},
+             {"TB", 1e12},
+             {"PB", 1e15},
+             {"KiB", 1024.0},
+             {"MiB", 1 << 20},
+             {"GiB", 1 << 30},
+             {"TiB", 1099511627776.0}};
 
 /* A number of bytes, with an optional unit, and "/s" after it when
  * `per_second`. */
@@ -55,7 +63,8 @@ static int ld_bytes(loader_t *ld, const yaml_node_t *node, const char *what,
     }
     v *= factor;
     if (v < 0 || v > MAX_BYTES)
-        return ld_fail(ld, node, "%s must be between 0 and 1e18 %s, not %s", what, kind, s);
+        return ld_fail(ld, node, "%s must be between 0 and 1e18 %s, not %s", what, kind,
+                       s);
     *out = v;
     return 0;
 bad:
@@ -89,8 +98,7 @@ int ld_bandwidth(loader_t *ld, hf_platform_t *p, yaml_node_t *node)
 /* Placeholders a file's path may hold: {index}, {iter}, and in an input
  * {all}.  Whitespace is refused: a task gets its files as one
  * space-separated list ($HETFLOW_INPUTS). */
-static int check_path(loader_t *ld, const yaml_node_t *node, const char *path,
-                      bool input)
+static int check_path(loader_t *ld, const yaml_node_t *node, const char *path, bool input)
 {
     size_t n = strlen(path);
 
