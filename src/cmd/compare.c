@@ -18,6 +18,9 @@ const cmd_entry_t cmd_compare_entry = {
             "rules, say), each is simulated once in its own mode, and set against the\n"
             "first: makespan, utilization, tasks done and canceled, and the tasks done\n"
             "that gave a result (the work that counts).\n"
+            "\n"
+            "A workflow that stages files is also simulated with every staging\n"
+            "synchronous (inside the task's slot) and asynchronous (outside it).\n"
             "\n  --json   print one JSON object on stdout\n",
     .exec = cmd_compare,
 };
@@ -102,6 +105,58 @@ static int compare_files(cmd_opts_t *opts)
     return EXIT_OK;
 }
 
+/* Every staged set synchronous, or asynchronous. */
+static void force_staging(hf_workflow_t *wf, bool sync)
+{
+    for (int s = 0; s < hf_workflow_nsets(wf); s++)
+        hf_workflow_set_mut(wf, s)->stage.sync = sync;
+}
+
+/* A workflow that stages files, simulated in its mode with synchronous and
+ * with asynchronous staging: printed, and returned as JSON. */
+static json_t *compare_staging(cmd_input_t *in, const cmd_opts_t *opts)
+{
+    json_t *o = json_object();
+    double sync_makespan = 0;
+
+    if (!opts->json)
+        printf("\n%-11s %11s %8s %8s %9s %8s %8s\n", "staging", "makespan", "cores",
+               "gpus", "moving", "beside", "I");
+    for (int sync = 1; sync >= 0; sync--) {
+        hf_executor_t sim;
+        hf_summary_t s;
+        hf_staging_summary_t st;
+        hf_engine_t *e;
+        double improvement;
+        force_staging(in->wf, sync);
+        if (!(e = cmd_simulate(in, in->mode, opts->seed, &sim, NULL)) ||
+            hf_staging_compute(e, &st) < 0)
+            cmd_die_nomem();
+        hf_summary_compute(e, &s);
+        if (sync)
+            sync_makespan = s.makespan;
+        improvement = sync_makespan > 0 ? 1 - s.makespan / sync_makespan : 0;
+        if (opts->json)
+            json_object_set_new(
+                o, sync ? "sync" : "async",
+                json_pack("{s:o,s:{s:o,s:o},s:o,s:o,s:o}", "makespan", round6(s.makespan),
+                          "utilization", "cores", round6(s.util_cores), "gpus",
+                          round6(s.util_gpus), "staging_busy", round6(st.busy), "overlap",
+                          round6(st.overlap), "improvement", round6(improvement)));
+        else
+            printf("%-11s %9.1f s %7.1f%% %7.1f%% %7.1f s %7.0f%% %8.3f\n",
+                   sync ? "sync" : "async", s.makespan, 100 * s.util_cores,
+                   100 * s.util_gpus, st.busy, 100 * st.overlap, improvement);
+        hf_engine_destroy(e);
+        hf_executor_destroy(&sim);
+    }
+    if (!opts->json)
+        printf("(in %s mode; moving: time files moved, beside: share of it with tasks "
+               "computing)\n",
+               hf_mode_name(in->mode));
+    return o;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     int allowed =
@@ -155,15 +210,21 @@ int cmd_compare(int argc, char **argv)
         }
     }
     if (opts.json) {
-        cmd_print_json(json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}", "workflow",
-                                 hf_workflow_name(in.wf), "policy",
-                                 hf_policy_name(in.policy), "modes", by_mode, "model",
-                                 "t_seq", round6(a.t_seq), "t_async", round6(a.t_async),
-                                 "improvement", round6(a.improvement)));
+        json_t *o = json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}", "workflow",
+                              hf_workflow_name(in.wf), "policy", hf_policy_name(in.policy),
+                              "modes", by_mode, "model", "t_seq", round6(a.t_seq),
+                              "t_async", round6(a.t_async), "improvement",
+                              round6(a.improvement));
+        if (!o || (hf_workflow_stages(in.wf) &&
+                   json_object_set_new(o, "staging", compare_staging(&in, &opts)) < 0))
+            cmd_die_nomem();
+        cmd_print_json(o);
     } else {
         json_decref(by_mode);
         printf("\nmodel       t_seq %.1f s, t_async %.1f s, I %.3f\n", a.t_seq, a.t_async,
                a.improvement);
+        if (hf_workflow_stages(in.wf))
+            json_decref(compare_staging(&in, &opts));
     }
     hf_analysis_free(&a);
     cmd_input_free(&in);
