@@ -252,6 +252,11 @@ long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f);
  * size. */
 double hf_set_bytes(const hf_workflow_t *wf, const hf_set_t *set, bool inputs,
                     long *unknown);
+/* A workflow read from a record of a run (WfFormat): a file written by
+ * several tasks is taken as recorded (its first writer counts) rather than
+ * refused. */
+void hf_workflow_set_recorded(hf_workflow_t *wf);
+bool hf_workflow_recorded(const hf_workflow_t *wf);
 /* Whether any set stages files in or out. */
 bool hf_workflow_stages(const hf_workflow_t *wf);
 /* The whole run's time limit in seconds, 0 for none. */

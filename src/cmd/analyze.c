@@ -48,7 +48,8 @@ static void print_text(const cmd_input_t *in, const hf_analysis_t *a)
         printf("          (search budget reached: DOA_res is a lower bound)\n");
     print_degree("WLA", a->wla);
     printf("critical path  %.1f s\nlower bound    %.1f s  (work/capacity: cores "
-           "%.1f s, GPUs %.1f s; files across the shared filesystem %.1f s)\ntight bound    %.1f s  (with ancestors' work and long "
+           "%.1f s, GPUs %.1f s; files across the shared filesystem %.1f s)\ntight bound "
+           "   %.1f s  (with ancestors' work and long "
            "tails)\n",
            a->critical_path, a->lower_bound, a->area_cores, a->area_gpus, a->data.bound,
            a->tight_bound);

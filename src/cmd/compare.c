@@ -210,11 +210,11 @@ int cmd_compare(int argc, char **argv)
         }
     }
     if (opts.json) {
-        json_t *o = json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}", "workflow",
-                              hf_workflow_name(in.wf), "policy", hf_policy_name(in.policy),
-                              "modes", by_mode, "model", "t_seq", round6(a.t_seq),
-                              "t_async", round6(a.t_async), "improvement",
-                              round6(a.improvement));
+        json_t *o =
+            json_pack("{s:s,s:s,s:o,s:{s:o,s:o,s:o}}", "workflow",
+                      hf_workflow_name(in.wf), "policy", hf_policy_name(in.policy),
+                      "modes", by_mode, "model", "t_seq", round6(a.t_seq), "t_async",
+                      round6(a.t_async), "improvement", round6(a.improvement));
         if (!o || (hf_workflow_stages(in.wf) &&
                    json_object_set_new(o, "staging", compare_staging(&in, &opts)) < 0))
             cmd_die_nomem();

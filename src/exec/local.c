@@ -418,7 +418,8 @@ static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int statu
 
     hf_engine_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
-    if (status == 0 && set->noutputs > 0)
+    /* A recorded run's files are for the model: its stand-ins write none. */
+    if (status == 0 && set->noutputs > 0 && !hf_workflow_recorded(x->spawner.wf))
         status = check_outputs(x, set, t.index);
     if ((scratch_staged(set, true) || scratch_staged(set, false)) &&
         (status != 0 || !scratch_staged(set, false)))

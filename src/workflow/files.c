@@ -76,16 +76,21 @@ static void index_fini(index_t *ix)
     strmap_fini(&ix->by_key);
 }
 
-static int index_add(index_t *ix, const char *file, const hf_set_t *set, int id,
+static int index_add(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, int id,
                      const hf_file_t *f, hf_error_t *err)
 {
+    const char *file = hf_workflow_file(wf);
     char *key = key_of(f->path, set->iter);
     int other;
 
     if (!key || grow_room((void **)&ix->keys, &ix->cap, ix->n + 1, sizeof(char *)) < 0 ||
         grow_to((void **)&ix->writers, ix->n, ix->cap, sizeof(writer_t)) < 0)
         goto nomem;
-    if ((other = strmap_get(&ix->by_key, key)) >= 0) {
+    if ((other = strmap_get(&ix->by_key, key)) >= 0 && hf_workflow_recorded(wf)) {
+        free(key); /* as recorded: the first writer counts */
+        return 0;
+    }
+    if (other >= 0) {
         hf_error_at(err, file, f->mark.line, f->mark.col,
                     "file '%s' is written by set '%s' and by set '%s' (line %d)", key,
                     set->name, ix->writers[other].set->name,
@@ -113,11 +118,11 @@ nomem_kept:
     return -1;
 }
 
-static int index_set(index_t *ix, const char *file, const hf_set_t *set, int id,
+static int index_set(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, int id,
                      hf_error_t *err)
 {
     for (int k = 0; k < set->noutputs; k++)
-        if (index_add(ix, file, set, id, &set->outputs[k], err) < 0)
+        if (index_add(ix, wf, set, id, &set->outputs[k], err) < 0)
             return -1;
     return 0;
 }
@@ -265,16 +270,15 @@ static int link_set(hf_workflow_t *wf, const index_t *ix, hf_set_t *set, hf_erro
 
 int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
-    const char *file = hf_workflow_file(wf);
     int n = hf_workflow_nsets(wf);
     index_t ix = {0};
     int rc = 0;
 
     strmap_init(&ix.by_key);
     for (int i = 0; i < n && rc == 0; i++)
-        rc = index_set(&ix, file, hf_workflow_set(wf, i), i, err);
+        rc = index_set(&ix, wf, hf_workflow_set(wf, i), i, err);
     if (rc == 0 && set)
-        rc = index_set(&ix, file, set, n, err);
+        rc = index_set(&ix, wf, set, n, err);
     if (rc == 0 && set)
         rc = link_set(wf, &ix, set, err);
     for (int i = 0; i < n && rc == 0 && !set; i++)

@@ -32,6 +32,7 @@ typedef struct {
     double runtime;
     int cores, gpus;
     json_t *parents, *children; /* borrowed */
+    json_t *spec;               /* borrowed: its files */
     char *category;
     hf_mark_t mark; /* where its key first appears in the text */
 } wtask_t;
@@ -43,7 +44,9 @@ typedef struct {
     wtask_t *tasks;
     size_t n;
     strmap_t by_key;
-    int version; /* major * 10 + minor */
+    int version;   /* major * 10 + minor */
+    json_t *files; /* 1.5+: specification.files (borrowed) */
+    strmap_t file_by_id;
 } wf_t;
 
 /* Whether the string starting at byte i is the value of a key ("id":
@@ -165,6 +168,7 @@ static int read_task(wf_t *w, json_t *spec, json_t *exec, wtask_t *t)
         return fail_at(w, NULL, NULL, "a task without an %s",
                        w->version >= 15 ? "id" : "name");
     t->key = key;
+    t->spec = spec;
     rt = json_object_get(rec, "runtimeInSeconds");
     if (!rt)
         rt = json_object_get(rec, "runtime");
@@ -354,6 +358,65 @@ static void place_tasks(wf_t *w)
     }
 }
 
+/* One of a task's files, named and sized as recorded (-1: no size). */
+static int add_file(hf_set_t *set, bool input, const char *name, double size)
+{
+    hf_file_t **files = input ? &set->inputs : &set->outputs;
+    int *n = input ? &set->ninputs : &set->noutputs;
+    hf_file_t *more = realloc(*files, (size_t)(*n + 1) * sizeof(hf_file_t));
+
+    if (!more)
+        return -1;
+    *files = more;
+    more[*n] = (hf_file_t){
+        .path = strdup(name), .mark = set->mark, .size = size, .producer = -1};
+    return more[(*n)++].path ? 0 : -1;
+}
+
+static double size_of(const json_t *file)
+{
+    const json_t *s = json_object_get(file, "sizeInBytes");
+
+    if (!s)
+        s = json_object_get(file, "size");
+    return json_is_number(s) && json_number_value(s) >= 0 ? json_number_value(s) : -1;
+}
+
+/* The task's files with their sizes: 1.5+ lists ids (inputFiles,
+ * outputFiles) sized in specification.files; earlier versions a `files`
+ * list of {link, name, size}.  Files are for the simulator and analyze:
+ * the recorded edges stay the dependencies. */
+static int add_files(wf_t *w, hf_set_t *set, const json_t *spec)
+{
+    if (w->version >= 15) {
+        for (int side = 0; side < 2; side++) {
+            const json_t *ids =
+                json_object_get(spec, side ? "outputFiles" : "inputFiles");
+            for (size_t i = 0; i < json_array_size(ids); i++) {
+                const char *id = json_string_value(json_array_get(ids, i));
+                int k = id ? strmap_get(&w->file_by_id, id) : -1;
+                if (id && add_file(set, !side, id,
+                                   k >= 0 ? size_of(json_array_get(w->files, (size_t)k))
+                                          : -1) < 0)
+                    return -1;
+            }
+        }
+        return 0;
+    }
+    const json_t *files = json_object_get(spec, "files");
+    for (size_t i = 0; i < json_array_size(files); i++) {
+        const json_t *f = json_array_get(files, i);
+        const char *link = json_string_value(json_object_get(f, "link"));
+        const char *name = json_string_value(json_object_get(f, "name"));
+        if (!name)
+            name = json_string_value(json_object_get(f, "id"));
+        if (name && link &&
+            add_file(set, strcmp(link, "input") == 0, name, size_of(f)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* A set per task. */
 static int build_per_task(wf_t *w, hf_workflow_t *wf)
 {
@@ -368,7 +431,7 @@ static int build_per_task(wf_t *w, hf_workflow_t *wf)
         set->cores = t->cores;
         set->gpus = t->gpus;
         set->duration_mean = t->runtime;
-        if (stand_in(set, t->runtime) < 0)
+        if (stand_in(set, t->runtime) < 0 || add_files(w, set, t->spec) < 0)
             return -1;
     }
     return each_edge(w, add_task_edge, wf);
@@ -469,6 +532,7 @@ hf_workflow_t *hf_wfformat_load(const char *path, const char *text, size_t len,
     hf_workflow_t *wf = NULL;
 
     strmap_init(&w.by_key);
+    strmap_init(&w.file_by_id);
     w.version = parse_version(version);
     if (w.version < 10 || w.version > 16) {
         fail_at(&w, version, NULL,
@@ -478,11 +542,22 @@ hf_workflow_t *hf_wfformat_load(const char *path, const char *text, size_t len,
     }
     if (read_tasks(&w, root) < 0)
         goto done;
+    w.files = json_object_get(
+        json_object_get(json_object_get(root, "workflow"), "specification"), "files");
+    for (size_t i = 0; i < json_array_size(w.files); i++) {
+        const char *id =
+            json_string_value(json_object_get(json_array_get(w.files, i), "id"));
+        if (id && strmap_put(&w.file_by_id, id, (int)i) < 0) {
+            hf_error_set(err, "out of memory");
+            goto done;
+        }
+    }
     place_tasks(&w);
     if (!(wf = hf_workflow_create(name && *name ? name : "wfformat", path))) {
         hf_error_set(err, "out of memory");
         goto done;
     }
+    hf_workflow_set_recorded(wf); /* files as recorded, writers and all */
     if ((flags & HF_LOAD_GROUP_BY_CATEGORY ? build_per_category(&w, wf)
                                            : build_per_task(&w, wf)) < 0 ||
         hf_workflow_finish(wf, err) < 0 || hf_workflow_set_text(wf, text, len) < 0) {
@@ -498,5 +573,6 @@ done:
     }
     free(w.tasks);
     strmap_fini(&w.by_key);
+    strmap_fini(&w.file_by_id);
     return wf;
 }

@@ -28,6 +28,7 @@ struct hf_workflow {
     hf_platform_t platform; /* fields -1 when not given */
     double walltime;
     int stage_concurrency; /* 0: not given */
+    bool recorded;         /* read from a record of a run */
     char *text;            /* what it was loaded from */
     size_t text_len;
     hf_rule_t *rules;
@@ -991,6 +992,16 @@ int hf_workflow_stage_concurrency(const hf_workflow_t *wf)
 void hf_workflow_set_stage_concurrency(hf_workflow_t *wf, int n)
 {
     wf->stage_concurrency = n;
+}
+
+void hf_workflow_set_recorded(hf_workflow_t *wf)
+{
+    wf->recorded = true;
+}
+
+bool hf_workflow_recorded(const hf_workflow_t *wf)
+{
+    return wf->recorded;
 }
 
 bool hf_workflow_stages(const hf_workflow_t *wf)

@@ -39,6 +39,21 @@ class WfFormat(CliTest):
                 again = run_json("simulate", out, *PLATFORM)
                 self.assertAlmostEqual(again["makespan"], first["makespan"], places=3)
 
+    def test_files_and_sizes_kept(self):
+        # blast-small in three versions of the format: the same bytes read
+        # and written, from inputFiles/outputFiles sized in
+        # specification.files (1.5) and from each task's files list (1.0, 1.4).
+        seen = set()
+        for v in ("v1.0__makeflow", "v1.4__makeflow", "v1.5__WfInstances"):
+            path = [p for p in INSTANCES if os.path.basename(p).startswith(v) and
+                    "blast" in p][0]
+            data = run_json("analyze", path, *PLATFORM)["data"]
+            self.assertGreater(data["read"], 2e11)
+            self.assertGreater(data["written"], 1000)
+            self.assertEqual(data["staged"], 0)
+            seen.add((data["read"], data["written"]))
+        self.assertEqual(len(seen), 1)
+
     def test_group_by_category(self):
         path = os.path.join(SHARED, "wfinstances",
                             "v1.5__WfInstances__montage-chameleon-2mass-005d-001.json")

@@ -4,7 +4,8 @@
 
 #include "exec/flows.h"
 
-static const hf_dep_t *dep_on(const hf_workflow_t *wf, const char *set, const char *parent)
+static const hf_dep_t *dep_on(const hf_workflow_t *wf, const char *set,
+                              const char *parent)
 {
     const hf_set_t *s = hf_workflow_set(wf, hf_workflow_find_set(wf, set));
 
@@ -42,8 +43,9 @@ static void derives_dependencies(void **state)
     assert_int_equal(hf_file_count(wf, &merge->inputs[0]), 4);
     /* `after` given: files add no dependency, but still find their writer. */
     assert_null(dep_on(wf, "told", "gen"));
-    assert_int_equal(hf_workflow_set(wf, hf_workflow_find_set(wf, "told"))->inputs[0].producer,
-                     hf_workflow_find_set(wf, "gen"));
+    assert_int_equal(
+        hf_workflow_set(wf, hf_workflow_find_set(wf, "told"))->inputs[0].producer,
+        hf_workflow_find_set(wf, "gen"));
     assert_int_equal(hf_workflow_set(wf, hf_workflow_find_set(wf, "self"))->nafter, 0);
     hf_workflow_destroy(wf);
 }
@@ -82,9 +84,10 @@ static void rejects_bad_files(void **state)
                         "2:17: {all} is for inputs: an output is one file");
     assert_string_equal(load_error("sets:\n  a: {inputs: ['a b']}\n"),
                         "2:16: file 'a b' has whitespace or a control character");
-    assert_string_equal(load_error("sets:\n  a: {inputs: [{path: x, size: 3 parsecs}]}\n"),
-                        "2:32: size must be a number of bytes, with B, kB, MB, GB, TB, "
-                        "PB, KiB, MiB, GiB or TiB after it if you like, not '3 parsecs'");
+    assert_string_equal(
+        load_error("sets:\n  a: {inputs: [{path: x, size: 3 parsecs}]}\n"),
+        "2:32: size must be a number of bytes, with B, kB, MB, GB, TB, "
+        "PB, KiB, MiB, GiB or TiB after it if you like, not '3 parsecs'");
     assert_string_equal(
         load_error("sets:\n  a: {inputs: [d1/x, d2/x], stage: {in: copy}}\n"),
         "2:22: set 'a' stages 'd1/x' and 'd2/x', whose names are the same in its scratch "
@@ -142,11 +145,11 @@ static void shares_links_fairly(void **state)
  * out from their nodes, 50 MB/s, 3 s: makespan 17 s.  The data bound is
  * (1200 + 600) MB / 300 MB/s = 6 s. */
 #define TRANSFER_BOUND(sync)                                                             \
-    "platform: {nodes: 2, cores_per_node: 2, gpus_per_node: 0,\n" \
-    "           bandwidth: {shared: 300 MB/s, node: 100 MB/s}}\n" \
-    "sets:\n" \
-    "  reco: {tasks: 4, duration: 10, inputs: [{path: 'raw_{index}', size: 300 MB}],\n" \
-    "         outputs: [{path: 'reco_{index}', size: 150 MB}],\n" \
+    "platform: {nodes: 2, cores_per_node: 2, gpus_per_node: 0,\n"                        \
+    "           bandwidth: {shared: 300 MB/s, node: 100 MB/s}}\n"                        \
+    "sets:\n"                                                                            \
+    "  reco: {tasks: 4, duration: 10, inputs: [{path: 'raw_{index}', size: 300 MB}],\n"  \
+    "         outputs: [{path: 'reco_{index}', size: 150 MB}],\n"                        \
     "         stage: {in: copy, out: copy, sync: " sync "}}\n"
 
 static void simulates_transfer_bound(void **state)
@@ -158,7 +161,8 @@ static void simulates_transfer_bound(void **state)
 
     (void)state;
     for (int sync = 0; sync < 2; sync++) {
-        hf_workflow_t *wf = load_ok(sync ? TRANSFER_BOUND("true") : TRANSFER_BOUND("false"));
+        hf_workflow_t *wf =
+            load_ok(sync ? TRANSFER_BOUND("true") : TRANSFER_BOUND("false"));
         assert_true(hf_workflow_platform(wf, &p));
         simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &run);
         assert_close(run.summary.makespan, sync ? 19.0 : 17.0, 1e-6);
@@ -214,8 +218,10 @@ static void async_staging_frees_the_slot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(derives_dependencies), cmocka_unit_test(expands_paths),
-        cmocka_unit_test(rejects_bad_files),    cmocka_unit_test(shares_links_fairly),
+        cmocka_unit_test(derives_dependencies),
+        cmocka_unit_test(expands_paths),
+        cmocka_unit_test(rejects_bad_files),
+        cmocka_unit_test(shares_links_fairly),
         cmocka_unit_test(simulates_transfer_bound),
         cmocka_unit_test(async_staging_frees_the_slot),
     };
