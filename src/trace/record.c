@@ -27,9 +27,16 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
 
     if (from == HF_TASK_RUNNING && task < t->ntasks && t->open[task]) {
         hf_task_info_t info;
+        hf_task_staging_t st;
+        double end = now;
         hf_engine_task(e, task, &info);
+        /* Its cores were free from its process's end when its outputs moved
+         * out asynchronously. */
+        if (hf_engine_task_staging(e, task, &st) && st.compute_end >= info.start &&
+            !hf_workflow_set(hf_engine_workflow(e), info.set)->stage.sync)
+            end = st.compute_end;
         for (size_t r = t->open[task] - 1; r < t->n && t->rows[r].task == task; r++) {
-            t->rows[r].end = now;
+            t->rows[r].end = end;
             t->rows[r].outcome = (int8_t)to;
             t->rows[r].status = info.status;
         }

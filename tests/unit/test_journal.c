@@ -5,15 +5,30 @@
 
 #include "helpers.h"
 #include "hetflow/journal.h"
+#include "util/fs.h"
 
 static const char *yaml = "sets:\n  a: {tasks: 3, duration: 2}\n"
                           "  b: {tasks: 2, duration: 1, after: [a]}\n";
+
+/* The directories the tests made, removed after them all. */
+static char made[16][64];
+static int nmade;
 
 static void fresh_dir(char *dir)
 {
     strcpy(dir, "/tmp/hetflow-test-journal-XXXXXX");
     assert_non_null(mkdtemp(dir));
     rmdir(dir); /* the journal creates it, 0700 */
+    if (nmade < 16)
+        strcpy(made[nmade++], dir);
+}
+
+static int remove_made(void **state)
+{
+    (void)state;
+    for (int i = 0; i < nmade; i++)
+        fs_remove_tree(made[i]);
+    return 0;
 }
 
 static long handle(void *ctx, uint32_t task)
@@ -127,5 +142,5 @@ int main(void)
         cmocka_unit_test(record_and_reopen),
         cmocka_unit_test(missing_journal),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, remove_made);
 }
