@@ -441,7 +441,7 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         errno = EINVAL;
         return -1;
     }
-    if (hf_workflow_set(e->wf, engine_set_of(e, id))->pool >= 0)
+    if (e->calls_running > 0 && hf_workflow_set(e->wf, engine_set_of(e, id))->pool >= 0)
         e->calls_running--;
     if ((staged = staging_after_run(e, id, status)) != 0) /* its outputs move first */
         return staged < 0 ? -1 : 0;
