@@ -207,6 +207,14 @@ static int check_base_names(const char *file, const hf_set_t *set, hf_error_t *e
 
     if (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE)
         return 0;
+    if (set->function || set->service) {
+        hf_error_at(err, file, set->mark.line, set->mark.col,
+                    "set '%s': a %s does not stage files (its tasks run inside workers "
+                    "or serve others)",
+                    set->name, set->function ? "function set" : "service");
+        errno = EINVAL;
+        return -1;
+    }
     for (int a = 0; a < set->ninputs + set->noutputs; a++) {
         const hf_file_t *fa =
             a < set->ninputs ? &set->inputs[a] : &set->outputs[a - set->ninputs];

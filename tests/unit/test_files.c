@@ -92,6 +92,10 @@ static void rejects_bad_files(void **state)
         load_error("sets:\n  a: {inputs: [d1/x, d2/x], stage: {in: copy}}\n"),
         "2:22: set 'a' stages 'd1/x' and 'd2/x', whose names are the same in its scratch "
         "directory");
+    assert_string_equal(
+        load_error("sets:\n  a: {service: true, stage: {in: copy}}\n"),
+        "2:3: set 'a': a service does not stage files (its tasks run inside "
+        "workers or serve others)");
     assert_string_equal(load_error("sets:\n  a: {stage: {in: move}}\n"),
                         "2:19: unknown stage in 'move' (known: copy, link, none)");
     assert_string_equal(load_error("sets:\n  a: {stage: {out: link}}\n"),
