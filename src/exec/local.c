@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,27 +87,6 @@ static int reserve_tasks(local_t *x, uint32_t task)
         return -1;
     x->ntasks = n;
     return 0;
-}
-
-/* Add a line from hetflow to the task's .err file: why it failed. */
-static void note(local_t *x, const hf_set_t *set, uint32_t index, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void note(local_t *x, const hf_set_t *set, uint32_t index, const char *fmt, ...)
-{
-    char path[4096];
-    va_list ap;
-    FILE *f;
-
-    spawner_task_path(&x->spawner, set, index, "err", path, sizeof(path));
-    if (!(f = fopen(path, "a")))
-        return;
-    fputs("hetflow: ", f);
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fputc('\n', f);
-    fclose(f);
 }
 
 /* A staged task's scratch directory, there before it runs (its inputs may
@@ -305,8 +283,8 @@ static int stagings_ended(local_t *x, hf_engine_t *engine, hf_error_t *err)
         if (rc == 0 && job->status != 0) {
             hf_task_info_t t;
             hf_engine_task(engine, job->task, &t);
-            note(x, hf_workflow_set(x->spawner.wf, t.set), t.index, "staging failed: %s",
-                 job->why);
+            spawner_note(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index,
+                         "staging failed: %s", job->why);
         }
         if (rc == 0 &&
             hf_engine_stage_ended(engine, job->task, job->status, job->bytes) < 0) {
@@ -349,8 +327,8 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
         return 0;
     }
     json_decref(result);
-    note(x, set, t.index, "the result is not a JSON object: %s",
-         result ? "another JSON value" : jerr.text);
+    spawner_note(&x->spawner, set, t.index, "the result is not a JSON object: %s",
+                 result ? "another JSON value" : jerr.text);
     return HF_STATUS_BAD_RESULT;
 }
 
@@ -373,9 +351,10 @@ static int check_outputs(local_t *x, const hf_set_t *set, uint32_t index)
         if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
             continue;
         if (staged)
-            note(x, set, index, "output '%s' was not written (looked for %s)", own, path);
+            spawner_note(&x->spawner, set, index,
+                         "output '%s' was not written (looked for %s)", own, path);
         else
-            note(x, set, index, "output '%s' was not written", own);
+            spawner_note(&x->spawner, set, index, "output '%s' was not written", own);
         return HF_STATUS_MISSING_OUTPUT;
     }
     return 0;

@@ -272,20 +272,11 @@ static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
 {
-    char path[4096];
     va_list ap;
-    FILE *f;
 
-    spawner_task_path(p->spawner, w->launch.spec, w->launch.index, "err", path,
-                      sizeof(path));
-    if (!(f = fopen(path, "a")))
-        return;
-    fputs("hetflow: ", f);
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    spawner_vnote(p->spawner, w->launch.spec, w->launch.index, fmt, ap);
     va_end(ap);
-    fputc('\n', f);
-    fclose(f);
 }
 
 static uint32_t pop_call(worker_t *w)

@@ -315,6 +315,31 @@ void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
     snprintf(out, len, "%s/%s/%u.%s", sp->workdir, set->name, index, ext);
 }
 
+void spawner_vnote(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                   const char *fmt, va_list ap)
+{
+    char path[4096];
+    FILE *f;
+
+    spawner_task_path(sp, set, index, "err", path, sizeof(path));
+    if (!(f = fopen(path, "a")))
+        return;
+    fputs("hetflow: ", f);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    fclose(f);
+}
+
+void spawner_note(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                  const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    spawner_vnote(sp, set, index, fmt, ap);
+    va_end(ap);
+}
+
 static char *join(const char *name, const char *value)
 {
     size_t n = strlen(name), v = strlen(value);

@@ -8,6 +8,7 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/types.h>
 
 #include "hetflow/exec.h"
@@ -41,6 +42,13 @@ void spawner_fini(spawner_t *sp);
  * is "out", "err" or "result.json" (its $HETFLOW_RESULT). */
 void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
                        const char *ext, char *out, size_t len);
+
+/* Add a line from hetflow ("hetflow: " and the message) to the task's .err
+ * file: why it failed. */
+void spawner_vnote(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+void spawner_note(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Start the task, its stdin and stdout io[0] and io[1] when io is given (a
  * worker's pipes), else /dev/null and its .out file.  Returns its pid (also its process
