@@ -15,6 +15,7 @@
 
 #include "files.h"
 #include "util/grow.h"
+#include "util/str.h"
 #include "util/strmap.h"
 
 typedef struct {
@@ -32,40 +33,6 @@ typedef struct {
     size_t ntemplates, templates_cap;
 } index_t;
 
-/* Copy tmpl with each `from` replaced by `to` (NULL: "{iter}" by iter). */
-static char *replace(const char *tmpl, const char *from, const char *to)
-{
-    size_t nf = strlen(from), nt = strlen(to), n = 0;
-    char *out, *o;
-
-    for (const char *p = strstr(tmpl, from); p; p = strstr(p + nf, from))
-        n++;
-    if (!(out = malloc(strlen(tmpl) + n * nt + 1)))
-        return NULL;
-    o = out;
-    for (const char *p = tmpl;;) {
-        const char *hit = strstr(p, from);
-        size_t lit = hit ? (size_t)(hit - p) : strlen(p);
-        memcpy(o, p, lit);
-        o += lit;
-        if (!hit)
-            break;
-        memcpy(o, to, nt);
-        o += nt;
-        p = hit + nf;
-    }
-    *o = '\0';
-    return out;
-}
-
-static char *key_of(const char *path, int iter)
-{
-    char it[16];
-
-    snprintf(it, sizeof(it), "%d", iter);
-    return replace(path, "{iter}", it);
-}
-
 static void index_fini(index_t *ix)
 {
     for (size_t i = 0; i < ix->n; i++)
@@ -80,7 +47,7 @@ static int index_add(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, 
                      const hf_file_t *f, hf_error_t *err)
 {
     const char *file = hf_workflow_file(wf);
-    char *key = key_of(f->path, set->iter);
+    char *key = iter_subst(f->path, set->iter);
     int other;
 
     if (!key || grow_room((void **)&ix->keys, &ix->cap, ix->n + 1, sizeof(char *)) < 0 ||
@@ -157,7 +124,7 @@ static const writer_t *find_writer(const index_t *ix, const char *key, long task
 
     *map = HF_MAP_ALL;
     if (strstr(key, "{all}")) {
-        if (!(*fixed = replace(key, "{all}", "{index}")))
+        if (!(*fixed = str_replace(key, "{all}", "{index}")))
             return NULL;
         w = strmap_get(&ix->by_key, *fixed);
         return w >= 0 ? &ix->writers[w] : NULL;
@@ -243,7 +210,7 @@ static int link_set(hf_workflow_t *wf, const index_t *ix, hf_set_t *set, hf_erro
         return -1;
     for (int k = 0; k < set->ninputs; k++) {
         hf_file_t *f = &set->inputs[k];
-        char *key = key_of(f->path, set->iter), *fixed = NULL;
+        char *key = iter_subst(f->path, set->iter), *fixed = NULL;
         const writer_t *w = NULL;
         hf_map_t map;
         int rc = 0;

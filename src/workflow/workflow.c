@@ -12,6 +12,7 @@
 #include "hetflow/rules.h"
 #include "hetflow/workflow.h"
 #include "rules_check.h"
+#include "util/str.h"
 #include "util/strmap.h"
 
 struct hf_workflow {
@@ -183,28 +184,12 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     errno = saved;
 }
 
-/* tmpl with every "{iter}" replaced by iter, in a new string. */
-static char *iter_subst(const char *tmpl, int iter)
+char *iter_subst(const char *tmpl, int iter)
 {
-    char num[16], *out, *o;
-    size_t n = 0;
-    int len = snprintf(num, sizeof(num), "%d", iter);
+    char num[16];
 
-    for (const char *p = tmpl; *p; n++)
-        p += strncmp(p, "{iter}", 6) == 0 ? 6 : 1;
-    if (!(o = out = malloc(n * (size_t)len + 1)))
-        return NULL;
-    for (const char *p = tmpl; *p;) {
-        if (strncmp(p, "{iter}", 6) == 0) {
-            memcpy(o, num, (size_t)len);
-            o += len;
-            p += 6;
-        } else {
-            *o++ = *p++;
-        }
-    }
-    *o = '\0';
-    return out;
+    snprintf(num, sizeof(num), "%d", iter);
+    return str_replace(tmpl, "{iter}", num);
 }
 
 char *hf_set_iter_name(const hf_set_t *set, int iter)
