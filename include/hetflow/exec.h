@@ -86,10 +86,11 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
  * OS CPUs of its cores (node n's core c is the machine's core n x
  * cores_per_node + c, wrapping around when the platform declares more
  * cores than the machine has) and given exactly its GPUs; its output goes
- * to workdir/<set>/<index>.out and .err.  Takes SIGCHLD, SIGINT and SIGTERM
- * for itself until destroyed: SIGINT or SIGTERM stops the engine, which
- * terminates every running task's process group.  Returns 0 or -1 with a
- * message. */
+ * to workdir/<set>/<index>.out and .err; staged files go through node-local
+ * scratch under $HETFLOW_SCRATCH (else $TMPDIR, else /tmp)/hetflow-<pid>.  Takes SIGCHLD,
+ * SIGINT and SIGTERM for itself until destroyed: SIGINT or SIGTERM stops the engine,
+ * which terminates every running task's process group.  Returns 0 or -1 with a message.
+ */
 int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
                          const hf_platform_t *p, const char *workdir, hf_executor_t *out,
                          hf_error_t *err);
@@ -110,15 +111,6 @@ int hf_launcher_parse(const char *s, hf_launcher_t *kind);
  * ranks.  Returns 0, or -1 with a message (the launcher is not on PATH). */
 int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const *hosts,
                                int nhosts, hf_error_t *err);
-
-/* Tasks' node-local scratch directories go under BASE/hetflow-<pid>/
- * (removed when the executor is destroyed): BASE is $HETFLOW_SCRATCH
- * unless this is called, else $TMPDIR, else /tmp.  Returns 0, or -1 with
- * a message. */
-int hf_exec_local_set_scratch(hf_executor_t *x, const char *base, hf_error_t *err);
-/* The root that base (NULL: $TMPDIR or /tmp) gives: a new string in *out.
- * Returns 0, or -1 with ENOMEM. */
-int hf_exec_local_scratch_root(const char *base, char **out);
 
 /* The process id (and process group id) of a task the local executor x
  * runs, or 0. */

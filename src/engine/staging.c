@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "sched/queue.h"
 #include "util/grow.h"
 
 enum { PH_NONE, PH_IN_QUEUED, PH_IN_MOVING, PH_IN_DONE, PH_OUT_QUEUED, PH_OUT_MOVING };
@@ -29,48 +30,16 @@ typedef struct {
     uint8_t released; /* its slot given back before its outputs moved */
 } stage_task_t;
 
-typedef struct {
-    uint32_t *v;
-    size_t head, n, cap;
-} fifo_t;
-
 struct staging {
     stage_task_t *tasks;
     size_t ntasks;
     hf_set_staging_t *sets;
     size_t nsets;
-    fifo_t urgent, prefetch;
-    uint32_t *launch; /* staged in synchronously: to launch */
+    queue_t urgent, prefetch; /* task ids (sequence numbers unused) */
+    uint32_t *launch;         /* staged in synchronously: to launch */
     size_t nlaunch, launch_cap;
     int cap, moving;
 };
-
-static int fifo_push(fifo_t *q, uint32_t id)
-{
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        uint32_t *v = malloc(cap * sizeof(uint32_t));
-        if (!v)
-            return -1;
-        for (size_t i = 0; i < q->n; i++)
-            v[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
-        q->v = v;
-        q->cap = cap;
-        q->head = 0;
-    }
-    q->v[(q->head + q->n++) % q->cap] = id;
-    return 0;
-}
-
-static uint32_t fifo_pop(fifo_t *q)
-{
-    uint32_t id = q->v[q->head];
-
-    q->head = (q->head + 1) % q->cap;
-    q->n--;
-    return id;
-}
 
 static int reserve(struct staging *st, size_t nsets, size_t ntasks)
 {
@@ -123,8 +92,8 @@ void staging_fini(hf_engine_t *e)
         return;
     free(st->tasks);
     free(st->sets);
-    free(st->urgent.v);
-    free(st->prefetch.v);
+    queue_fini(&st->urgent);
+    queue_fini(&st->prefetch);
     free(st->launch);
     free(st);
     e->staging = NULL;
@@ -148,7 +117,7 @@ int staging_before_ready(hf_engine_t *e, int s, uint32_t id)
         return 0;
     }
     t->phase = PH_IN_QUEUED;
-    return fifo_push(&e->staging->prefetch, id) < 0 ? -1 : 1;
+    return queue_push(&e->staging->prefetch, id, 0) < 0 ? -1 : 1;
 }
 
 int staging_after_place(hf_engine_t *e, const hf_launch_t *l)
@@ -160,7 +129,7 @@ int staging_after_place(hf_engine_t *e, const hf_launch_t *l)
     t = &e->staging->tasks[l->task];
     t->phase = PH_IN_QUEUED;
     t->node = (int32_t)l->alloc->slot[0].node;
-    return fifo_push(&e->staging->urgent, l->task) < 0 ? -1 : 1;
+    return queue_push(&e->staging->urgent, l->task, 0) < 0 ? -1 : 1;
 }
 
 int staging_after_run(hf_engine_t *e, uint32_t id, int status)
@@ -188,7 +157,7 @@ int staging_after_run(hf_engine_t *e, uint32_t id, int status)
         t->released = 1;
         e->released_out++;
     }
-    return fifo_push(&e->staging->urgent, id) < 0 ? -1 : 1;
+    return queue_push(&e->staging->urgent, id, 0) < 0 ? -1 : 1;
 }
 
 static int dispatch(hf_engine_t *e, uint32_t id, hf_error_t *err)
@@ -222,7 +191,7 @@ int staging_dispatch(hf_engine_t *e, hf_error_t *err)
     struct staging *st = e->staging;
 
     while (st && st->moving < st->cap && (st->urgent.n > 0 || st->prefetch.n > 0)) {
-        uint32_t id = fifo_pop(st->urgent.n > 0 ? &st->urgent : &st->prefetch);
+        uint32_t id = queue_pop(st->urgent.n > 0 ? &st->urgent : &st->prefetch).index;
         uint8_t phase = st->tasks[id].phase;
         hf_task_state_t state = (hf_task_state_t)e->tasks[id].state;
         /* A stage-in whose task was canceled while it queued is dropped. */
@@ -296,7 +265,7 @@ int staging_drain(hf_engine_t *e)
     while (st->nlaunch > 0)
         unplace(e, st->launch[--st->nlaunch]);
     while (st->urgent.n > 0 || st->prefetch.n > 0) {
-        uint32_t id = fifo_pop(st->urgent.n > 0 ? &st->urgent : &st->prefetch);
+        uint32_t id = queue_pop(st->urgent.n > 0 ? &st->urgent : &st->prefetch).index;
         uint8_t phase = st->tasks[id].phase;
         st->tasks[id].phase = PH_NONE;
         if (phase == PH_OUT_QUEUED && end_out(e, id, -15) < 0)
@@ -316,6 +285,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     task_t *task;
     double now;
     bool out;
+    int s;
 
     if (!st || id >= e->ntasks ||
         (st->tasks[id].phase != PH_IN_MOVING && st->tasks[id].phase != PH_OUT_MOVING)) {
@@ -324,7 +294,8 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     t = &st->tasks[id];
     task = &e->tasks[id];
-    set = &st->sets[engine_set_of(e, id)];
+    s = engine_set_of(e, id);
+    set = &st->sets[s];
     now = e->exec->ops->now(e->exec->ctx);
     out = t->phase == PH_OUT_MOVING;
     st->moving--;
@@ -360,8 +331,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     if (status != 0)
         return engine_end(e, id, HF_STATUS_STAGE_FAILED);
-    return engine_make_ready(e, engine_set_of(e, id),
-                             id - e->sets[engine_set_of(e, id)].first);
+    return engine_make_ready(e, s, id - e->sets[s].first);
 }
 
 bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t *out)

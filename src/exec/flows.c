@@ -128,12 +128,8 @@ double flows_next_end(flows_t *f)
 {
     double next = -1;
 
-    if (f->dirty) {
-        for (size_t i = 0; i < f->n; i++)
-            f->v[i].rate = 0;
-        if (share(f) < 0)
-            return -2; /* no memory: the caller reports it */
-    }
+    if (f->dirty && share(f) < 0)
+        return -2; /* no memory: the caller reports it */
     for (size_t i = 0; i < f->n; i++) {
         double end = f->v[i].left <= 0 || isinf(f->v[i].rate)
                          ? f->at

@@ -182,13 +182,6 @@ static const char *const exported[] = {
     "HETFLOW_ITER", "CUDA_VISIBLE_DEVICES",
 };
 
-/* ... and those a task gets when its set has files. */
-static const char *const exported_files[] = {
-    "HETFLOW_INPUTS",
-    "HETFLOW_OUTPUTS",
-    "HETFLOW_SCRATCH_DIR",
-};
-
 /* Open MPI's rankfile: rank r on its slot's host, bound to its CPUs. */
 static int write_rankfile(const launcher_t *ln, const hf_alloc_t *alloc,
                           char *const *rank_cpus, const char *path, hf_error_t *err)
@@ -273,11 +266,15 @@ char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *ra
             add(&a, strdup("-x"));
             add(&a, strdup(exported[i]));
         }
-        for (size_t i = 0; i < 3 && l->spec->ninputs + l->spec->noutputs > 0; i++) {
-            if (i == 2 && !l->spec->stage.in && !l->spec->stage.out)
-                break; /* no scratch directory */
+        if (set->ninputs + set->noutputs > 0) { /* as make_env sets them */
             add(&a, strdup("-x"));
-            add(&a, strdup(exported_files[i]));
+            add(&a, strdup("HETFLOW_INPUTS"));
+            add(&a, strdup("-x"));
+            add(&a, strdup("HETFLOW_OUTPUTS"));
+            if (set->stage.in != HF_STAGE_NONE || set->stage.out != HF_STAGE_NONE) {
+                add(&a, strdup("-x"));
+                add(&a, strdup("HETFLOW_SCRATCH_DIR"));
+            }
         }
     } else {
         add(&a, strdup("-n"));

@@ -598,6 +598,21 @@ static void local_destroy(void *ctx)
     free(x);
 }
 
+/* Tasks' scratch directories go under BASE/hetflow-<pid>/, BASE being
+ * $HETFLOW_SCRATCH, else $TMPDIR, else /tmp; removed at the end. */
+static int scratch_root(const char *base, char **out)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *root;
+
+    if (!base || !*base)
+        base = tmp && *tmp ? tmp : "/tmp";
+    if (asprintf(&root, "%s/hetflow-%ld", base, (long)getpid()) < 0)
+        return -1;
+    *out = root;
+    return 0;
+}
+
 static const hf_executor_ops_t local_ops = {
     .name = "local",
     .now = local_now,
@@ -628,7 +643,7 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
         goto nomem;
     x->epfd = x->sigfd = x->timerfd = x->stager.efd = -1;
     pidmap_init(&x->running);
-    if (hf_exec_local_scratch_root(getenv("HETFLOW_SCRATCH"), &x->scratch) < 0)
+    if (scratch_root(getenv("HETFLOW_SCRATCH"), &x->scratch) < 0)
         goto nomem;
     if (reserve_tasks(x, (uint32_t)ntasks) < 0)
         goto nomem;
@@ -670,34 +685,6 @@ int hf_exec_local_set_launcher(hf_executor_t *x, hf_launcher_t kind, char *const
         return -1;
     launcher_fini(&l->spawner.launcher);
     l->spawner.launcher = ln;
-    return 0;
-}
-
-int hf_exec_local_scratch_root(const char *base, char **out)
-{
-    const char *tmp = getenv("TMPDIR");
-    char *root;
-
-    if (!base || !*base)
-        base = tmp && *tmp ? tmp : "/tmp";
-    if (asprintf(&root, "%s/hetflow-%ld", base, (long)getpid()) < 0)
-        return -1;
-    *out = root;
-    return 0;
-}
-
-int hf_exec_local_set_scratch(hf_executor_t *x, const char *base, hf_error_t *err)
-{
-    local_t *l = x->ctx;
-    char *root;
-
-    if (hf_exec_local_scratch_root(base, &root) < 0) {
-        hf_error_set(err, "out of memory");
-        return -1;
-    }
-    free(l->scratch);
-    l->scratch = root;
-    l->spawner.scratch = root;
     return 0;
 }
 

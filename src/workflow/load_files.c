@@ -224,14 +224,8 @@ static int stage_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                    ? 0
                    : ld_fail(ld, value, "unknown stage to '%s' (known: node-local)", s);
     }
-    if (strcmp(name, "sync") == 0) {
-        if (ld_string(ld, value, "sync", &s) < 0)
-            return -1;
-        if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
-            return ld_fail(ld, value, "sync must be true or false, not '%s'", s);
-        st->sync = s[0] == 't';
-        return 0;
-    }
+    if (strcmp(name, "sync") == 0)
+        return ld_bool(ld, value, "sync", &st->sync);
     return ld_fail(ld, key, "unknown stage key '%s' (known: in, out, to, sync)", name);
 }
 

@@ -331,14 +331,8 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         set->start_on_rule = s[0] == 'o';
         return 0;
     }
-    if (strcmp(name, "service") == 0) {
-        if (ld_string(ld, value, "service", &s) < 0)
-            return -1;
-        if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
-            return ld_fail(ld, value, "service must be true or false, not '%s'", s);
-        set->service = s[0] == 't';
-        return 0;
-    }
+    if (strcmp(name, "service") == 0)
+        return ld_bool(ld, value, "service", &set->service);
     if (strcmp(name, "uses") == 0)
         return load_uses(ld, set, value);
     if (strcmp(name, "function") == 0)

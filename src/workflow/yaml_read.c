@@ -109,6 +109,18 @@ int ld_int(loader_t *ld, const yaml_node_t *node, const char *what, long min, lo
     return 0;
 }
 
+int ld_bool(loader_t *ld, const yaml_node_t *node, const char *what, bool *out)
+{
+    const char *s;
+
+    if (ld_string(ld, node, what, &s) < 0)
+        return -1;
+    if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+        return ld_fail(ld, node, "%s must be true or false, not '%s'", what, s);
+    *out = s[0] == 't';
+    return 0;
+}
+
 int ld_seconds(loader_t *ld, const yaml_node_t *node, const char *what, double *out)
 {
     char *end;

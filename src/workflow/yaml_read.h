@@ -31,6 +31,8 @@ int ld_long(loader_t *ld, const yaml_node_t *node, const char *what, long min, l
             long *out);
 int ld_int(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
            int *out);
+/* "true" or "false". */
+int ld_bool(loader_t *ld, const yaml_node_t *node, const char *what, bool *out);
 int ld_seconds(loader_t *ld, const yaml_node_t *node, const char *what, double *out);
 int ld_number(loader_t *ld, const yaml_node_t *node, const char *what, double min,
               double max, double *out);
