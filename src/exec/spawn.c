@@ -407,6 +407,17 @@ static int add_file_vars(spawner_t *sp, const hf_launch_t *l, char **env, size_t
     return (env[(*n)++] = join("HETFLOW_SCRATCH_DIR", dir)) ? 0 : -1;
 }
 
+/* Whether env[0 .. n) has a variable of kv's name. */
+static bool env_has(char *const *env, size_t n, const char *kv)
+{
+    size_t len = strcspn(kv, "=");
+
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(env[i], kv, len) == 0 && env[i][len] == '=')
+            return true;
+    return false;
+}
+
 static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
                        const char *gpus, size_t *nowned)
 {
@@ -420,7 +431,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
         {"HETFLOW_WORKDIR", sp->workdir}, {"HETFLOW_NODE", node},
         {"HETFLOW_RESULT", result},       {"HETFLOW_ITER", iter},
     };
-    size_t nset = 0, n = 0, nown = sizeof(own) / sizeof(own[0]);
+    size_t nset = 0, n = 0, given, nown = sizeof(own) / sizeof(own[0]);
     char **env;
 
     snprintf(index, sizeof(index), "%u", l->index);
@@ -470,12 +481,17 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
         }
     }
     *nowned = n;
-    for (size_t i = 0; i < sp->nbase; i++)
-        env[n++] = sp->base_env[i];
-    /* The set's variables, except those hetflow sets for the task. */
+    /* Each variable once: hetflow's own, then the set's, then what hetflow
+     * inherited.  A program sees the first of two entries with one name, a
+     * Python or a shell may see the last: with both, PYTHONPATH from the
+     * user's shell hid the worker's (and a set's PATH the inherited one). */
     for (size_t i = 0; i < nset; i++)
-        if (!is_own(set->env[i]))
+        if (!is_own(set->env[i]) && !env_has(env, n, set->env[i]))
             env[n++] = set->env[i];
+    given = n;
+    for (size_t i = 0; i < sp->nbase; i++)
+        if (!env_has(env, given, sp->base_env[i]))
+            env[n++] = sp->base_env[i];
     return env;
 }
 

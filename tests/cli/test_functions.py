@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 import unittest
 
@@ -69,6 +70,37 @@ sets:
                              out["sets"]["square"]["start"])
         self.assertGreaterEqual(out["sets"]["square.workers"]["start"],
                                 out["sets"]["echo"]["end"])  # wanted only then
+
+    def test_python_with_pythonpath_set(self):
+        # A user's PYTHONPATH joins the worker's, once: the worker still
+        # finds hetflow.worker and the workflow's module, and the user's
+        # folder is on the path too.
+        extra = os.path.join(self.dir, "extra")
+        os.mkdir(extra)
+        with open(os.path.join(extra, "usermod.py"), "w") as f:
+            f.write("VALUE = 7\n")
+        path = self.write("w.yaml", """
+sets:
+  square:
+    tasks: 2
+    function: {python: "pyfunctions:square"}
+    args: {x: "{index}"}
+""")
+        # python3 behind a shell wrapper, as pyenv's shims and module
+        # systems have it: a shell keeps the last of two entries of a name.
+        wrappers = os.path.join(self.dir, "bin")
+        os.mkdir(wrappers)
+        with open(os.path.join(wrappers, "python3"), "w") as f:
+            f.write(f"#!/bin/bash\nexec {sys.executable} \"$@\"\n")
+        os.chmod(os.path.join(wrappers, "python3"), 0o755)
+        work = os.path.join(self.dir, "work")
+        env = dict(os.environ, PYTHONPATH=extra,
+                   PATH=wrappers + os.pathsep + os.environ["PATH"])
+        rc, out, err = run("run", path, "--workdir", work, "--quiet", "--json", env=env)
+        self.assertEqual(rc, 0, err)
+        tasks = self.journal(work)
+        self.assertEqual([tasks[f"square[{i}]"][3] for i in range(2)],
+                         [{"square": 0}, {"square": 1}])
 
     def test_python_raises(self):
         out, tasks, work = self.run_workflow("""

@@ -28,6 +28,27 @@ class Run(CliTest):
             self.assertEqual(f.read(), "hi-4\n")  # tasks 0-2 are a's, 3 is b's
         self.assertIn("5 done, 0 failed, 0 canceled of 5", out)
 
+    def test_environment_holds_each_variable_once(self):
+        # hetflow's variables, then the set's, then the inherited ones, each
+        # name once: two entries of one name are read differently by
+        # different programs (the first by getenv, the last by a shell).
+        wf = self.write("w.yaml", "sets:\n"
+                        "  a: {command: [cat, /proc/self/environ],"
+                        " env: {PATH: /usr/bin:/bin, FOO: set,"
+                        " HETFLOW_SET: mine}}\n")
+        work = os.path.join(self.dir, "work")
+        env = dict(os.environ, FOO="inherited", HETFLOW_SET="inherited",
+                   PYTHONPATH="/nowhere")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet", env=env)
+        self.assertEqual(rc, 0, err)
+        with open(os.path.join(work, "a", "0.out")) as f:
+            entries = [kv.split("=", 1) for kv in f.read().split("\0") if "=" in kv]
+        names = [name for name, _ in entries]
+        self.assertEqual(sorted(n for n in set(names) if names.count(n) > 1), [])
+        seen = dict(entries)
+        self.assertEqual((seen["FOO"], seen["PATH"], seen["HETFLOW_SET"], seen["PYTHONPATH"]),
+                         ("set", "/usr/bin:/bin", "a", "/nowhere"))
+
     def test_default_workdir(self):
         wf = self.write("w.yaml", "name: named\nsets:\n  a: {command: [echo, x]}\n")
         rc, _, err = run("run", os.path.abspath(wf), "--quiet", cwd=self.dir)
