@@ -86,7 +86,8 @@ int hf_exec_sim_create(const hf_workflow_t *wf, uint64_t seed, hf_executor_t *ou
  * OS CPUs of its cores (node n's core c is the machine's core n x
  * cores_per_node + c, wrapping around when the platform declares more
  * cores than the machine has) and given exactly its GPUs; its output goes
- * to workdir/<set>/<index>.out and .err; staged files go through node-local
+ * to workdir/<set>/<index>.out and .err (<index>.<try>.out and .err for a
+ * later try of it); staged files go through node-local
  * scratch under $HETFLOW_SCRATCH (else $TMPDIR, else /tmp)/hetflow-<pid>.  Takes SIGCHLD,
  * SIGINT and SIGTERM for itself until destroyed: SIGINT or SIGTERM stops the engine,
  * which terminates every running task's process group.  Returns 0 or -1 with a message.
@@ -120,6 +121,13 @@ long hf_exec_local_pid(const hf_executor_t *x, uint32_t task);
  * run in `workdir`, if it is still there and still that task (its
  * environment says so).  Returns 1 if something was killed, else 0. */
 int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
+
+/* Why task `index` of set `set` of the run in `workdir` failed, as hetflow
+ * noted it in the .err file of the task's last try: the note into `why`,
+ * the file into `path` (WORKDIR/<set>/<index>.err, <index>.<try>.err for
+ * a later try).  Returns 0, or -1 when there is no such note. */
+int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, char *why,
+                          size_t why_len, char *path, size_t path_len);
 
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);

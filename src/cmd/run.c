@@ -87,30 +87,31 @@ static void note_oversubscription(const cmd_input_t *in)
                 gpus, in->machine.ngpus, in->machine.ngpus);
 }
 
-/* The last line hetflow added to a task's .err file (why it failed), or
- * a stand-in when there is none. */
-static const char *last_note(const char *workdir, const char *set, uint32_t index,
-                             char *out, size_t len)
+/* Why a task failed, from what the engine knows, where its .err file
+ * holds no note from hetflow (it could not be written). */
+static void failure_of_status(const hf_set_t *set, const hf_task_info_t *t, char *out,
+                              size_t len)
 {
-    char path[4096], line[1024];
-    FILE *f;
-
-    snprintf(out, len, "its files could not be staged or an output is missing");
-    snprintf(path, sizeof(path), "%s/%s/%u.err", workdir, set, index);
-    if (!(f = fopen(path, "r")))
-        return out;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "hetflow: ", 9) == 0)
-            snprintf(out, len, "%.*s", (int)strcspn(line + 9, "\n"), line + 9);
-    fclose(f);
-    return out;
+    if (t->timed_out)
+        snprintf(out, len, "timed out after %g s", set->timeout);
+    else if (t->status == HF_STATUS_BAD_RESULT)
+        snprintf(out, len, "its result is not a JSON object");
+    else if (t->status == HF_STATUS_STAGE_FAILED)
+        snprintf(out, len, "its files could not be staged");
+    else if (t->status == HF_STATUS_MISSING_OUTPUT)
+        snprintf(out, len, "an output was not written");
+    else if (t->status > 0)
+        snprintf(out, len, "exit %d", t->status);
+    else
+        snprintf(out, len, "signal %d (%s)", -t->status, strsignal(-t->status));
 }
 
-/* Name the failed tasks, a line each, the first ten of them. */
+/* Name the failed tasks, a line each, the first ten of them: why, and the
+ * file that says so. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
-    char why[1024];
+    char why[1024], path[4096], tries[32] = "";
     hf_task_info_t t;
     long shown = 0;
 
@@ -119,26 +120,23 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         if (t.state != HF_TASK_FAILED)
             continue;
         const hf_set_t *set = hf_workflow_set(wf, t.set);
-        const char *name = set->name;
-        if (t.timed_out)
-            fprintf(stderr, "hetflow: task %s[%u] failed: timed out after %g s%s\n", name,
-                    t.index, set->timeout, t.attempts ? " (last of its tries)" : "");
-        else if (t.status == HF_STATUS_BAD_RESULT)
-            fprintf(stderr,
-                    "hetflow: task %s[%u] failed: its result is not a JSON object "
-                    "(see %s/%s/%u.err)\n",
-                    name, t.index, workdir, name, t.index);
-        else if (t.status == HF_STATUS_STAGE_FAILED ||
-                 t.status == HF_STATUS_MISSING_OUTPUT)
-            fprintf(stderr, "hetflow: task %s[%u] failed: %s (see %s/%s/%u.err)\n", name,
-                    t.index, last_note(workdir, name, t.index, why, sizeof(why)), workdir,
-                    name, t.index);
-        else if (t.status > 0)
-            fprintf(stderr, "hetflow: task %s[%u] failed: exit %d (see %s/%s/%u.err)\n",
-                    name, t.index, t.status, workdir, name, t.index);
-        else
-            fprintf(stderr, "hetflow: task %s[%u] failed: signal %d (%s)\n", name,
-                    t.index, -t.status, strsignal(-t.status));
+        const json_t *error = json_object_get(hf_engine_result(e, id), "error");
+        if (t.attempts > 0)
+            snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
+        if (set->pool >= 0 && json_is_string(error)) /* a call: its error is the reason */
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set->name, t.index,
+                    tries, (int)strcspn(json_string_value(error), "\n"),
+                    json_string_value(error));
+        else if (hf_exec_local_failure(workdir, set->name, t.index, why, sizeof(why),
+                                       path, sizeof(path)) == 0)
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s (see %s)\n", set->name,
+                    t.index, tries, why, path);
+        else {
+            failure_of_status(set, &t, why, sizeof(why));
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s\n", set->name, t.index,
+                    tries, why);
+        }
+        tries[0] = '\0';
         shown++;
     }
     if (failed > shown)

@@ -49,6 +49,7 @@ typedef struct {
     sigset_t old_mask;
     pidmap_t running;
     pid_t *pid_of;          /* per task, while running; 0 otherwise */
+    bool *stopped;          /* per task, whether hetflow ended its process */
     unstarted_t *unstarted; /* could not start: reported by the next wait */
     size_t nunstarted;
     size_t ntasks;      /* room in pid_of and unstarted: sets may be added */
@@ -83,6 +84,7 @@ static int reserve_tasks(local_t *x, uint32_t task)
     if (n == x->ntasks)
         return 0;
     if (grow_to((void **)&x->pid_of, x->ntasks, n, sizeof(pid_t)) < 0 ||
+        grow_to((void **)&x->stopped, x->ntasks, n, sizeof(bool)) < 0 ||
         grow_to((void **)&x->unstarted, x->ntasks, n, sizeof(unstarted_t)) < 0)
         return -1;
     x->ntasks = n;
@@ -137,6 +139,7 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         return -1;
     }
     x->pid_of[l->task] = pid;
+    x->stopped[l->task] = false;
     if (l->spec->service && !l->spec->is_pool) { /* a worker is up when it says */
         if (grow_room((void **)&x->starting, &x->starting_cap, x->nstarting + 1,
                       sizeof(uint32_t)) < 0) {
@@ -166,6 +169,7 @@ static void arm_kill_timer(local_t *x)
  * grace period, it alone.  Entries are in time order: the grace is fixed. */
 static void terminate(local_t *x, uint32_t task, pid_t pid)
 {
+    x->stopped[task] = true;
     kill(-pid, SIGTERM);
     if (grow_room((void **)&x->terminating, &x->terminating_cap, x->nterminating + 1,
                   sizeof(*x->terminating)) < 0) {
@@ -232,6 +236,7 @@ static stage_job_t *make_job(local_t *x, const hf_stage_req_t *req)
         !(*(in ? &job->mkdir : &job->remove) = strdup(dir)))
         goto fail;
     job->task = req->task;
+    job->in = in;
     job->link = in && set->stage.in == HF_STAGE_LINK;
     for (int i = 0; i < nf; i++) {
         for (long k = 0; k < hf_file_count(x->spawner.wf, &files[i]); k++) {
@@ -270,8 +275,34 @@ static int local_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
     return 0;
 }
 
+/* Which task `task` is, for the spawner (placed nowhere). */
+static hf_launch_t launch_of(const local_t *x, hf_engine_t *engine, uint32_t task)
+{
+    hf_task_info_t t;
+
+    hf_engine_task(engine, task, &t);
+    return (hf_launch_t){task, t.set, t.index, hf_workflow_set(x->spawner.wf, t.set),
+                         NULL};
+}
+
+/* Add hetflow's line to the .err file of task's latest try (of a new try
+ * with `new_try`): why it failed. */
+static void note(local_t *x, hf_engine_t *engine, uint32_t task, bool new_try,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void note(local_t *x, hf_engine_t *engine, uint32_t task, bool new_try,
+                 const char *fmt, ...)
+{
+    hf_launch_t l = launch_of(x, engine, task);
+    va_list ap;
+
+    va_start(ap, fmt);
+    spawner_vnote(&x->spawner, &l, new_try, fmt, ap);
+    va_end(ap);
+}
+
 /* Report the stagings that have ended; a failed one's reason goes to the
- * task's .err file. */
+ * task's .err file (of a try of its own when its inputs failed: no process
+ * of that try ran). */
 static int stagings_ended(local_t *x, hf_engine_t *engine, hf_error_t *err)
 {
     stage_job_t *job = stager_take_done(&x->stager), *next;
@@ -280,12 +311,8 @@ static int stagings_ended(local_t *x, hf_engine_t *engine, hf_error_t *err)
     for (; job; job = next) {
         next = job->next;
         x->nstagings--;
-        if (rc == 0 && job->status != 0) {
-            hf_task_info_t t;
-            hf_engine_task(engine, job->task, &t);
-            spawner_note(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index,
-                         "staging failed: %s", job->why);
-        }
+        if (rc == 0 && job->status != 0)
+            note(x, engine, job->task, job->in, "staging failed: %s", job->why);
         if (rc == 0 &&
             hf_engine_stage_ended(engine, job->task, job->status, job->bytes) < 0) {
             hf_error_set(err, "local: engine refused the end of a staging of task %u",
@@ -327,8 +354,8 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
         return 0;
     }
     json_decref(result);
-    spawner_note(&x->spawner, set, t.index, "the result is not a JSON object: %s",
-                 result ? "another JSON value" : jerr.text);
+    note(x, engine, task, false, "its result is not a JSON object: %s",
+         result ? "another JSON value" : jerr.text);
     return HF_STATUS_BAD_RESULT;
 }
 
@@ -336,7 +363,8 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
  * its scratch directory when they are staged out).  Returns 0, or
  * HF_STATUS_MISSING_OUTPUT with the first one missing named in its .err
  * file. */
-static int check_outputs(local_t *x, const hf_set_t *set, uint32_t index)
+static int check_outputs(local_t *x, hf_engine_t *engine, uint32_t task,
+                         const hf_set_t *set, uint32_t index)
 {
     bool staged = scratch_staged(set, false);
     char path[4096], own[4096];
@@ -351,10 +379,10 @@ static int check_outputs(local_t *x, const hf_set_t *set, uint32_t index)
         if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
             continue;
         if (staged)
-            spawner_note(&x->spawner, set, index,
-                         "output '%s' was not written (looked for %s)", own, path);
+            note(x, engine, task, false, "output '%s' was not written (looked for %s)",
+                 own, path);
         else
-            spawner_note(&x->spawner, set, index, "output '%s' was not written", own);
+            note(x, engine, task, false, "output '%s' was not written", own);
         return HF_STATUS_MISSING_OUTPUT;
     }
     return 0;
@@ -367,15 +395,13 @@ static bool step_refused(local_t *x, hf_engine_t *engine, uint32_t task)
 {
     static const char *const signs[] = {"step creation temporarily disabled",
                                         "Unable to create step", "Job step creation"};
+    hf_launch_t l = launch_of(x, engine, task);
     char path[4096], tail[4096];
-    hf_task_info_t t;
     size_t n;
     FILE *f;
 
-    hf_engine_task(engine, task, &t);
-    spawner_task_path(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index, "err",
-                      path, sizeof(path));
-    if (!(f = fopen(path, "r")))
+    if (spawner_try_path(&x->spawner, &l, "err", path, sizeof(path)) < 0 ||
+        !(f = fopen(path, "r")))
         return false;
     if (fseek(f, -(long)(sizeof(tail) - 1), SEEK_END) < 0)
         rewind(f);
@@ -399,11 +425,33 @@ static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int statu
     set = hf_workflow_set(x->spawner.wf, t.set);
     /* A recorded run's files are for the model: its stand-ins write none. */
     if (status == 0 && set->noutputs > 0 && !hf_workflow_recorded(x->spawner.wf))
-        status = check_outputs(x, set, t.index);
+        status = check_outputs(x, engine, task, set, t.index);
     if ((scratch_staged(set, true) || scratch_staged(set, false)) &&
         (status != 0 || !scratch_staged(set, false)))
         remove_task_dir(x, set, t.index);
     return status;
+}
+
+/* Why task's process ended unsuccessfully with `status`, in its .err file,
+ * so that the file a failure points at always says why, whatever the
+ * task wrote there. */
+static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
+{
+    hf_task_info_t t;
+    char how[64];
+
+    if (status > 0)
+        snprintf(how, sizeof(how), "exit %d", status);
+    else
+        snprintf(how, sizeof(how), "signal %d (%s)", -status, strsignal(-status));
+    hf_engine_task(engine, task, &t);
+    if (t.timed_out)
+        note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",
+             hf_workflow_set(x->spawner.wf, t.set)->timeout, how);
+    else if (x->stopped[task])
+        note(x, engine, task, false, "stopped by hetflow, %s", how);
+    else
+        note(x, engine, task, false, "%s", how);
 }
 
 /* Reap every child that has exited and report its task.  Each exit is seen
@@ -418,6 +466,7 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
     for (;;) {
         siginfo_t info = {0};
         int wstatus, status;
+        bool refused;
         uint32_t task;
 
         if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
@@ -429,6 +478,10 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
             continue; /* not a task of ours */
         x->pid_of[task] = 0;
         status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -WTERMSIG(wstatus);
+        refused = status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
+                  step_refused(x, engine, task);
+        if (status != 0 && !refused)
+            note_end(x, engine, task, status);
         if (pools_is_worker(&x->pools, task)) {
             int ended;
             pid_t again = pools_exited(&x->pools, task, &status, engine, &ended, err);
@@ -444,11 +497,10 @@ static int reap(local_t *x, hf_engine_t *engine, hf_error_t *err)
                 x->pid_of[task] = again;
                 continue;
             }
+        } else if (refused) {
+            status = HF_STATUS_LAUNCH_RETRY;
         } else if (status == 0) {
             status = read_result(x, engine, task);
-        } else if (status > 0 && x->spawner.launcher.kind == HF_LAUNCHER_SRUN &&
-                   step_refused(x, engine, task)) {
-            status = HF_STATUS_LAUNCH_RETRY;
         }
         if (!pools_is_worker(&x->pools, task))
             status = ended_files(x, engine, task, status);
@@ -592,6 +644,7 @@ static void local_destroy(void *ctx)
     spawner_fini(&x->spawner);
     pidmap_fini(&x->running);
     free(x->pid_of);
+    free(x->stopped);
     free(x->starting);
     free(x->terminating);
     free(x->unstarted);

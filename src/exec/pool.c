@@ -275,7 +275,7 @@ static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    spawner_vnote(p->spawner, w->launch.spec, w->launch.index, fmt, ap);
+    spawner_vnote(p->spawner, &w->launch, false, fmt, ap);
     va_end(ap);
 }
 

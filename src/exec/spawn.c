@@ -23,7 +23,9 @@
 
 #include "scratch.h"
 #include "spawn.h"
+#include "task_files.h"
 #include "util/fs.h"
+#include "util/grow.h"
 #include "worker_cmd.h"
 
 extern char **environ;
@@ -120,6 +122,7 @@ void spawner_fini(spawner_t *sp)
     launcher_fini(&sp->launcher);
     free(sp->workdir);
     free(sp->base_env);
+    free(sp->tries);
     memset(sp, 0, sizeof(*sp));
     sp->devnull = -1;
 }
@@ -310,33 +313,73 @@ static char **rank_cpu_lists(const spawner_t *sp, const hf_launch_t *l)
 }
 
 void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                       const char *ext, char *out, size_t len)
+                       const char *name, char *out, size_t len)
 {
-    snprintf(out, len, "%s/%s/%u.%s", sp->workdir, set->name, index, ext);
+    task_file_path(sp->workdir, set->name, index, -1, name, out, len);
 }
 
-void spawner_vnote(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                   const char *fmt, va_list ap)
+/* Room for task `task` in sp->tries. */
+static int reserve_tries(spawner_t *sp, uint32_t task)
+{
+    size_t n = grow_cap(sp->ntries, (size_t)task + 1);
+
+    if (n != sp->ntries && grow_to((void **)&sp->tries, sp->ntries, n, sizeof(int)) < 0)
+        return -1;
+    sp->ntries = n;
+    return 0;
+}
+
+/* The .err file of a new try of l's task, created, its number counted. */
+static int open_new_try(spawner_t *sp, const hf_launch_t *l, int *try)
+{
+    int fd;
+
+    if (reserve_tries(sp, l->task) < 0)
+        return -1;
+    fd = task_file_new_try(sp->workdir, l->spec->name, l->index, sp->tries[l->task], try);
+    if (fd >= 0)
+        sp->tries[l->task] = *try + 1;
+    return fd;
+}
+
+int spawner_try_path(const spawner_t *sp, const hf_launch_t *l, const char *ext,
+                     char *out, size_t len)
+{
+    int try = l->task < sp->ntries ? sp->tries[l->task] - 1 : -1;
+
+    if (try < 0)
+        return -1;
+    return task_file_path(sp->workdir, l->spec->name, l->index, try, ext, out, len);
+}
+
+void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt,
+                   va_list ap)
 {
     char path[4096];
+    int fd = -1, try;
     FILE *f;
 
-    spawner_task_path(sp, set, index, "err", path, sizeof(path));
-    if (!(f = fopen(path, "a")))
+    if (new_try || spawner_try_path(sp, l, "err", path, sizeof(path)) < 0)
+        fd = open_new_try(sp, l, &try);
+    else
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || !(f = fdopen(fd, "a"))) {
+        if (fd >= 0)
+            close(fd);
         return;
+    }
     fputs("hetflow: ", f);
     vfprintf(f, fmt, ap);
     fputc('\n', f);
     fclose(f);
 }
 
-void spawner_note(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                  const char *fmt, ...)
+void spawner_note(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    spawner_vnote(sp, set, index, fmt, ap);
+    spawner_vnote(sp, l, new_try, fmt, ap);
     va_end(ap);
 }
 
@@ -502,16 +545,29 @@ static void free_env(char **env, size_t nown)
     free(env);
 }
 
-static int open_output(spawner_t *sp, const hf_launch_t *l, const char *ext,
-                       hf_error_t *err)
+/* The .err and, unless the task's stdout goes elsewhere, .out files of a
+ * new try of l's task, into *err_fd and *out_fd.  Returns 0, or -1 with a
+ * message. */
+static int open_outputs(spawner_t *sp, const hf_launch_t *l, int *out_fd, int *err_fd,
+                        hf_error_t *err)
 {
     char path[4096];
-    int fd;
+    int try;
 
-    spawner_task_path(sp, l->spec, l->index, ext, path, sizeof(path));
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+    if ((*err_fd = open_new_try(sp, l, &try)) < 0) {
+        hf_error_set(err, "%s/%s/%u.err: %s", sp->workdir, l->spec->name, l->index,
+                     strerror(errno));
+        return -1;
+    }
+    if (!out_fd)
+        return 0;
+    task_file_path(sp->workdir, l->spec->name, l->index, try, "out", path, sizeof(path));
+    if ((*out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                        0600)) < 0) {
         hf_error_set(err, "%s: %s", path, strerror(errno));
-    return fd;
+        return -1;
+    }
+    return 0;
 }
 
 /* The program a task runs: its set's looked up on PATH once (a worker's is
@@ -613,10 +669,10 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *sta
 
     if (l->set >= sp->nsets && add_sets(sp, l, err) < 0)
         return -1;
-    if ((c.out = io ? dup(io[1]) : open_output(sp, l, "out", err)) < 0 ||
-        (c.err = open_output(sp, l, "err", err)) < 0) {
-        if (io && c.out < 0)
-            hf_error_set(err, "dup: %s", strerror(errno));
+    if (open_outputs(sp, l, io ? NULL : &c.out, &c.err, err) < 0)
+        goto done;
+    if (io && (c.out = dup(io[1])) < 0) {
+        hf_error_set(err, "dup: %s", strerror(errno));
         goto done;
     }
     /* A result (an endpoint) left by an earlier run of the task must not

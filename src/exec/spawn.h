@@ -1,8 +1,9 @@
 /* Turning a placed task into a process: its argv with {index} and {set}
  * replaced, its environment (the set's env, the HETFLOW_* variables, and
  * exactly its GPUs in CUDA/ROCR/HIP_VISIBLE_DEVICES), stdout and stderr in
- * WORKDIR/<set>/<index>.out|.err, stdin from /dev/null, its own process
- * group, and a CPU affinity of exactly its cores, inherited by its children. */
+ * the .out and .err files of a new try (task_files.h), stdin from
+ * /dev/null, its own process group, and a CPU affinity of exactly its
+ * cores, inherited by its children. */
 #ifndef HETFLOW_EXEC_SPAWN_H
 #define HETFLOW_EXEC_SPAWN_H
 
@@ -29,6 +30,8 @@ typedef struct {
     int nsets;          /* sets known: those added later get their folder at launch */
     int devnull;
     const char *scratch; /* the root of tasks' scratch directories (borrowed) */
+    int *tries;          /* per task, the tries it has had in this run */
+    size_t ntries;       /* room in tries: sets may be added */
 } spawner_t;
 
 /* Prepare to spawn wf's tasks on p mapped onto machine, writing under
@@ -38,17 +41,25 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
                  const hf_platform_t *p, const char *workdir, hf_error_t *err);
 void spawner_fini(spawner_t *sp);
 
-/* A file of task `index` of `set`: WORKDIR/<set>/<index>.<ext>, where ext
- * is "out", "err" or "result.json" (its $HETFLOW_RESULT). */
+/* A file of task `index` of `set` itself: WORKDIR/<set>/<index>.<name>,
+ * where name is "result.json" (its $HETFLOW_RESULT), "endpoint" or
+ * "rankfile". */
 void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                       const char *ext, char *out, size_t len);
+                       const char *name, char *out, size_t len);
 
-/* Add a line from hetflow ("hetflow: " and the message) to the task's .err
- * file: why it failed. */
-void spawner_vnote(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                   const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
-void spawner_note(const spawner_t *sp, const hf_set_t *set, uint32_t index,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The file `ext` ("out", "err") of the latest try of l's task in this
+ * run.  Returns 0, or -1 when it has had none (or the path is too long). */
+int spawner_try_path(const spawner_t *sp, const hf_launch_t *l, const char *ext,
+                     char *out, size_t len);
+
+/* Add a line from hetflow ("hetflow: " and the message) to the .err file
+ * of the task's latest try: why it failed.  With `new_try`, the line
+ * starts a try of its own: the task failed before a process of this try
+ * started (its inputs could not be staged). */
+void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt,
+                   va_list ap) __attribute__((format(printf, 4, 0)));
+void spawner_note(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Start the task, its stdin and stdout io[0] and io[1] when io is given (a
  * worker's pipes), else /dev/null and its .out file.  Returns its pid (also its process

@@ -12,6 +12,7 @@
 
 typedef struct stage_job {
     uint32_t task;
+    bool in;           /* to scratch (else back from it) */
     bool link;         /* symlink each file rather than copy it */
     char *mkdir;       /* a directory to create first, or NULL */
     char *remove;      /* a directory to remove after, or NULL */

@@ -166,6 +166,11 @@ sets:
         tasks = self.journal(work)
         self.assertEqual(tasks["naps[0]"][:3], ("done", 0, 1))  # failed once, retried
         self.assertEqual(tasks["naps[1]"][:3], ("done", 0, 0))  # taken back, not failed
+        # The killed worker's file keeps why it ended; its successor has its own.
+        folder = os.path.join(work, "naps.workers")
+        self.assertEqual(sorted(os.listdir(folder)), ["0.1.err", "0.err"])
+        with open(os.path.join(folder, "0.err")) as f:
+            self.assertEqual(f.read().splitlines()[-1], "hetflow: signal 9 (Killed)")
 
     def test_c_crash_fails_only_its_call(self):
         out, tasks, work = self.run_workflow(f"""

@@ -36,6 +36,43 @@ class Reliability(CliTest):
                             if e["ph"] == "X")
         self.assertEqual(states, ["done", "done", "retried", "retried"])
 
+    def test_each_try_keeps_its_files(self):
+        # Three tries of a task that says which try it is and fails: each
+        # try's output stays in a file of its own, hetflow's line says why
+        # each failed (the task itself wrote nothing to stderr), and the
+        # failure points at the last try's file.
+        wf = self.write("w.yaml", "sets:\n  f: {retries: 2, command: 'echo try"
+                        " $(ls $HETFLOW_WORKDIR/f | grep -c out); exit 3'}\n")
+        work = os.path.join(self.dir, "w")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet")
+        self.assertEqual(rc, 1)
+        self.assertEqual(sorted(os.listdir(os.path.join(work, "f"))),
+                         ["0.1.err", "0.1.out", "0.2.err", "0.2.out", "0.err", "0.out"])
+        for name, n in (("0", 1), ("0.1", 2), ("0.2", 3)):
+            with open(os.path.join(work, "f", name + ".out")) as f:
+                self.assertEqual(f.read(), f"try {n}\n")
+            with open(os.path.join(work, "f", name + ".err")) as f:
+                self.assertEqual(f.read(), "hetflow: exit 3\n")
+        self.assertIn(f"task f[0] failed after 3 tries: exit 3 (see {work}/f/0.2.err)", err)
+
+    def test_why_a_task_ended_is_in_its_err_file(self):
+        wf = self.write("w.yaml", "sets:\n"
+                        "  slow: {command: [sleep, '30'], timeout: 0.3}\n"
+                        "  killed: {command: 'kill -KILL $$'}\n"
+                        "  noisy: {command: 'echo it broke >&2; exit 1'}\n")
+        work = os.path.join(self.dir, "w")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet")
+        self.assertEqual(rc, 1)
+        expect = {"slow": "hetflow: timed out after 0.3 s: stopped by hetflow,"
+                          " signal 15 (Terminated)\n",
+                  "killed": "hetflow: signal 9 (Killed)\n",
+                  "noisy": "it broke\nhetflow: exit 1\n"}
+        for name, text in expect.items():
+            with open(os.path.join(work, name, "0.err")) as f:
+                self.assertEqual(f.read(), text, name)
+            why = text.splitlines()[-1][len("hetflow: "):]
+            self.assertIn(f"task {name}[0] failed: {why} (see {work}/{name}/0.err)", err)
+
     def test_backoff_sleeps(self):
         # One task failing once, then 1.5 s of backoff with nothing running:
         # hetflow must sleep through it, not spin.

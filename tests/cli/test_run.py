@@ -128,7 +128,7 @@ class Run(CliTest):
         self.assertEqual(rc, 1, err)
         self.assertIn("task bad[0] failed: its result is not a JSON object", err)
         with open(os.path.join(work, "bad", "0.err")) as f:
-            self.assertIn("the result is not a JSON object", f.read())
+            self.assertIn("hetflow: its result is not a JSON object: another JSON value", f.read())
         db = sqlite3.connect(os.path.join(work, "journal.db"))
         rows = dict(db.execute("SELECT id, result FROM tasks"))
         db.close()

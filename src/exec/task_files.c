@@ -1,0 +1,107 @@
+/* A task's files in the workdir; see task_files.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hetflow/exec.h"
+#include "task_files.h"
+
+int task_file_path(const char *workdir, const char *set, uint32_t index, int try,
+                   const char *ext, char *out, size_t len)
+{
+    int n = try > 0 ? snprintf(out, len, "%s/%s/%u.%d.%s", workdir, set, index, try, ext)
+                    : snprintf(out, len, "%s/%s/%u.%s", workdir, set, index, ext);
+
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int task_file_new_try(const char *workdir, const char *set, uint32_t index, int from,
+                      int *try)
+{
+    char path[4096];
+
+    for (int k = from > 0 ? from : 0; k < 1000000; k++) {
+        int fd;
+        if (task_file_path(workdir, set, index, k, "err", path, sizeof(path)) < 0) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0 || errno != EEXIST) {
+            *try = k;
+            return fd;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+int task_file_last_try(const char *workdir, const char *set, uint32_t index)
+{
+    char path[4096];
+    int last = -1;
+
+    /* Tries are numbered without gaps: the first missing one ends them. */
+    for (int k = 0;
+         task_file_path(workdir, set, index, k, "err", path, sizeof(path)) == 0 &&
+         access(path, F_OK) == 0;
+         k++)
+        last = k;
+    return last;
+}
+
+/* Whether s is one or more digits and then the end or a dot; *end after them. */
+static bool number(const char *s, const char **end)
+{
+    const char *p = s;
+
+    while (*p >= '0' && *p <= '9')
+        p++;
+    *end = p;
+    return p > s && (*p == '.' || *p == '\0');
+}
+
+bool task_file_is_own(const char *name)
+{
+    static const char *const own[] = {"out", "err", "result.json", "endpoint",
+                                      "rankfile"};
+    const char *rest;
+
+    if (!number(name, &rest) || *rest != '.')
+        return false;
+    rest++;
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        if (strcmp(rest, own[i]) == 0)
+            return true;
+    /* A later try's <index>.<try>.out or .err. */
+    return number(rest, &rest) &&
+           (strcmp(rest, ".out") == 0 || strcmp(rest, ".err") == 0);
+}
+
+int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, char *why,
+                          size_t why_len, char *path, size_t path_len)
+{
+    int try = task_file_last_try(workdir, set, index);
+    char tail[8192], *line = NULL;
+    size_t n;
+    FILE *f;
+
+    if (try < 0 || task_file_path(workdir, set, index, try, "err", path, path_len) < 0 ||
+        !(f = fopen(path, "r")))
+        return -1;
+    /* hetflow's note is the file's last line: the tail holds it. */
+    if (fseek(f, -(long)(sizeof(tail) - 1), SEEK_END) < 0)
+        rewind(f);
+    n = fread(tail, 1, sizeof(tail) - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    for (char *at = tail; (at = strstr(at, "hetflow: ")); at++)
+        if (at == tail || at[-1] == '\n')
+            line = at + 9;
+    if (!line)
+        return -1;
+    snprintf(why, why_len, "%.*s", (int)strcspn(line, "\n"), line);
+    return 0;
+}
