@@ -7,6 +7,26 @@
 
 #include "cmd.h"
 
+/* The local launcher starts a task as one process: a task of several
+ * ranks would silently run once.  Returns 0, or -1 naming the first such
+ * set and the launchers that start ranks. */
+static int check_ranks(const hf_workflow_t *wf, hf_error_t *err)
+{
+    for (int i = 0; i < hf_workflow_nsets(wf); i++) {
+        const hf_set_t *set = hf_workflow_set(wf, i);
+        if (set->ranks > 1) {
+            hf_error_set(err,
+                         "%s:%d:%d: set '%s' has ranks: %d, but the local launcher "
+                         "runs one process per task: use --launcher mpiexec (or srun "
+                         "in Slurm)",
+                         hf_workflow_file(wf), set->mark.line, set->mark.col, set->name,
+                         set->ranks);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err)
 {
     hf_platform_t p, file;
@@ -18,6 +38,8 @@ int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err
         in->launcher = getenv("SLURM_JOB_ID") && hf_launcher_found(HF_LAUNCHER_SRUN)
                            ? HF_LAUNCHER_SRUN
                            : HF_LAUNCHER_LOCAL;
+    if (in->launcher == HF_LAUNCHER_LOCAL && check_ranks(in->wf, err) < 0)
+        return -1;
     if (in->launcher == HF_LAUNCHER_LOCAL && !opts->hostfile)
         return 0;
     if ((found = hf_allocation_detect(&in->alloc, opts->hostfile, err)) < 0)

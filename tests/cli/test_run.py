@@ -49,6 +49,22 @@ class Run(CliTest):
         self.assertEqual((seen["FOO"], seen["PATH"], seen["HETFLOW_SET"], seen["PYTHONPATH"]),
                          ("set", "/usr/bin:/bin", "a", "/nowhere"))
 
+    def test_ranks_need_an_mpi_launcher(self):
+        # The local launcher starts one process per task: a task of 2 ranks
+        # would silently run once.  Refused before anything runs.
+        wf = self.write("w.yaml", "sets:\n  sim: {tasks: 2, command: [hostname]}\n"
+                        "  mpi: {ranks: 2, command: [hostname]}\n")
+        work = os.path.join(self.dir, "work")
+        rc, out, err = run("run", wf, "--workdir", work, "--launcher", "local")
+        self.assertEqual(rc, 2)
+        self.assertEqual(err, f"{wf}:3:3: set 'mpi' has ranks: 2, but the local launcher"
+                         " runs one process per task: use --launcher mpiexec (or srun in"
+                         " Slurm)\n")
+        self.assertFalse(os.path.exists(work))
+        rc, _, err = run("run", wf, "--workdir", work)  # auto, outside Slurm: local
+        self.assertEqual(rc, 2)
+        self.assertIn("use --launcher mpiexec", err)
+
     def test_default_workdir(self):
         wf = self.write("w.yaml", "name: named\nsets:\n  a: {command: [echo, x]}\n")
         rc, _, err = run("run", os.path.abspath(wf), "--quiet", cwd=self.dir)
