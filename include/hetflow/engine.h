@@ -252,6 +252,17 @@ const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);
 uint32_t hf_engine_ntasks(const hf_engine_t *e);
 void hf_engine_task(const hf_engine_t *e, uint32_t task, hf_task_info_t *out);
 long hf_engine_count(const hf_engine_t *e, hf_task_state_t state);
+
+/* What goes on now, for a live view: the cores and GPUs that tasks hold
+ * (placed or running; a task whose outputs move out asynchronously holds
+ * none), the tasks running a process or a call (not those whose outputs
+ * move), and the stagings moving. */
+typedef struct {
+    long cores, gpus;
+    long computing;
+    long staging;
+} hf_activity_t;
+void hf_engine_activity(const hf_engine_t *e, hf_activity_t *out);
 const char *hf_task_state_name(hf_task_state_t state);
 
 #endif

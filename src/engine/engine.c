@@ -700,6 +700,15 @@ long hf_engine_count(const hf_engine_t *e, hf_task_state_t state)
     return e->count[state];
 }
 
+void hf_engine_activity(const hf_engine_t *e, hf_activity_t *out)
+{
+    out->cores =
+        hf_platform_total_cores(&e->cfg.platform) - hf_sched_free_cores(e->sched);
+    out->gpus = hf_platform_total_gpus(&e->cfg.platform) - hf_sched_free_gpus(e->sched);
+    out->computing = e->count[HF_TASK_RUNNING] - e->released_out;
+    out->staging = staging_in_flight(e);
+}
+
 void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
 {
     *out = e->usage;

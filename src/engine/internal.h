@@ -136,6 +136,7 @@ int staging_dispatch(hf_engine_t *e, hf_error_t *err);    /* up to the cap */
 bool staging_next_launch(hf_engine_t *e, uint32_t *task); /* staged in: launch it */
 bool staging_busy(const hf_engine_t *e);
 bool staging_moving(const hf_engine_t *e, uint32_t task);
+int staging_in_flight(const hf_engine_t *e);           /* stagings moving now */
 bool staging_out(const hf_engine_t *e, uint32_t task); /* its process has ended */
 int staging_drain(hf_engine_t *e);                     /* after a stop */
 

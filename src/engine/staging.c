@@ -223,6 +223,11 @@ bool staging_busy(const hf_engine_t *e)
            (st->moving > 0 || st->urgent.n > 0 || st->prefetch.n > 0 || st->nlaunch > 0);
 }
 
+int staging_in_flight(const hf_engine_t *e)
+{
+    return e->staging ? e->staging->moving : 0;
+}
+
 bool staging_moving(const hf_engine_t *e, uint32_t id)
 {
     return e->staging && (e->staging->tasks[id].phase == PH_IN_MOVING ||

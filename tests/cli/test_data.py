@@ -4,10 +4,12 @@ hetflow, a missing output or input failing its task with a clear line, and
 asynchronous staging leaving the task's core to others while its inputs
 copy (measured on a one-core platform)."""
 import os
+import pty
+import re
 import subprocess
 import unittest
 
-from clitest import CliTest, run
+from clitest import HETFLOW, CliTest, run
 
 
 class Data(CliTest):
@@ -24,6 +26,44 @@ class Data(CliTest):
     def setUp(self):
         super().setUp()
         self.runs = 0
+
+    def test_status_line_counts_what_tasks_hold(self):
+        # The live line on a terminal: tasks whose outputs moved out
+        # asynchronously gave their cores back before they ended, and must
+        # not be counted as holding them (it once said "cores 5/2").
+        d = self.dir
+        path = self.write("w.yaml", f"""
+platform: {{nodes: 1, cores_per_node: 2, gpus_per_node: 0}}
+sets:
+  gen: {{tasks: 6, outputs: ["{d}/out/g_{{index}}"], stage: {{out: copy}},
+         command: 'sleep 0.2; echo x > $HETFLOW_OUTPUTS'}}
+  last: {{command: [sleep, '1.2'], after: [gen]}}
+""")
+        os.makedirs(os.path.join(d, "scratch"))
+        env = dict(os.environ, HETFLOW_SCRATCH=os.path.join(d, "scratch"))
+        leader, follower = pty.openpty()
+        p = subprocess.Popen([HETFLOW, "run", path, "--workdir", os.path.join(d, "w")],
+                             stdout=subprocess.DEVNULL, stderr=follower, env=env)
+        os.close(follower)
+        text = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the run
+                break
+            if not chunk:
+                break
+            text += chunk
+        os.close(leader)
+        self.assertEqual(p.wait(timeout=60), 0)
+        lines = re.findall(r"(\d+) done, (\d+) running, .*? \| cores (\d+)/(\d+)",
+                           text.decode())
+        self.assertGreaterEqual(len(lines), 3, text)
+        for done, running, cores, total in lines:
+            self.assertLessEqual(int(cores), int(total), text)
+            self.assertLessEqual(int(running), 2, text)
+        # While `last` alone runs, one core is held.
+        self.assertIn(("6", "1", "1", "2"), lines)
 
     def test_staged_chain_and_one_to_one(self):
         d = self.dir
