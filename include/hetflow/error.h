@@ -8,8 +8,12 @@
 #ifndef HETFLOW_ERROR_H
 #define HETFLOW_ERROR_H
 
+/* Room for a long path and a whole list of valid keys; longer messages are
+ * cut (python/hetflow/api.py declares the same size). */
+#define HF_ERROR_MAX 1024
+
 typedef struct {
-    char text[160];
+    char text[HF_ERROR_MAX];
 } hf_error_t;
 
 /* Format a message into err (which may be NULL).  Keeps errno. */

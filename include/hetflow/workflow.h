@@ -224,6 +224,10 @@ hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i);
 /* The set named `name`, or -1.  "{iter}" in a name stands for 0: the file's
  * sets are a repeat's first iteration. */
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name);
+/* For a message about an unknown set `name`: " (did you mean 'S'?)" when
+ * set S's name is near it (a misspelling), else "".  In buf, or "". */
+const char *hf_workflow_near_set(const hf_workflow_t *wf, const char *name, char *buf,
+                                 size_t len);
 long hf_workflow_ntasks(const hf_workflow_t *wf);
 
 /* Index of the first task of set i in the flat numbering of all tasks. */

@@ -32,7 +32,7 @@ class Error(Exception):
 
 
 class _Err(ctypes.Structure):
-    _fields_ = [("text", ctypes.c_char * 160)]
+    _fields_ = [("text", ctypes.c_char * 1024)]  # HF_ERROR_MAX
 
     def raise_(self, what):
         raise Error(f"{what}: {self.text.decode(errors='replace')}")

@@ -6,7 +6,8 @@
 
 const cmd_entry_t cmd_analyze_entry = {
     .name = "analyze",
-    .usage = "FILE [--nodes N] [--cores-per-node C] [--gpus-per-node G] [--json]",
+    .usage = "FILE [--nodes N] [--cores-per-node C] [--gpus-per-node G] [--json]\n"
+             "       [--group-by task|category]",
     .summary = "predict what asynchronous execution gains (DOA, t_seq, t_async, I)",
     .help = "Per set: tasks that fit at once, waves and time t = waves x duration.\n"
             "t_seq sums the largest t of each level; t_async is the longest path\n"
@@ -14,7 +15,8 @@ const cmd_entry_t cmd_analyze_entry = {
             "antichain of sets minus one, DOA_res the largest whose sets fit the\n"
             "platform together minus one, WLA their minimum.  The lower bound is\n"
             "the critical path or the work over the platform's capacity.\n"
-            "\n  --json   print one JSON object on stdout\n",
+            "\n  --json         print one JSON object on stdout\n"
+            "  --group-by G   for a WfFormat file: task (default) or category\n",
     .exec = cmd_analyze,
 };
 

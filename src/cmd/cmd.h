@@ -37,9 +37,10 @@ enum {
     OPT_WALLTIME = 1 << 12,
     OPT_NO_JOURNAL = 1 << 13,
     OPT_FILES = 1 << 14,    /* one FILE or more */
-    OPT_LAUNCHER = 1 << 15, /* --launcher, --hostfile, --max-steps */
+    OPT_LAUNCHER = 1 << 15, /* --launcher, --max-steps */
     OPT_SUBMIT = 1 << 16,   /* --partition, --account, --dry-run */
     OPT_GROUP_BY = 1 << 17, /* --group-by task|category (WfFormat files) */
+    OPT_HOSTFILE = 1 << 18, /* --hostfile */
 };
 
 #define CMD_MAX_FILES 16

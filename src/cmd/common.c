@@ -163,7 +163,7 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
                                 OPT_POLICY,   OPT_SEED,     OPT_JSON,       OPT_TRACE,
                                 OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,     OPT_SVG,
                                 OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, OPT_LAUNCHER,
-                                OPT_LAUNCHER, OPT_LAUNCHER, OPT_SUBMIT,     OPT_SUBMIT,
+                                OPT_HOSTFILE, OPT_LAUNCHER, OPT_SUBMIT,     OPT_SUBMIT,
                                 OPT_SUBMIT,   OPT_GROUP_BY, OPT_TRACE,      0};
     int c, index;
     long v;
@@ -173,9 +173,11 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
     *done = false;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", all, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", all, &index)) != -1) {
         if (c == 'o')
             c = O_OUTPUT;
+        if (c == 'h')
+            c = O_HELP;
         if (c == '?')
             return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         if (c == ':')
@@ -303,8 +305,10 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
         return EXIT_OK;
     }
-    if (optind >= argc)
-        return usage_error(cmd, "%s", "missing workflow FILE");
+    if (optind >= argc) /* the first word of the usage: FILE, WORKDIR, TRACE */
+        return usage_error(cmd, "missing %s%.*s",
+                           strncmp(cmd->usage, "FILE", 4) == 0 ? "workflow " : "",
+                           (int)strcspn(cmd->usage, " \n"), cmd->usage);
     if (optind + 1 < argc && !(allowed & OPT_FILES))
         return usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
     if (argc - optind > CMD_MAX_FILES)

@@ -8,7 +8,7 @@
 const cmd_entry_t cmd_compare_entry = {
     .name = "compare",
     .usage = "FILE [FILE...] [--policy P] [--nodes N] [--cores-per-node C]\n"
-             "       [--gpus-per-node G] [--seed N] [--json]",
+             "       [--gpus-per-node G] [--seed N] [--json] [--group-by task|category]",
     .summary = "simulate in sequential, workload and task modes and compare",
     .help = "With one FILE, for each mode: makespan, core and GPU utilization, and the\n"
             "improvement I = 1 - makespan / sequential makespan; then the model's\n"
@@ -21,7 +21,8 @@ const cmd_entry_t cmd_compare_entry = {
             "\n"
             "A workflow that stages files is also simulated with every staging\n"
             "synchronous (inside the task's slot) and asynchronous (outside it).\n"
-            "\n  --json   print one JSON object on stdout\n",
+            "\n  --json         print one JSON object on stdout\n"
+            "  --group-by G   for a WfFormat file: task (default) or category\n",
     .exec = cmd_compare,
 };
 

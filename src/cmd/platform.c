@@ -61,7 +61,7 @@ int cmd_platform(int argc, char **argv)
     hf_allocation_t alloc;
     int found;
     int rc = cmd_parse(&cmd_platform_entry,
-                       OPT_PLATFORM | OPT_JSON | OPT_NO_FILE | OPT_LAUNCHER, argc, argv,
+                       OPT_PLATFORM | OPT_JSON | OPT_NO_FILE | OPT_HOSTFILE, argc, argv,
                        &opts, &done);
 
     if (rc != EXIT_OK || done)

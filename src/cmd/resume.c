@@ -6,19 +6,20 @@
 
 const cmd_entry_t cmd_resume_entry = {
     .name = "resume",
-    .usage = "WORKDIR [--json] [--trace OUT] [--quiet] [--launcher L] [--hostfile F]\n"
-             "       [--max-steps N]",
+    .usage = "WORKDIR [--json] [--trace OUT] [--wfformat OUT] [--quiet] [--launcher L]\n"
+             "       [--hostfile F] [--max-steps N]",
     .summary = "continue a killed run from the journal in its workdir",
     .help = "Reloads the workflow text, mode, policy, platform and walltime the run\n"
             "started with from WORKDIR/journal.db.  Tasks recorded done are not run\n"
             "again; what was left running is killed (if it is still there and still\n"
             "that task) and run again, as is every task that had not finished.\n"
             "\n"
-            "  --json       print one JSON object on stdout (as run --json)\n"
-            "  --trace OUT  write a Chrome trace-event file of this part of the run\n"
-            "  --quiet      no live status line\n"
+            "  --json          print one JSON object on stdout (as run --json)\n"
+            "  --trace OUT     write a Chrome trace-event file of this part of the run\n"
+            "  --wfformat OUT  write this part of the run as a WfFormat 1.5 instance\n"
+            "  --quiet         no live status line\n"
             "  --launcher, --hostfile, --max-steps   as for 'hetflow run'; in a new\n"
-            "               allocation, its nodes are the platform\n",
+            "                  allocation, its nodes are the platform\n",
     .exec = cmd_resume,
 };
 
@@ -84,7 +85,8 @@ int cmd_resume(int argc, char **argv)
 {
     cmd_opts_t opts;
     bool done;
-    int rc = cmd_parse(&cmd_resume_entry, OPT_JSON | OPT_TRACE | OPT_QUIET | OPT_LAUNCHER,
+    int rc = cmd_parse(&cmd_resume_entry,
+                       OPT_JSON | OPT_TRACE | OPT_QUIET | OPT_LAUNCHER | OPT_HOSTFILE,
                        argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)

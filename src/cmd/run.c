@@ -290,7 +290,7 @@ int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_GROUP_BY | OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON |
                   OPT_TRACE | OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME |
-                  OPT_NO_JOURNAL | OPT_LAUNCHER;
+                  OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_journal_t *journal = NULL;

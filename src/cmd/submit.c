@@ -15,7 +15,8 @@
 const cmd_entry_t cmd_submit_entry = {
     .name = "submit",
     .usage = "FILE --nodes N --walltime T [--partition P] [--account A] [--workdir DIR]\n"
-             "       [--mode M] [--policy P] [--dry-run]",
+             "       [--mode M] [--policy P] [--cores-per-node C] [--gpus-per-node G]\n"
+             "       [--dry-run]",
     .summary = "submit a workflow to Slurm as one batch job",
     .help = "Writes DIR/submit.sh, an sbatch script asking for N whole nodes for T\n"
             "(seconds, or [D-]HH:MM:SS), that runs 'hetflow run FILE --launcher srun'\n"
@@ -25,6 +26,8 @@ const cmd_entry_t cmd_submit_entry = {
             "on a file system the nodes share; 'hetflow status DIR' follows the run and\n"
             "'hetflow resume DIR' continues it in a new allocation.\n"
             "\n"
+            "  --mode, --policy, --cores-per-node, --gpus-per-node   passed on to\n"
+            "              'hetflow run'\n"
             "  --dry-run   print the script instead of writing and submitting it\n",
     .exec = cmd_submit,
 };
@@ -74,6 +77,10 @@ static void write_script(FILE *f, const cmd_opts_t *opts, const hf_workflow_t *w
         fprintf(f, " --mode %s", hf_mode_name(opts->mode));
     if (opts->has_policy)
         fprintf(f, " --policy %s", hf_policy_name(opts->policy));
+    if (opts->platform.cores_per_node > 0)
+        fprintf(f, " --cores-per-node %d", opts->platform.cores_per_node);
+    if (opts->platform.gpus_per_node >= 0)
+        fprintf(f, " --gpus-per-node %d", opts->platform.gpus_per_node);
     fputc('\n', f);
 }
 

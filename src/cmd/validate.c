@@ -5,7 +5,8 @@
 
 const cmd_entry_t cmd_validate_entry = {
     .name = "validate",
-    .usage = "FILE [--nodes N] [--cores-per-node C] [--gpus-per-node G]",
+    .usage = "FILE [--nodes N] [--cores-per-node C] [--gpus-per-node G]\n"
+             "       [--group-by task|category]",
     .summary = "check a workflow file and the platform it names",
     .help = "Loads FILE, checks every key, the dependencies (unknown sets, cycles)\n"
             "and that every task fits the platform (the file's, or this machine,\n"

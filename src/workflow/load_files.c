@@ -77,13 +77,14 @@ bad:
 static int bandwidth_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                           yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"shared", "node", NULL};
     hf_platform_t *p = arg;
     double *field = strcmp(name, "shared") == 0 ? &p->bw_shared
                     : strcmp(name, "node") == 0 ? &p->bw_node
                                                 : NULL;
 
     if (!field)
-        return ld_fail(ld, key, "unknown bandwidth key '%s' (known: shared, node)", name);
+        return ld_unknown(ld, key, name, keys, "unknown bandwidth key '%s'", name);
     if (ld_bytes(ld, value, name[0] == 's' ? "shared bandwidth" : "node bandwidth", true,
                  field) < 0)
         return -1;
@@ -133,6 +134,7 @@ static int check_path(loader_t *ld, const yaml_node_t *node, const char *path, b
 static int file_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                      yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"path", "size", NULL};
     hf_file_t *f = arg;
     const char *s;
 
@@ -143,7 +145,7 @@ static int file_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "size") == 0)
         return ld_bytes(ld, value, "size", false, &f->size);
-    return ld_fail(ld, key, "unknown file key '%s' (known: path, size)", name);
+    return ld_unknown(ld, key, name, keys, "unknown file key '%s'", name);
 }
 
 /* A file: its path, or {path, size}. */
@@ -188,45 +190,38 @@ int ld_files(loader_t *ld, hf_set_t *set, yaml_node_t *node, bool input)
     return 0;
 }
 
+/* An output is not linked back. */
 static int stage_kind(loader_t *ld, const yaml_node_t *node, const char *what,
                       bool link_ok, hf_stage_kind_t *out)
 {
-    const char *s;
+    static const char *const names[] = {"copy", "link", "none", NULL};
+    static const char *const out_names[] = {"copy", "none", NULL};
+    static const hf_stage_kind_t kinds[] = {HF_STAGE_COPY, HF_STAGE_LINK, HF_STAGE_NONE};
+    static const hf_stage_kind_t out_kinds[] = {HF_STAGE_COPY, HF_STAGE_NONE};
+    int i = ld_enum(ld, node, what, link_ok ? names : out_names);
 
-    if (ld_string(ld, node, what, &s) < 0)
+    if (i < 0)
         return -1;
-    if (strcmp(s, "none") == 0)
-        *out = HF_STAGE_NONE;
-    else if (strcmp(s, "copy") == 0)
-        *out = HF_STAGE_COPY;
-    else if (link_ok && strcmp(s, "link") == 0)
-        *out = HF_STAGE_LINK;
-    else
-        return ld_fail(ld, node, "unknown stage %s '%s' (known: %s)", what, s,
-                       link_ok ? "copy, link, none" : "copy, none");
+    *out = link_ok ? kinds[i] : out_kinds[i];
     return 0;
 }
 
 static int stage_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                       yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"in", "out", "to", "sync", NULL};
+    static const char *const places[] = {"node-local", NULL};
     hf_stage_t *st = arg;
-    const char *s;
 
     if (strcmp(name, "in") == 0)
-        return stage_kind(ld, value, "in", true, &st->in);
+        return stage_kind(ld, value, "stage in", true, &st->in);
     if (strcmp(name, "out") == 0)
-        return stage_kind(ld, value, "out", false, &st->out);
-    if (strcmp(name, "to") == 0) {
-        if (ld_string(ld, value, "to", &s) < 0)
-            return -1;
-        return strcmp(s, "node-local") == 0
-                   ? 0
-                   : ld_fail(ld, value, "unknown stage to '%s' (known: node-local)", s);
-    }
+        return stage_kind(ld, value, "stage out", false, &st->out);
+    if (strcmp(name, "to") == 0)
+        return ld_enum(ld, value, "stage to", places) < 0 ? -1 : 0;
     if (strcmp(name, "sync") == 0)
         return ld_bool(ld, value, "sync", &st->sync);
-    return ld_fail(ld, key, "unknown stage key '%s' (known: in, out, to, sync)", name);
+    return ld_unknown(ld, key, name, keys, "unknown stage key '%s'", name);
 }
 
 int ld_stage(loader_t *ld, hf_set_t *set, yaml_node_t *node)
@@ -237,11 +232,12 @@ int ld_stage(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 static int staging_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                         yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"concurrency", NULL};
     int n;
 
     (void)arg;
     if (strcmp(name, "concurrency") != 0)
-        return ld_fail(ld, key, "unknown staging key '%s' (known: concurrency)", name);
+        return ld_unknown(ld, key, name, keys, "unknown staging key '%s'", name);
     if (ld_int(ld, value, "staging concurrency", 1, 100000, &n) < 0)
         return -1;
     hf_workflow_set_stage_concurrency(ld->wf, n);

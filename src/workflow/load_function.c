@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,9 @@
 static int function_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                          yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"library", "symbol", "python", NULL};
     hf_function_t *f = arg;
+    char what[32];
     const char *s;
     char **field = strcmp(name, "library") == 0  ? &f->library
                    : strcmp(name, "symbol") == 0 ? &f->symbol
@@ -20,12 +23,10 @@ static int function_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                                                  : NULL;
 
     if (!field)
-        return ld_fail(
-            ld, key, "unknown function key '%s' (known: library, symbol, python)", name);
-    if (ld_string(ld, value, name, &s) < 0)
+        return ld_unknown(ld, key, name, keys, "unknown function key '%s'", name);
+    snprintf(what, sizeof(what), "function %s", name);
+    if (ld_text(ld, value, what, &s) < 0)
         return -1;
-    if (!*s)
-        return ld_fail(ld, value, "function %s must not be empty", name);
     return (*field = strdup(s)) ? 0 : -1;
 }
 
@@ -51,6 +52,7 @@ int ld_function(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 static int workers_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                         yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"count", "cores", "gpus", "window", NULL};
     hf_set_t *set = arg;
 
     if (strcmp(name, "count") == 0)
@@ -61,21 +63,26 @@ static int workers_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_int(ld, value, "workers gpus", 0, HF_PLATFORM_MAX_GPUS, &set->gpus);
     if (strcmp(name, "window") == 0)
         return ld_int(ld, value, "workers window", 1, 65536, &set->workers.window);
-    return ld_fail(ld, key,
-                   "unknown workers key '%s' (known: count, cores, gpus, window)", name);
+    return ld_unknown(ld, key, name, keys, "unknown workers key '%s'", name);
 }
 
 /* `workers: {count, cores, gpus, window}`, or `workers: NAME` to share the
- * workers of function set NAME.  A worker's cores and GPUs are the set's. */
+ * workers of function set NAME.  A worker's cores and GPUs are the set's.
+ * `workers: 4` is a count mistaken for a name: refused. */
 int ld_workers(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 {
     const char *s;
 
-    if (node->type == YAML_SCALAR_NODE) {
+    if (ld_is_text(node)) {
         if (ld_string(ld, node, "workers", &s) < 0)
             return -1;
         return (set->workers.share = strdup(s)) ? 0 : -1;
     }
+    if (node->type != YAML_MAPPING_NODE)
+        return ld_fail(ld, node,
+                       "workers must be a mapping ({count: N, ...}) or a function set's "
+                       "name, not %s",
+                       ld_type_name(node));
     return ld_each_pair(ld, node, "workers", true, workers_pair, set);
 }
 

@@ -35,6 +35,8 @@ static int load_cond(loader_t *ld, const yaml_node_t *node, const char *what,
 static int when_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                      yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"set", "done_fraction", "done_count", "result",
+                                       NULL};
     hf_rule_t *r = arg;
     const char *set;
 
@@ -56,14 +58,13 @@ static int when_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_long(ld, value, "done_count", 1, HF_MAX_TASKS_PER_SET, &r->done_count);
     if (strcmp(name, "result") == 0)
         return load_cond(ld, value, "result", &r->result);
-    return ld_fail(
-        ld, key, "unknown when key '%s' (known: set, done_fraction, done_count, result)",
-        name);
+    return ld_unknown(ld, key, name, keys, "unknown when key '%s'", name);
 }
 
 static int cancel_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                        yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"set", "fraction", NULL};
     hf_action_t *a = arg;
     const char *set;
 
@@ -78,12 +79,13 @@ static int cancel_pair(loader_t *ld, const yaml_node_t *key, const char *name,
             return -1;
         return a->fraction > 0 ? 0 : ld_fail(ld, value, "fraction must be more than 0");
     }
-    return ld_fail(ld, key, "unknown cancel key '%s' (known: set, fraction)", name);
+    return ld_unknown(ld, key, name, keys, "unknown cancel key '%s'", name);
 }
 
 static int share_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                       yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"set", "cores", "gpus", NULL};
     hf_action_t *a = arg;
     const char *set;
 
@@ -97,7 +99,7 @@ static int share_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_number(ld, value, "cores share", 0, 1, &a->cores);
     if (strcmp(name, "gpus") == 0)
         return ld_number(ld, value, "gpus share", 0, 1, &a->gpus);
-    return ld_fail(ld, key, "unknown share key '%s' (known: set, cores, gpus)", name);
+    return ld_unknown(ld, key, name, keys, "unknown share key '%s'", name);
 }
 
 static int load_group(loader_t *ld, hf_action_t *a, yaml_node_t *node)
@@ -131,6 +133,7 @@ static int load_group(loader_t *ld, hf_action_t *a, yaml_node_t *node)
 static int repeat_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                        yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"sets", "until", "max", NULL};
     hf_action_t *a = arg;
 
     if (strcmp(name, "sets") == 0)
@@ -139,17 +142,18 @@ static int repeat_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return load_cond(ld, value, "until", &a->until);
     if (strcmp(name, "max") == 0)
         return ld_int(ld, value, "max", 1, 100000, &a->max);
-    return ld_fail(ld, key, "unknown repeat key '%s' (known: sets, until, max)", name);
+    return ld_unknown(ld, key, name, keys, "unknown repeat key '%s'", name);
 }
 
 /* One action: a mapping with one key, the action's name. */
 static int load_action(loader_t *ld, hf_rule_t *r, yaml_node_t *node)
 {
-    static const char *const kinds[] = {"start", "cancel", "share", "repeat"};
+    static const char *const kinds[] = {"start", "cancel", "share", "repeat",
+                                        NULL}; /* hf_action_kind_t */
     yaml_node_t *key, *value;
     const char *name, *set;
     hf_action_t *a;
-    int kind = -1;
+    int kind;
 
     if (node->type != YAML_MAPPING_NODE ||
         node->data.mapping.pairs.top - node->data.mapping.pairs.start != 1)
@@ -158,14 +162,9 @@ static int load_action(loader_t *ld, hf_rule_t *r, yaml_node_t *node)
                        "share or repeat)");
     key = ld_node(ld, node->data.mapping.pairs.start->key);
     value = ld_node(ld, node->data.mapping.pairs.start->value);
-    if (ld_string(ld, key, "an action", &name) < 0)
+    if ((kind = ld_enum(ld, key, "action", kinds)) < 0)
         return -1;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, kinds[i]) == 0)
-            kind = i;
-    if (kind < 0)
-        return ld_fail(ld, key,
-                       "unknown action '%s' (known: start, cancel, share, repeat)", name);
+    name = kinds[kind];
     if (!(a = hf_rule_add_action(r, (hf_action_kind_t)kind, ld_mark(value))))
         return -1;
     if (value->type == YAML_SCALAR_NODE && kind != HF_ACTION_SHARE &&
@@ -196,6 +195,7 @@ typedef struct {
 static int rule_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                      yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"when", "do", NULL};
     rule_nodes_t *r = arg;
 
     if (strcmp(name, "when") == 0)
@@ -203,7 +203,7 @@ static int rule_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     else if (strcmp(name, "do") == 0)
         r->actions = value;
     else
-        return ld_fail(ld, key, "unknown rule key '%s' (known: when, do)", name);
+        return ld_unknown(ld, key, name, keys, "unknown rule key '%s'", name);
     return 0;
 }
 

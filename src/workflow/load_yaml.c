@@ -21,6 +21,8 @@
 static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                          yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"nodes", "cores_per_node", "gpus_per_node",
+                                       "bandwidth", NULL};
     hf_platform_t *p = arg;
 
     if (strcmp(name, "nodes") == 0)
@@ -33,22 +35,20 @@ static int platform_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                       &p->gpus_per_node);
     if (strcmp(name, "bandwidth") == 0)
         return ld_bandwidth(ld, p, value);
-    return ld_fail(ld, key,
-                   "unknown platform key '%s' (known: nodes, cores_per_node, "
-                   "gpus_per_node, bandwidth)",
-                   name);
+    return ld_unknown(ld, key, name, keys, "unknown platform key '%s'", name);
 }
 
 static int duration_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                          yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"mean", "stddev", NULL};
     hf_set_t *set = arg;
 
     if (strcmp(name, "mean") == 0)
         return ld_seconds(ld, value, "duration mean", &set->duration_mean);
     if (strcmp(name, "stddev") == 0)
         return ld_seconds(ld, value, "duration stddev", &set->duration_stddev);
-    return ld_fail(ld, key, "unknown duration key '%s' (known: mean, stddev)", name);
+    return ld_unknown(ld, key, name, keys, "unknown duration key '%s'", name);
 }
 
 static int load_duration(loader_t *ld, hf_set_t *set, yaml_node_t *node)
@@ -73,7 +73,7 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     const char *s;
     size_t n;
 
-    if (node->type == YAML_SCALAR_NODE) {
+    if (ld_is_text(node)) {
         if (ld_string(ld, node, "command", &s) < 0)
             return -1;
         return (set->shell = strdup(s)) ? 0 : -1;
@@ -90,9 +90,12 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return -1;
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *arg = ld_node(ld, node->data.sequence.items.start[i]);
+        /* 5 is an argument as "5" is: argv is text. */
         if (arg->type != YAML_SCALAR_NODE)
             return ld_fail(ld, arg, "command arguments must be strings, not %s",
                            ld_type_name(arg));
+        if (strlen(ld_scalar(arg)) != arg->data.scalar.length)
+            return ld_fail(ld, arg, "a command argument contains a NUL byte");
         if (!(set->argv[i] = strdup(ld_scalar(arg))))
             return -1;
     }
@@ -113,8 +116,10 @@ static int env_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     if (strchr(name, '='))
         return ld_fail(ld, key, "environment variable name '%s' contains '='", name);
     if (value->type != YAML_SCALAR_NODE)
-        return ld_fail(ld, value, "env value of '%s' must be a ld_scalar, not %s", name,
+        return ld_fail(ld, value, "env value of '%s' must be a string, not %s", name,
                        ld_type_name(value));
+    if (strlen(ld_scalar(value)) != value->data.scalar.length)
+        return ld_fail(ld, value, "env value of '%s' contains a NUL byte", name);
     if (!(kv = malloc(strlen(name) + value->data.scalar.length + 2)))
         return -1;
     sprintf(kv, "%s=%s", name, ld_scalar(value));
@@ -144,24 +149,21 @@ typedef struct {
 static int dep_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"set", "map", "fraction", "count", NULL};
+    static const char *const maps[] = {"all", "one-to-one", NULL}; /* hf_map_t */
     dep_ctx_t *dep = arg;
-    const char *map;
+    int map;
 
     if (strcmp(name, "set") == 0)
         return ld_string(ld, value, "after set", &dep->parent);
     if (strcmp(name, "map") == 0) {
-        if (ld_string(ld, value, "map", &map) < 0)
+        if ((map = ld_enum(ld, value, "map", maps)) < 0)
             return -1;
-        if (strcmp(map, "all") == 0)
-            dep->map = HF_MAP_ALL;
-        else if (strcmp(map, "one-to-one") == 0)
-            dep->map = HF_MAP_ONE_TO_ONE;
-        else
-            return ld_fail(ld, value, "unknown map '%s' (known: all, one-to-one)", map);
+        dep->map = (hf_map_t)map;
         return 0;
     }
     if (strcmp(name, "fraction") == 0) {
-        if (ld_seconds(ld, value, "fraction", &dep->fraction) < 0)
+        if (ld_number(ld, value, "fraction", -INFINITY, INFINITY, &dep->fraction) < 0)
             return -1;
         return dep->fraction > 0 && dep->fraction <= 1
                    ? 0
@@ -171,8 +173,7 @@ static int dep_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     }
     if (strcmp(name, "count") == 0)
         return ld_long(ld, value, "count", 1, HF_MAX_TASKS_PER_SET, &dep->count);
-    return ld_fail(ld, key, "unknown after key '%s' (known: set, map, fraction, count)",
-                   name);
+    return ld_unknown(ld, key, name, keys, "unknown after key '%s'", name);
 }
 
 static int load_dep(loader_t *ld, hf_set_t *set, yaml_node_t *node)
@@ -221,17 +222,14 @@ typedef struct {
 static int result_field(loader_t *ld, const yaml_node_t *key, const char *name,
                         yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"start", "factor", NULL};
     result_ctx_t *r = arg;
-    char *end;
+    double v;
 
     if (strcmp(name, "start") != 0 && strcmp(name, "factor") != 0)
-        return ld_fail(ld, key, "unknown result key '%s' (known: start, factor)", name);
-    if (!ld_is_plain(value))
-        return ld_fail(ld, value, "%s must be a number", name);
-    double v = strtod(ld_scalar(value), &end);
-    if (end == ld_scalar(value) || *end || !isfinite(v))
-        return ld_fail(ld, value, "%s must be a number, not '%s'", name,
-                       ld_scalar(value));
+        return ld_unknown(ld, key, name, keys, "unknown result key '%s'", name);
+    if (ld_number(ld, value, name, -INFINITY, INFINITY, &v) < 0)
+        return -1;
     if (name[0] == 's') {
         r->model->start = v;
         r->has_start = true;
@@ -299,8 +297,17 @@ static int load_uses(loader_t *ld, hf_set_t *set, yaml_node_t *node)
 static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {
+        "tasks",  "cores",    "gpus",     "ranks",   "duration", "command", "env",
+        "after",  "pipeline", "priority", "retries", "backoff",  "timeout", "on_failure",
+        "result", "start",    "service",  "uses",    "function", "workers", "args",
+        "inputs", "outputs",  "stage",    NULL};
+    static const char *const starts[] = {"auto", "on_rule", NULL};
+    static const char *const on_failure[] = {"cancel-dependents", "continue", "stop",
+                                             NULL}; /* hf_on_failure_t */
     hf_set_t *set = arg;
     const char *s;
+    int i;
 
     if (strcmp(name, "tasks") == 0)
         return ld_long(ld, value, "tasks", 1, HF_MAX_TASKS_PER_SET, &set->tasks);
@@ -324,11 +331,9 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return (set->pipeline = strdup(s)) ? 0 : -1;
     }
     if (strcmp(name, "start") == 0) {
-        if (ld_string(ld, value, "start", &s) < 0)
+        if ((i = ld_enum(ld, value, "start", starts)) < 0)
             return -1;
-        if (strcmp(s, "on_rule") != 0 && strcmp(s, "auto") != 0)
-            return ld_fail(ld, value, "unknown start '%s' (known: auto, on_rule)", s);
-        set->start_on_rule = s[0] == 'o';
+        set->start_on_rule = i == 1;
         return 0;
     }
     if (strcmp(name, "service") == 0)
@@ -361,27 +366,13 @@ static int set_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                    : ld_fail(ld, value, "timeout must be more than 0 seconds");
     }
     if (strcmp(name, "on_failure") == 0) {
-        if (ld_string(ld, value, "on_failure", &s) < 0)
+        if ((i = ld_enum(ld, value, "on_failure", on_failure)) < 0)
             return -1;
-        if (strcmp(s, "cancel-dependents") == 0)
-            set->on_failure = HF_ON_FAILURE_CANCEL;
-        else if (strcmp(s, "continue") == 0)
-            set->on_failure = HF_ON_FAILURE_CONTINUE;
-        else if (strcmp(s, "stop") == 0)
-            set->on_failure = HF_ON_FAILURE_STOP;
-        else
-            return ld_fail(ld, value,
-                           "unknown on_failure '%s' (known: cancel-dependents, "
-                           "continue, stop)",
-                           s);
+        set->on_failure = (hf_on_failure_t)i;
         return 0;
     }
-    return ld_fail(ld, key,
-                   "unknown key '%s' in set '%s' (known: tasks, cores, gpus, "
-                   "ranks, duration, command, env, after, pipeline, priority, retries, "
-                   "backoff, timeout, on_failure, result, start, service, uses, "
-                   "function, workers, args, inputs, outputs, stage)",
-                   name, set->name);
+    return ld_unknown(ld, key, name, keys, "unknown key '%s' in set '%s'", name,
+                      set->name);
 }
 
 static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
@@ -394,8 +385,7 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return ld_fail(ld, key, "%s", ld_msg(ld));
     if (!(set = hf_workflow_add_set(ld->wf, name, ld_mark(key), ld->err)))
         return -1;
-    if (value->type == YAML_SCALAR_NODE && value->data.scalar.length == 0 &&
-        ld_is_plain(value))
+    if (ld_is_null(value))
         return 0; /* `name:` alone is a set with every default */
     return ld_each_pair(ld, value, "a set", true, set_pair, set);
 }
@@ -403,10 +393,18 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
 static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                     yaml_node_t *value, void *arg)
 {
+    static const char *const keys[] = {"name",   "platform", "mode",
+                                       "policy", "walltime", "staging",
+                                       "sets",   "rules",    NULL};
+    const char *const modes[] = {hf_mode_name(HF_MODE_SEQUENTIAL),
+                                 hf_mode_name(HF_MODE_WORKLOAD),
+                                 hf_mode_name(HF_MODE_TASK), NULL};
+    const char *const policies[] = {
+        hf_policy_name(HF_POLICY_FIFO), hf_policy_name(HF_POLICY_CRITICAL_PATH),
+        hf_policy_name(HF_POLICY_HEFT), hf_policy_name(HF_POLICY_TUNED), NULL};
     hf_platform_t p = {-1, -1, -1, 0, 0};
     const char *s;
-    hf_mode_t mode;
-    hf_policy_t policy;
+    int i;
 
     (void)arg;
     if (strcmp(name, "name") == 0)
@@ -418,24 +416,15 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         return 0;
     }
     if (strcmp(name, "mode") == 0) {
-        if (ld_string(ld, value, "mode", &s) < 0)
+        if ((i = ld_enum(ld, value, "mode", modes)) < 0)
             return -1;
-        if (hf_mode_parse(s, &mode) < 0)
-            return ld_fail(ld, value,
-                           "unknown mode '%s' (known: sequential, workload, "
-                           "task)",
-                           s);
-        hf_workflow_set_mode(ld->wf, mode);
+        hf_workflow_set_mode(ld->wf, (hf_mode_t)i);
         return 0;
     }
     if (strcmp(name, "policy") == 0) {
-        if (ld_string(ld, value, "policy", &s) < 0)
+        if ((i = ld_enum(ld, value, "policy", policies)) < 0)
             return -1;
-        if (hf_policy_parse(s, &policy) < 0)
-            return ld_fail(
-                ld, value,
-                "unknown policy '%s' (known: fifo, critical-path, heft, tuned)", s);
-        hf_workflow_set_policy(ld->wf, policy);
+        hf_workflow_set_policy(ld->wf, (hf_policy_t)i);
         return 0;
     }
     if (strcmp(name, "walltime") == 0) {
@@ -458,10 +447,7 @@ static int top_pair(loader_t *ld, const yaml_node_t *key, const char *name,
         /* Repeated set names are caught by hf_workflow_add_set in O(1). */
         return ld_each_pair(ld, value, "sets", false, sets_pair, NULL);
     }
-    return ld_fail(ld, key,
-                   "unknown key '%s' (known: name, platform, mode, policy, "
-                   "walltime, staging, sets, rules)",
-                   name);
+    return ld_unknown(ld, key, name, keys, "unknown key '%s'", name);
 }
 
 /* The workflow's name: its `name:` key, else the file's base name. */

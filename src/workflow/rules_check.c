@@ -10,6 +10,7 @@
 
 #include "expr.h"
 #include "rules_check.h"
+#include "util/str.h"
 
 typedef struct {
     const hf_workflow_t *wf;
@@ -33,11 +34,20 @@ static int bad(const hf_workflow_t *wf, hf_error_t *err, hf_mark_t m, const char
     return -1;
 }
 
+static int unknown_set(const hf_workflow_t *wf, hf_error_t *err, hf_mark_t m,
+                       const char *role, const char *name)
+{
+    char hint[STR_NEAR_HINT];
+
+    return bad(wf, err, m, "%s names unknown set '%s'%s", role, name,
+               hf_workflow_near_set(wf, name, hint, sizeof(hint)));
+}
+
 static int resolve(const hf_workflow_t *wf, const char *name, hf_mark_t m, int *out,
                    const char *role, hf_error_t *err)
 {
     if ((*out = hf_workflow_find_set(wf, name)) < 0)
-        return bad(wf, err, m, "%s names unknown set '%s'", role, name);
+        return unknown_set(wf, err, m, role, name);
     return 0;
 }
 
@@ -68,7 +78,7 @@ static int parse(const hf_workflow_t *wf, hf_cond_t *c, const char *what, hf_err
     }
     expr_sets(c->parsed, check_name, &ctx);
     if (ctx.missing)
-        return bad(wf, err, c->mark, "%s names unknown set '%s'", what, ctx.missing);
+        return unknown_set(wf, err, c->mark, what, ctx.missing);
     return 0;
 }
 

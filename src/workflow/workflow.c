@@ -394,6 +394,7 @@ static int resolve_uses(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         return -1;
     }
     for (int i = 0; i < set->nuses; i++) {
+        char hint[STR_NEAR_HINT];
         int s = hf_workflow_find_set(wf, set->uses_names[i]);
         const char *why = s < 0                   ? "is not a set"
                           : !wf->sets[s]->service ? "is not a service (service: true)"
@@ -402,9 +403,11 @@ static int resolve_uses(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
                               ? "is used by a service (services may not use others)"
                               : NULL;
         if (why) {
-            hf_error_at(err, wf->file, set->mark.line, set->mark.col,
-                        "set '%s' uses '%s', which %s", set->name, set->uses_names[i],
-                        why);
+            hf_error_at(
+                err, wf->file, set->mark.line, set->mark.col,
+                "set '%s' uses '%s', which %s%s", set->name, set->uses_names[i], why,
+                s < 0 ? hf_workflow_near_set(wf, set->uses_names[i], hint, sizeof(hint))
+                      : "");
             return -1;
         }
         set->uses[i] = s;
@@ -417,11 +420,13 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     for (int j = 0; j < set->nafter; j++) {
         hf_dep_t *dep = &set->after[j];
         int p = hf_workflow_find_set(wf, dep->parent_name);
+        char hint[STR_NEAR_HINT];
 
         if (p < 0) {
             hf_error_at(err, wf->file, dep->mark.line, dep->mark.col,
-                        "set '%s' depends on unknown set '%s'", set->name,
-                        dep->parent_name);
+                        "set '%s' depends on unknown set '%s'%s", set->name,
+                        dep->parent_name,
+                        hf_workflow_near_set(wf, dep->parent_name, hint, sizeof(hint)));
             return -1;
         }
         if (wf->sets[p] == set) {
@@ -486,8 +491,9 @@ static bool same_function(const hf_function_t *a, const hf_function_t *b)
 /* What a function set may not be, and whose workers it may share. */
 static int check_function(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
+    char hint[STR_NEAR_HINT];
     const char *why = NULL;
-    int owner;
+    int owner = 0;
 
     if (set->is_pool)
         return 0;
@@ -520,9 +526,14 @@ static int check_function(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
             set->gpus = wf->sets[owner]->gpus;
         }
     }
-    if (why) {
+    if (why && owner < 0) /* a misspelt name, perhaps */
+        hf_error_at(err, wf->file, set->mark.line, set->mark.col,
+                    "set '%s' has %s '%s'%s", set->name, why, set->workers.share,
+                    hf_workflow_near_set(wf, set->workers.share, hint, sizeof(hint)));
+    else if (why)
         hf_error_at(err, wf->file, set->mark.line, set->mark.col, "set '%s' has %s",
                     set->name, why);
+    if (why) {
         errno = EINVAL;
         return -1;
     }
@@ -775,6 +786,17 @@ int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
     id = strmap_get(&wf->by_name, first);
     free(first);
     return id;
+}
+
+const char *hf_workflow_near_set(const hf_workflow_t *wf, const char *name, char *buf,
+                                 size_t len)
+{
+    str_near_t near = str_near(name);
+
+    for (int i = 0; i < wf->nsets; i++)
+        if (!wf->sets[i]->is_pool) /* named by hetflow, not in the file */
+            str_near_try(&near, wf->sets[i]->name);
+    return str_near_hint(&near, buf, len);
 }
 
 hf_rule_t *hf_workflow_add_rule(hf_workflow_t *wf, const char *set, hf_mark_t mark)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
 #include "yaml_read.h"
 
 char *ld_msg(loader_t *ld)
@@ -49,6 +50,36 @@ bool ld_is_plain(const yaml_node_t *node)
            node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
+bool ld_is_null(const yaml_node_t *node)
+{
+    const char *s;
+
+    if (!ld_is_plain(node))
+        return false;
+    s = ld_scalar(node);
+    return !*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+           strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* YAML 1.2's core schema: true, True, TRUE and the same of false. */
+static bool is_boolean(const char *s)
+{
+    return strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "TRUE") == 0 ||
+           strcmp(s, "false") == 0 || strcmp(s, "False") == 0 || strcmp(s, "FALSE") == 0;
+}
+
+/* A number as the core schema reads one closely enough: all of it a
+ * strtod number with a digit in it (1, -2.5, 1e3, 0x1f), or .inf or .nan. */
+static bool is_number(const char *s)
+{
+    char *end;
+
+    if (strcmp(s + (*s == '-' || *s == '+'), ".inf") == 0 || strcmp(s, ".nan") == 0)
+        return true;
+    (void)strtod(s, &end);
+    return end != s && !*end && strpbrk(s, "0123456789");
+}
+
 const char *ld_type_name(const yaml_node_t *node)
 {
     switch (node->type) {
@@ -57,7 +88,12 @@ const char *ld_type_name(const yaml_node_t *node)
     case YAML_SEQUENCE_NODE:
         return "a list";
     default:
-        return ld_is_plain(node) ? "a plain ld_scalar" : "a quoted string";
+        if (!ld_is_plain(node))
+            return "a quoted string";
+        return ld_is_null(node)              ? "null"
+               : is_boolean(ld_scalar(node)) ? "a boolean"
+               : is_number(ld_scalar(node))  ? "a number"
+                                             : "a string";
     }
 }
 
@@ -67,10 +103,63 @@ int ld_string(loader_t *ld, const yaml_node_t *node, const char *what, const cha
         return ld_fail(ld, node, "%s must be a string, not %s", what, ld_type_name(node));
     if (node->data.scalar.length == 0)
         return ld_fail(ld, node, "%s must not be empty", what);
+    if (ld_is_null(node))
+        return ld_fail(ld, node, "%s must be a string, not null", what);
     if (strlen(ld_scalar(node)) != node->data.scalar.length)
         return ld_fail(ld, node, "%s contains a NUL byte", what);
     *out = ld_scalar(node);
     return 0;
+}
+
+bool ld_is_text(const yaml_node_t *node)
+{
+    return node->type == YAML_SCALAR_NODE &&
+           (!ld_is_plain(node) || (!ld_is_null(node) && !is_boolean(ld_scalar(node)) &&
+                                   !is_number(ld_scalar(node))));
+}
+
+int ld_text(loader_t *ld, const yaml_node_t *node, const char *what, const char **out)
+{
+    if (!ld_is_text(node))
+        return ld_fail(ld, node, "%s must be a string, not %s", what, ld_type_name(node));
+    return ld_string(ld, node, what, out);
+}
+
+int ld_unknown(loader_t *ld, const yaml_node_t *node, const char *word,
+               const char *const *known, const char *fmt, ...)
+{
+    /* What was written may be long: half the message at most, so that the
+     * keys it could have been are all said. */
+    char front[HF_ERROR_MAX / 2], list[HF_ERROR_MAX / 2], hint[STR_NEAR_HINT];
+    str_near_t near = str_near(word);
+    size_t n = 0;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(front, sizeof(front), fmt, ap);
+    va_end(ap);
+    for (const char *const *k = known; *k; k++)
+        str_near_try(&near, *k);
+    if (near.best)
+        return ld_fail(ld, node, "%s%s", front, str_near_hint(&near, hint, sizeof(hint)));
+    list[0] = '\0';
+    for (const char *const *k = known; *k && n < sizeof(list); k++)
+        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", k == known ? "" : ", ",
+                              *k);
+    return ld_fail(ld, node, "%s (known: %s)", front, list);
+}
+
+int ld_enum(loader_t *ld, const yaml_node_t *node, const char *what,
+            const char *const *names)
+{
+    const char *s;
+
+    if (ld_string(ld, node, what, &s) < 0)
+        return -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return ld_unknown(ld, node, s, names, "unknown %s '%s'", what, s);
 }
 
 int ld_long(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
@@ -113,8 +202,10 @@ int ld_bool(loader_t *ld, const yaml_node_t *node, const char *what, bool *out)
 {
     const char *s;
 
-    if (ld_string(ld, node, what, &s) < 0)
-        return -1;
+    if (!ld_is_plain(node) || ld_is_null(node))
+        return ld_fail(ld, node, "%s must be true or false, not %s", what,
+                       ld_type_name(node));
+    s = ld_scalar(node);
     if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
         return ld_fail(ld, node, "%s must be true or false, not '%s'", what, s);
     *out = s[0] == 't';

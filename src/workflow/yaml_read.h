@@ -25,13 +25,38 @@ int ld_fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
 yaml_node_t *ld_node(loader_t *ld, int id);
 const char *ld_scalar(const yaml_node_t *node);
 bool ld_is_plain(const yaml_node_t *node);
+/* A plain scalar that YAML reads as null: empty, ~ or null. */
+bool ld_is_null(const yaml_node_t *node);
+/* What node is, for "X must be ..., not a list": a mapping, a list, a
+ * quoted string, or for a plain scalar what YAML reads it as (a number, a
+ * boolean, null, a string). */
 const char *ld_type_name(const yaml_node_t *node);
+/* A scalar's text, for names, labels and paths: not empty, not null, no NUL
+ * byte; YAML's numbers and booleans count as their text (a set may be
+ * called 5, as a key may). */
 int ld_string(loader_t *ld, const yaml_node_t *node, const char *what, const char **out);
+/* A string YAML would not read as anything else: quoted, or plain and not
+ * null, a boolean or a number. */
+bool ld_is_text(const yaml_node_t *node);
+/* As ld_string, for text that is code (a command, a function) or where a
+ * number means a mistake (`workers: 4`): only ld_is_text() nodes; "5",
+ * quoted, if that is what is meant. */
+int ld_text(loader_t *ld, const yaml_node_t *node, const char *what, const char **out);
+/* Fail at node with "unknown ..." (fmt) followed by "(did you mean 'K'?)"
+ * when one of `known` (NULL-terminated) is near `word`, else by the whole
+ * list: "(known: a, b, c)". */
+int ld_unknown(loader_t *ld, const yaml_node_t *node, const char *word,
+               const char *const *known, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* A scalar that is one of `names` (NULL-terminated): its index, or -1
+ * having failed with "unknown WHAT 'S'" as ld_unknown says it. */
+int ld_enum(loader_t *ld, const yaml_node_t *node, const char *what,
+            const char *const *names);
 int ld_long(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
             long *out);
 int ld_int(loader_t *ld, const yaml_node_t *node, const char *what, long min, long max,
            int *out);
-/* "true" or "false". */
+/* "true" or "false", plain. */
 int ld_bool(loader_t *ld, const yaml_node_t *node, const char *what, bool *out);
 int ld_seconds(loader_t *ld, const yaml_node_t *node, const char *what, double *out);
 int ld_number(loader_t *ld, const yaml_node_t *node, const char *what, double min,

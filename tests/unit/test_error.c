@@ -19,7 +19,7 @@ static void formats_with_place(void **state)
 static void keeps_errno_and_accepts_null(void **state)
 {
     hf_error_t err;
-    char long_name[400];
+    char long_name[2 * HF_ERROR_MAX];
 
     (void)state;
     errno = EINVAL;

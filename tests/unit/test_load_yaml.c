@@ -95,7 +95,47 @@ static const struct {
     {"name: x\n", "1:1: workflow has no 'sets'"},
     {"sets: {a: {}}\nfoo: 1\n", "2:1: unknown key 'foo' (known: name, platform, mode, "
                                 "policy, walltime, staging, sets, rules)"},
-    {"sets:\n  a: {tasks: 2, colour: red}\n", "2:17: unknown key 'colour' in set 'a'"},
+    {"sets:\n  a: {tasks: 2, colour: red}\n",
+     "2:17: unknown key 'colour' in set 'a' (known: tasks, cores, gpus, ranks, duration, "
+     "command, env, after, pipeline, priority, retries, backoff, timeout, on_failure, "
+     "result, start, service, uses, function, workers, args, inputs, outputs, stage)"},
+    /* A misspelt key or value: the nearest, within one edit in three. */
+    {"sets:\n  a: {comand: [x]}\n",
+     "2:7: unknown key 'comand' in set 'a' (did you mean 'command'?)"},
+    {"sest:\n  a: {}\n", "1:1: unknown key 'sest' (did you mean 'sets'?)"},
+    {"sets:\n  a: {}\n  b: {after: [{set: a, mpa: all}]}\n",
+     "3:24: unknown after key 'mpa' (did you mean 'map'?)"},
+    {"mode: tsk\nsets: {a: {}}\n", "1:7: unknown mode 'tsk' (did you mean 'task'?)"},
+    {"policy: heff\nsets: {a: {}}\n",
+     "1:9: unknown policy 'heff' (did you mean 'heft'?)"},
+    {"sets:\n  a: {on_failure: contniue}\n",
+     "2:19: unknown on_failure 'contniue' (did you mean 'continue'?)"},
+    {"sets:\n  prepare: {}\n  b: {after: [prepar]}\n",
+     "3:15: set 'b' depends on unknown set 'prepar' (did you mean 'prepare'?)"},
+    {"sets:\n  a: {stage: {snyc: true}}\n",
+     "2:15: unknown stage key 'snyc' (did you mean 'sync'?)"},
+    /* Wrong types: what was expected, and what was given. */
+    {"sets:\n  a: {command: 5}\n",
+     "2:16: command must be a list of arguments or a string, not a number"},
+    {"sets:\n  a: {command: true}\n",
+     "2:16: command must be a list of arguments or a string, not a boolean"},
+    {"sets:\n  a: {command: ~}\n",
+     "2:16: command must be a list of arguments or a string, not null"},
+    {"sets:\n  a: {service: \"true\"}\n",
+     "2:16: service must be true or false, not a quoted string"},
+    {"sets:\n  a: {function: {python: 5}}\n",
+     "2:26: function python must be a string, not a number"},
+    {"sets:\n  a: {function: {python: 'm:f'}, workers: 4}\n",
+     "2:43: workers must be a mapping ({count: N, ...}) or a function set's name, not a "
+     "number"},
+    {"sets:\n  a: {inputs: x.h5}\n",
+     "2:15: inputs must be a list of files, not a string"},
+    {"sets:\n  a: {env: {A: [1]}}\n",
+     "2:16: env value of 'A' must be a string, not a list"},
+    {"sets:\n  a: 5\n", "2:6: a set must be a mapping, not a number"},
+    {"name: ~\nsets: {a: {}}\n", "1:7: name must be a string, not null"},
+    {"sets:\n  a: {tasks: 4}\n  b: {after: [{set: a, fraction: half}]}\n",
+     "3:34: fraction must be a number, not 'half'"},
     {"sets:\n  a: {tasks: many}\n", "2:14: tasks must be an integer, not 'many'"},
     {"sets:\n  a: {tasks: [1]}\n", "2:14: tasks must be an integer, not a list"},
     {"sets:\n  a: {tasks: \"16\"}\n",
@@ -165,6 +205,28 @@ static void rejects_bad_input(void **state)
     assert_int_equal(wrong, 0);
 }
 
+/* Numbers and booleans are text where text is a name or an argument. */
+static void reads_scalars_as_text(void **state)
+{
+    hf_workflow_t *wf = load_ok("name: 2024\n"
+                                "sets:\n"
+                                "  5: {command: [echo, 5, true], pipeline: 7}\n"
+                                "  b: {command: \"5\", after: [5], env: {N: 1}}\n"
+                                "  c: ~\n");
+    const hf_set_t *a = hf_workflow_set(wf, 0), *b = hf_workflow_set(wf, 1);
+
+    (void)state;
+    assert_string_equal(hf_workflow_name(wf), "2024");
+    assert_string_equal(a->name, "5");
+    assert_string_equal(a->argv[1], "5");
+    assert_string_equal(a->argv[2], "true");
+    assert_string_equal(a->pipeline, "7");
+    assert_string_equal(b->shell, "5");
+    assert_int_equal(b->after[0].parent, 0);
+    assert_int_equal(hf_workflow_set(wf, 2)->tasks, 1); /* `c: ~` as `c:` */
+    hf_workflow_destroy(wf);
+}
+
 static void rejects_missing_file(void **state)
 {
     hf_error_t err;
@@ -185,9 +247,13 @@ static void rejects_invalid_utf8(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reads_every_key),      cmocka_unit_test(name_defaults_to_file),
-        cmocka_unit_test(reads_json),           cmocka_unit_test(rejects_bad_input),
-        cmocka_unit_test(rejects_missing_file), cmocka_unit_test(rejects_invalid_utf8),
+        cmocka_unit_test(reads_every_key),
+        cmocka_unit_test(name_defaults_to_file),
+        cmocka_unit_test(reads_json),
+        cmocka_unit_test(rejects_bad_input),
+        cmocka_unit_test(reads_scalars_as_text),
+        cmocka_unit_test(rejects_missing_file),
+        cmocka_unit_test(rejects_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
