@@ -30,6 +30,19 @@ typedef enum {
 
 typedef struct hf_engine hf_engine_t;
 
+/* Why a task ended canceled. */
+typedef enum {
+    HF_CANCEL_NONE,      /* it was not canceled */
+    HF_CANCEL_UPSTREAM,  /* a task or service it depends on failed */
+    HF_CANCEL_WITHDRAWN, /* a rule or the API withdrew it (not a failure) */
+    HF_CANCEL_STOPPED,   /* the run was stopped (a signal, the walltime, on_failure) */
+} hf_cancel_cause_t;
+
+/* The cause in a word ("upstream", "withdrawn", "stopped"; "" for none),
+ * and back: 0, or -1 for an unknown word. */
+const char *hf_cancel_cause_name(hf_cancel_cause_t cause);
+int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out);
+
 typedef struct {
     int set;
     uint32_t index;
@@ -37,7 +50,8 @@ typedef struct {
     int status;     /* when ended: 0, an exit code > 0, or -signal */
     int attempts;   /* failed runs that were retried */
     bool timed_out; /* its last run ended by its timeout */
-    double ready;   /* times in seconds on the executor's clock; -1 if not yet */
+    hf_cancel_cause_t cancel_cause;
+    double ready; /* times in seconds on the executor's clock; -1 if not yet */
     double placed;
     double start;
     double end;

@@ -129,6 +129,12 @@ int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
 int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, char *why,
                           size_t why_len, char *path, size_t path_len);
 
+/* Delete the files the local executor wrote for set `set` in workdir (its
+ * tasks' .out and .err of every try, results, endpoints, rankfiles), and
+ * the set's folder if nothing else is left in it.  Returns 0, or -1 with a
+ * message. */
+int hf_exec_local_forget(const char *workdir, const char *set, hf_error_t *err);
+
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);
 

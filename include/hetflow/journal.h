@@ -23,6 +23,24 @@ typedef struct {
     double walltime; /* seconds, 0 for none */
 } hf_run_spec_t;
 
+/* The one process that runs a workdir's tasks holds its lock
+ * (WORKDIR/run.lock) while it lives; the kernel drops it when the process
+ * dies, however it dies. */
+typedef struct {
+    long pid;       /* 0 when it did not say */
+    char host[256]; /* the host it runs on */
+} hf_owner_t;
+
+/* Become workdir's owner, creating it (0700) if need be.  Returns the lock's
+ * descriptor, to keep open while the run goes on, or -1 with a message:
+ * EBUSY when another process owns it (named in the message). */
+int hf_workdir_lock(const char *workdir, hf_error_t *err);
+void hf_workdir_unlock(int fd);
+
+/* Whether a live process owns workdir: 1 with *owner filled, 0 when none
+ * does (the run ended, or its process is gone), -1 with errno. */
+int hf_workdir_owner(const char *workdir, hf_owner_t *owner);
+
 /* Start the journal of a new run in workdir (created 0600).  Refuses, with
  * EEXIST, a workdir that already has one: that run is resumed, not
  * overwritten.  Returns NULL with a message. */
@@ -57,6 +75,33 @@ int hf_journal_detach(hf_journal_t *j, hf_error_t *err);
 typedef void (*hf_task_record_f)(uint32_t task, hf_task_state_t state, long handle,
                                  const char *result, void *arg);
 int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err);
+
+/* A task that ended failed or canceled, as the journal has it (strings
+ * valid during the callback). */
+typedef struct {
+    const char *set;
+    uint32_t index;
+    hf_task_state_t state;
+    int status;   /* its last try's: an exit code, or -signal */
+    int attempts; /* failed tries that were retried */
+    hf_cancel_cause_t cause;
+    const char *result; /* JSON text, or NULL: a call's failure is {"error": ...} */
+} hf_journal_task_t;
+typedef void (*hf_journal_task_f)(const hf_journal_task_t *t, void *arg);
+
+/* For `hetflow status`: cb for every task that ended failed or canceled,
+ * in task order. */
+int hf_journal_unsuccessful(hf_journal_t *j, hf_journal_task_f cb, void *arg,
+                            hf_error_t *err);
+
+/* The names of the run's sets, in file order (those rules added too). */
+typedef void (*hf_name_f)(const char *name, void *arg);
+int hf_journal_sets(hf_journal_t *j, hf_name_f cb, void *arg, hf_error_t *err);
+
+/* Delete the journal in workdir (not open anywhere): its database and
+ * SQLite's files beside it.  Returns 0 (also when there is none), or -1
+ * with a message. */
+int hf_journal_remove(const char *workdir, hf_error_t *err);
 
 /* Counts of tasks per set and state, for `hetflow status`: cb is called
  * once per (set, state) with tasks in it, sets in file order. */

@@ -41,6 +41,7 @@ enum {
     OPT_SUBMIT = 1 << 16,   /* --partition, --account, --dry-run */
     OPT_GROUP_BY = 1 << 17, /* --group-by task|category (WfFormat files) */
     OPT_HOSTFILE = 1 << 18, /* --hostfile */
+    OPT_FORCE = 1 << 19,    /* --force */
 };
 
 #define CMD_MAX_FILES 16
@@ -69,6 +70,7 @@ typedef struct {
     int max_steps; /* 0: the launcher's default */
     const char *partition, *account;
     bool dry_run;
+    bool force;           /* start over in a workdir that holds an earlier run */
     int load_flags;       /* HF_LOAD_* */
     const char *wfformat; /* --wfformat OUT */
 } cmd_opts_t;
@@ -163,6 +165,14 @@ int cmd_status(int argc, char **argv);
  * Returns the CLI's exit status. */
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
                 hf_journal_t *journal, bool resuming);
+
+/* Make workdir (workdir.c) and become its owner (*lock, -1 on failure).
+ * A workdir that holds an earlier run's journal is refused, saying what to
+ * do, unless opts->force: then that run's journal and its tasks' files
+ * (and those of wf's sets) are deleted.  Returns the CLI's exit status,
+ * having printed why it is not 0. */
+int cmd_claim_workdir(const char *workdir, const cmd_opts_t *opts,
+                      const hf_workflow_t *wf, int *lock);
 
 /* Resume the run in workdir from its journal (resume.c).  With `text`, the
  * workflow `file` holds, it must be the workflow that ran.  Returns the

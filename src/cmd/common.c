@@ -78,6 +78,7 @@ enum {
     O_DRY_RUN,
     O_GROUP_BY,
     O_WFFORMAT,
+    O_FORCE,
     O_HELP
 };
 
@@ -155,16 +156,17 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"dry-run", no_argument, NULL, O_DRY_RUN},
         {"group-by", required_argument, NULL, O_GROUP_BY},
         {"wfformat", required_argument, NULL, O_WFFORMAT},
+        {"force", no_argument, NULL, O_FORCE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM,   OPT_MODE,
-                                OPT_POLICY,   OPT_SEED,     OPT_JSON,       OPT_TRACE,
-                                OPT_WORKDIR,  OPT_QUIET,    OPT_OUTPUT,     OPT_SVG,
-                                OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL, OPT_LAUNCHER,
-                                OPT_HOSTFILE, OPT_LAUNCHER, OPT_SUBMIT,     OPT_SUBMIT,
-                                OPT_SUBMIT,   OPT_GROUP_BY, OPT_TRACE,      0};
+    static const int needs[] = {
+        OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,     OPT_POLICY,
+        OPT_SEED,     OPT_JSON,     OPT_TRACE,    OPT_WORKDIR,  OPT_QUIET,
+        OPT_OUTPUT,   OPT_SVG,      OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL,
+        OPT_LAUNCHER, OPT_HOSTFILE, OPT_LAUNCHER, OPT_SUBMIT,   OPT_SUBMIT,
+        OPT_SUBMIT,   OPT_GROUP_BY, OPT_TRACE,    OPT_FORCE,    0};
     int c, index;
     long v;
 
@@ -283,6 +285,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             break;
         case O_DRY_RUN:
             opts->dry_run = true;
+            break;
+        case O_FORCE:
+            opts->force = true;
             break;
         case O_WFFORMAT:
             opts->wfformat = optarg;

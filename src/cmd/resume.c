@@ -59,25 +59,27 @@ int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *
     hf_run_spec_t spec;
     hf_error_t err = {{0}};
     cmd_input_t in;
-    int rc;
+    int lock = -1, rc = EXIT_BAD_INPUT;
 
+    /* Owned before anything is read: a live run's tasks are not leftovers. */
     if (!(journal = hf_journal_open(workdir, true, &err)) ||
+        (lock = hf_workdir_lock(workdir, &err)) < 0 ||
         (text && hf_journal_spec(journal, &spec, &err) < 0)) {
         fprintf(stderr, "hetflow: %s\n", err.text);
-        hf_journal_close(journal);
-        return EXIT_BAD_INPUT;
+        goto done;
     }
     if (text && (spec.text_len != len || memcmp(spec.text, text, len) != 0)) {
         fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n", file,
                 workdir);
-        hf_journal_close(journal);
-        return EXIT_BAD_INPUT;
+        goto done;
     }
     if ((rc = load_journal(journal, workdir, opts, &in)) == EXIT_OK) {
         rc = cmd_execute(&in, workdir, opts, journal, true);
         cmd_input_free(&in);
     }
+done:
     hf_journal_close(journal);
+    hf_workdir_unlock(lock);
     return rc;
 }
 

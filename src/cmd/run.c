@@ -11,8 +11,9 @@ const cmd_entry_t cmd_run_entry = {
     .name = "run",
     .usage =
         "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
-        "       [--gpus-per-node G] [--workdir DIR] [--resume] [--walltime S] [--json]\n"
-        "       [--trace OUT] [--quiet] [--no-journal] [--launcher L] [--hostfile F]\n"
+        "       [--gpus-per-node G] [--workdir DIR] [--resume | --force] [--walltime S]\n"
+        "       [--json] [--trace OUT] [--quiet] [--no-journal] [--launcher L] "
+        "[--hostfile F]\n"
         "       [--max-steps N] [--wfformat OUT] [--group-by task|category]",
     .summary = "run a workflow on this machine or in a batch allocation",
     .help =
@@ -21,15 +22,20 @@ const cmd_entry_t cmd_run_entry = {
         "and seeing exactly its GPUs (CUDA/ROCR/HIP_VISIBLE_DEVICES).  Tasks also get\n"
         "HETFLOW_SET, HETFLOW_TASK_INDEX, HETFLOW_TASK_ID, HETFLOW_CORES (OS CPU ids),\n"
         "HETFLOW_GPUS, HETFLOW_NODE and HETFLOW_WORKDIR.  Output goes to\n"
-        "DIR/<set>/<index>.out and .err.  A failed task cancels its dependents; the\n"
-        "rest goes on.  --nodes N on one machine splits it into N virtual nodes.\n"
+        "DIR/<set>/<index>.out and .err (<index>.<try>.out and .err for a retry);\n"
+        "when a try fails, hetflow adds why to its .err.  A failed task cancels its\n"
+        "dependents; the rest goes on.  --nodes N on one machine splits it into N\n"
+        "virtual nodes.  ranks > 1 needs --launcher mpiexec or srun.\n"
         "\n"
         "Every task state change goes to DIR/journal.db: 'hetflow status DIR' reads\n"
         "it, 'hetflow resume DIR' continues a run that was killed.\n"
         "\n"
         "  --workdir DIR   where outputs and the journal go (default:\n"
-        "                  ./<workflow name>.run); it must not hold a journal yet\n"
-        "  --resume        continue the run in DIR (FILE must be what it ran)\n"
+        "                  ./<workflow name>.run); one run at a time uses it, and\n"
+        "                  one that holds an earlier run is refused unless:\n"
+        "  --resume        continue the run in DIR (FILE must be what it ran), or\n"
+        "  --force         start over in DIR: the earlier run's journal and the\n"
+        "                  files hetflow wrote for its tasks are deleted\n"
         "  --walltime S    stop in time for running tasks to end within S seconds\n"
         "  --json          print one JSON object on stdout (as simulate --json)\n"
         "  --trace OUT     write a Chrome trace-event file (for 'hetflow report')\n"
@@ -290,14 +296,14 @@ int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_GROUP_BY | OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON |
                   OPT_TRACE | OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME |
-                  OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE;
+                  OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE | OPT_FORCE;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_journal_t *journal = NULL;
     hf_error_t err = {{0}};
     char workdir[4096];
     bool done;
-    int rc = cmd_parse(&cmd_run_entry, allowed, argc, argv, &opts, &done);
+    int lock = -1, rc = cmd_parse(&cmd_run_entry, allowed, argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;
@@ -310,6 +316,12 @@ int cmd_run(int argc, char **argv)
         snprintf(workdir, sizeof(workdir), "%s", opts.workdir);
     else
         snprintf(workdir, sizeof(workdir), "%s.run", hf_workflow_name(in.wf));
+    if (opts.resume && opts.force) {
+        fprintf(stderr, "hetflow run: --resume continues a run, --force starts it over: "
+                        "choose one (try 'hetflow run --help')\n");
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
     if (opts.resume) {
         /* The same as `hetflow resume`, once FILE is the workflow that ran. */
         size_t len;
@@ -317,6 +329,8 @@ int cmd_run(int argc, char **argv)
         rc = cmd_resume_workdir(workdir, &opts, opts.file, text, len);
         goto done;
     }
+    if ((rc = cmd_claim_workdir(workdir, &opts, in.wf, &lock)) != EXIT_OK)
+        goto done;
     if (!opts.no_journal) {
         hf_run_spec_t spec = {
             hf_workflow_file(in.wf),
@@ -334,6 +348,7 @@ int cmd_run(int argc, char **argv)
     rc = cmd_execute(&in, workdir, &opts, journal, false);
 done:
     hf_journal_close(journal);
+    hf_workdir_unlock(lock);
     cmd_input_free(&in);
     return rc;
 }

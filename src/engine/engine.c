@@ -19,6 +19,24 @@ const char *hf_task_state_name(hf_task_state_t state)
     return state_names[state];
 }
 
+static const char *const cause_names[] = {"", "upstream", "withdrawn", "stopped"};
+
+const char *hf_cancel_cause_name(hf_cancel_cause_t cause)
+{
+    return cause_names[cause];
+}
+
+int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out)
+{
+    for (size_t i = 0; i < sizeof(cause_names) / sizeof(cause_names[0]); i++) {
+        if (name && strcmp(name, cause_names[i]) == 0) {
+            *out = (hf_cancel_cause_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* The set of a flat task id: binary search over the sets' first ids. */
 int engine_set_of(const hf_engine_t *e, uint32_t task)
 {
@@ -90,6 +108,8 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
         t->end = now;
         if (from == HF_TASK_RUNNING)
             account_end(e, id, now);
+        if (to == HF_TASK_CANCELED && !t->cancel_cause)
+            t->cancel_cause = e->stopped ? HF_CANCEL_STOPPED : HF_CANCEL_UPSTREAM;
         break;
     }
     t->state = (uint8_t)to;
@@ -175,7 +195,7 @@ static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
      * slot per task); the transition is recorded when it is popped. */
     e->cancel_stack[e->ncancel++] = id;
     e->tasks[id].state = HF_TASK_CANCELED;
-    e->tasks[id].withdrawn = withdrawn;
+    e->tasks[id].cancel_cause = withdrawn ? HF_CANCEL_WITHDRAWN : HF_CANCEL_UPSTREAM;
 }
 
 static int task_ended(hf_engine_t *e, uint32_t id);
@@ -195,7 +215,7 @@ int engine_withdraw(hf_engine_t *e, uint32_t id)
     }
     if (t->state != HF_TASK_READY)
         return 0;
-    t->withdrawn = 1;
+    t->cancel_cause = HF_CANCEL_WITHDRAWN;
     engine_transition(e, id, HF_TASK_CANCELED);
     if (task_ended(e, id) < 0)
         return -1;
@@ -222,7 +242,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
         set->ndone++;
     if (ok)
         set->nok++;
-    else if (state == HF_TASK_CANCELED && t->withdrawn)
+    else if (state == HF_TASK_CANCELED && t->cancel_cause == HF_CANCEL_WITHDRAWN)
         set->nwithdrawn++;
     /* A partial dependency is met when the threshold-th task is done. */
     for (int k = 0; ok && k < children->n; k++) {
@@ -239,7 +259,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
         if (children->v[k].map != HF_MAP_ONE_TO_ONE)
             continue;
         if (!ok) {
-            push_cancel(e, cid, t->withdrawn);
+            push_cancel(e, cid, t->cancel_cause == HF_CANCEL_WITHDRAWN);
         } else if (--e->tasks[cid].pending == 0 && may_start(e, c) &&
                    e->tasks[cid].state == HF_TASK_WAITING) {
             if (engine_make_ready(e, c, index) < 0)
@@ -689,6 +709,7 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
     out->status = t->status;
     out->attempts = t->attempts;
     out->timed_out = t->timed_out;
+    out->cancel_cause = (hf_cancel_cause_t)t->cancel_cause;
     out->ready = t->ready;
     out->placed = t->placed;
     out->start = t->start;

@@ -18,7 +18,7 @@ typedef struct {
     uint8_t cancel_asked; /* ends as canceled, whatever its status */
     uint8_t attempts;     /* failed runs retried so far */
     uint8_t timed_out;
-    uint8_t withdrawn; /* canceled by the workflow (a rule, the API), not a failure */
+    uint8_t cancel_cause;   /* hf_cancel_cause_t: why it ends canceled */
     uint8_t launch_retries; /* HF_STATUS_LAUNCH_RETRY ends so far */
     uint8_t service_stop;   /* a service stopped because no set needs it: done */
     uint8_t up;             /* a service task that said it serves */

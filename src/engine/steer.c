@@ -109,7 +109,7 @@ long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction)
     for (uint32_t k = 0; k < nrunning && done < want; k++, done++) {
         task_t *t = &e->tasks[running[k]];
         t->cancel_asked = 1;
-        t->withdrawn = 1;
+        t->cancel_cause = HF_CANCEL_WITHDRAWN;
         e->exec->ops->cancel(e->exec->ctx, running[k]);
     }
     free(running);

@@ -1,4 +1,5 @@
 /* A task's files in the workdir; see task_files.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -104,4 +105,33 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, 
         return -1;
     snprintf(why, why_len, "%.*s", (int)strcspn(line, "\n"), line);
     return 0;
+}
+
+int hf_exec_local_forget(const char *workdir, const char *set, hf_error_t *err)
+{
+    char dir[4096], path[4096 + 256];
+    struct dirent *entry;
+    int rc = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/%s", workdir, set);
+    if (!(d = opendir(dir))) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        hf_error_set(err, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while ((entry = readdir(d)) && rc == 0) {
+        if (!task_file_is_own(entry->d_name))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+        if (unlink(path) < 0 && errno != ENOENT) {
+            hf_error_set(err, "%s: %s", path, strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    if (rc == 0)
+        rmdir(dir); /* kept when it holds what hetflow did not write */
+    return rc;
 }

@@ -49,7 +49,7 @@ static const char schema[] =
     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL,"
     " idx INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " status INTEGER, pid INTEGER, ready REAL, placed REAL, start REAL, end REAL,"
-    " run INTEGER, result TEXT);"
+    " run INTEGER, result TEXT, cause TEXT);"
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started INTEGER, pid INTEGER);";
 
 static int fail(hf_journal_t *j, hf_error_t *err, const char *what)
@@ -132,7 +132,7 @@ static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spe
 
     if (sqlite3_prepare_v2(j->db, "INSERT INTO meta VALUES(?1, ?2)", -1, &st, NULL))
         goto done;
-    if (put_meta(st, "version", "1", 1, 0) ||
+    if (put_meta(st, "version", "2", 1, 0) ||
         put_meta(st, "file", spec->file, strlen(spec->file), 0) ||
         put_meta(st, "text", spec->text, spec->text_len, 0) ||
         put_meta(st, "mode", hf_mode_name(spec->cfg.mode),
@@ -234,6 +234,10 @@ hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *er
         hf_journal_close(j);
         return NULL;
     }
+    /* A journal of version 1 has no cause column: a resume adds it (and
+     * the error of a second add is harmless). */
+    if (writable)
+        sqlite3_exec(j->db, "ALTER TABLE tasks ADD COLUMN cause TEXT", NULL, NULL, NULL);
     return j;
 }
 
@@ -380,6 +384,11 @@ static int write_task(hf_journal_t *j, uint32_t task)
     sqlite3_bind_double(st, 7, t.start);
     sqlite3_bind_double(st, 8, t.end);
     sqlite3_bind_int64(st, 9, task);
+    if (t.state == HF_TASK_CANCELED)
+        sqlite3_bind_text(st, 12, hf_cancel_cause_name(t.cancel_cause), -1,
+                          SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 12);
     result = hf_engine_result(j->engine, task);
     text = result ? json_dumps(result, JSON_COMPACT) : NULL;
     if (text)
@@ -454,8 +463,8 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
     static const char update[] =
         "UPDATE tasks SET state = ?1, attempts = ?2, status = ?3,"
         " pid = CASE WHEN ?4 = -1 THEN pid ELSE ?4 END,"
-        " ready = ?5, placed = ?6, start = ?7, end = ?8, run = ?10, result = ?11"
-        " WHERE id = ?9";
+        " ready = ?5, placed = ?6, start = ?7, end = ?8, run = ?10, result = ?11,"
+        " cause = ?12 WHERE id = ?9";
     char sql[96];
 
     j->engine = e;
@@ -539,4 +548,67 @@ int hf_journal_counts(hf_journal_t *j, hf_count_f cb, void *arg, hf_error_t *err
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : fail(j, err, "counting");
+}
+
+int hf_journal_sets(hf_journal_t *j, hf_name_f cb, void *arg, hf_error_t *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(j->db, "SELECT name FROM sets ORDER BY id", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail(j, err, "reading sets");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        cb((const char *)sqlite3_column_text(st, 0), arg);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(j, err, "reading sets");
+}
+
+int hf_journal_remove(const char *workdir, hf_error_t *err)
+{
+    static const char *const files[] = {"", "-wal", "-shm", "-journal", ".new"};
+    char path[4096];
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s%s", workdir, HF_JOURNAL_FILE, files[i]);
+        if (unlink(path) < 0 && errno != ENOENT) {
+            hf_error_set(err, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int hf_journal_unsuccessful(hf_journal_t *j, hf_journal_task_f cb, void *arg,
+                            hf_error_t *err)
+{
+    /* The second for a journal of version 1, which has no causes. */
+    static const char *const queries[] = {
+        "SELECT s.name, t.idx, t.state, t.status, t.attempts, t.result, t.cause"
+        " FROM tasks t JOIN sets s ON s.id = t.set_id"
+        " WHERE t.state IN ('failed', 'canceled') ORDER BY t.id",
+        "SELECT s.name, t.idx, t.state, t.status, t.attempts, t.result, NULL"
+        " FROM tasks t JOIN sets s ON s.id = t.set_id"
+        " WHERE t.state IN ('failed', 'canceled') ORDER BY t.id"};
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(j->db, queries[0], -1, &st, NULL) != SQLITE_OK &&
+        sqlite3_prepare_v2(j->db, queries[1], -1, &st, NULL) != SQLITE_OK)
+        return fail(j, err, "reading tasks");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hf_journal_task_t t = {
+            .set = (const char *)sqlite3_column_text(st, 0),
+            .index = (uint32_t)sqlite3_column_int64(st, 1),
+            .state = (hf_task_state_t)state_of((const char *)sqlite3_column_text(st, 2)),
+            .status = sqlite3_column_int(st, 3),
+            .attempts = sqlite3_column_int(st, 4),
+            .result = (const char *)sqlite3_column_text(st, 5),
+        };
+        if (hf_cancel_cause_parse((const char *)sqlite3_column_text(st, 6), &t.cause) < 0)
+            t.cause = HF_CANCEL_NONE;
+        cb(&t, arg);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(j, err, "reading tasks");
 }

@@ -102,7 +102,7 @@ class KillAndResume(CliTest):
         self.assertFalse(os.path.exists(os.path.join(work, "journal.db.new")))
         rc, _, err = run("run", wf, "--workdir", work, "--quiet")
         self.assertEqual(rc, 2)
-        self.assertIn("holds the journal of an earlier run", err)
+        self.assertIn("holds an earlier run", err)
         other = self.write("other.yaml", "sets:\n  b: {command: [true]}\n")
         rc, _, err = run("run", other, "--workdir", work, "--resume")
         self.assertEqual(rc, 2)

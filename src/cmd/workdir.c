@@ -1,0 +1,94 @@
+/* Claiming a run's workdir: one owner at a time (the lock of
+ * journal/owner.c), and an earlier run there continued, refused, or, with
+ * --force, cleared away: its journal and the files hetflow wrote for its
+ * tasks, nothing else. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+typedef struct {
+    const char *workdir;
+    long tasks, done;
+    int failed; /* a set's files could not be deleted */
+    hf_error_t err;
+} earlier_t;
+
+static void count_done(const char *set, hf_task_state_t state, long n, void *arg)
+{
+    earlier_t *e = arg;
+
+    (void)set;
+    e->tasks += n;
+    if (state == HF_TASK_DONE)
+        e->done += n;
+}
+
+static void forget_set(const char *set, void *arg)
+{
+    earlier_t *e = arg;
+
+    if (!e->failed && hf_exec_local_forget(e->workdir, set, &e->err) < 0)
+        e->failed = 1;
+}
+
+/* Delete the earlier run's journal and its tasks' files, and those of the
+ * sets of `wf` (a run without a journal leaves files too). */
+static int start_over(const char *workdir, const hf_workflow_t *wf, hf_error_t *err)
+{
+    earlier_t e = {.workdir = workdir};
+    hf_journal_t *j = hf_journal_open(workdir, false, NULL);
+
+    /* A damaged journal names no sets: its files stay, and new tries
+     * are numbered after them. */
+    if (j)
+        hf_journal_sets(j, forget_set, &e, NULL);
+    hf_journal_close(j);
+    for (int s = 0; s < hf_workflow_nsets(wf) && !e.failed; s++)
+        forget_set(hf_workflow_set(wf, s)->name, &e);
+    if (e.failed) {
+        *err = e.err;
+        return -1;
+    }
+    return hf_journal_remove(workdir, err);
+}
+
+int cmd_claim_workdir(const char *workdir, const cmd_opts_t *opts,
+                      const hf_workflow_t *wf, int *lock)
+{
+    hf_error_t err = {{0}};
+    char journal[4096];
+    earlier_t e = {0};
+    hf_journal_t *j;
+
+    if ((*lock = hf_workdir_lock(workdir, &err)) < 0)
+        goto error;
+    snprintf(journal, sizeof(journal), "%s/%s", workdir, HF_JOURNAL_FILE);
+    if (access(journal, F_OK) < 0)
+        return EXIT_OK;
+    if (opts->force) {
+        if (start_over(workdir, wf, &err) < 0)
+            goto error;
+        return EXIT_OK;
+    }
+    if ((j = hf_journal_open(workdir, false, NULL))) {
+        hf_journal_counts(j, count_done, &e, NULL);
+        hf_journal_close(j);
+    }
+    fprintf(stderr,
+            "hetflow: %s holds an earlier run (%ld of %ld tasks done): continue it with "
+            "'hetflow resume %s', start over with 'hetflow run %s --workdir %s --force' "
+            "(its journal and task outputs there are deleted), or choose another "
+            "--workdir\n",
+            workdir, e.done, e.tasks, workdir, opts->file, workdir);
+    hf_workdir_unlock(*lock);
+    *lock = -1;
+    return EXIT_BAD_INPUT;
+error:
+    fprintf(stderr, "hetflow: %s\n", err.text);
+    hf_workdir_unlock(*lock);
+    *lock = -1;
+    return EXIT_BAD_INPUT;
+}
