@@ -125,9 +125,12 @@ int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
 /* Why task `index` of set `set` of the run in `workdir` failed, as hetflow
  * noted it in the .err file of the task's last try: the note into `why`,
  * the file into `path` (WORKDIR/<set>/<index>.err, <index>.<try>.err for
- * a later try).  Returns 0, or -1 when there is no such note. */
-int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, char *why,
-                          size_t why_len, char *path, size_t path_len);
+ * a later try); returns 1.  Where no file holds a note (it could not be
+ * written), `why` says what `status` (its last try's) tells, `path` is
+ * empty, and it returns 0. */
+int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
+                          int status, char *why, size_t why_len, char *path,
+                          size_t path_len);
 
 /* Delete the files the local executor wrote for set `set` in workdir (its
  * tasks' .out and .err of every try, results, endpoints, rankfiles), and

@@ -93,25 +93,6 @@ static void note_oversubscription(const cmd_input_t *in)
                 gpus, in->machine.ngpus, in->machine.ngpus);
 }
 
-/* Why a task failed, from what the engine knows, where its .err file
- * holds no note from hetflow (it could not be written). */
-static void failure_of_status(const hf_set_t *set, const hf_task_info_t *t, char *out,
-                              size_t len)
-{
-    if (t->timed_out)
-        snprintf(out, len, "timed out after %g s", set->timeout);
-    else if (t->status == HF_STATUS_BAD_RESULT)
-        snprintf(out, len, "its result is not a JSON object");
-    else if (t->status == HF_STATUS_STAGE_FAILED)
-        snprintf(out, len, "its files could not be staged");
-    else if (t->status == HF_STATUS_MISSING_OUTPUT)
-        snprintf(out, len, "an output was not written");
-    else if (t->status > 0)
-        snprintf(out, len, "exit %d", t->status);
-    else
-        snprintf(out, len, "signal %d (%s)", -t->status, strsignal(-t->status));
-}
-
 /* Name the failed tasks, a line each, the first ten of them: why, and the
  * file that says so. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
@@ -133,15 +114,13 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
             fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set->name, t.index,
                     tries, (int)strcspn(json_string_value(error), "\n"),
                     json_string_value(error));
-        else if (hf_exec_local_failure(workdir, set->name, t.index, why, sizeof(why),
-                                       path, sizeof(path)) == 0)
+        else if (hf_exec_local_failure(workdir, set->name, t.index, t.status, why,
+                                       sizeof(why), path, sizeof(path)))
             fprintf(stderr, "hetflow: task %s[%u] failed%s: %s (see %s)\n", set->name,
                     t.index, tries, why, path);
-        else {
-            failure_of_status(set, &t, why, sizeof(why));
+        else
             fprintf(stderr, "hetflow: task %s[%u] failed%s: %s\n", set->name, t.index,
                     tries, why);
-        }
         tries[0] = '\0';
         shown++;
     }

@@ -61,16 +61,10 @@ static json_t *failure(const status_t *st, const hf_journal_task_t *t)
                     (int)t->index, "tries", t->attempts + 1);
     if (error) {
         json_object_set_new(row, "reason", json_stringn(error, strcspn(error, "\n")));
-    } else if (hf_exec_local_failure(st->workdir, t->set, t->index, why, sizeof(why),
-                                     path, sizeof(path)) == 0) {
-        json_object_set_new(row, "reason", json_string(why));
-        json_object_set_new(row, "file", json_string(path));
     } else {
-        if (t->status >= 0)
-            snprintf(why, sizeof(why), "exit %d", t->status);
-        else
-            snprintf(why, sizeof(why), "signal %d (%s)", -t->status,
-                     strsignal(-t->status));
+        if (hf_exec_local_failure(st->workdir, t->set, t->index, t->status, why,
+                                  sizeof(why), path, sizeof(path)))
+            json_object_set_new(row, "file", json_string(path));
         json_object_set_new(row, "reason", json_string(why));
     }
     json_decref(result);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hetflow/engine.h"
 #include "hetflow/exec.h"
 #include "task_files.h"
 
@@ -81,16 +82,30 @@ bool task_file_is_own(const char *name)
            (strcmp(rest, ".out") == 0 || strcmp(rest, ".err") == 0);
 }
 
-int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, char *why,
-                          size_t why_len, char *path, size_t path_len)
+/* Why a try ended with `status`, from the status alone. */
+static void status_text(int status, char *out, size_t len)
 {
-    int try = task_file_last_try(workdir, set, index);
+    if (status == HF_STATUS_BAD_RESULT)
+        snprintf(out, len, "its result is not a JSON object");
+    else if (status == HF_STATUS_STAGE_FAILED)
+        snprintf(out, len, "its files could not be staged");
+    else if (status == HF_STATUS_MISSING_OUTPUT)
+        snprintf(out, len, "an output was not written");
+    else if (status >= 0)
+        snprintf(out, len, "exit %d", status);
+    else
+        snprintf(out, len, "signal %d (%s)", -status, strsignal(-status));
+}
+
+/* hetflow's note in the .err file at path: its last line that hetflow
+ * wrote, into why.  Returns 0, or -1 when there is none. */
+static int read_note(const char *path, char *why, size_t why_len)
+{
     char tail[8192], *line = NULL;
     size_t n;
     FILE *f;
 
-    if (try < 0 || task_file_path(workdir, set, index, try, "err", path, path_len) < 0 ||
-        !(f = fopen(path, "r")))
+    if (!(f = fopen(path, "r")))
         return -1;
     /* hetflow's note is the file's last line: the tail holds it. */
     if (fseek(f, -(long)(sizeof(tail) - 1), SEEK_END) < 0)
@@ -104,6 +119,22 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index, 
     if (!line)
         return -1;
     snprintf(why, why_len, "%.*s", (int)strcspn(line, "\n"), line);
+    return 0;
+}
+
+int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
+                          int status, char *why, size_t why_len, char *path,
+                          size_t path_len)
+{
+    int try = task_file_last_try(workdir, set, index);
+
+    if (try >= 0 &&
+        task_file_path(workdir, set, index, try, "err", path, path_len) == 0 &&
+        read_note(path, why, why_len) == 0)
+        return 1;
+    status_text(status, why, why_len);
+    if (path_len)
+        path[0] = '\0';
     return 0;
 }
 
