@@ -42,6 +42,10 @@ void report_escape(FILE *f, const char *s)
     }
 }
 
+#define NOT_A_TRACE                                                                      \
+    "not a trace written by hetflow (%s); traces come from 'simulate --trace' and "      \
+    "'run --trace'"
+
 static char *dup_string(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -261,14 +265,48 @@ fail:
     return -1;
 }
 
+/* What a file that is not JSON seems to be, from its start; NULL when it
+ * starts as JSON does (a trace cut short, say: its parse error tells where). */
+static const char *not_json(const char *path)
+{
+    char head[4096];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(head, 1, sizeof(head) - 1, f) : 0, i = 0;
+
+    if (f)
+        fclose(f);
+    head[n] = '\0';
+    while (i < n && strchr(" \t\r\n", head[i]))
+        i++;
+    if (i < n && (head[i] == '{' || head[i] == '['))
+        return NULL;
+    if (strncmp(head, "sets:", 5) == 0 || strstr(head, "\nsets:"))
+        return "it is a YAML workflow file";
+    return "it is not JSON";
+}
+
+/* What a JSON document that is not a hetflow trace is. */
+static const char *json_kind(json_t *root)
+{
+    if (json_object_get(root, "workflow") && json_object_get(root, "schemaVersion"))
+        return "it is a WfFormat instance";
+    if (json_object_get(root, "sets"))
+        return "it is a workflow file";
+    return "it has no otherData.hetflow";
+}
+
 int report_load(report_t *r, const char *path, hf_error_t *err)
 {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr), *info, *platform, *sets;
+    const char *what;
 
     memset(r, 0, sizeof(*r));
     if (!root) {
-        hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
+        if (jerr.line <= 0 || !(what = not_json(path)))
+            hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
+        else
+            hf_error_set(err, "%s: " NOT_A_TRACE, path, what);
         errno = EINVAL;
         return -1;
     }
@@ -276,8 +314,7 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
     platform = json_object_get(info, "platform");
     sets = json_object_get(info, "sets");
     if (!json_is_object(platform) || !json_is_array(sets)) {
-        hf_error_set(err, "%s: not a trace written by hetflow (no otherData.hetflow)",
-                     path);
+        hf_error_set(err, "%s: " NOT_A_TRACE, path, json_kind(root));
         errno = EINVAL;
         goto error;
     }

@@ -1,6 +1,6 @@
 """The trace and the report of real runs: a task is on every core lane it
 held, calls are on their workers' lanes, attempts that did not succeed are
-marked with why."""
+marked with why, and `report` says so when it is given what is not a trace."""
 import json
 import os
 import shutil
@@ -110,6 +110,22 @@ sets:
         self.assertIn(">timed out (1)</text>", svg)
         self.assertEqual(svg.count('fill="url(#hf-failed)"'), 2 + 1)  # + the legend's
         self.assertIn(": exit status 3</text>", svg)  # listed under the charts
+
+    def test_report_of_what_is_not_a_trace(self):
+        wf = self.write("w.yaml", "sets:\n  a: {tasks: 2, duration: 1}\n")
+        wfformat = os.path.join(self.dir, "w.json")
+        rc, _, err = run("simulate", wf, "--wfformat", wfformat)
+        self.assertEqual(rc, 0, err)
+        empty = self.write("empty.json", "{}")
+        for path, what in ((wf, "it is a YAML workflow file"),
+                           (wfformat, "it is a WfFormat instance"),
+                           (empty, "it has no otherData.hetflow")):
+            rc, out, err = run("report", path, "-o", os.path.join(self.dir, "r.html"))
+            self.assertEqual(rc, 2, path)
+            self.assertEqual(err, f"hetflow: {path}: not a trace written by hetflow ({what}); "
+                             "traces come from 'simulate --trace' and 'run --trace'\n")
+            self.assertEqual(out, "")
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "r.html")))
 
 
 if __name__ == "__main__":

@@ -245,12 +245,43 @@ static void rejects_other_json(void **state)
     unlink(path);
 }
 
+/* What is not a trace is said to be so, and what it is where that is easy. */
+static void says_what_is_not_a_trace(void **state)
+{
+    struct {
+        const char *text, *says;
+    } cases[] = {
+        {"# a workflow\nname: w\nsets:\n  a: {duration: 1}\n",
+         "not a trace written by hetflow (it is a YAML workflow file); traces come from "
+         "'simulate --trace' and 'run --trace'"},
+        {"{\"name\": \"w\", \"schemaVersion\": \"1.5\", \"workflow\": {}}",
+         "not a trace written by hetflow (it is a WfFormat instance)"},
+        {"{}", "not a trace written by hetflow (it has no otherData.hetflow)"},
+        {"\x7f"
+         "ELF binary",
+         "not a trace written by hetflow (it is not JSON)"},
+    };
+    hf_error_t err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *path = write_temp(cases[i].text);
+        assert_int_equal(hf_report_write(path, "/tmp/hetflow-test-x.html", false, &err),
+                         -1);
+        unlink(path);
+        if (!strstr(err.text, cases[i].says))
+            fail_msg("%s: says '%s'", cases[i].text, err.text);
+        assert_null(strchr(err.text, '\n'));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(html_has_sets_and_charts),
         cmocka_unit_test(svg_alone),
         cmocka_unit_test(rejects_other_json),
+        cmocka_unit_test(says_what_is_not_a_trace),
         cmocka_unit_test(a_task_on_each_core_lane),
         cmocka_unit_test(calls_on_worker_lanes),
         cmocka_unit_test(failed_attempts_marked),
