@@ -110,7 +110,9 @@ const char *report_how(const rslice_t *s, char *buf, size_t len)
 {
     const char *again = s->retried ? ", retried" : "";
 
-    if (s->how == END_DONE || s->how == END_CANCELED || s->how == END_TIMED_OUT)
+    if (s->retried && s->status == HF_STATUS_LAUNCH_RETRY)
+        snprintf(buf, len, "not started, launched again");
+    else if (s->how == END_DONE || s->how == END_CANCELED || s->how == END_TIMED_OUT)
         snprintf(buf, len, "%s%s", report_how_name((rend_t)s->how), again);
     else if (s->status == HF_STATUS_BAD_RESULT)
         snprintf(buf, len, "failed: its result was not a JSON object%s", again);
@@ -134,10 +136,14 @@ static void read_end(rslice_t *s, json_t *args)
 
     s->status = (int32_t)json_integer_value(json_object_get(args, "status"));
     s->retried = strcmp(state, "retried") == 0;
+    /* One taken back before it started (a busy launcher, a call queued at
+     * a worker that died) did not fail: it was called off and sent again. */
     s->how = json_is_true(json_object_get(args, "timed_out")) ? END_TIMED_OUT
-             : strcmp(state, "canceled") == 0                 ? END_CANCELED
-             : s->retried || strcmp(state, "failed") == 0     ? END_FAILED
-                                                              : END_DONE;
+             : strcmp(state, "canceled") == 0 ||
+                     (s->retried && s->status == HF_STATUS_LAUNCH_RETRY)
+                 ? END_CANCELED
+             : s->retried || strcmp(state, "failed") == 0 ? END_FAILED
+                                                          : END_DONE;
 }
 
 static int lane_cmp(const void *a, const void *b)

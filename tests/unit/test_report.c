@@ -178,13 +178,17 @@ static void failed_attempts_marked(void **state)
         "{\"ph\": \"X\", \"ts\": 2000000, \"dur\": 100000, \"pid\": 0, \"tid\": 9, "
         "\"args\": {\"set\": \"f\", \"index\": 0, \"cores\": 0, \"state\": \"failed\", "
         "\"status\": 1, \"timed_out\": false, \"lane\": 0, \"worker\": "
+        "\"f.workers[0]\"}},\n"
+        "{\"ph\": \"X\", \"ts\": 2100000, \"dur\": 0, \"pid\": 0, \"tid\": 9, \"args\": "
+        "{\"set\": \"f\", \"index\": 1, \"cores\": 0, \"state\": \"retried\", "
+        "\"status\": 1001, \"timed_out\": false, \"lane\": 0, \"worker\": "
         "\"f.workers[0]\"}}\n"
         "]}\n");
     char *html = drawn(path, false), *svg = drawn(path, true);
 
     (void)state;
     unlink(path);
-    assert_non_null(strstr(html, "6 task slices, 3 failed, 1 timed out, 1 canceled."));
+    assert_non_null(strstr(html, "7 task slices, 3 failed, 1 timed out, 2 canceled."));
     assert_non_null(strstr(html, "Tasks that did not succeed"));
     assert_null(strstr(html, "<tr><td>a[0]</td>")); /* done: not listed */
     assert_non_null(strstr(html, "<tr><td>a[1]</td><td>0</td><td>1.0</td><td>2.0</td><td "
@@ -197,13 +201,16 @@ static void failed_attempts_marked(void **state)
                                  "style=\"text-align:left\">canceled</td>"));
     assert_non_null(strstr(html, "<tr><td>f[0]</td><td>0</td><td>2.0</td><td>2.1</td><td "
                                  "style=\"text-align:left\">failed: status 1</td>"));
+    assert_non_null(strstr(html, "<tr><td>f[1]</td><td>0</td><td>2.1</td><td>2.1</td><td "
+                                 "style=\"text-align:left\">not started, launched "
+                                 "again</td>"));
     /* Hatched: each slice, and its legend key with the count. */
     assert_int_equal(count(svg, "fill=\"url(#hf-failed)\""), 3 + 1);
     assert_int_equal(count(svg, "fill=\"url(#hf-timed-out)\""), 1 + 1);
-    assert_int_equal(count(svg, "fill=\"url(#hf-canceled)\""), 1 + 1);
+    assert_int_equal(count(svg, "fill=\"url(#hf-canceled)\""), 2 + 1);
     assert_non_null(strstr(svg, ">failed (3)</text>"));
     assert_non_null(strstr(svg, ">timed out (1)</text>"));
-    assert_non_null(strstr(svg, ">canceled (1)</text>"));
+    assert_non_null(strstr(svg, ">canceled (2)</text>"));
     assert_non_null(strstr(svg, "<title>a: task 1, 1.00-2.00 s, 1 cores, 0 GPUs; failed: "
                                 "exit status 3</title>"));
     /* The bare SVG lists them too; the page does in its table only. */
