@@ -261,6 +261,13 @@ typedef struct {
 void hf_engine_set_staging(const hf_engine_t *e, int set, hf_set_staging_t *out);
 void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end);
 
+/* The worker a call (a task of a function set) went to at its latest
+ * start: the flat id of that worker's task in the pool set (`<set>.workers`),
+ * whose cores it ran on; HF_NO_WORKER for a task that is not a call or has
+ * not started.  Valid from the call's RUNNING transition on. */
+#define HF_NO_WORKER UINT32_MAX
+uint32_t hf_engine_task_worker(const hf_engine_t *e, uint32_t task);
+
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);
 const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);
 uint32_t hf_engine_ntasks(const hf_engine_t *e);

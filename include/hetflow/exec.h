@@ -51,14 +51,15 @@ typedef struct {
      * timeout, or if nothing runs), -1 with a message on error. */
     int (*wait)(void *ctx, struct hf_engine *engine, double timeout, hf_error_t *err);
     /* Start a task of a function set (alloc NULL): send the call to a
-     * worker of its pool (the set's `pool`) that has room in its window.
+     * worker of its pool (the set's `pool`) that has room in its window,
+     * and set *worker to that worker's task (a flat id in the pool set).
      * Returns 1 when a worker took it, 0 when none has room (none is up,
      * or all are busy; the engine offers it again after the next end), -1
      * with a message when the executor itself fails.  Its end, with the
      * result, is reported by wait().  A worker that dies fails the call it
      * was running and takes back those queued behind it
      * (HF_STATUS_LAUNCH_RETRY), and is started again. */
-    int (*call)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
+    int (*call)(void *ctx, const hf_launch_t *launch, uint32_t *worker, hf_error_t *err);
     /* Move a task's files (the engine keeps to its concurrency cap).  The
      * end is reported by wait() with hf_engine_stage_ended().  Returns 0,
      * or -1 with a message when the executor itself fails. */

@@ -660,6 +660,7 @@ void hf_engine_destroy(hf_engine_t *e)
     for (uint32_t i = 0; e->results && i < e->ntasks; i++)
         json_decref(e->results[i]);
     free(e->results);
+    free(e->worker);
     free(e->tasks);
     free(e->sets);
     free(e->cancel_stack);
@@ -757,4 +758,20 @@ drop:
 const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task)
 {
     return e->results && task < e->ntasks ? e->results[task] : NULL;
+}
+
+int engine_note_worker(hf_engine_t *e, uint32_t task, uint32_t worker)
+{
+    if (!e->worker && !(e->worker = calloc(e->tasks_cap, sizeof(uint32_t)))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    e->worker[task] = worker + 1;
+    return 0;
+}
+
+uint32_t hf_engine_task_worker(const hf_engine_t *e, uint32_t task)
+{
+    return e->worker && task < e->ntasks && e->worker[task] ? e->worker[task] - 1
+                                                            : HF_NO_WORKER;
 }

@@ -91,6 +91,8 @@ struct hf_engine {
     long pending_retries; /* tasks waiting out a backoff */
     hf_usage_t usage;     /* over every attempt of every task */
     json_t **results;     /* per task, allocated with the first result */
+    uint32_t *worker;     /* per task: its worker + 1 (calls), allocated with the
+                           * first call */
     struct {
         hf_task_end_f cb;
         void *arg;
@@ -121,6 +123,9 @@ int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
 /* A task that was placed, running or waiting ends with `status` (failed
  * ones may be retried), and its dependents learn of it. */
 int engine_end(hf_engine_t *e, uint32_t task, int status);
+/* Call `task` went to the worker that is pool task `worker`.  Returns 0, or
+ * -1 with ENOMEM. */
+int engine_note_worker(hf_engine_t *e, uint32_t task, uint32_t worker);
 /* Count a running task's busy core- and GPU-seconds up to now, once. */
 void engine_account_compute(hf_engine_t *e, uint32_t task, double now);
 

@@ -89,14 +89,19 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
     hf_launch_t l = {.set = s, .spec = hf_workflow_set(e->wf, s)};
 
     while (set->ncalls > 0 && !e->stopped) {
+        uint32_t worker;
         int taken;
         l.task = set->calls[set->calls_head];
         l.index = l.task - set->first;
         if (e->tasks[l.task].state == HF_TASK_READY) {
-            if ((taken = e->exec->ops->call(e->exec->ctx, &l, err)) < 0)
+            if ((taken = e->exec->ops->call(e->exec->ctx, &l, &worker, err)) < 0)
                 return -1;
             if (taken == 0)
                 break;
+            if (engine_note_worker(e, l.task, worker) < 0) {
+                hf_error_set(err, "out of memory");
+                return -1;
+            }
             e->tasks[l.task].timed_out = 0;
             engine_transition(e, l.task, HF_TASK_PLACED);
             engine_transition(e, l.task, HF_TASK_RUNNING);

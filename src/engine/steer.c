@@ -155,7 +155,9 @@ int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
             grow_to((void **)&e->cancel_stack, old, cap, sizeof(uint32_t)) < 0 ||
             (e->ended &&
              grow_to((void **)&e->ended, old + 1, cap + 1, sizeof(uint32_t)) < 0) ||
-            (e->results && grow_to((void **)&e->results, old, cap, sizeof(json_t *)) < 0))
+            (e->results &&
+             grow_to((void **)&e->results, old, cap, sizeof(json_t *)) < 0) ||
+            (e->worker && grow_to((void **)&e->worker, old, cap, sizeof(uint32_t)) < 0))
             return -1;
         e->tasks_cap = (uint32_t)cap;
     }

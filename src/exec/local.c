@@ -199,9 +199,9 @@ static void kill_terminating(local_t *x)
     arm_kill_timer(x);
 }
 
-static int local_call(void *ctx, const hf_launch_t *l, hf_error_t *err)
+static int local_call(void *ctx, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
 {
-    return pools_call(&((local_t *)ctx)->pools, l, err);
+    return pools_call(&((local_t *)ctx)->pools, l, worker, err);
 }
 
 static void local_cancel(void *ctx, uint32_t task)

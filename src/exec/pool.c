@@ -198,7 +198,7 @@ static int put_args(worker_t *w, const hf_launch_t *l)
     return (int)(w->out_n - start);
 }
 
-int pools_call(pools_t *p, const hf_launch_t *l, hf_error_t *err)
+int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
 {
     worker_t *w = NULL;
     uint32_t head[3];
@@ -226,6 +226,7 @@ int pools_call(pools_t *p, const hf_launch_t *l, hf_error_t *err)
     head[2] = FRAME_OK;
     memcpy(w->out + at, head, sizeof(head));
     w->inflight[(w->head + w->n++) % w->window] = l->task;
+    *worker = w->launch.task;
     return 1;
 nomem:
     hf_error_set(err, "out of memory");

@@ -34,9 +34,9 @@ void pools_fini(pools_t *p);
  * a message. */
 pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err);
 
-/* Send call l to a worker of its pool with room: 1, 0 when none has room,
- * -1 with a message. */
-int pools_call(pools_t *p, const hf_launch_t *l, hf_error_t *err);
+/* Send call l to a worker of its pool with room: 1 (*worker: the worker's
+ * pool task), 0 when none has room, -1 with a message. */
+int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *err);
 
 /* Write the requests buffered since the last flush, as far as the pipes
  * take them (the rest when they can take more). */

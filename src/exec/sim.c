@@ -3,11 +3,11 @@
  * always gives one result.  Durations come from a counter-based generator
  * keyed by (seed, set, index, draw): a task's duration does not depend on
  * the order tasks launch in, so every mode and policy sees the same draws.
- * A pool's workers run one call at a time each: a call is taken while a
- * worker of its pool is idle, and lasts its set's duration.  A staging is
- * a flow of its files' bytes over the shared filesystem's link and its
- * node's, shared fairly with the flows in flight (flows.c); links (copies)
- * and files of no size move nothing and end at once. */
+ * A pool's workers run one call at a time each: a call is taken by an idle
+ * worker of its pool (the one freed last), and lasts its set's duration.
+ * A staging is a flow of its files' bytes over the shared filesystem's link
+ * and its node's, shared fairly with the flows in flight (flows.c); links
+ * (copies) and files of no size move nothing and end at once. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -38,14 +38,13 @@ typedef struct {
     uint32_t *done_in; /* per set: its tasks done so far */
     uint32_t *ups;     /* services launched since the last wait: up now */
     size_t nups, ups_cap;
-    size_t nsets;      /* room in done_in, workers and busy */
-    uint32_t *workers; /* per pool set: its workers running */
-    uint32_t *busy;    /* ... and those running a call */
-    struct worker {
-        uint32_t task;
-        int pool;
-    } * worker; /* every worker running */
-    size_t nworker, worker_cap;
+    size_t nsets;   /* room in done_in and idle */
+    uint32_t *peer; /* per task: a call's worker; a worker's call, or NO_CALL */
+    struct idle {
+        uint32_t *v;
+        size_t n, cap;
+    } * idle; /* per pool set: a stack of workers without a call, where those
+               * stopped since (and a busy one's older entry) are skipped */
     flows_t flows;
     struct stopped_flow {
         uint32_t task;
@@ -55,6 +54,7 @@ typedef struct {
 } sim_t;
 
 enum { LIVE = 1, MODELLED = 2, CALL = 4 };
+#define NO_CALL UINT32_MAX
 
 static int reserve_sets(sim_t *sim, int set)
 {
@@ -63,34 +63,26 @@ static int reserve_sets(sim_t *sim, int set)
     if (n == sim->nsets)
         return 0;
     if (grow_to((void **)&sim->done_in, sim->nsets, n, sizeof(uint32_t)) < 0 ||
-        grow_to((void **)&sim->workers, sim->nsets, n, sizeof(uint32_t)) < 0 ||
-        grow_to((void **)&sim->busy, sim->nsets, n, sizeof(uint32_t)) < 0)
+        grow_to((void **)&sim->idle, sim->nsets, n, sizeof(struct idle)) < 0)
         return -1;
     sim->nsets = n;
     return 0;
 }
 
-/* A worker of pool `set` starts, or (task ended) stops. */
+/* A worker of pool `set` starts, idle.  A stack never holds more entries
+ * than its workers ever started: each later push follows a pop. */
 static int worker_started(sim_t *sim, uint32_t task, int set)
 {
-    if (reserve_sets(sim, set) < 0 ||
-        grow_room((void **)&sim->worker, &sim->worker_cap, sim->nworker + 1,
-                  sizeof(*sim->worker)) < 0)
-        return -1;
-    sim->worker[sim->nworker++] = (struct worker){task, set};
-    sim->workers[set]++;
-    return 0;
-}
+    struct idle *idle;
 
-static void worker_stopped(sim_t *sim, uint32_t task)
-{
-    for (size_t i = 0; i < sim->nworker; i++) {
-        if (sim->worker[i].task == task) {
-            sim->workers[sim->worker[i].pool]--;
-            sim->worker[i] = sim->worker[--sim->nworker];
-            return;
-        }
-    }
+    if (reserve_sets(sim, set) < 0)
+        return -1;
+    idle = &sim->idle[set];
+    if (grow_room((void **)&idle->v, &idle->cap, idle->n + 1, sizeof(uint32_t)) < 0)
+        return -1;
+    idle->v[idle->n++] = task;
+    sim->peer[task] = NO_CALL;
+    return 0;
 }
 
 /* Grow the per-task arrays to hold task `task`. */
@@ -98,6 +90,7 @@ static int resize_tasks(sim_t *sim, size_t n)
 {
     if (grow_to((void **)&sim->current, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
         grow_to((void **)&sim->canceled, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
+        grow_to((void **)&sim->peer, sim->ntasks, n, sizeof(uint32_t)) < 0 ||
         grow_to((void **)&sim->live, sim->ntasks, n, 1) < 0)
         return -1;
     sim->ntasks = n;
@@ -209,32 +202,45 @@ nomem:
     return -1;
 }
 
-static int sim_call(void *ctx, const hf_launch_t *l, hf_error_t *err)
+static int sim_call(void *ctx, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
 {
     sim_t *sim = ctx;
-    int pool = l->spec->pool;
+    struct idle *idle;
+    uint32_t w = NO_CALL;
 
-    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, pool) < 0)
+    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, l->spec->pool) < 0)
         goto nomem;
-    if (sim->busy[pool] >= sim->workers[pool])
+    idle = &sim->idle[l->spec->pool];
+    while (w == NO_CALL && idle->n > 0) {
+        w = idle->v[--idle->n];
+        if (!(sim->live[w] & LIVE) || sim->peer[w] != NO_CALL)
+            w = NO_CALL;
+    }
+    if (w == NO_CALL)
         return 0;
     if (schedule_end(sim, l) < 0)
         goto nomem;
-    sim->busy[pool]++;
     sim->live[l->task] |= CALL;
+    sim->peer[w] = l->task;
+    sim->peer[l->task] = *worker = w;
     return 1;
 nomem:
     hf_error_set(err, "out of memory");
     return -1;
 }
 
-/* A call ended (done or canceled): its worker is idle again. */
+/* A call ended (done or canceled): its worker, unless stopped, is idle
+ * again. */
 static void call_ended(sim_t *sim, hf_engine_t *engine, uint32_t task)
 {
+    uint32_t w = sim->peer[task];
     hf_task_info_t info;
 
-    hf_engine_task(engine, task, &info);
-    sim->busy[hf_workflow_set(hf_engine_workflow(engine), info.set)->pool]--;
+    if (!(sim->live[w] & LIVE) || sim->peer[w] != task)
+        return;
+    hf_engine_task(engine, w, &info);
+    sim->peer[w] = NO_CALL;
+    sim->idle[info.set].v[sim->idle[info.set].n++] = w; /* room: see worker_started */
 }
 
 /* Whether launch ev is its task's current, uncanceled run. */
@@ -414,7 +420,6 @@ static void sim_cancel(void *ctx, uint32_t task)
     if (task >= sim->ntasks || !(sim->live[task] & LIVE))
         return;
     sim->live[task] &= CALL; /* not live; a call's worker is freed when it is reported */
-    worker_stopped(sim, task);
     sim->canceled[sim->ncanceled++] = task; /* room: each task once */
 }
 
@@ -431,9 +436,10 @@ static void sim_destroy(void *ctx)
     free(sim->live);
     free(sim->canceled);
     free(sim->done_in);
-    free(sim->workers);
-    free(sim->busy);
-    free(sim->worker);
+    for (size_t i = 0; sim->idle && i < sim->nsets; i++)
+        free(sim->idle[i].v);
+    free(sim->idle);
+    free(sim->peer);
     free(sim->ups);
     free(sim->stopped);
     flows_fini(&sim->flows);

@@ -1,9 +1,12 @@
 /* Chrome trace-event output (the JSON that Perfetto and chrome://tracing
  * open): a process per node, a thread per core, and a complete ("X") slice
- * per task on every node it used, on the thread of its first core there.
- * No two tasks hold a core at once, so slices on one thread never overlap.
- * The file is streamed event by event, so a trace of a million tasks never
- * exists as one JSON tree. */
+ * per task on every core it held (args "lane": which of its cores on that
+ * node, 0 for the first, where its slice is counted).  A function set's
+ * calls are on a thread per worker (tid: cores per node + the worker's
+ * task id, named after it), a slice per call from its start to its end.
+ * No two tasks hold a core at once and a worker runs one call at a time,
+ * so slices on one thread never overlap.  The file is streamed event by
+ * event, so a trace of a million tasks never exists as one JSON tree. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +46,30 @@ static json_t *run_info(const hf_engine_t *e)
                      "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets);
 }
 
-static int write_names(FILE *f, const hf_trace_t *t, bool *first)
+/* Worker w's thread on its node. */
+static json_int_t worker_tid(const hf_engine_t *e, uint32_t w)
 {
+    return (json_int_t)hf_engine_config(e)->platform.cores_per_node + w;
+}
+
+/* Task's name, set[index], into buf. */
+static const char *task_name(const hf_engine_t *e, uint32_t task, char *buf, size_t len)
+{
+    hf_task_info_t info;
+
+    hf_engine_task(e, task, &info);
+    snprintf(buf, len, "%s[%u]", hf_workflow_set(hf_engine_workflow(e), info.set)->name,
+             info.index);
+    return buf;
+}
+
+/* Nodes' processes, and the threads of the workers that ran calls. */
+static int write_names(FILE *f, const hf_trace_t *t, const hf_engine_t *e, bool *first)
+{
+    uint8_t *named = calloc((size_t)hf_engine_ntasks(e) + 1, 1);
     uint32_t max_node = 0;
-    char name[64];
+    char name[HF_MAX_NAME + 32];
+    int rc = -1;
 
     for (size_t i = 0; i < t->n; i++)
         if (t->rows[i].node > max_node)
@@ -57,20 +80,69 @@ static int write_names(FILE *f, const hf_trace_t *t, bool *first)
                  json_pack("{s:s,s:s,s:I,s:{s:s}}", "name", "process_name", "ph", "M",
                            "pid", (json_int_t)node, "args", "name", name),
                  first) < 0)
-            return -1;
+            goto done;
     }
-    return 0;
+    for (size_t i = 0; named && i < t->n; i++) {
+        const placement_t *p = &t->rows[i];
+        if (p->worker == HF_NO_WORKER || p->worker >= hf_engine_ntasks(e) ||
+            named[p->worker])
+            continue;
+        named[p->worker] = 1;
+        if (emit(f,
+                 json_pack("{s:s,s:s,s:I,s:I,s:{s:s}}", "name", "thread_name", "ph", "M",
+                           "pid", (json_int_t)p->node, "tid", worker_tid(e, p->worker),
+                           "args", "name", task_name(e, p->worker, name, sizeof(name))),
+                 first) < 0)
+            goto done;
+    }
+    rc = named ? 0 : -1;
+done:
+    free(named);
+    return rc;
+}
+
+/* Row p's slice on thread tid, the lane-th of its cores. */
+static json_t *slice(const hf_engine_t *e, const placement_t *p, json_int_t tid,
+                     uint32_t lane)
+{
+    const hf_workflow_t *wf = hf_engine_workflow(e);
+    hf_task_info_t info;
+    const hf_set_t *set;
+    char name[HF_MAX_NAME + 32];
+    /* Trace times are integral microseconds; the end rounded as the start,
+     * so a slice ends where one starting then begins. */
+    json_int_t ts = (json_int_t)(p->start * 1e6 + 0.5),
+               end = (json_int_t)(p->end * 1e6 + 0.5);
+    /* An attempt that went back to waiting was retried. */
+    const char *outcome = p->outcome == HF_TASK_WAITING
+                              ? "retried"
+                              : hf_task_state_name((hf_task_state_t)p->outcome);
+    json_t *ev;
+
+    hf_engine_task(e, p->task, &info);
+    set = hf_workflow_set(wf, info.set);
+    ev = json_pack(
+        "{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i,s:b,s:I}}", "name",
+        task_name(e, p->task, name, sizeof(name)), "cat", set->name, "ph", "X", "ts", ts,
+        "dur", end - ts, "pid", (json_int_t)p->node, "tid", tid, "args", "set", set->name,
+        "index", (json_int_t)info.index, "ranks", (json_int_t)p->ranks, "cores",
+        (json_int_t)p->cores, "gpus", (json_int_t)p->gpus, "state", outcome, "status",
+        p->status, "timed_out", p->timed_out, "lane", (json_int_t)lane);
+    if (ev && p->worker != HF_NO_WORKER &&
+        json_object_set_new(json_object_get(ev, "args"), "worker",
+                            json_string(task_name(e, p->worker, name, sizeof(name)))) <
+            0) {
+        json_decref(ev);
+        return NULL;
+    }
+    return ev;
 }
 
 int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char *path,
                           hf_error_t *err)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     FILE *f;
     bool first = true;
-    hf_task_info_t info;
-    const char *outcome;
-    char name[256];
 
     if (t->failed) {
         hf_error_set(err, "%s: trace incomplete: out of memory while recording", path);
@@ -87,31 +159,20 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
         goto error;
     first = true;
     fputs("},\"traceEvents\":[\n", f);
-    if (write_names(f, t, &first) < 0)
+    if (write_names(f, t, e, &first) < 0)
         goto error;
     for (size_t i = 0; i < t->n; i++) {
         const placement_t *p = &t->rows[i];
-        const hf_set_t *set;
-        hf_engine_task(e, p->task, &info);
-        set = hf_workflow_set(wf, info.set);
-        snprintf(name, sizeof(name), "%s[%u]", set->name, info.index);
-        /* An attempt that went back to waiting was retried. */
-        outcome = p->outcome == HF_TASK_WAITING
-                      ? "retried"
-                      : hf_task_state_name((hf_task_state_t)p->outcome);
-        /* Trace times are integral microseconds. */
-        if (emit(
-                f,
-                json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i}}",
-                          "name", name, "cat", set->name, "ph", "X", "ts",
-                          (json_int_t)(p->start * 1e6 + 0.5), "dur",
-                          (json_int_t)((p->end - p->start) * 1e6 + 0.5), "pid",
-                          (json_int_t)p->node, "tid", (json_int_t)p->core, "args", "set",
-                          set->name, "index", (json_int_t)info.index, "ranks",
-                          (json_int_t)p->ranks, "cores", (json_int_t)p->cores, "gpus",
-                          (json_int_t)p->gpus, "state", outcome, "status", p->status),
-                &first) < 0)
-            goto error;
+        if (p->worker != HF_NO_WORKER) {
+            if (emit(f, slice(e, p, worker_tid(e, p->worker), 0), &first) < 0)
+                goto error;
+            continue;
+        }
+        /* A task with no core (GPUs only) is drawn on core 0's thread. */
+        for (uint32_t k = 0; k < (p->cores ? p->cores : 1); k++)
+            if (emit(f, slice(e, p, p->cores ? t->core[p->core_at + k] : 0, k), &first) <
+                0)
+                goto error;
     }
     /* Marks (the rules that fired) as instant events across the timeline. */
     for (int i = 0; i < hf_engine_nmarks(e); i++) {

@@ -42,6 +42,10 @@ void report_escape(FILE *f, const char *s)
     }
 }
 
+#define NOT_A_TRACE                                                                      \
+    "not a trace written by hetflow (%s); traces come from 'simulate --trace' and "      \
+    "'run --trace'"
+
 static char *dup_string(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -62,7 +66,8 @@ static int assign_groups(report_t *r)
     }
     for (size_t i = 0; i < r->nslices; i++) {
         const rslice_t *s = &r->slices[i];
-        weight[s->set] += (s->end - s->start) * (s->cores + s->gpus);
+        if (s->counted)
+            weight[s->set] += (s->end - s->start) * (s->cores + s->gpus);
     }
     for (int i = 0; i < r->nsets; i++) {
         order[i] = i;
@@ -93,23 +98,127 @@ static int assign_groups(report_t *r)
     return 0;
 }
 
+const char *report_how_name(rend_t how)
+{
+    static const char *const names[END_KINDS] = {"done", "failed", "timed out",
+                                                 "canceled"};
+
+    return names[how];
+}
+
+const char *report_how(const rslice_t *s, char *buf, size_t len)
+{
+    const char *again = s->retried ? ", retried" : "";
+
+    if (s->retried && s->status == HF_STATUS_LAUNCH_RETRY)
+        snprintf(buf, len, "not started, launched again");
+    else if (s->how == END_DONE || s->how == END_CANCELED || s->how == END_TIMED_OUT)
+        snprintf(buf, len, "%s%s", report_how_name((rend_t)s->how), again);
+    else if (s->status == HF_STATUS_BAD_RESULT)
+        snprintf(buf, len, "failed: its result was not a JSON object%s", again);
+    else if (s->status == HF_STATUS_STAGE_FAILED)
+        snprintf(buf, len, "failed: its files could not be staged%s", again);
+    else if (s->status == HF_STATUS_MISSING_OUTPUT)
+        snprintf(buf, len, "failed: an output is missing%s", again);
+    else if (s->status < 0)
+        snprintf(buf, len, "failed: killed by signal %d (%s)%s", -s->status,
+                 strsignal(-s->status), again);
+    else
+        snprintf(buf, len, "failed: %s %d%s", s->call ? "status" : "exit status",
+                 s->status, again);
+    return buf;
+}
+
+/* The end of slice s from its event's args. */
+static void read_end(rslice_t *s, json_t *args)
+{
+    const char *state = json_string_value(json_object_get(args, "state")) ?: "";
+
+    s->status = (int32_t)json_integer_value(json_object_get(args, "status"));
+    s->retried = strcmp(state, "retried") == 0;
+    /* One taken back before it started (a busy launcher, a call queued at
+     * a worker that died) did not fail: it was called off and sent again. */
+    s->how = json_is_true(json_object_get(args, "timed_out")) ? END_TIMED_OUT
+             : strcmp(state, "canceled") == 0 ||
+                     (s->retried && s->status == HF_STATUS_LAUNCH_RETRY)
+                 ? END_CANCELED
+             : s->retried || strcmp(state, "failed") == 0 ? END_FAILED
+                                                          : END_DONE;
+}
+
+static int lane_cmp(const void *a, const void *b)
+{
+    const rlane_t *x = a, *y = b;
+
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/* The workers' lanes, from one entry per call (its name borrowed from
+ * the trace's JSON), sorted, one per thread, their names copied; and each
+ * call's row.  Returns 0, or -1 with ENOMEM. */
+static int make_lanes(report_t *r)
+{
+    size_t n = 0;
+    int rc = 0;
+
+    qsort(r->lanes, r->nlanes, sizeof(rlane_t), lane_cmp);
+    for (size_t i = 0; i < r->nlanes; i++) {
+        if (n > 0 && lane_cmp(&r->lanes[n - 1], &r->lanes[i]) == 0)
+            continue;
+        r->lanes[n] = r->lanes[i];
+        r->lanes[n].row = n > 0 && r->lanes[n - 1].node == r->lanes[i].node
+                              ? r->lanes[n - 1].row + 1
+                              : (uint32_t)r->platform.cores_per_node;
+        n++;
+    }
+    r->nlanes = n;
+    for (size_t i = 0; i < n; i++) {
+        char *name = rc == 0 ? strdup(r->lanes[i].name) : NULL;
+        if (!name)
+            rc = -1;
+        r->lanes[i].name = name;
+    }
+    for (size_t i = 0; i < r->nslices; i++) {
+        rslice_t *s = &r->slices[i];
+        rlane_t key = {.node = s->node, .tid = s->row}, *lane;
+        if (s->call && (lane = bsearch(&key, r->lanes, n, sizeof(rlane_t), lane_cmp)))
+            s->row = lane->row;
+    }
+    return rc;
+}
+
+/* Whether slice i is listed among those that did not succeed: counted,
+ * and its attempt's first node (its other nodes' slices come next). */
+static bool listed(const report_t *r, size_t i)
+{
+    const rslice_t *s = &r->slices[i], *before = i > 0 ? s - 1 : NULL;
+
+    return s->counted && s->how != END_DONE &&
+           !(before && !before->call && before->set == s->set &&
+             before->index == s->index && before->start == s->start);
+}
+
 static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char *path)
 {
     size_t n = json_array_size(events);
+    uint32_t cores = (uint32_t)r->platform.cores_per_node;
     strmap_t by_name;
-    int rc = -1;
 
     strmap_init(&by_name);
     for (int i = 0; i < r->nsets; i++)
         if (strmap_put(&by_name, r->sets[i], i) < 0)
-            goto done;
+            goto fail;
     if (!(r->slices = malloc((n + 1) * sizeof(rslice_t))) ||
-        !(r->marks = malloc((n + 1) * sizeof(rmark_t))))
-        goto done;
+        !(r->marks = malloc((n + 1) * sizeof(rmark_t))) ||
+        !(r->lanes = malloc((n + 1) * sizeof(rlane_t))))
+        goto fail;
     for (size_t i = 0; i < n; i++) {
         json_t *ev = json_array_get(events, i), *args = json_object_get(ev, "args");
         const char *ph = json_string_value(json_object_get(ev, "ph"));
         rslice_t *s = &r->slices[r->nslices];
+        json_t *lane = json_object_get(args, "lane");
         int set;
 
         if (ph && strcmp(ph, "i") == 0 && r->nmarks < n) {
@@ -117,7 +226,7 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
             m->time = (double)json_integer_value(json_object_get(ev, "ts")) / 1e6;
             if (!(m->label =
                       strdup(json_string_value(json_object_get(ev, "name")) ?: "")))
-                goto done;
+                goto fail;
             r->nmarks++;
             continue;
         }
@@ -127,33 +236,83 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
         if (set < 0) {
             hf_error_set(err, "%s: event %zu names no set of the workflow", path, i);
             errno = EINVAL;
-            goto done;
+            goto fail;
         }
         s->set = set;
+        s->index = (uint32_t)json_integer_value(json_object_get(args, "index"));
         s->start = (double)json_integer_value(json_object_get(ev, "ts")) / 1e6;
         s->end = s->start + (double)json_integer_value(json_object_get(ev, "dur")) / 1e6;
         s->node = (uint32_t)json_integer_value(json_object_get(ev, "pid"));
-        s->core = (uint32_t)json_integer_value(json_object_get(ev, "tid"));
+        s->row = (uint32_t)json_integer_value(json_object_get(ev, "tid"));
         s->cores = (uint32_t)json_integer_value(json_object_get(args, "cores"));
         s->gpus = (uint32_t)json_integer_value(json_object_get(args, "gpus"));
+        s->counted = !lane || json_integer_value(lane) == 0; /* older traces: no lane */
+        s->call = s->row >= cores;
+        read_end(s, args);
+        if (s->call) /* the name is copied once per lane by make_lanes() */
+            r->lanes[r->nlanes++] = (rlane_t){
+                .node = s->node,
+                .tid = s->row,
+                .name = (char *)(json_string_value(json_object_get(args, "worker"))
+                                     ?: "worker")};
+        if (s->counted)
+            r->ncounted++;
+        if (listed(r, r->nslices))
+            r->nended[s->how]++;
         if (s->end > r->end)
             r->end = s->end;
         r->nslices++;
     }
-    rc = 0;
-done:
     strmap_fini(&by_name);
-    return rc;
+    return make_lanes(r);
+fail:
+    r->nlanes = 0; /* their names are the JSON's */
+    strmap_fini(&by_name);
+    return -1;
+}
+
+/* What a file that is not JSON seems to be, from its start; NULL when it
+ * starts as JSON does (a trace cut short, say: its parse error tells where). */
+static const char *not_json(const char *path)
+{
+    char head[4096];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(head, 1, sizeof(head) - 1, f) : 0, i = 0;
+
+    if (f)
+        fclose(f);
+    head[n] = '\0';
+    while (i < n && strchr(" \t\r\n", head[i]))
+        i++;
+    if (i < n && (head[i] == '{' || head[i] == '['))
+        return NULL;
+    if (strncmp(head, "sets:", 5) == 0 || strstr(head, "\nsets:"))
+        return "it is a YAML workflow file";
+    return "it is not JSON";
+}
+
+/* What a JSON document that is not a hetflow trace is. */
+static const char *json_kind(json_t *root)
+{
+    if (json_object_get(root, "workflow") && json_object_get(root, "schemaVersion"))
+        return "it is a WfFormat instance";
+    if (json_object_get(root, "sets"))
+        return "it is a workflow file";
+    return "it has no otherData.hetflow";
 }
 
 int report_load(report_t *r, const char *path, hf_error_t *err)
 {
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr), *info, *platform, *sets;
+    const char *what;
 
     memset(r, 0, sizeof(*r));
     if (!root) {
-        hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
+        if (jerr.line <= 0 || !(what = not_json(path)))
+            hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);
+        else
+            hf_error_set(err, "%s: " NOT_A_TRACE, path, what);
         errno = EINVAL;
         return -1;
     }
@@ -161,8 +320,7 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
     platform = json_object_get(info, "platform");
     sets = json_object_get(info, "sets");
     if (!json_is_object(platform) || !json_is_array(sets)) {
-        hf_error_set(err, "%s: not a trace written by hetflow (no otherData.hetflow)",
-                     path);
+        hf_error_set(err, "%s: " NOT_A_TRACE, path, json_kind(root));
         errno = EINVAL;
         goto error;
     }
@@ -181,14 +339,14 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
         if (!(r->sets[i] =
                   strdup(json_string_value(json_array_get(sets, (size_t)i)) ?: "")))
             goto nomem;
-    if (load_slices(r, json_object_get(root, "traceEvents"), err, path) < 0) {
-        if (errno == ENOMEM)
-            goto nomem;
-        goto error;
-    }
     if (hf_platform_check(&r->platform, NULL) < 0) {
         hf_error_set(err, "%s: the trace's platform is not valid", path);
         errno = EINVAL;
+        goto error;
+    }
+    if (load_slices(r, json_object_get(root, "traceEvents"), err, path) < 0) {
+        if (errno == ENOMEM)
+            goto nomem;
         goto error;
     }
     if (assign_groups(r) < 0)
@@ -210,6 +368,9 @@ void report_free(report_t *r)
         free(r->sets[i]);
     free(r->sets);
     free(r->slices);
+    for (size_t i = 0; i < r->nlanes; i++)
+        free(r->lanes[i].name);
+    free(r->lanes);
     for (size_t i = 0; i < r->nmarks; i++)
         free(r->marks[i].label);
     free(r->marks);
@@ -237,6 +398,8 @@ static void set_table(FILE *f, const report_t *r)
         start[k] = end[k] = -1;
     for (size_t i = 0; i < r->nslices; i++) {
         const rslice_t *s = &r->slices[i];
+        if (!s->counted)
+            continue;
         count[s->set]++;
         if (start[s->set] < 0 || s->start < start[s->set])
             start[s->set] = s->start;
@@ -271,6 +434,43 @@ done:
     free(count);
 }
 
+size_t report_failures(const report_t *r, const rslice_t **out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->nslices; i++)
+        if (listed(r, i) && n++ < max)
+            out[n - 1] = &r->slices[i];
+    return n;
+}
+
+/* The tasks that did not succeed, an attempt a row. */
+static void failure_table(FILE *f, const report_t *r)
+{
+    const rslice_t *list[REPORT_LIST];
+    size_t n = report_failures(r, list, REPORT_LIST);
+    char how[128];
+
+    if (n == 0)
+        return;
+    fputs("<p>Tasks that did not succeed (hatched in the charts):</p>\n<table><tr>"
+          "<th>task</th><th>node</th><th>start (s)</th><th>end (s)</th><th>how it "
+          "ended</th></tr>\n",
+          f);
+    for (size_t i = 0; i < n && i < REPORT_LIST; i++) {
+        fputs("<tr><td>", f);
+        report_escape(f, r->sets[list[i]->set]);
+        fprintf(f,
+                "[%u]</td><td>%u</td><td>%.1f</td><td>%.1f</td><td style=\"text-align:"
+                "left\">%s</td></tr>\n",
+                list[i]->index, list[i]->node, list[i]->start, list[i]->end,
+                report_how(list[i], how, sizeof(how)));
+    }
+    fputs("</table>\n", f);
+    if (n > REPORT_LIST)
+        fprintf(f, "<p>... and %zu more.</p>\n", n - REPORT_LIST);
+}
+
 static void write_html(FILE *f, const report_t *r)
 {
     const hf_platform_t *p = &r->platform;
@@ -288,10 +488,15 @@ static void write_html(FILE *f, const report_t *r)
     report_escape(f, r->workflow);
     fprintf(f,
             "</h1>\n<p>%s mode, %s policy, %d nodes &times; %d cores &times; %d GPUs; "
-            "makespan %.1f s; %zu task slices.</p>\n",
+            "makespan %.1f s; %zu task slices",
             r->mode, r->policy, p->nodes, p->cores_per_node, p->gpus_per_node, r->end,
-            r->nslices);
+            r->ncounted);
+    for (int how = END_FAILED; how < END_KINDS; how++)
+        if (r->nended[how])
+            fprintf(f, ", %zu %s", r->nended[how], report_how_name((rend_t)how));
+    fputs(".</p>\n", f);
     set_table(f, r);
+    failure_table(f, r);
     if (r->nmarks > 0) {
         fputs("<p>Rules that fired (dashed lines in the "
               "charts):</p>\n<table><tr><th>time (s)"
@@ -305,7 +510,7 @@ static void write_html(FILE *f, const report_t *r)
         }
         fputs("</table>\n", f);
     }
-    report_svg(f, r);
+    report_svg(f, r, false);
     fputs("\n<p>Written by <code>hetflow report</code>.</p>\n</body></html>\n", f);
 }
 
@@ -323,7 +528,7 @@ int hf_report_write(const char *trace, const char *out, bool svg, hf_error_t *er
         return -1;
     }
     if (svg)
-        report_svg(f, &r);
+        report_svg(f, &r, true);
     else
         write_html(f, &r);
     if (ferror(f) | fclose(f)) {

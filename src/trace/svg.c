@@ -1,7 +1,9 @@
 /* The report's charts as SVG: cores and GPUs in use over time, stacked by
  * set (as the paper's Figs. 3-5), and a Gantt chart per node with a lane
- * per core.  Usage is integrated exactly into fixed time bins, so the cost
- * is O(slices + sets x bins) whatever the length of the run. */
+ * per core and one per worker that ran calls.  Attempts that failed, timed
+ * out or were canceled are hatched.  Usage is integrated exactly into fixed
+ * time bins, so the cost is O(slices + sets x bins) whatever the length of
+ * the run. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,35 @@
 #define USAGE_HEIGHT 170
 #define GANTT_NODES 32   /* nodes drawn; the rest are named in a note */
 #define TIPS_UP_TO 20000 /* slices with a hover title; more make files huge */
+#define SVG_LIST 20      /* attempts that did not succeed listed in a bare SVG */
+
+/* Hatching and outline per way of ending (END_DONE: none). */
+static const char *const hatch[END_KINDS] = {NULL, "#c00", "#7b2fbf", "#555"};
+static const char *const hatch_id[END_KINDS] = {NULL, "hf-failed", "hf-timed-out",
+                                                "hf-canceled"};
+
+static void patterns(FILE *f)
+{
+    fputs("<defs>", f);
+    for (int how = END_FAILED; how < END_KINDS; how++)
+        fprintf(
+            f,
+            "<pattern id=\"%s\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\""
+            " patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" "
+            "fill=\"%s\"/></pattern>",
+            hatch_id[how], hatch[how]);
+    fputs("</defs>\n", f);
+}
+
+/* A rect's hatching over it, for an attempt that ended as `how`. */
+static void mark(FILE *f, double x, double y, double w, double h, int how)
+{
+    if (how != END_DONE)
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                "fill=\"url(#%s)\" stroke=\"%s\" stroke-width=\"1\"/>\n",
+                x, y, w, h, hatch_id[how], hatch[how]);
+}
 
 static double x_of(const report_t *r, double t)
 {
@@ -61,7 +92,7 @@ static void integrate(const report_t *r, bool gpus, double use[][BINS])
         int g = r->group[s->set];
         int b0 = (int)(s->start / width), b1 = (int)(s->end / width);
 
-        if (amount == 0 || s->end <= s->start)
+        if (!s->counted || amount == 0 || s->end <= s->start)
             continue;
         b0 = b0 < BINS ? b0 : BINS - 1;
         b1 = b1 < BINS ? b1 : BINS - 1;
@@ -137,56 +168,130 @@ static int usage_chart(FILE *f, const report_t *r, int y0, bool gpus)
     return bottom - y0 + 40;
 }
 
+/* Whether slice b draws on from slice a, on the next core lane. */
+static bool continues(const rslice_t *a, const rslice_t *b)
+{
+    return !a->call && !b->call && b->node == a->node && b->row == a->row + 1 &&
+           b->set == a->set && b->index == a->index && b->start == a->start &&
+           b->end == a->end;
+}
+
 static int gantt(FILE *f, const report_t *r, int y0)
 {
     int nodes = r->platform.nodes < GANTT_NODES ? r->platform.nodes : GANTT_NODES;
     int cores = r->platform.cores_per_node;
     /* About 96 px a node, within 0.5 and 20 px a lane. */
     double lane = fmin(20.0, fmax(0.5, 96.0 / cores));
-    double block = cores * lane + 6;
-    int top = y0 + 24;
+    double top[GANTT_NODES + 1];
+    int workers[GANTT_NODES] = {0};
     bool tips = r->nslices <= TIPS_UP_TO;
+    char how[128];
 
     fprintf(f,
             "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">Tasks per "
-            "node (a lane per core)</text>\n",
+            "node (a lane per core, then one per worker)</text>\n",
             LEFT, y0 + 14);
+    for (size_t i = 0; i < r->nlanes; i++)
+        if ((int)r->lanes[i].node < nodes)
+            workers[r->lanes[i].node]++;
+    top[0] = y0 + 24;
+    for (int n = 0; n < nodes; n++)
+        top[n + 1] = top[n] + (cores + workers[n]) * lane + 6;
     for (int n = 0; n < nodes; n++) {
-        double y = top + n * block;
         fprintf(
             f,
             "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#f4f4f4\"/>"
             "\n<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">node %d"
             "</text>\n",
-            LEFT, y, PLOT, cores * lane, LEFT - 4, y + cores * lane / 2 + 4, n);
+            LEFT, top[n], PLOT, cores * lane, LEFT - 4, top[n] + cores * lane / 2 + 4, n);
+        if (workers[n])
+            fprintf(f,
+                    "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
+                    "fill=\"#e6eaf2\"/>\n",
+                    LEFT, top[n] + cores * lane, PLOT, workers[n] * lane);
     }
-    for (size_t i = 0; i < r->nslices; i++) {
+    for (size_t i = 0; i < r->nlanes && lane >= 7; i++) {
+        const rlane_t *l = &r->lanes[i];
+        if ((int)l->node >= nodes)
+            continue;
+        double size = fmin(10, lane - 1);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"%.0f\" text-anchor=\"end\"",
+                LEFT - 4, top[l->node] + (l->row + 1) * lane - 2, size);
+        /* A long name is squeezed into the margin. */
+        if (strlen(l->name) * size * 0.55 > LEFT - 6)
+            fprintf(f, " textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\"", LEFT - 6);
+        fputc('>', f);
+        report_escape(f, l->name);
+        fputs("</text>\n", f);
+    }
+    for (size_t i = 0, j; i < r->nslices; i = j + 1) {
         const rslice_t *s = &r->slices[i];
         double x = x_of(r, s->start), w = fmax(0.5, x_of(r, s->end) - x);
-        double y = top + s->node * block + s->core * lane;
-        double h = fmax(lane, fmin(s->cores, (double)cores - s->core) * lane);
+        double y = top[s->node < (uint32_t)nodes ? s->node : 0] + s->row * lane, h;
 
+        /* A task's lanes next to each other are one rect. */
+        for (j = i; j + 1 < r->nslices && continues(&r->slices[j], &r->slices[j + 1]);
+             j++)
+            ;
         if ((int)s->node >= nodes)
             continue;
+        h = (double)(j - i + 1) * lane;
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
                 "stroke=\"#fff\" stroke-width=\"0.3\">",
                 x, y, w, h, report_colour(r->group[s->set]));
-        if (tips) {
+        if (tips || s->how != END_DONE) {
             fputs("<title>", f);
             report_escape(f, r->sets[s->set]);
-            fprintf(f, ": %.2f-%.2f s, %u cores, %u GPUs</title>", s->start, s->end,
-                    s->cores, s->gpus);
+            if (s->call)
+                fprintf(f, ": call %u, %.2f-%.2f s", s->index, s->start, s->end);
+            else
+                fprintf(f, ": task %u, %.2f-%.2f s, %u cores, %u GPUs", s->index,
+                        s->start, s->end, s->cores, s->gpus);
+            if (s->how != END_DONE)
+                fprintf(f, "; %s", report_how(s, how, sizeof(how)));
+            fputs("</title>", f);
         }
         fputs("</rect>\n", f);
+        mark(f, x, y, w, h, s->how);
     }
-    time_axis(f, r, (int)(top + nodes * block));
+    time_axis(f, r, (int)top[nodes]);
     if (nodes < r->platform.nodes)
         fprintf(f,
                 "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">(the first %d of %d nodes)"
                 "</text>\n",
-                LEFT, top + nodes * block + 44, nodes, r->platform.nodes);
-    return (int)(nodes * block) + 24 + 56;
+                LEFT, top[nodes] + 44, nodes, r->platform.nodes);
+    return (int)(top[nodes] - top[0]) + 24 + 56;
+}
+
+/* A bare SVG's list of the attempts that did not succeed. */
+static int failure_list(FILE *f, const report_t *r, int y0)
+{
+    const rslice_t *list[SVG_LIST];
+    size_t n = report_failures(r, list, SVG_LIST);
+    int y = y0 + 18;
+    char how[128];
+
+    if (n == 0)
+        return 0;
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">Tasks that "
+            "did not succeed</text>\n",
+            LEFT, y);
+    for (size_t i = 0; i < n && i < SVG_LIST; i++) {
+        y += 16;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", LEFT, y);
+        report_escape(f, r->sets[list[i]->set]);
+        fprintf(f, "[%u] on node %u, %.1f-%.1f s: %s</text>\n", list[i]->index,
+                list[i]->node, list[i]->start, list[i]->end,
+                report_how(list[i], how, sizeof(how)));
+    }
+    if (n > SVG_LIST) {
+        y += 16;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">... and %zu more</text>\n",
+                LEFT, y, n - SVG_LIST);
+    }
+    return y - y0 + 12;
 }
 
 static int legend(FILE *f, const report_t *r, int y0)
@@ -211,15 +316,32 @@ static int legend(FILE *f, const report_t *r, int y0)
         fputs("</text>\n", f);
         x += 24 + 8 * (int)(strlen(r->sets[s]) < 20 ? strlen(r->sets[s]) : 20) + 12;
     }
-    if (other)
+    if (other) {
         fprintf(f,
                 "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                 "<text x=\"%d\" y=\"%d\" font-size=\"12\">other sets</text>\n",
                 x, y - 10, report_colour(GROUP_OTHER), x + 16, y);
+        x += 100;
+    }
+    /* The hatchings in use, with how many attempts each. */
+    for (int how = END_FAILED; how < END_KINDS; how++) {
+        if (!r->nended[how])
+            continue;
+        if (x > WIDTH - 160) {
+            x = LEFT;
+            y += 18;
+        }
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#ddd\"/>",
+                x, y - 10);
+        mark(f, x, y - 10, 12, 12, how);
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s (%zu)</text>\n", x + 16,
+                y, report_how_name((rend_t)how), r->nended[how]);
+        x += 120;
+    }
     return y - y0 + 16;
 }
 
-void report_svg(FILE *f, const report_t *r)
+void report_svg(FILE *f, const report_t *r, bool alone)
 {
     char *body = NULL;
     size_t size = 0;
@@ -230,10 +352,13 @@ void report_svg(FILE *f, const report_t *r)
      * draw them into memory first. */
     if (!mem)
         return;
+    patterns(mem);
     height += legend(mem, r, height);
     height += usage_chart(mem, r, height, false);
     height += usage_chart(mem, r, height, true);
     height += gantt(mem, r, height);
+    if (alone)
+        height += failure_list(mem, r, height);
     /* Marks last, over the charts: a dashed line each, named on hover. */
     for (size_t i = 0; i < r->nmarks; i++) {
         fprintf(mem,

@@ -8,7 +8,16 @@
  * ([0-9a-zA-Z-_.]) become '_', and a clash gets a suffix.  A set's
  * dependency on all of a parent's tasks (or on a share of them) gives every
  * task of the child every task of the parent as parents; one-to-one gives
- * task i of the parent. */
+ * task i of the parent.
+ *
+ * A function set's calls are tasks like any other, each with its runtime
+ * (from its start at its worker to its end) and the cores of a worker, on
+ * the worker's machine; the pools (`<set>.workers`) are left out, as the
+ * processes that ran those tasks rather than work of the workflow.  Such
+ * an export re-imports to the same simulated makespan where the pool held
+ * the calls back no more than the cores would have (as many workers as
+ * calls could run at once) and the calls did not wait for their workers
+ * to start. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +39,12 @@ static bool id_char(char c)
            c == '-' || c == '_' || c == '.';
 }
 
+/* Whether set s's tasks are exported: all but the pools'. */
+static bool exported(const hf_workflow_t *wf, int s)
+{
+    return !hf_workflow_set(wf, s)->is_pool;
+}
+
 static int make_ids(const hf_engine_t *e, ids_t *ids)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
@@ -41,7 +56,7 @@ static int make_ids(const hf_engine_t *e, ids_t *ids)
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
         uint32_t first = hf_workflow_first_task(wf, s);
-        for (long i = 0; i < set->tasks; i++) {
+        for (long i = 0; i < set->tasks && exported(wf, s); i++) {
             char buf[HF_MAX_NAME + 64], *p;
             size_t len;
             if (set->tasks == 1)
@@ -80,6 +95,8 @@ static int parents_of(const hf_workflow_t *wf, const ids_t *ids, int s, long i,
         const hf_dep_t *d = &set->after[j];
         uint32_t first = hf_workflow_first_task(wf, d->parent);
         long n = hf_workflow_set(wf, d->parent)->tasks;
+        if (!exported(wf, d->parent))
+            continue;
         if (d->map == HF_MAP_ONE_TO_ONE) {
             if (json_array_append_new(out, json_string(ids->id[first + i])) < 0)
                 return -1;
@@ -97,10 +114,12 @@ static int add_children(const hf_workflow_t *wf, const ids_t *ids, json_t **chil
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
         uint32_t first = hf_workflow_first_task(wf, s);
-        for (int j = 0; j < set->nafter; j++) {
+        for (int j = 0; j < set->nafter && exported(wf, s); j++) {
             const hf_dep_t *d = &set->after[j];
             uint32_t pfirst = hf_workflow_first_task(wf, d->parent);
             long pn = hf_workflow_set(wf, d->parent)->tasks;
+            if (!exported(wf, d->parent))
+                continue;
             for (long i = 0; i < set->tasks; i++) {
                 for (long k = d->map == HF_MAP_ONE_TO_ONE ? i : 0;
                      k < (d->map == HF_MAP_ONE_TO_ONE ? i + 1 : pn); k++)
@@ -152,8 +171,8 @@ static json_t *execution(const hf_trace_t *t, const hf_engine_t *e, const ids_t 
         json_t *task, *on;
         uint32_t cores = 0;
         size_t r;
-        if (!last[id])
-            continue; /* never ran */
+        if (!last[id] || !ids->id[id])
+            continue; /* never ran, or a worker */
         r = last[id] - 1;
         if (!(on = json_array()))
             goto nomem;
@@ -163,6 +182,11 @@ static json_t *execution(const hf_trace_t *t, const hf_engine_t *e, const ids_t 
             cores += t->rows[k].cores;
             json_array_append_new(on, json_string(host_of(hosts, nhosts, t->rows[k].node,
                                                           name, sizeof(name))));
+        }
+        if (!cores) { /* a call holds none: it had its worker's, its set's */
+            hf_task_info_t info;
+            hf_engine_task(e, id, &info);
+            cores = (uint32_t)hf_workflow_set(hf_engine_workflow(e), info.set)->cores;
         }
         iso_time(epoch + t->rows[r].start, when, sizeof(when));
         task = json_pack("{s:s,s:f,s:s,s:i,s:o}", "id", ids->id[id], "runtimeInSeconds",
@@ -201,7 +225,7 @@ static json_t *specification(const hf_engine_t *e, const ids_t *ids)
     for (int s = 0; ok && s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
         uint32_t first = hf_workflow_first_task(wf, s);
-        for (long i = 0; ok && i < set->tasks; i++) {
+        for (long i = 0; ok && i < set->tasks && exported(wf, s); i++) {
             json_t *parents = json_array(), *task;
             ok = parents && parents_of(wf, ids, s, i, parents) == 0;
             task = json_pack("{s:s,s:s,s:o,s:O,s:[],s:[]}", "name", set->name, "id",

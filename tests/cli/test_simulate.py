@@ -180,9 +180,11 @@ class Simulate(CliTest):
         self.assertEqual(rc, 0)
         with open(out) as f:
             trace = json.load(f)
-        slices = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+        lanes = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+        slices = [e for e in lanes if e["args"]["lane"] == 0]  # a task's first core
         nodes = [e for e in trace["traceEvents"] if e["ph"] == "M"]
         self.assertEqual(len(slices), 256)  # 96 + 32 + 96 + 16 + 16 tasks
+        self.assertEqual(len(lanes), sum(e["args"]["cores"] for e in slices))
         self.assertEqual(len(nodes), 16)
         t7 = [e for e in slices if e["cat"] == "T7"]
         self.assertEqual(min(e["ts"] for e in t7), 1540 * 10**6)

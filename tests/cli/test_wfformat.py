@@ -39,6 +39,32 @@ class WfFormat(CliTest):
                 again = run_json("simulate", out, *PLATFORM)
                 self.assertAlmostEqual(again["makespan"], first["makespan"], places=3)
 
+    def test_function_sets_round_trip(self):
+        # 20 calls of 1 s on 4 workers of 1 core (the whole node), then 2
+        # tasks of 3 cores: the calls export as tasks of 1 core with their
+        # runtimes, the workers not at all; the import simulates the same.
+        path = self.write("fn.yaml", """
+sets:
+  score: {tasks: 20, duration: 1, function: {python: "m:f"}, workers: {count: 4}}
+  big: {tasks: 2, cores: 3, duration: 2, after: [score]}
+""")
+        platform = ["--nodes", "1", "--cores-per-node", "4", "--gpus-per-node", "0"]
+        out = os.path.join(self.dir, "out.json")
+        first = run_json("simulate", path, *platform, "--wfformat", out)
+        self.assertEqual(first["makespan"], 9)
+        with open(out) as f:
+            exported = json.load(f)
+        jsonschema.Draft7Validator(schema()).validate(exported)
+        tasks = {t["id"]: t for t in exported["workflow"]["execution"]["tasks"]}
+        self.assertEqual(len(tasks), 22)
+        self.assertEqual(len(exported["workflow"]["specification"]["tasks"]), 22)
+        self.assertEqual({(t["runtimeInSeconds"], t["coreCount"]) for i, t in tasks.items()
+                          if i.startswith("score_")}, {(1, 1)})
+        self.assertNotIn("workers", json.dumps(exported["workflow"]))
+        again = run_json("simulate", out, *platform)
+        self.assertEqual(again["tasks"], 22)
+        self.assertAlmostEqual(again["makespan"], first["makespan"], places=6)
+
     def test_files_and_sizes_kept(self):
         # blast-small in three versions of the format: the same bytes read
         # and written, from inputFiles/outputFiles sized in
