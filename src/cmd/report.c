@@ -11,8 +11,10 @@ const cmd_entry_t cmd_report_entry = {
     .help =
         "TRACE is a file written by 'simulate --trace' or 'run --trace'.  The report\n"
         "shows cores and GPUs in use over time, stacked by set, and the tasks on\n"
-        "each node, a lane per core; the HTML page adds a table per set.  Both are\n"
-        "single self-contained files.\n"
+        "each node, on a lane per core they held and, for function calls, a lane\n"
+        "per worker.  Failed, timed-out and canceled tries are hatched and listed\n"
+        "with their reason; the HTML page adds a table per set.  Both are single\n"
+        "self-contained files.\n"
         "\n"
         "  -o, --output OUT  where to write (default: TRACE with .html or .svg)\n"
         "  --svg             write a bare SVG instead of an HTML page\n",
