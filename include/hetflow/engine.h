@@ -41,6 +41,9 @@ typedef enum {
 /* The cause in a word ("upstream", "withdrawn", "stopped"; "" for none),
  * and back: 0, or -1 for an unknown word. */
 const char *hf_cancel_cause_name(hf_cancel_cause_t cause);
+/* The cause in words, for people ("a task or service it depends on
+ * failed"). */
+const char *hf_cancel_cause_text(hf_cancel_cause_t cause);
 int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out);
 
 typedef struct {

@@ -110,13 +110,6 @@ static json_t *run_state(const status_t *st, hf_error_t *err)
     return json_pack("{s:s}", "state", ended == tasks ? "finished" : "interrupted");
 }
 
-static const char *const cause_text[] = {
-    [HF_CANCEL_NONE] = "why is not recorded",
-    [HF_CANCEL_UPSTREAM] = "a task or service it depends on failed",
-    [HF_CANCEL_WITHDRAWN] = "withdrawn by a rule or the API",
-    [HF_CANCEL_STOPPED] = "the run was stopped",
-};
-
 static void print_run(const status_t *st, const json_t *run)
 {
     const char *state = json_string_value(json_object_get(run, "state"));
@@ -199,7 +192,7 @@ static void print_unsuccessful(const status_t *st)
         if (hf_cancel_cause_parse(cause, &c) < 0)
             c = HF_CANCEL_NONE;
         printf("  %-16s %zu task%s: %s\n", set, k - i, k - i == 1 ? "" : "s",
-               cause_text[c]);
+               hf_cancel_cause_text(c));
         i = k;
     }
 }

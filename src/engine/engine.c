@@ -26,6 +26,15 @@ const char *hf_cancel_cause_name(hf_cancel_cause_t cause)
     return cause_names[cause];
 }
 
+const char *hf_cancel_cause_text(hf_cancel_cause_t cause)
+{
+    static const char *const text[] = {
+        "why is not recorded", "a task or service it depends on failed",
+        "withdrawn by a rule or the API", "the run was stopped"};
+
+    return text[cause];
+}
+
 int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out)
 {
     for (size_t i = 0; i < sizeof(cause_names) / sizeof(cause_names[0]); i++) {

@@ -31,6 +31,34 @@ static int emit(FILE *f, json_t *ev, bool *first)
 }
 
 /* Workflow, mode, policy, platform and the sets in file order. */
+/* Tasks canceled before they ever started have no slice: counted per set
+ * and cause, [{set, cause, tasks}], in task order. */
+static json_t *canceled_unstarted(const hf_engine_t *e)
+{
+    json_t *out = json_array(), *last = NULL;
+    hf_task_info_t t;
+    int set = -1;
+    hf_cancel_cause_t cause = HF_CANCEL_NONE;
+
+    for (uint32_t id = 0; out && id < hf_engine_ntasks(e); id++) {
+        hf_engine_task(e, id, &t);
+        if (t.state != HF_TASK_CANCELED || t.start >= 0)
+            continue;
+        if (last && t.set == set && t.cancel_cause == cause) {
+            json_object_set_new(
+                last, "tasks",
+                json_integer(json_integer_value(json_object_get(last, "tasks")) + 1));
+            continue;
+        }
+        set = t.set;
+        cause = t.cancel_cause;
+        last = json_pack("{s:i,s:s,s:i}", "set", set, "cause",
+                         hf_cancel_cause_name(cause), "tasks", 1);
+        json_array_append_new(out, last);
+    }
+    return out;
+}
+
 static json_t *run_info(const hf_engine_t *e)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
@@ -39,11 +67,12 @@ static json_t *run_info(const hf_engine_t *e)
 
     for (int s = 0; sets && s < hf_workflow_nsets(wf); s++)
         json_array_append_new(sets, json_string(hf_workflow_set(wf, s)->name));
-    return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i},s:o*}", "workflow",
+    return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i},s:o*,s:o*}", "workflow",
                      hf_workflow_name(wf), "mode", hf_mode_name(cfg->mode), "policy",
                      hf_policy_name(cfg->policy), "platform", "nodes",
                      cfg->platform.nodes, "cores_per_node", cfg->platform.cores_per_node,
-                     "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets);
+                     "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets,
+                     "canceled", canceled_unstarted(e));
 }
 
 /* Worker w's thread on its node. */
@@ -128,6 +157,12 @@ static json_t *slice(const hf_engine_t *e, const placement_t *p, json_int_t tid,
         "index", (json_int_t)info.index, "ranks", (json_int_t)p->ranks, "cores",
         (json_int_t)p->cores, "gpus", (json_int_t)p->gpus, "state", outcome, "status",
         p->status, "timed_out", p->timed_out, "lane", (json_int_t)lane);
+    if (ev && p->outcome == HF_TASK_CANCELED &&
+        json_object_set_new(json_object_get(ev, "args"), "cause",
+                            json_string(hf_cancel_cause_name(info.cancel_cause))) < 0) {
+        json_decref(ev);
+        return NULL;
+    }
     if (ev && p->worker != HF_NO_WORKER &&
         json_object_set_new(json_object_get(ev, "args"), "worker",
                             json_string(task_name(e, p->worker, name, sizeof(name)))) <

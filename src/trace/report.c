@@ -112,6 +112,9 @@ const char *report_how(const rslice_t *s, char *buf, size_t len)
 
     if (s->retried && s->status == HF_STATUS_LAUNCH_RETRY)
         snprintf(buf, len, "not started, launched again");
+    else if (s->how == END_CANCELED && s->cause != HF_CANCEL_NONE)
+        snprintf(buf, len, "canceled: %s",
+                 hf_cancel_cause_text((hf_cancel_cause_t)s->cause));
     else if (s->how == END_DONE || s->how == END_CANCELED || s->how == END_TIMED_OUT)
         snprintf(buf, len, "%s%s", report_how_name((rend_t)s->how), again);
     else if (s->status == HF_STATUS_BAD_RESULT)
@@ -134,8 +137,12 @@ static void read_end(rslice_t *s, json_t *args)
 {
     const char *state = json_string_value(json_object_get(args, "state")) ?: "";
 
+    hf_cancel_cause_t cause = HF_CANCEL_NONE;
+
     s->status = (int32_t)json_integer_value(json_object_get(args, "status"));
     s->retried = strcmp(state, "retried") == 0;
+    hf_cancel_cause_parse(json_string_value(json_object_get(args, "cause")), &cause);
+    s->cause = (uint8_t)cause;
     /* One taken back before it started (a busy launcher, a call queued at
      * a worker that died) did not fail: it was called off and sent again. */
     s->how = json_is_true(json_object_get(args, "timed_out")) ? END_TIMED_OUT
@@ -271,6 +278,30 @@ fail:
     return -1;
 }
 
+/* The counts of tasks canceled before they started (traces before them
+ * have none).  Returns 0, or -1 with ENOMEM. */
+static int load_unstarted(report_t *r, json_t *canceled)
+{
+    size_t i;
+    json_t *c;
+
+    if (!(r->unstarted = calloc(json_array_size(canceled) + 1, sizeof(runstarted_t))))
+        return -1;
+    json_array_foreach(canceled, i, c)
+    {
+        hf_cancel_cause_t cause = HF_CANCEL_NONE;
+        json_int_t set = json_integer_value(json_object_get(c, "set")),
+                   tasks = json_integer_value(json_object_get(c, "tasks"));
+        if (set < 0 || set >= r->nsets || tasks <= 0)
+            continue;
+        hf_cancel_cause_parse(json_string_value(json_object_get(c, "cause")), &cause);
+        r->unstarted[r->nunstarted++] =
+            (runstarted_t){(int)set, (uint8_t)cause, (size_t)tasks};
+        r->ncanceled_unstarted += (size_t)tasks;
+    }
+    return 0;
+}
+
 /* What a file that is not JSON seems to be, from its start; NULL when it
  * starts as JSON does (a trace cut short, say: its parse error tells where). */
 static const char *not_json(const char *path)
@@ -344,6 +375,8 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
         errno = EINVAL;
         goto error;
     }
+    if (load_unstarted(r, json_object_get(info, "canceled")) < 0)
+        goto nomem;
     if (load_slices(r, json_object_get(root, "traceEvents"), err, path) < 0) {
         if (errno == ENOMEM)
             goto nomem;
@@ -368,6 +401,7 @@ void report_free(report_t *r)
         free(r->sets[i]);
     free(r->sets);
     free(r->slices);
+    free(r->unstarted);
     for (size_t i = 0; i < r->nlanes; i++)
         free(r->lanes[i].name);
     free(r->lanes);
@@ -444,14 +478,23 @@ size_t report_failures(const report_t *r, const rslice_t **out, size_t max)
     return n;
 }
 
-/* The tasks that did not succeed, an attempt a row. */
+const char *report_unstarted(const runstarted_t *u, char *buf, size_t len)
+{
+    snprintf(buf, len, "%zu task%s canceled before %s started: %s", u->tasks,
+             u->tasks == 1 ? "" : "s", u->tasks == 1 ? "it" : "they",
+             hf_cancel_cause_text((hf_cancel_cause_t)u->cause));
+    return buf;
+}
+
+/* The tasks that did not succeed, an attempt a row, and those canceled
+ * before they started, a row per set and cause. */
 static void failure_table(FILE *f, const report_t *r)
 {
     const rslice_t *list[REPORT_LIST];
     size_t n = report_failures(r, list, REPORT_LIST);
-    char how[128];
+    char how[192];
 
-    if (n == 0)
+    if (n == 0 && r->nunstarted == 0)
         return;
     fputs("<p>Tasks that did not succeed (hatched in the charts):</p>\n<table><tr>"
           "<th>task</th><th>node</th><th>start (s)</th><th>end (s)</th><th>how it "
@@ -465,6 +508,14 @@ static void failure_table(FILE *f, const report_t *r)
                 "left\">%s</td></tr>\n",
                 list[i]->index, list[i]->node, list[i]->start, list[i]->end,
                 report_how(list[i], how, sizeof(how)));
+    }
+    for (size_t i = 0; i < r->nunstarted; i++) {
+        fputs("<tr><td>", f);
+        report_escape(f, r->sets[r->unstarted[i].set]);
+        fprintf(f,
+                "</td><td>-</td><td>-</td><td>-</td><td style=\"text-align:left\">%s"
+                "</td></tr>\n",
+                report_unstarted(&r->unstarted[i], how, sizeof(how)));
     }
     fputs("</table>\n", f);
     if (n > REPORT_LIST)
@@ -494,6 +545,8 @@ static void write_html(FILE *f, const report_t *r)
     for (int how = END_FAILED; how < END_KINDS; how++)
         if (r->nended[how])
             fprintf(f, ", %zu %s", r->nended[how], report_how_name((rend_t)how));
+    if (r->ncanceled_unstarted)
+        fprintf(f, ", %zu canceled before they started", r->ncanceled_unstarted);
     fputs(".</p>\n", f);
     set_table(f, r);
     failure_table(f, r);

@@ -20,10 +20,11 @@ typedef struct {
     uint32_t row;         /* its lane: a core, or cores per node + a worker lane */
     uint32_t cores, gpus; /* the task's on the node */
     int32_t status;
-    uint8_t how;  /* rend_t */
-    bool retried; /* a failed attempt that was run again */
-    bool counted; /* the first lane of its task on the node: counted once */
-    bool call;    /* on a worker's lane */
+    uint8_t how;   /* rend_t */
+    uint8_t cause; /* hf_cancel_cause_t, when canceled */
+    bool retried;  /* a failed attempt that was run again */
+    bool counted;  /* the first lane of its task on the node: counted once */
+    bool call;     /* on a worker's lane */
 } rslice_t;
 
 /* A worker's lane on its node, below the node's cores. */
@@ -32,6 +33,14 @@ typedef struct {
     uint32_t row;
     char *name;
 } rlane_t;
+
+/* Tasks of a set canceled before they ever started, for one cause: they
+ * have no slice. */
+typedef struct {
+    int set;
+    uint8_t cause; /* hf_cancel_cause_t */
+    size_t tasks;
+} runstarted_t;
 
 /* A labelled moment: a rule that fired. */
 typedef struct {
@@ -52,7 +61,9 @@ typedef struct {
     size_t nlanes;
     rmark_t *marks;
     size_t nmarks;
-    double end; /* last end, seconds */
+    runstarted_t *unstarted;
+    size_t nunstarted, ncanceled_unstarted; /* entries; tasks over them */
+    double end;                             /* last end, seconds */
     int *group; /* per set: its colour group, GROUP_OTHER when lumped */
 } report_t;
 
@@ -75,6 +86,10 @@ const char *report_colour(int group);
 
 /* How slice s ended, in words ("failed: exit status 3"), into buf. */
 const char *report_how(const rslice_t *s, char *buf, size_t len);
+
+/* Tasks canceled before they started, in words ("2 tasks canceled before
+ * they started: the run was stopped"), into buf. */
+const char *report_unstarted(const runstarted_t *u, char *buf, size_t len);
 
 /* What ended as `how` is called in the legend ("failed"). */
 const char *report_how_name(rend_t how);

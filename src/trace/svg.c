@@ -270,9 +270,9 @@ static int failure_list(FILE *f, const report_t *r, int y0)
     const rslice_t *list[SVG_LIST];
     size_t n = report_failures(r, list, SVG_LIST);
     int y = y0 + 18;
-    char how[128];
+    char how[192];
 
-    if (n == 0)
+    if (n == 0 && r->nunstarted == 0)
         return 0;
     fprintf(f,
             "<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">Tasks that "
@@ -290,6 +290,12 @@ static int failure_list(FILE *f, const report_t *r, int y0)
         y += 16;
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">... and %zu more</text>\n",
                 LEFT, y, n - SVG_LIST);
+    }
+    for (size_t i = 0; i < r->nunstarted; i++) {
+        y += 16;
+        fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", LEFT, y);
+        report_escape(f, r->sets[r->unstarted[i].set]);
+        fprintf(f, ": %s</text>\n", report_unstarted(&r->unstarted[i], how, sizeof(how)));
     }
     return y - y0 + 12;
 }

@@ -91,6 +91,8 @@ sets:
     function: {python: "pyfunctions:boom"}
     args: {x: "{index}"}
     on_failure: continue
+  never: {tasks: 2, command: [true], after: [{set: dies, map: one-to-one}]}
+  dies: {tasks: 2, command: [sh, -c, "exit 1"]}
 """, expect=1)
         ends = {e["name"]: (e["args"]["state"], e["args"]["status"], e["args"]["timed_out"])
                 for e in events if e["ph"] == "X"}
@@ -98,17 +100,23 @@ sets:
         self.assertEqual(ends["bad[0]"], ("failed", 3, False))
         self.assertEqual(ends["slow[0]"][0::2], ("failed", True))
         self.assertEqual(ends["boom[1]"], ("failed", 1, False))
+        with open(trace) as f:
+            self.assertEqual(json.load(f)["otherData"]["hetflow"]["canceled"],
+                             [{"set": 4, "cause": "upstream", "tasks": 2}])
         html = self.report(trace)
-        self.assertIn("2 failed, 1 timed out.", html)
+        self.assertIn("4 failed, 1 timed out, 2 canceled before they started.", html)
+        self.assertIn(">never</td><td>-</td><td>-</td><td>-</td><td style=\"text-align:"
+                      "left\">2 tasks canceled before they started: a task or service it "
+                      "depends on failed</td>", html)
         self.assertIn(">bad[0]</td>", html)
         self.assertIn(">failed: exit status 3</td>", html)
         self.assertIn(">timed out</td>", html)
         self.assertIn(">failed: status 1</td>", html)  # the call that raised
         self.assertNotIn(">ok[0]</td>", html)
         svg = self.report(trace, "--svg")
-        self.assertIn(">failed (2)</text>", svg)
+        self.assertIn(">failed (4)</text>", svg)
         self.assertIn(">timed out (1)</text>", svg)
-        self.assertEqual(svg.count('fill="url(#hf-failed)"'), 2 + 1)  # + the legend's
+        self.assertEqual(svg.count('fill="url(#hf-failed)"'), 4 + 1)  # + the legend's
         self.assertIn(": exit status 3</text>", svg)  # listed under the charts
 
     def test_report_of_what_is_not_a_trace(self):

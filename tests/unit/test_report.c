@@ -157,7 +157,8 @@ static void failed_attempts_marked(void **state)
     const char *path = write_temp(
         "{\"otherData\": {\"hetflow\": {\"workflow\": \"w\", \"mode\": \"task\", "
         "\"policy\": \"fifo\", \"platform\": {\"nodes\": 1, \"cores_per_node\": 2, "
-        "\"gpus_per_node\": 0}, \"sets\": [\"a\", \"f\", \"f.workers\"]}},\n"
+        "\"gpus_per_node\": 0}, \"sets\": [\"a\", \"f\", \"f.workers\"],\n"
+        "\"canceled\": [{\"set\": 0, \"cause\": \"upstream\", \"tasks\": 2}]}},\n"
         "\"traceEvents\": [\n"
         "{\"ph\": \"X\", \"ts\": 0, \"dur\": 1000000, \"pid\": 0, \"tid\": 0, \"args\": "
         "{\"set\": \"a\", \"index\": 0, \"cores\": 1, \"state\": \"done\", \"status\": "
@@ -174,7 +175,8 @@ static void failed_attempts_marked(void **state)
         "\"status\": -9, \"timed_out\": true, \"lane\": 0}},\n"
         "{\"ph\": \"X\", \"ts\": 2500000, \"dur\": 500000, \"pid\": 0, \"tid\": 1, "
         "\"args\": {\"set\": \"a\", \"index\": 3, \"cores\": 1, \"state\": \"canceled\", "
-        "\"status\": -15, \"timed_out\": false, \"lane\": 0}},\n"
+        "\"status\": -15, \"timed_out\": false, \"lane\": 0, \"cause\": "
+        "\"withdrawn\"}},\n"
         "{\"ph\": \"X\", \"ts\": 2000000, \"dur\": 100000, \"pid\": 0, \"tid\": 9, "
         "\"args\": {\"set\": \"f\", \"index\": 0, \"cores\": 0, \"state\": \"failed\", "
         "\"status\": 1, \"timed_out\": false, \"lane\": 0, \"worker\": "
@@ -188,7 +190,8 @@ static void failed_attempts_marked(void **state)
 
     (void)state;
     unlink(path);
-    assert_non_null(strstr(html, "7 task slices, 3 failed, 1 timed out, 2 canceled."));
+    assert_non_null(strstr(html, "7 task slices, 3 failed, 1 timed out, 2 canceled, 2 "
+                                 "canceled before they started."));
     assert_non_null(strstr(html, "Tasks that did not succeed"));
     assert_null(strstr(html, "<tr><td>a[0]</td>")); /* done: not listed */
     assert_non_null(strstr(html, "<tr><td>a[1]</td><td>0</td><td>1.0</td><td>2.0</td><td "
@@ -197,8 +200,16 @@ static void failed_attempts_marked(void **state)
                                  "style=\"text-align:left\">failed: killed by signal 9 "
                                  "(Killed), retried</td>"));
     assert_non_null(strstr(html, ">timed out</td>"));
-    assert_non_null(strstr(html, "<tr><td>a[3]</td><td>0</td><td>2.5</td><td>3.0</td><td "
-                                 "style=\"text-align:left\">canceled</td>"));
+    assert_non_null(strstr(html,
+                           "<tr><td>a[3]</td><td>0</td><td>2.5</td><td>3.0</td><td "
+                           "style=\"text-align:left\">canceled: withdrawn by a rule "
+                           "or the API</td>"));
+    /* Tasks that never started have no slice: a row per set and cause. */
+    assert_non_null(strstr(html, "<tr><td>a</td><td>-</td><td>-</td><td>-</td><td "
+                                 "style=\"text-align:left\">2 tasks canceled before they "
+                                 "started: a task or service it depends on failed</td>"));
+    assert_non_null(strstr(svg, ">a: 2 tasks canceled before they started: a task or "
+                                "service it depends on failed</text>"));
     assert_non_null(strstr(html, "<tr><td>f[0]</td><td>0</td><td>2.0</td><td>2.1</td><td "
                                  "style=\"text-align:left\">failed: status 1</td>"));
     assert_non_null(strstr(html, "<tr><td>f[1]</td><td>0</td><td>2.1</td><td>2.1</td><td "
