@@ -57,7 +57,8 @@ class _Executor(ctypes.Structure):
 class _TaskInfo(ctypes.Structure):
     _fields_ = [("set", ctypes.c_int), ("index", ctypes.c_uint32), ("state", ctypes.c_int),
                 ("status", ctypes.c_int), ("attempts", ctypes.c_int),
-                ("timed_out", ctypes.c_bool), ("ready", ctypes.c_double),
+                ("timed_out", ctypes.c_bool), ("cancel_cause", ctypes.c_int),
+                ("ready", ctypes.c_double),
                 ("placed", ctypes.c_double), ("start", ctypes.c_double),
                 ("end", ctypes.c_double)]
 

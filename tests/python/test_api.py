@@ -37,6 +37,7 @@ class Api(unittest.TestCase):
         self.assertEqual(run.result(run.tasks_of("sim")[3]), {"e": 0.0625})
         self.assertIsNone(run.result(run.tasks_of("train")[0]))
         self.assertEqual(run.task(run.tasks_of("train")[0])["start"], 20.0)
+        self.assertEqual(run.task(run.tasks_of("train")[0])["end"], 25.0)
         run.close()
 
     def test_function_calls_for_real(self):
