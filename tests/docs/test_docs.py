@@ -310,6 +310,27 @@ class Docs(unittest.TestCase):
         for where, ok, what in Stats.pending:
             print(f"  {where}: {'matches now' if ok else 'differs'}: {what}", file=sys.stderr)
 
+    def test_links(self):
+        # Every relative link between the docs names a file that exists and,
+        # after '#', a heading of it (GitHub's anchors).
+        def anchors(path):
+            with open(path, encoding="utf-8") as f:
+                heads = [line.lstrip("#").strip() for line in f if line.startswith("#")]
+            return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in heads}
+
+        for path in docs_files():
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            for target in re.findall(r"\]\(([^)\s]+)\)", text):
+                if re.match(r"[a-z]+:", target):
+                    continue  # a web address
+                file, _, anchor = target.partition("#")
+                full = os.path.normpath(os.path.join(os.path.dirname(path), file)) if file else path
+                where = f"{os.path.relpath(path, ROOT)}: ({target})"
+                self.assertTrue(os.path.exists(full), f"{where}: no such file")
+                if anchor:
+                    self.assertIn(anchor, anchors(full), f"{where}: no such heading")
+
     def test_notation(self):
         # The comparison itself, so that a broken matcher cannot pass
         # everything.
