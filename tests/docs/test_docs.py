@@ -7,8 +7,10 @@ What counts as a shown command
   with `$ ` is a command (a line ending in a backslash continues it on the
   next line); the lines after it, up to the next command or the end of the
   block, are its output: stdout and stderr together, as `CMD 2>&1` gives
-  them.  Commands belong in `console` blocks only: a block tagged sh, bash
-  or shell, or an untagged block, fails this test (tag plain text `text`).
+  them.  Commands belong in `console` blocks: a block tagged sh, bash or
+  shell fails this test unless it is marked not run (below; each line that
+  is not a comment counts as a command), and so does an untagged block
+  (tag plain text `text`).
 
 How it runs them
   Each Markdown file is one session, run in order in a fresh temporary copy
@@ -256,6 +258,12 @@ def check_file(test, path):
         for block in blocks(path):
             where = f"{rel}:{block.line}"
             has_prompt = any(line.startswith("$ ") for line in block.lines)
+            if block.lang == "sh" and block.mark("not run:"):
+                # Commands without prompts or output, shown only.
+                n = sum(1 for line in block.lines
+                        if line.strip() and not line.strip().startswith("#"))
+                Stats.not_run.append((where, n, block.mark("not run:")[0]))
+                continue
             if block.lang in ("sh", "bash", "shell", "shell-session") or \
                     (block.lang == "" and has_prompt):
                 test.fail(f"{where}: commands go in a `console` block (this one is "
