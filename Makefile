@@ -46,8 +46,8 @@ fuzz: deps
 	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-yaml
 	mkdir -p $(FUZZ_BUILD)/corpus-wfformat
-	cp ../shared/wfinstances/*blast* ../shared/wfinstances/*helloworld* \
-		../shared/wfinstances/*epigenomics* ../shared/wfinstances/*montage* \
+	cp tests/data/wfinstances/*blast* tests/data/wfinstances/*helloworld* \
+		tests/data/wfinstances/*epigenomics* tests/data/wfinstances/*montage* \
 		$(FUZZ_BUILD)/corpus-wfformat/
 	$(FUZZ_BUILD)/fuzz_wfformat -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-wfformat

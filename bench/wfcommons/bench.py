@@ -9,7 +9,7 @@ import time
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 HETFLOW = os.environ.get("HETFLOW", "build/hetflow")
-INSTANCES = sorted(glob.glob("../shared/wfinstances/*.json"))
+INSTANCES = sorted(glob.glob("tests/data/wfinstances/*.json"))
 POLICIES = ["fifo", "critical-path", "heft", "tuned"]
 NODES = [1, 2, 4]
 

@@ -1,7 +1,7 @@
 /* The degree-of-asynchronicity model of Pascuzzi, Kilic, Turilli and Jha:
  * per-set waves and times, t_seq, t_async, the improvement I, DOA_dep,
  * DOA_res, WLA, the critical path and a makespan lower bound, exactly as
- * DESIGN.md defines them.  Nothing here runs anything.
+ * docs/model.md defines them.  Nothing here runs anything.
  */
 #ifndef HETFLOW_ANALYSIS_H
 #define HETFLOW_ANALYSIS_H
@@ -75,7 +75,7 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
 double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
                       const hf_platform_t *p);
 
-/* The `analyze --json` object of DESIGN.md.  Returns NULL with ENOMEM. */
+/* The `analyze --json` object (docs/cli.md).  Returns NULL with ENOMEM. */
 json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
                          const hf_platform_t *p, const hf_analysis_t *a);
 

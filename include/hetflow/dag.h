@@ -34,7 +34,7 @@ int hf_dag_nlevels(const hf_dag_t *dag);
 int hf_dag_nchildren(const hf_dag_t *dag, int set);
 const hf_edge_t *hf_dag_children(const hf_dag_t *dag, int set);
 
-/* Pipelines for workload mode: the default cut of DESIGN.md (remove every edge
+/* Pipelines for workload mode: the default cut of docs/model.md (remove every edge
  * leaving a set with more than one child; each weakly connected component is a
  * pipeline), with sets carrying the same `pipeline:` label joined instead.
  * Pipeline ids are dense, numbered in order of their first set in the file. */

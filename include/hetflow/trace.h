@@ -23,7 +23,7 @@ typedef struct {
 
 void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out);
 
-/* The `simulate --json` / `run --json` object of DESIGN.md.  Returns NULL
+/* The `simulate --json` / `run --json` object (docs/cli.md).  Returns NULL
  * with ENOMEM. */
 json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s);
 

@@ -1,4 +1,4 @@
-/* The `analyze --json` object of DESIGN.md. */
+/* The `analyze --json` object (docs/cli.md). */
 #include <math.h>
 
 #include "hetflow/analysis.h"

@@ -1,5 +1,5 @@
 /* The degree-of-asynchronicity model (Pascuzzi, Kilic, Turilli, Jha) with
- * the definitions of DESIGN.md: per-set waves and times, t_seq (Eq. 2 with
+ * the definitions of docs/model.md: per-set waves and times, t_seq (Eq. 2 with
  * the levels as stages), t_async (Eq. 3), I (Eq. 4), DOA_dep, DOA_res, WLA
  * (Eq. 1), the critical path and a makespan lower bound. */
 #include <errno.h>
@@ -297,7 +297,8 @@ nomem:
     return -1;
 }
 
-/* DESIGN.md's bound (tight: false) or the tighter one (tight: true). */
+/* The lower bound (tight: false) or the tight bound (tight: true) of
+ * docs/model.md. */
 static double bound(const hf_workflow_t *wf, const hf_dag_t *dag, const hf_platform_t *p,
                     bool tight)
 {

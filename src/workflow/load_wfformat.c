@@ -4,7 +4,7 @@
  * recorded edges.  A task runs as a stand-in that sleeps its runtime, so
  * `hetflow run` replays an instance's shape with real processes.
  *
- * The versions differ (../shared/wfinstances/README.md):
+ * The versions differ (tests/data/wfinstances/README.md):
  *   1.5, 1.6  workflow.specification.tasks (parents/children by id) joined on
  *             id with workflow.execution.tasks (runtimeInSeconds, coreCount);
  *   1.3, 1.4  workflow.tasks, parents/children by name, runtime (1.3) or

@@ -1,7 +1,7 @@
 /* The workflow file loader: YAML (and JSON, which the same parser reads)
  * through libyaml's document API, whose nodes carry their line and column,
  * so every error names the place in the file.  Keys are checked against the
- * format of DESIGN.md; anything unknown, repeated or of the wrong type is an
+ * format of docs/format.md; anything unknown, repeated or of the wrong type is an
  * error rather than a guess. */
 #include <errno.h>
 #include <jansson.h>

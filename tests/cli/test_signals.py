@@ -17,8 +17,11 @@ class Signals(CliTest):
         workdir) exists, that is once those tasks have got going."""
         wf = self.write("long.yaml", "sets:\n" + sets)
         self.work = os.path.join(self.dir, "work")
+        # Tasks run in hetflow's working directory: the test's own folder,
+        # so that nothing a task writes lands where the test was started.
         p = subprocess.Popen([HETFLOW, "run", wf, "--workdir", self.work, "--json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=self.dir)
         self.addCleanup(self.reap, p)
         deadline = time.time() + 10
         while not all(os.path.exists(os.path.join(self.work, f)) for f in ready):
@@ -57,8 +60,11 @@ class Signals(CliTest):
     def test_sigterm_and_a_stubborn_task(self):
         # A task ignoring SIGTERM (its sleep inherits the ignored signal) is
         # killed after the grace period, 3 s.
+        # Its mark goes to an absolute path in the workdir, named by the
+        # test rather than taken from the environment.
+        mark = os.path.join(self.dir, "work", "trapped")
         p = self.start("  long: {command: 'sleep 60 & wait'}\n"
-                       "  stubborn: {command: \"trap '' TERM; touch $HETFLOW_WORKDIR/trapped; sleep 60\"}\n",
+                       "  stubborn: {command: \"trap '' TERM; touch '%s'; sleep 60\"}\n" % mark,
                        ["long/0.out", "trapped"])
         t0 = time.time()
         p.send_signal(signal.SIGTERM)
@@ -78,7 +84,7 @@ class Signals(CliTest):
                         "  stubborn: {command: \"trap '' TERM; sleep 31\", timeout: 0.3}\n"
                         "  steady: {command: 'sleep 4.5'}\n")
         rc, out, err = run("run", wf, "--workdir", os.path.join(self.dir, "w"), "--quiet",
-                           "--json")
+                           "--json", cwd=self.dir)
         self.assertEqual(rc, 1, err)  # stubborn failed
         out = json.loads(out)
         self.assertEqual((out["tasks_done"], out["tasks_failed"]), (1, 1))

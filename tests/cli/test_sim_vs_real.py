@@ -6,7 +6,7 @@ import unittest
 
 from clitest import CliTest, run
 
-# DESIGN.md's shape, T0 -> T12 -> {T36, T45 -> T7}, on 1 node x 2 cores
+# c-DAG's shape (docs/model.md), T0 -> T12 -> {T36, T45 -> T7}, on 1 node x 2 cores
 # (this machine's two cores, or two virtual ones: sleeping needs no CPU).
 # By hand: T0 (2 x 0.3 s) 0-0.3; T12 (2 x 0.2 s) 0.3-0.5; T36 (2.0 s) and
 # T45 (0.2 s) from 0.5; T7 (0.6 s) after T45, 0.7-1.3.

@@ -12,13 +12,15 @@ import jsonschema  # Debian's python3-jsonschema (scripts/install-deps.sh)
 
 from clitest import EXAMPLES, CliTest, run_json
 
-SHARED = os.path.join(os.path.dirname(EXAMPLES), "..", "shared")
-INSTANCES = sorted(glob.glob(os.path.join(SHARED, "wfinstances", "*.json")))
+# Copies of real WfCommons instances and the WfFormat 1.5 schema, with their
+# sources and licences: tests/data/wfinstances/README.md.
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+INSTANCES = sorted(glob.glob(os.path.join(DATA, "wfinstances", "*.json")))
 PLATFORM = ["--nodes", "2", "--cores-per-node", "48", "--gpus-per-node", "0"]
 
 
 def schema():
-    with open(os.path.join(SHARED, "wfformat", "wfformat-schema-v1.5.json")) as f:
+    with open(os.path.join(DATA, "wfformat", "wfformat-schema-v1.5.json")) as f:
         return json.load(f)
 
 
@@ -81,7 +83,7 @@ sets:
         self.assertEqual(len(seen), 1)
 
     def test_group_by_category(self):
-        path = os.path.join(SHARED, "wfinstances",
+        path = os.path.join(DATA, "wfinstances",
                             "v1.5__WfInstances__montage-chameleon-2mass-005d-001.json")
         out = run_json("analyze", path, *PLATFORM, "--group-by", "category")
         self.assertEqual(sorted(out["sets"]), ["mAdd", "mBackground", "mBgModel", "mConcatFit",
@@ -92,7 +94,7 @@ sets:
         # blast-small for real: 43 stand-ins sleeping each task's runtime
         # (about 10 s of work on 48 virtual cores); the export validates and
         # its runtimes are those of real processes, near the recorded ones.
-        path = os.path.join(SHARED, "wfinstances",
+        path = os.path.join(DATA, "wfinstances",
                             "v1.5__WfInstances__blast-chameleon-small-001.json")
         out = os.path.join(self.dir, "ran.json")
         summary = run_json("run", path, "--nodes", "1", "--cores-per-node", "48",

@@ -4,7 +4,7 @@
 
 #include "helpers.h"
 
-/* DESIGN.md's example: T0 -> T12 -> {T36, T45 -> T7}. */
+/* c-DAG's shape (docs/model.md#modes): T0 -> T12 -> {T36, T45 -> T7}. */
 static const char *cdag = "sets:\n"
                           "  T0: {}\n"
                           "  T12: {after: [T0]}\n"

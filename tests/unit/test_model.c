@@ -161,7 +161,7 @@ static void partial_edges_shorten_the_path(void **state)
 }
 
 /* a (100 s) -> ten one-task sets b0..b9 (10 s) -> c (50 s) on 2 cores, as a
- * WfCommons instance imports.  DESIGN's bound: the path 100 + 10 + 50 = 160
+ * WfCommons instance imports.  The lower bound: the path 100 + 10 + 50 = 160
  * (the area, 250 / 2 = 125, is less).  But c waits for all of b, which
  * cannot start before 100: c starts no earlier than 100 + 100 / 2 = 150,
  * and ends at 200, which the simulator reaches (five waves of b). */

@@ -3,7 +3,8 @@
  * with the JSON line. */
 #include "helpers.h"
 
-#define INSTANCES SHARED "/wfinstances/"
+/* Copies of real WfCommons instances: tests/data/wfinstances/README.md. */
+#define INSTANCES TEST_DATA "/wfinstances/"
 
 static int by_string(const void *a, const void *b)
 {
