@@ -53,11 +53,6 @@ What is not run, and why
     in the session; it must exit 0, its output is not compared.  So every
     benchmark script the docs show is at least run once at a tiny size,
     unless it cannot be (a real Slurm, a fixed size of minutes).
-  - `<!-- TODO(i14): WHAT -->`: the block shows behaviour that is being
-    changed in this issue on other branches; its commands are run and
-    compared, but a difference is reported, not a failure.  The test
-    prints each such block and whether it already matches; remove the
-    marker once it does.
 
 The test fails on the first difference in each file and shows the
 command, what the docs show, and what it printed.
@@ -248,7 +243,6 @@ class Stats:
     run = 0
     smoke = 0
     not_run = []   # (where, commands, reason)
-    pending = []   # (where, matches now)
 
 
 def check_file(test, path):
@@ -282,25 +276,15 @@ def check_file(test, path):
                                      + "\n".join(out[-30:]))
                     Stats.smoke += 1
                 continue
-            todo = block.mark("TODO(i14):")
-            ok = True
             for cmd, expected, at in cmds:
                 rc, out = session.run(cmd)
                 good = rc == 0 and output_matches(expected, out)
                 Stats.run += 1
-                if good:
-                    continue
-                ok = False
-                msg = (f"{rel}:{at}: $ {cmd}\n"
-                       + (f"exited {rc}\n" if rc else "")
-                       + "--- the docs show:\n" + "\n".join(expected)
-                       + "\n--- it printed:\n" + "\n".join(out))
-                if todo:
-                    print(f"TODO(i14) block differs: {msg}\n", file=sys.stderr)
-                else:
-                    test.fail(msg)
-            if todo:
-                Stats.pending.append((where, ok, todo[0]))
+                if not good:
+                    test.fail(f"{rel}:{at}: $ {cmd}\n"
+                              + (f"exited {rc}\n" if rc else "")
+                              + "--- the docs show:\n" + "\n".join(expected)
+                              + "\n--- it printed:\n" + "\n".join(out))
     finally:
         session.close()
 
@@ -314,9 +298,6 @@ class Docs(unittest.TestCase):
               f"{len(Stats.not_run)} blocks", file=sys.stderr)
         for where, n, reason in Stats.not_run:
             print(f"  {where}: {n} command(s): {reason}", file=sys.stderr)
-        print(f"blocks marked TODO(i14): {len(Stats.pending)}", file=sys.stderr)
-        for where, ok, what in Stats.pending:
-            print(f"  {where}: {'matches now' if ok else 'differs'}: {what}", file=sys.stderr)
 
     def test_links(self):
         # Every relative link between the docs names a file that exists and,
