@@ -30,9 +30,14 @@ void flows_advance(flows_t *f, double now)
 {
     double dt = now - f->at;
 
-    for (size_t i = 0; dt > 0 && i < f->n; i++) {
+    /* A flow over no limited link (no bandwidth given) moves at once: it
+     * ends at the time it started, where dt is 0. */
+    for (size_t i = 0; i < f->n; i++) {
         flow_t *x = &f->v[i];
-        x->left = isinf(x->rate) ? 0 : fmax(0, x->left - x->rate * dt);
+        if (isinf(x->rate))
+            x->left = 0;
+        else if (dt > 0)
+            x->left = fmax(0, x->left - x->rate * dt);
     }
     if (now > f->at)
         f->at = now;

@@ -219,6 +219,29 @@ static void async_staging_frees_the_slot(void **state)
     }
 }
 
+/* Without bandwidths, files move at once: the makespan is the compute's
+ * (it once ended with "executor 'sim' lost 4 running tasks or stagings"). */
+static void staging_without_bandwidth(void **state)
+{
+    hf_workflow_t *wf = load_ok(
+        "platform: {nodes: 1, cores_per_node: 2, gpus_per_node: 0}\n"
+        "sets:\n"
+        "  gen: {tasks: 4, duration: 3, outputs: [{path: 'g_{index}', size: 1 GB}],\n"
+        "        stage: {out: copy}}\n"
+        "  use: {tasks: 4, duration: 2, inputs: ['g_{index}'], stage: {in: copy, sync: "
+        "true}}\n");
+    hf_platform_t p;
+    sim_run_t run;
+
+    (void)state;
+    assert_true(hf_workflow_platform(wf, &p));
+    simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &run);
+    assert_int_equal(run.summary.done, 8);
+    assert_close(run.summary.makespan, 3 + 3 + 2 + 2, 1e-9); /* 2 waves of each */
+    sim_run_free(&run);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +251,7 @@ int main(void)
         cmocka_unit_test(shares_links_fairly),
         cmocka_unit_test(simulates_transfer_bound),
         cmocka_unit_test(async_staging_frees_the_slot),
+        cmocka_unit_test(staging_without_bandwidth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
