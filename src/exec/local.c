@@ -28,6 +28,7 @@
 #include "scratch.h"
 #include "spawn.h"
 #include "stager.h"
+#include "task_files.h"
 #include "util/fs.h"
 #include "util/grow.h"
 
@@ -440,10 +441,7 @@ static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
     hf_task_info_t t;
     char how[64];
 
-    if (status > 0)
-        snprintf(how, sizeof(how), "exit %d", status);
-    else
-        snprintf(how, sizeof(how), "signal %d (%s)", -status, strsignal(-status));
+    task_status_text(status, how, sizeof(how));
     hf_engine_task(engine, task, &t);
     if (t.timed_out)
         note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",

@@ -82,8 +82,7 @@ bool task_file_is_own(const char *name)
            (strcmp(rest, ".out") == 0 || strcmp(rest, ".err") == 0);
 }
 
-/* Why a try ended with `status`, from the status alone. */
-static void status_text(int status, char *out, size_t len)
+void task_status_text(int status, char *out, size_t len)
 {
     if (status == HF_STATUS_BAD_RESULT)
         snprintf(out, len, "its result is not a JSON object");
@@ -132,7 +131,7 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
         task_file_path(workdir, set, index, try, "err", path, path_len) == 0 &&
         read_note(path, why, why_len) == 0)
         return 1;
-    status_text(status, why, why_len);
+    task_status_text(status, why, why_len);
     if (path_len)
         path[0] = '\0';
     return 0;

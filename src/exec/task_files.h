@@ -29,6 +29,11 @@ int task_file_new_try(const char *workdir, const char *set, uint32_t index, int 
  * none. */
 int task_file_last_try(const char *workdir, const char *set, uint32_t index);
 
+/* Why a try ended with `status` (an exit code, -signal, or one of the
+ * engine's HF_STATUS_*), from the status alone: "exit 3", "signal 9
+ * (Killed)". */
+void task_status_text(int status, char *out, size_t len);
+
 /* Whether `name`, in a set's folder, is a file hetflow writes there. */
 bool task_file_is_own(const char *name);
 
