@@ -153,8 +153,10 @@ typedef void (*hf_batch_f)(hf_engine_t *e, void *arg);
 void hf_engine_on_batch(hf_engine_t *e, hf_batch_f cb, void *arg);
 
 /* Before hf_engine_run(): record that `task` was done in an earlier run (a
- * resume), so it is not run again.  Returns 0, or -1 with EINVAL if the
- * task is not waiting. */
+ * resume), so it is not run again.  (A service's task, a function set's
+ * worker too, was only stopped when no set needed it: if a set that uses
+ * it has tasks left, hf_engine_run() starts it again.)  Returns 0, or -1
+ * with EINVAL if the task is not waiting. */
 int hf_engine_restore_done(hf_engine_t *e, uint32_t task);
 
 /* Call `cb` about every `period` seconds of the executor's clock while the

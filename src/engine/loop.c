@@ -55,6 +55,40 @@ int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
     return 0;
 }
 
+/* A service's tasks (a function set's workers too) restored as done were
+ * only stopped when no set needed them: where a set that uses the service
+ * has tasks left to run, they are to start again, and go back to waiting.
+ * Once per run, over every task: a resume's cost. */
+static int reopen_services(hf_engine_t *e)
+{
+    bool *needed = calloc((size_t)e->nsets, sizeof(bool));
+
+    if (!needed)
+        return -1;
+    for (int s = 0; s < e->nsets; s++) {
+        const hf_set_t *spec = hf_workflow_set(e->wf, s);
+        bool left = false;
+        for (uint32_t i = 0; i < e->sets[s].ntasks && !left; i++)
+            left = e->tasks[e->sets[s].first + i].state != HF_TASK_DONE;
+        for (int k = 0; left && k < spec->nuses; k++)
+            needed[spec->uses[k]] = true;
+        if (left && spec->pool >= 0)
+            needed[spec->pool] = true;
+    }
+    for (int s = 0; s < e->nsets; s++) {
+        for (uint32_t i = 0; needed[s] && i < e->sets[s].ntasks; i++) {
+            task_t *t = &e->tasks[e->sets[s].first + i];
+            if (t->state != HF_TASK_DONE)
+                continue;
+            t->state = HF_TASK_WAITING;
+            e->count[HF_TASK_DONE]--;
+            e->count[HF_TASK_WAITING]++;
+        }
+    }
+    free(needed);
+    return 0;
+}
+
 /* After a stop, tasks that never started end as canceled (their ready
  * entries stay in the scheduler's queues, which are not consulted again). */
 static void cancel_unstarted(hf_engine_t *e)
@@ -284,6 +318,8 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
                                           0, 0) < 0)
         goto nomem;
     /* Tasks restored as done from an earlier run pass their effects on. */
+    if (e->count[HF_TASK_DONE] > 0 && reopen_services(e) < 0)
+        goto nomem;
     for (uint32_t id = 0; id < e->ntasks; id++) {
         if (e->tasks[id].state != HF_TASK_DONE)
             continue;

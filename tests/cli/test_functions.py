@@ -119,6 +119,37 @@ sets:
         with open(os.path.join(work, "boom.workers", "0.err")) as f:
             self.assertIn("boom[1] failed: ValueError: x must not be 1", f.read())
 
+    def test_resume_runs_failed_calls_again(self):
+        # A call that failed runs again on resume, in a pool started again
+        # (its workers were recorded done when they were stopped); once it
+        # succeeds, a further resume changes nothing.
+        with open(os.path.join(self.dir, "flaky.py"), "w") as f:
+            f.write("import os\n"
+                    "def f(args):\n"
+                    "    if args['x'] == 1 and not os.path.exists(args['fixed']):\n"
+                    "        raise ValueError('not yet')\n"
+                    "    return {'x': args['x']}\n")
+        fixed = os.path.join(self.dir, "fixed")
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  calls: {{tasks: 3, function: {{python: "flaky:f"}}, args: {{x: "{{index}}", fixed: {fixed}}}}}
+  after: {{command: [true], after: [calls]}}
+""", expect=1)
+        self.assertEqual(tasks["calls[1]"][0], "failed")
+        rc, _, err = run("resume", work, "--quiet")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("task calls[1] failed: ValueError: not yet", err)
+        self.assertEqual(self.journal(work)["calls[1]"][0], "failed")
+        open(fixed, "w").close()
+        rc, out, err = run("resume", work, "--quiet", "--json")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual({k: v[0] for k, v in self.journal(work).items()},
+                         {"calls[0]": "done", "calls[1]": "done", "calls[2]": "done",
+                          "after[0]": "done", "calls.workers[0]": "done"})
+        rc, out, err = run("resume", work, "--quiet", "--json")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(set(v[0] for v in self.journal(work).values()), {"done"})
+
     def test_worker_killed_mid_call_is_retried(self):
         out, tasks, _ = self.run_workflow(f"""
 sets:
