@@ -100,6 +100,11 @@ typedef struct {
     hf_allocation_t alloc; /* the batch allocation's nodes, with a launcher */
 } cmd_input_t;
 
+/* Whether the trace files asked for (--trace, --wfformat) can be written,
+ * checked before a run rather than found out after it.  Returns 0, or -1
+ * having printed why. */
+int cmd_check_traces(const cmd_opts_t *opts);
+
 /* Write the trace files asked for (--trace, --wfformat) of a finished run.
  * Returns 0, or -1 having printed why. */
 int cmd_write_traces(const cmd_opts_t *opts, const cmd_input_t *in,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -81,6 +82,31 @@ enum {
     O_FORCE,
     O_HELP
 };
+
+/* Whether `path`'s folder takes a new file.  Returns 0, or -1 having
+ * printed why, naming `flag`. */
+static int check_folder(const char *flag, const char *path)
+{
+    const char *slash;
+    char dir[4096];
+
+    if (!path)
+        return 0;
+    slash = strrchr(path, '/');
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
+             slash ? path : ".");
+    if (access(dir, W_OK | X_OK) == 0)
+        return 0;
+    fprintf(stderr, "hetflow: %s %s: cannot write in folder '%s': %s\n", flag, path, dir,
+            strerror(errno));
+    return -1;
+}
+
+int cmd_check_traces(const cmd_opts_t *opts)
+{
+    return check_folder("--trace", opts->trace) |
+           check_folder("--wfformat", opts->wfformat);
+}
 
 int cmd_write_traces(const cmd_opts_t *opts, const cmd_input_t *in,
                      const hf_trace_t *trace, const hf_engine_t *e, double epoch)

@@ -69,10 +69,15 @@ int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *
         goto done;
     }
     if (text && (spec.text_len != len || memcmp(spec.text, text, len) != 0)) {
-        fprintf(stderr, "hetflow: %s is not the workflow the journal in %s ran\n", file,
-                workdir);
+        fprintf(stderr,
+                "hetflow: %s is not the workflow the journal in %s ran: continue that "
+                "run with 'hetflow resume %s', or start over with 'hetflow run %s "
+                "--workdir %s --force'\n",
+                file, workdir, workdir, file, workdir);
         goto done;
     }
+    if (cmd_check_traces(opts) < 0)
+        goto done;
     if ((rc = load_journal(journal, workdir, opts, &in)) == EXIT_OK) {
         rc = cmd_execute(&in, workdir, opts, journal, true);
         cmd_input_free(&in);

@@ -308,8 +308,14 @@ int cmd_run(int argc, char **argv)
         rc = cmd_resume_workdir(workdir, &opts, opts.file, text, len);
         goto done;
     }
+    /* The traces' folders are checked once the workdir, which may hold
+     * them, is there; before the journal, which would count as a run. */
     if ((rc = cmd_claim_workdir(workdir, &opts, in.wf, &lock)) != EXIT_OK)
         goto done;
+    if (cmd_check_traces(&opts) < 0) {
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
     if (!opts.no_journal) {
         hf_run_spec_t spec = {
             hf_workflow_file(in.wf),

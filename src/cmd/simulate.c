@@ -44,6 +44,10 @@ int cmd_simulate_main(int argc, char **argv)
         return rc;
     if ((rc = cmd_load(&opts, false, &in)) != EXIT_OK)
         return rc;
+    if (cmd_check_traces(&opts) < 0) {
+        cmd_input_free(&in);
+        return EXIT_BAD_INPUT;
+    }
     epoch = (double)time(NULL);
     if (!(e = cmd_simulate(&in, in.mode, opts.seed, &sim,
                            opts.trace || opts.wfformat ? &trace : NULL))) {

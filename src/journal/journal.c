@@ -223,7 +223,10 @@ hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *er
     }
     snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
     if (access(path, F_OK) < 0) {
-        hf_error_set(err, "%s: no journal here (%s)", workdir, strerror(errno));
+        hf_error_set(err,
+                     "%s: no journal here (%s): give the workdir of a run (its "
+                     "--workdir; by default ./<workflow name>.run)",
+                     workdir, strerror(errno));
         free(j);
         errno = ENOENT;
         return NULL;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "report.h"
 #include "util/strmap.h"
@@ -337,8 +338,19 @@ int report_load(report_t *r, const char *path, hf_error_t *err)
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr), *info, *platform, *sets;
     const char *what;
+    struct stat st;
 
     memset(r, 0, sizeof(*r));
+    if (!root && stat(path, &st) < 0) {
+        hf_error_set(err, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!root && S_ISDIR(st.st_mode)) {
+        hf_error_set(err, "%s: is a folder, not a trace (write one with --trace FILE)",
+                     path);
+        errno = EISDIR;
+        return -1;
+    }
     if (!root) {
         if (jerr.line <= 0 || !(what = not_json(path)))
             hf_error_at(err, path, jerr.line, jerr.column, "%s", jerr.text);

@@ -11,7 +11,16 @@
 
 static int make_dir(const char *path, mode_t mode, hf_error_t *err)
 {
-    if (mkdir(path, mode) == 0 || errno == EEXIST)
+    struct stat st;
+
+    if (mkdir(path, mode) == 0)
+        return 0;
+    if (errno == EEXIST && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        hf_error_set(err, "%s: exists and is not a folder", path);
+        errno = ENOTDIR;
+        return -1;
+    }
+    if (errno == EEXIST)
         return 0;
     hf_error_set(err, "%s: %s", path, strerror(errno));
     return -1;

@@ -505,7 +505,7 @@ static hf_workflow_t *load_document(loader_t *ld)
     if (ld_each_pair(ld, root, "the workflow", true, top_pair, NULL) < 0)
         goto error;
     if (hf_workflow_nsets(ld->wf) == 0) {
-        ld_fail(ld, root, "workflow has no 'sets'");
+        ld_fail(ld, root, "workflow has no sets: name at least one under 'sets:'");
         goto error;
     }
     if (hf_workflow_finish(ld->wf, ld->err) < 0)

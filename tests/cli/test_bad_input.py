@@ -144,7 +144,8 @@ class BadInput(CliTest):
         self.check(["compare", f, "--trace", "x.json"],
                    "option '--trace' does not apply here")
         self.check(["simulate", f, "--trace", "/nonexistent/t.json"],
-                   "/nonexistent/t.json: No such file or directory")
+                   "hetflow: --trace /nonexistent/t.json: cannot write in folder "
+                   "'/nonexistent/': No such file or directory")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,30 @@ class Run(CliTest):
         self.assertEqual(rc, 2)
         self.assertIn("use --launcher mpiexec", err)
 
+    def test_trace_folder_checked_before_running(self):
+        # A trace that could not be written was found out after the whole
+        # run, and lost.  Checked first; no journal is left to count as a run.
+        wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n")
+        work = os.path.join(self.dir, "work")
+        trace = os.path.join(self.dir, "no", "such", "t.json")
+        rc, out, err = run("run", wf, "--workdir", work, "--trace", trace)
+        self.assertEqual(rc, 2)
+        self.assertEqual(err, f"hetflow: --trace {trace}: cannot write in folder "
+                         f"'{os.path.dirname(trace)}/': No such file or directory\n")
+        self.assertEqual(out, "")
+        self.assertFalse(os.path.exists(os.path.join(work, "journal.db")))
+        # A trace in the workdir, which the run makes, is fine.
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet", "--trace",
+                         os.path.join(work, "t.json"))
+        self.assertEqual(rc, 0, err)
+        self.assertTrue(os.path.exists(os.path.join(work, "t.json")))
+
+    def test_workdir_that_is_a_file(self):
+        wf = self.write("w.yaml", "sets:\n  a: {command: [true]}\n")
+        rc, _, err = run("run", wf, "--workdir", wf)
+        self.assertEqual(rc, 2)
+        self.assertEqual(err, f"hetflow: {wf}: exists and is not a folder\n")
+
     def test_default_workdir(self):
         wf = self.write("w.yaml", "name: named\nsets:\n  a: {command: [echo, x]}\n")
         rc, _, err = run("run", os.path.abspath(wf), "--quiet", cwd=self.dir)

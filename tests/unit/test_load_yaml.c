@@ -92,7 +92,7 @@ static const struct {
 } bad[] = {
     {"", "file is empty"},
     {"- a\n", "1:1: a workflow must be a mapping with 'sets', not a list"},
-    {"name: x\n", "1:1: workflow has no 'sets'"},
+    {"name: x\n", "1:1: workflow has no sets: name at least one under 'sets:'"},
     {"sets: {a: {}}\nfoo: 1\n", "2:1: unknown key 'foo' (known: name, platform, mode, "
                                 "policy, walltime, staging, sets, rules)"},
     {"sets:\n  a: {tasks: 2, colour: red}\n",
