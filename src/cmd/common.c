@@ -511,6 +511,9 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     if (hf_workflow_nrules(in->wf) > 0) /* the bound is of the workflow as written */
         printf("makespan     %.1f s  (rules changed the workflow: no lower bound)\n",
                s->makespan);
+    else if (bound < 0) /* the bound is of all of it */
+        printf("makespan     %.1f s  (of what this resume ran: no lower bound)\n",
+               s->makespan);
     else if (bound > 0)
         printf(
             "makespan     %.1f s  (lower bound %.1f s, ratio %.3f; tight bound %.1f s, "
@@ -574,8 +577,9 @@ json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bou
 
     if (!o)
         cmd_die_nomem();
-    if (hf_workflow_nrules(hf_engine_workflow(e)) > 0) {
-        /* The bound is of the workflow as written, which rules changed. */
+    if (hf_workflow_nrules(hf_engine_workflow(e)) > 0 || bound < 0) {
+        /* The bound is of the workflow as written, which rules changed, or
+         * of all of it, where a resume ran a part. */
         json_object_set_new(o, "lower_bound", json_null());
         json_object_set_new(o, "makespan_over_bound", json_null());
         json_object_set_new(o, "tight_bound", json_null());

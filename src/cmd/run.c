@@ -190,6 +190,7 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     progress_t *progress = NULL;
     hf_summary_t s;
     hf_error_t err = {{0}};
+    double bound, tight;
     int rc = EXIT_OK;
     /* The executor's time 0 is about now: the WfFormat timestamps' origin. */
     double epoch = (double)time(NULL);
@@ -244,13 +245,13 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     /* What ran is written out even when the run was stopped or failed. */
     if (cmd_write_traces(opts, in, trace, e, epoch) < 0)
         rc = EXIT_BAD_INPUT;
+    /* A resume ran a part of the workflow: its bound is of all of it. */
+    bound = resuming ? -1 : hf_lower_bound(in->wf, in->dag, &in->platform);
+    tight = resuming ? -1 : hf_tight_bound(in->wf, in->dag, &in->platform);
     if (opts->json)
-        cmd_print_json(cmd_summary_json(e, &s,
-                                        hf_lower_bound(in->wf, in->dag, &in->platform),
-                                        hf_tight_bound(in->wf, in->dag, &in->platform)));
+        cmd_print_json(cmd_summary_json(e, &s, bound, tight));
     else
-        cmd_print_summary(in, e, &s, hf_lower_bound(in->wf, in->dag, &in->platform),
-                          hf_tight_bound(in->wf, in->dag, &in->platform));
+        cmd_print_summary(in, e, &s, bound, tight);
     report_failures(e, workdir, s.failed);
     report_stop(e, &s, workdir);
     if (hf_engine_stopped(e) > 0)

@@ -93,6 +93,15 @@ class Workdir(CliTest):
                          f"(continue it with 'hetflow resume {work}')")
         rc, out, _ = run("status", work, "--json")
         self.assertEqual(json.loads(out)["run"], {"state": "interrupted"})
+        # The resume runs a part of the workflow: no bound of the whole to
+        # set its makespan against (it once said "ratio 0.667").
+        rc, out, err = run("resume", work, "--quiet", "--json")
+        self.assertEqual(rc, 0, err)
+        s = json.loads(out)
+        self.assertEqual((s["tasks_done"], s["lower_bound"], s["makespan_over_bound"]),
+                         (4, None, None))
+        rc, out, err = run("status", work)
+        self.assertEqual(out.splitlines()[0], "run       finished")
 
     def test_status_says_why_tasks_failed_or_were_canceled(self):
         wf = self.write("w.yaml", "sets:\n"
