@@ -161,23 +161,28 @@ static long pid_of(void *ctx, uint32_t task)
     return hf_exec_local_pid(ctx, task);
 }
 
-static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char *workdir)
+/* Why the run stopped before the end, and, with a journal, how it goes on. */
+static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char *workdir,
+                        bool journal)
 {
     int why = hf_engine_stopped(e);
+    char more[4200] = "";
 
+    if (why == 0)
+        return;
+    if (journal)
+        snprintf(more, sizeof(more), "; continue with 'hetflow resume %s'", workdir);
     if (why > 0)
-        fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled\n", strsignal(why),
-                s->canceled);
+        fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled%s\n", strsignal(why),
+                s->canceled, more);
     else if (why == HF_STOP_WALLTIME)
-        fprintf(stderr,
-                "hetflow: walltime reached: %ld tasks canceled; continue with "
-                "'hetflow resume %s'\n",
-                s->canceled, workdir);
+        fprintf(stderr, "hetflow: walltime reached: %ld tasks canceled%s\n", s->canceled,
+                more);
     else if (why == HF_STOP_FAILURE)
         fprintf(stderr,
                 "hetflow: stopped after a failure (on_failure: stop): %ld tasks "
-                "canceled\n",
-                s->canceled);
+                "canceled%s\n",
+                s->canceled, more);
 }
 
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
@@ -253,7 +258,7 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     else
         cmd_print_summary(in, e, &s, bound, tight);
     report_failures(e, workdir, s.failed);
-    report_stop(e, &s, workdir);
+    report_stop(e, &s, workdir, journal != NULL);
     if (hf_engine_stopped(e) > 0)
         rc = 128 + hf_engine_stopped(e);
     else if (rc == EXIT_OK && (s.failed > 0 || hf_engine_stopped(e) != 0))

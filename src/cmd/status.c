@@ -10,13 +10,16 @@ const cmd_entry_t cmd_status_entry = {
     .name = "status",
     .usage = "WORKDIR [--json]",
     .summary = "show where a run stands: its process, tasks per state, failures",
-    .help = "Reads WORKDIR/journal.db (while the run goes on, too) and prints whether\n"
-            "the run's process is running, finished, or gone before the end (then\n"
-            "'hetflow resume WORKDIR' continues it); per set, how many tasks are\n"
-            "waiting, ready, placed, running, done, failed and canceled; and each\n"
-            "failed task with why it failed and the file that says so, and the\n"
-            "canceled tasks with why.\n"
-            "\n  --json   print one JSON object on stdout\n",
+    .help =
+        "Reads WORKDIR/journal.db (while the run goes on, too) and prints whether\n"
+        "the run is running, finished, stopped before the end (by a signal, its\n"
+        "walltime or on_failure: stop) or interrupted (its process is gone\n"
+        "before the end); 'hetflow resume WORKDIR' continues the last two (and\n"
+        "runs a finished run's failed tasks again).  Then, per set, how many tasks are\n"
+        "waiting, ready, placed, running, done, failed and canceled; and each\n"
+        "failed task with why it failed and the file that says so, and the\n"
+        "canceled tasks with why.\n"
+        "\n  --json   print one JSON object on stdout\n",
     .exec = cmd_status,
 };
 
@@ -87,8 +90,25 @@ static void unsuccessful(const hf_journal_task_t *t, void *arg)
                                 t->cause ? hf_cancel_cause_name(t->cause) : "unknown"));
 }
 
+/* Whether some task was canceled because the run was stopped. */
+static bool was_stopped(const status_t *st)
+{
+    size_t i;
+    json_t *t;
+
+    json_array_foreach(st->canceled, i, t)
+    {
+        if (strcmp(json_string_value(json_object_get(t, "cause")),
+                   hf_cancel_cause_name(HF_CANCEL_STOPPED)) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The run: "running" (its process holds the workdir), "finished" (every
- * task ended), or "interrupted" (its process is gone before the end). */
+ * task ended), "stopped" (it ended, stopped before the end: a signal, the
+ * walltime, on_failure: stop), or "interrupted" (its process is gone
+ * before the end). */
 static json_t *run_state(const status_t *st, hf_error_t *err)
 {
     hf_owner_t owner;
@@ -107,7 +127,10 @@ static json_t *run_state(const status_t *st, hf_error_t *err)
     if (live)
         return json_pack("{s:s,s:i,s:s}", "state", "running", "pid", (int)owner.pid,
                          "host", owner.host);
-    return json_pack("{s:s}", "state", ended == tasks ? "finished" : "interrupted");
+    return json_pack("{s:s}", "state",
+                     ended != tasks    ? "interrupted"
+                     : was_stopped(st) ? "stopped"
+                                       : "finished");
 }
 
 static void print_run(const status_t *st, const json_t *run)
@@ -120,6 +143,10 @@ static void print_run(const status_t *st, const json_t *run)
                json_string_value(json_object_get(run, "host")));
     else if (strcmp(state, "finished") == 0)
         printf("run       finished\n");
+    else if (strcmp(state, "stopped") == 0)
+        printf("run       stopped before the end (a signal, its walltime or on_failure: "
+               "stop; continue it with 'hetflow resume %s')\n",
+               st->workdir);
     else
         printf("run       interrupted: its process is gone before the end (continue it "
                "with 'hetflow resume %s')\n",

@@ -204,7 +204,9 @@ static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
      * slot per task); the transition is recorded when it is popped. */
     e->cancel_stack[e->ncancel++] = id;
     e->tasks[id].state = HF_TASK_CANCELED;
-    e->tasks[id].cancel_cause = withdrawn ? HF_CANCEL_WITHDRAWN : HF_CANCEL_UPSTREAM;
+    e->tasks[id].cancel_cause = withdrawn    ? HF_CANCEL_WITHDRAWN
+                                : e->stopped ? HF_CANCEL_STOPPED
+                                             : HF_CANCEL_UPSTREAM;
 }
 
 static int task_ended(hf_engine_t *e, uint32_t id);

@@ -54,8 +54,19 @@ class Signals(CliTest):
         s = json.loads(out)
         self.assertEqual(s["tasks_canceled"], 3)
         self.assertEqual(s["tasks_done"], 0)
-        self.assertIn("stopped by Interrupt: 3 tasks canceled", err)
+        work = os.path.join(self.dir, "work")
+        self.assertIn("stopped by Interrupt: 3 tasks canceled; continue with "
+                      f"'hetflow resume {work}'", err)
         self.no_sleepers_left()
+        # Every task ended (canceled), but the run did not finish: status
+        # says it was stopped and how to go on.
+        rc, out, _ = run("status", work)
+        self.assertEqual(out.splitlines()[0],
+                         "run       stopped before the end (a signal, its walltime or "
+                         f"on_failure: stop; continue it with 'hetflow resume {work}')")
+        rc, out, _ = run("status", work, "--json")
+        self.assertEqual(json.loads(out)["run"], {"state": "stopped"})
+        self.assertEqual({c["cause"] for c in json.loads(out)["canceled"]}, {"stopped"})
 
     def test_sigterm_and_a_stubborn_task(self):
         # A task ignoring SIGTERM (its sleep inherits the ignored signal) is
