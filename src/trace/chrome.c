@@ -163,6 +163,16 @@ static json_t *slice(const hf_engine_t *e, const placement_t *p, json_int_t tid,
         json_decref(ev);
         return NULL;
     }
+    /* A failed call's reason is its error, a result the trace keeps. */
+    if (ev && p->worker != HF_NO_WORKER && p->outcome != HF_TASK_DONE) {
+        const char *error =
+            json_string_value(json_object_get(hf_engine_result(e, p->task), "error"));
+        if (error && json_object_set_new(json_object_get(ev, "args"), "error",
+                                         json_stringn(error, strcspn(error, "\n"))) < 0) {
+            json_decref(ev);
+            return NULL;
+        }
+    }
     if (ev && p->worker != HF_NO_WORKER &&
         json_object_set_new(json_object_get(ev, "args"), "worker",
                             json_string(task_name(e, p->worker, name, sizeof(name)))) <

@@ -124,6 +124,8 @@ const char *report_how(const rslice_t *s, char *buf, size_t len)
         snprintf(buf, len, "failed: its files could not be staged%s", again);
     else if (s->status == HF_STATUS_MISSING_OUTPUT)
         snprintf(buf, len, "failed: an output is missing%s", again);
+    else if (s->error)
+        snprintf(buf, len, "failed: %s%s", s->error, again);
     else if (s->status < 0)
         snprintf(buf, len, "failed: killed by signal %d (%s)%s", -s->status,
                  strsignal(-s->status), again);
@@ -256,6 +258,10 @@ static int load_slices(report_t *r, json_t *events, hf_error_t *err, const char 
         s->gpus = (uint32_t)json_integer_value(json_object_get(args, "gpus"));
         s->counted = !lane || json_integer_value(lane) == 0; /* older traces: no lane */
         s->call = s->row >= cores;
+        s->error = NULL;
+        if (s->call && json_is_string(json_object_get(args, "error")) &&
+            !(s->error = strdup(json_string_value(json_object_get(args, "error")))))
+            goto fail;
         read_end(s, args);
         if (s->call) /* the name is copied once per lane by make_lanes() */
             r->lanes[r->nlanes++] = (rlane_t){
@@ -412,6 +418,8 @@ void report_free(report_t *r)
     for (int i = 0; r->sets && i < r->nsets; i++)
         free(r->sets[i]);
     free(r->sets);
+    for (size_t i = 0; r->slices && i < r->nslices; i++)
+        free(r->slices[i].error);
     free(r->slices);
     free(r->unstarted);
     for (size_t i = 0; i < r->nlanes; i++)

@@ -25,6 +25,7 @@ typedef struct {
     bool retried;  /* a failed attempt that was run again */
     bool counted;  /* the first lane of its task on the node: counted once */
     bool call;     /* on a worker's lane */
+    char *error;   /* a failed call's error, or NULL */
 } rslice_t;
 
 /* A worker's lane on its node, below the node's cores. */

@@ -111,7 +111,7 @@ sets:
         self.assertIn(">bad[0]</td>", html)
         self.assertIn(">failed: exit status 3</td>", html)
         self.assertIn(">timed out</td>", html)
-        self.assertIn(">failed: status 1</td>", html)  # the call that raised
+        self.assertIn(">failed: ValueError: x must not be 1</td>", html)  # the call that raised
         self.assertNotIn(">ok[0]</td>", html)
         svg = self.report(trace, "--svg")
         self.assertIn(">failed (4)</text>", svg)
