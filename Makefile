@@ -1,20 +1,25 @@
 # A thin wrapper over CMake, so that a fresh Debian 12 machine needs only
-# `make demo` or `make check`.  Both install missing packages first.
+# `make demo` or `make check`.  Both install missing packages first: what
+# building needs, and for the tests what they use too (a Slurm, Open MPI,
+# Chromium...).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo check check-asan fuzz clean format bench
+.PHONY: all deps deps-build build demo check check-asan fuzz clean format bench
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt | deps
+deps-build:
+	@scripts/install-deps.sh --build
+
+$(BUILD)/Makefile: CMakeLists.txt tests/CMakeLists.txt | deps-build
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deps $(BUILD)/Makefile
+build: deps-build $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 # A real run on this machine (a small DeepDriveMD), then its report.
@@ -24,7 +29,7 @@ demo: build
 		--trace $(BUILD)/demo/trace.json
 	$(BUILD)/hetflow report $(BUILD)/demo/trace.json -o $(BUILD)/demo/report.html
 
-check: build
+check: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -58,7 +63,7 @@ fuzz: deps
 	$(FUZZ_BUILD)/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-rules
 
-bench: build
+bench: deps build
 	bench/sim_scale/run.sh
 	bench/throughput/run.sh
 	bench/overhead/run.sh

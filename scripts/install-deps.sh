@@ -4,21 +4,28 @@
 # otherwise it prints the exact command to run.
 set -eu
 
-# Build: compiler, CMake, and the libraries hetflow uses.  Tests: python3
-# (CLI tests), procps (pgrep), chromium (renders the HTML report), time and bc
+# Build (and `make demo`): compiler, CMake, the libraries hetflow uses, and
+# python3 (the demo's tasks and the Python workers).
+BUILD="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
+libhwloc-dev libsqlite3-dev python3"
+# Tests: procps (pgrep), chromium (renders the HTML report), time and bc
 # (the benchmarks' peak memory and wall times); a Slurm started by the tests
 # (slurmctld, slurmd, their client commands, munge, the PMIx plugin) and
 # Open MPI (mpiexec, mpicc) for the launcher tests, iproute2 and util-linux
 # (network namespaces as extra nodes); python3-jsonschema (checks exported
 # WfFormat against its schema); python3-distributed (Dask, which
 # bench/functions compares function tasks with).
-PACKAGES="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
-libhwloc-dev libsqlite3-dev python3 procps chromium time bc
+TEST="procps chromium time bc
 slurmctld slurmd slurm-client slurm-wlm-basic-plugins munge libpmix2
 openmpi-bin libopenmpi-dev iproute2 util-linux python3-jsonschema python3-distributed"
 
-# `install-deps.sh --fuzz` adds what the libFuzzer harnesses need.
-[ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+# No argument: what the tests need too; `--build`: only what building and
+# `make demo` need; `--fuzz`: the tests' and the libFuzzer harnesses'.
+case "${1:-}" in
+--build) PACKAGES="$BUILD" ;;
+--fuzz) PACKAGES="$BUILD $TEST clang libclang-rt-14-dev" ;;
+*) PACKAGES="$BUILD $TEST" ;;
+esac
 
 missing=""
 for p in $PACKAGES; do

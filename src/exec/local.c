@@ -446,6 +446,8 @@ static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
     if (t.timed_out)
         note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",
              hf_workflow_set(x->spawner.wf, t.set)->timeout, how);
+    else if (x->stopped[task] && hf_workflow_set(x->spawner.wf, t.set)->service)
+        return; /* a service is stopped when no set needs it: no failure */
     else if (x->stopped[task])
         note(x, engine, task, false, "stopped by hetflow, %s", how);
     else

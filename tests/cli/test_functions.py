@@ -70,6 +70,11 @@ sets:
                              out["sets"]["square"]["start"])
         self.assertGreaterEqual(out["sets"]["square.workers"]["start"],
                                 out["sets"]["echo"]["end"])  # wanted only then
+        # Stopped when no set needed them: no line of hetflow's that reads
+        # as a failure ("stopped by hetflow, signal 15").
+        for name in ("echo.workers/0.err", "echo.workers/1.err", "square.workers/0.err"):
+            with open(os.path.join(self.dir, "work", name)) as f:
+                self.assertNotIn("hetflow:", f.read(), name)
 
     def test_python_with_pythonpath_set(self):
         # A user's PYTHONPATH joins the worker's, once: the worker still
