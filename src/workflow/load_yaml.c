@@ -469,13 +469,22 @@ static const char *workflow_name(loader_t *ld, yaml_node_t *root, char *buf, siz
     return buf;
 }
 
-static void syntax_error(loader_t *ld, const yaml_parser_t *parser)
+/* libyaml's error at its mark in text; a tab where it wanted a token is
+ * said plainly, as it is what people type. */
+static void syntax_error(loader_t *ld, const yaml_parser_t *parser, const char *text,
+                         size_t len)
 {
     const yaml_mark_t *m = parser->problem ? &parser->problem_mark : &parser->mark;
 
     if (parser->error == YAML_MEMORY_ERROR) {
         hf_error_at(ld->err, ld->file, 0, 0, "out of memory while parsing");
         errno = ENOMEM;
+        return;
+    }
+    if (m->index < len && text[m->index] == '\t') {
+        hf_error_at(ld->err, ld->file, (int)m->line + 1, (int)m->column + 1,
+                    "YAML: a tab, where YAML wants spaces (indent with spaces)");
+        errno = EINVAL;
         return;
     }
     hf_error_at(ld->err, ld->file, (int)m->line + 1, (int)m->column + 1, "YAML: %s%s%s",
@@ -561,13 +570,14 @@ static int check_nesting(const char *path, const char *text, size_t len, hf_erro
 
 /* After the workflow's document, nothing but the end of the stream: a
  * second document would be silently ignored, so it is refused. */
-static int only_document(loader_t *ld, yaml_parser_t *parser)
+static int only_document(loader_t *ld, yaml_parser_t *parser, const char *text,
+                         size_t len)
 {
     yaml_document_t next;
     yaml_node_t *root;
 
     if (!yaml_parser_load(parser, &next)) {
-        syntax_error(ld, parser);
+        syntax_error(ld, parser, text, len);
         return -1;
     }
     if ((root = yaml_document_get_root_node(&next))) {
@@ -607,14 +617,14 @@ hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        syntax_error(&ld, &parser);
+        syntax_error(&ld, &parser, text, len);
         goto done;
     }
     ld.doc = &doc;
     wf = load_document(&ld);
     yaml_document_delete(&doc);
-    if (wf &&
-        (only_document(&ld, &parser) < 0 || hf_workflow_set_text(wf, text, len) < 0)) {
+    if (wf && (only_document(&ld, &parser, text, len) < 0 ||
+               hf_workflow_set_text(wf, text, len) < 0)) {
         if (errno == ENOMEM && err)
             hf_error_at(err, path, 0, 0, "out of memory");
         hf_workflow_destroy(wf);

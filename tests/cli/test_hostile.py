@@ -14,7 +14,7 @@ TABLE = [
     ("only a comment", b"# nothing\n", "file is empty"),
     ("truncated", b"sets:\n  a: {tasks: 1, cor", "3:1: YAML:"),
     ("truncated string", b'sets:\n  a: {command: "echo', "YAML: found unexpected end of stream"),
-    ("tab indentation", b"sets:\n\ta: {}\n", "2:1: YAML:"),
+    ("tab indentation", b"sets:\n\ta: {}\n", "2:1: YAML: a tab, where YAML wants spaces (indent with spaces)"),
     ("not a mapping", b"[1, 2, 3]\n", "1:1: a workflow must be a mapping"),
     ("string count", b"sets:\n  a: {tasks: many}\n", "2:14: tasks must be an integer"),
     ("list count", b"sets:\n  a: {tasks: [1, 2]}\n", "2:14: tasks must be an integer, not a list"),
