@@ -511,18 +511,18 @@ int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error
                            -1, &st, NULL) != SQLITE_OK)
         return fail(j, err, "reading tasks");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
         int state = state_of((const char *)sqlite3_column_text(st, 1));
         long pid = sqlite3_column_type(st, 2) == SQLITE_NULL
                        ? 0
                        : (long)sqlite3_column_int64(st, 2);
         if (state < 0) {
-            sqlite3_finalize(st);
-            hf_error_set(err, "journal: task %lld has an unknown state",
-                         (long long)sqlite3_column_int64(st, 0));
+            sqlite3_finalize(st); /* after it, st's columns are gone */
+            hf_error_set(err, "journal: task %lld has an unknown state", (long long)id);
             errno = EINVAL;
             return -1;
         }
-        cb((uint32_t)sqlite3_column_int64(st, 0), (hf_task_state_t)state, pid,
+        cb((uint32_t)id, (hf_task_state_t)state, pid,
            (const char *)sqlite3_column_text(st, 3), arg);
     }
     sqlite3_finalize(st);

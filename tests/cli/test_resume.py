@@ -85,6 +85,20 @@ class KillAndResume(CliTest):
             self.assertLess(time.time(), deadline, "a task of a killed run still runs")
             time.sleep(0.05)
 
+    def test_damaged_journal(self):
+        # A task state the journal does not know: resume says which task,
+        # and does not crash (it read the row after freeing its statement).
+        wf = self.write("w.yaml", "sets:\n  a: {tasks: 3, command: [true]}\n")
+        work = os.path.join(self.dir, "work")
+        self.assertEqual(run("run", wf, "--workdir", work, "--quiet")[0], 0)
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        db.execute("UPDATE tasks SET state = 'bogus' WHERE id = 1")
+        db.commit()
+        db.close()
+        rc, out, err = run("resume", work, "--quiet")
+        self.assertEqual(rc, 2)
+        self.assertEqual(err, "hetflow: journal: task 1 has an unknown state\n")
+
     def test_resume_errors(self):
         rc, _, err = run("resume", os.path.join(self.dir, "nothing"))
         self.assertEqual(rc, 2)
