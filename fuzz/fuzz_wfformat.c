@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    hf_platform_t p = {2, 48, 0};
+    hf_platform_t p = {.nodes = 2, .cores_per_node = 48, .gpus_per_node = 0};
     hf_engine_config_t cfg = {
         .mode = HF_MODE_TASK, .policy = HF_POLICY_CRITICAL_PATH, .platform = p};
     hf_error_t err;

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    hf_platform_t p = {4, 16, 2};
+    hf_platform_t p = {.nodes = 4, .cores_per_node = 16, .gpus_per_node = 2};
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_CRITICAL_PATH,
                               .platform = p,
@@ -34,7 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hf_analysis_free(&a);
     for (int mode = HF_MODE_SEQUENTIAL; mode <= HF_MODE_TASK; mode++) {
         cfg.mode = (hf_mode_t)mode;
-        if (hf_exec_sim_create(wf, 1, &sim) < 0)
+        /* As written: the run before may have added sets (a repeat). */
+        if (hf_workflow_truncate(wf, hf_dag_nsets(dag)) < 0 ||
+            hf_exec_sim_create(wf, 1, &sim) < 0)
             break;
         if ((e = hf_engine_create(wf, dag, &cfg, &sim, &err)))
             hf_engine_run(e, &err);

@@ -84,8 +84,9 @@ enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2 };
 /* Create an engine for wf (finished, checked against the platform) and the
  * executor x, which it borrows; sets submitted during the run are appended
  * to wf.  The workflow's rules, if any, are carried out through the
- * adaptivity calls below.
- * Returns NULL with ENOMEM or EINVAL. */
+ * adaptivity calls below.  dag must be wf's as written: after a run that
+ * added sets, hf_workflow_truncate() it back first.
+ * Returns NULL with ENOMEM or EINVAL (a message for a mismatched dag). */
 hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
                               const hf_engine_config_t *cfg, hf_executor_t *x,
                               hf_error_t *err);

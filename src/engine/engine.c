@@ -628,6 +628,15 @@ hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
     e->exec = x;
     timers_init(&e->timers);
     e->usage = (hf_usage_t){-1, -1, 0, 0};
+    if (hf_dag_nsets(dag) != hf_workflow_nsets(wf)) {
+        hf_error_set(err,
+                     "the DAG has %d sets, the workflow %d: a run added sets "
+                     "(hf_workflow_truncate() it first)",
+                     hf_dag_nsets(dag), hf_workflow_nsets(wf));
+        hf_engine_destroy(e);
+        errno = EINVAL;
+        return NULL;
+    }
     if (hf_workflow_check_platform(wf, &cfg->platform, err) < 0) {
         hf_engine_destroy(e);
         errno = EINVAL;

@@ -1,6 +1,8 @@
 /* Unit tests for rules and the adaptivity API, in simulation: each action
  * (start, cancel, share, repeat), their timing worked out by hand in the
  * comments, and the loader's errors for bad rules. */
+#include <errno.h>
+
 #include "helpers.h"
 
 static void run_text(const char *text, hf_policy_t policy, sim_run_t *run)
@@ -187,6 +189,24 @@ static void repeat_until_and_max(void **state)
     assert_true(hf_workflow_find_set(hf_engine_workflow(run.engine), "sim-3") >= 0);
     assert_true(hf_workflow_find_set(hf_engine_workflow(run.engine), "infer.3") >= 0);
     assert_close(task_named(run.engine, "sim-3", 0).start, 5 + 3 * 160, 1e-9);
+    {
+        /* The workflow grew: an engine over the DAG as written refuses it
+         * (it read past the DAG's sets) until it is truncated back. */
+        hf_workflow_t *wf = hf_engine_workflow_mut(run.engine);
+        hf_engine_config_t cfg = *hf_engine_config(run.engine);
+        hf_executor_t sim;
+        hf_error_t err = {{0}};
+        hf_engine_t *again;
+        assert_int_equal(hf_exec_sim_create(wf, 0, &sim), 0);
+        assert_null(hf_engine_create(wf, run.dag, &cfg, &sim, &err));
+        assert_int_equal(errno, EINVAL);
+        assert_string_equal(err.text, "the DAG has 4 sets, the workflow 13: a run added "
+                                      "sets (hf_workflow_truncate() it first)");
+        assert_int_equal(hf_workflow_truncate(wf, hf_dag_nsets(run.dag)), 0);
+        assert_non_null(again = hf_engine_create(wf, run.dag, &cfg, &sim, &err));
+        hf_engine_destroy(again);
+        hf_executor_destroy(&sim);
+    }
     free_run(&run);
 
     snprintf(text, sizeof(text), loop_yaml, "0", 3);
