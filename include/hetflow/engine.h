@@ -35,7 +35,8 @@ typedef enum {
     HF_CANCEL_NONE,      /* it was not canceled */
     HF_CANCEL_UPSTREAM,  /* a task or service it depends on failed */
     HF_CANCEL_WITHDRAWN, /* a rule or the API withdrew it (not a failure) */
-    HF_CANCEL_STOPPED,   /* the run was stopped (a signal, the walltime, on_failure) */
+    HF_CANCEL_STOPPED,   /* the run was stopped (a signal, the walltime, on_failure,
+                          * the journal) */
 } hf_cancel_cause_t;
 
 /* The cause in a word ("upstream", "withdrawn", "stopped"; "" for none),
@@ -78,8 +79,9 @@ typedef struct {
 
 #define HF_STAGE_PER_NODE 4
 
-/* Why a run was stopped: a signal number (> 0), or one of these. */
-enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2 };
+/* Why a run was stopped: a signal number (> 0), or one of these
+ * (HF_STOP_JOURNAL: the journal could not be written, a full disk say). */
+enum { HF_STOP_WALLTIME = -1, HF_STOP_FAILURE = -2, HF_STOP_JOURNAL = -3 };
 
 /* Create an engine for wf (finished, checked against the platform) and the
  * executor x, which it borrows; sets submitted during the run are appended

@@ -57,16 +57,21 @@ int hf_journal_spec(hf_journal_t *j, hf_run_spec_t *spec, hf_error_t *err);
 
 /* Record e's transitions from now on, committing once per engine batch.
  * `handle_of` gives an executor's handle (a process id) of a task that just
- * started; NULL for none. */
+ * started; NULL for none.  The first batch that cannot be written (a full
+ * disk) is rolled back and stops e with HF_STOP_JOURNAL; nothing is written
+ * after it, so the journal holds exactly the batches committed before. */
 typedef long (*hf_handle_f)(void *ctx, uint32_t task);
 int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
                       void *handle_ctx, hf_error_t *err);
 
-/* Commit what is pending.  Returns 0, or -1 with a message. */
+/* Commit what is pending.  Returns 0, or -1 with a message (errno ENOSPC
+ * for a full disk, else EIO), also for every call after a failed one. */
 int hf_journal_flush(hf_journal_t *j, hf_error_t *err);
 
 /* Commit what is pending and let go of the engine: call it before the
- * engine is destroyed.  Returns as hf_journal_flush(). */
+ * engine is destroyed.  Returns as hf_journal_flush(); a failure stops the
+ * engine with HF_STOP_JOURNAL, as a batch's does, if nothing stopped it
+ * before. */
 int hf_journal_detach(hf_journal_t *j, hf_error_t *err);
 
 /* For a resume: call `cb` for every task with its recorded state, handle

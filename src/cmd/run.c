@@ -1,5 +1,6 @@
 /* hetflow run: execute a workflow on this machine with the local executor,
  * through the same engine and scheduler as `simulate`. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -50,9 +51,10 @@ const cmd_entry_t cmd_run_entry = {
         "                  'host:N'); else Slurm's, PBS's or LSF's allocation\n"
         "  --max-steps N   launcher processes running at once (default 256 with\n"
         "                  srun or mpiexec)\n"
-        "\nexit status: 0 all done, 1 a task failed or the walltime or a failure\n"
-        "stopped the run, 2 bad input, 128+N stopped by signal N (SIGINT, SIGTERM:\n"
-        "running tasks are terminated and canceled)\n",
+        "\nexit status: 0 all done, 1 a task failed or the walltime, a failure or a\n"
+        "journal that could not be written (a full disk) stopped the run, 2 bad\n"
+        "input, 128+N stopped by signal N (SIGINT, SIGTERM: running tasks are\n"
+        "terminated and canceled)\n",
     .exec = cmd_run,
 };
 
@@ -161,13 +163,17 @@ static long pid_of(void *ctx, uint32_t task)
     return hf_exec_local_pid(ctx, task);
 }
 
-/* Why the run stopped before the end, and, with a journal, how it goes on. */
+/* Why the run stopped before the end, and, with a journal, how it goes on;
+ * `jfail`, why the journal could not be written (NULL when it could), and
+ * `full`, whether that was a full disk. */
 static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char *workdir,
-                        bool journal)
+                        bool journal, const char *jfail, bool full)
 {
     int why = hf_engine_stopped(e);
     char more[4200] = "";
 
+    if (jfail && why != HF_STOP_JOURNAL) /* it failed once the run was stopped */
+        fprintf(stderr, "hetflow: %s\n", jfail);
     if (why == 0)
         return;
     if (journal)
@@ -183,6 +189,12 @@ static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char 
                 "hetflow: stopped after a failure (on_failure: stop): %ld tasks "
                 "canceled%s\n",
                 s->canceled, more);
+    else if (why == HF_STOP_JOURNAL)
+        fprintf(stderr,
+                "hetflow: %s: stopped, %ld tasks canceled; %s continue with "
+                "'hetflow resume %s'\n",
+                jfail ? jfail : "journal: write failed", s->canceled,
+                full ? "free space, then" : "once it can be written,", workdir);
 }
 
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
@@ -194,8 +206,9 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     hf_trace_t *trace = NULL;
     progress_t *progress = NULL;
     hf_summary_t s;
-    hf_error_t err = {{0}};
+    hf_error_t err = {{0}}, jerr = {{0}};
     double bound, tight;
+    bool disk_full = false;
     int rc = EXIT_OK;
     /* The executor's time 0 is about now: the WfFormat timestamps' origin. */
     double epoch = (double)time(NULL);
@@ -244,8 +257,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
         goto error;
     }
     progress_finish(progress);
-    if (journal && hf_journal_detach(journal, &err) < 0)
-        fprintf(stderr, "hetflow: %s\n", err.text);
+    if (journal && hf_journal_detach(journal, &jerr) < 0)
+        disk_full = errno == ENOSPC;
     hf_summary_compute(e, &s);
     /* What ran is written out even when the run was stopped or failed. */
     if (cmd_write_traces(opts, in, trace, e, epoch) < 0)
@@ -258,7 +271,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     else
         cmd_print_summary(in, e, &s, bound, tight);
     report_failures(e, workdir, s.failed);
-    report_stop(e, &s, workdir, journal != NULL);
+    report_stop(e, &s, workdir, journal != NULL, jerr.text[0] ? jerr.text : NULL,
+                disk_full);
     if (hf_engine_stopped(e) > 0)
         rc = 128 + hf_engine_stopped(e);
     else if (rc == EXIT_OK && (s.failed > 0 || hf_engine_stopped(e) != 0))
@@ -266,11 +280,11 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     goto done;
 error:
     fprintf(stderr, "hetflow: %s\n", err.text);
+    /* What the error left unwritten is written, while the engine still is. */
+    if (journal && e && hf_journal_detach(journal, &jerr) < 0)
+        fprintf(stderr, "hetflow: %s\n", jerr.text);
     rc = EXIT_BAD_INPUT;
 done:
-    /* What an error left unwritten is written, while the engine still is. */
-    if (journal && e)
-        hf_journal_detach(journal, NULL);
     hf_trace_destroy(trace);
     hf_engine_destroy(e);
     hf_executor_destroy(&local);

@@ -33,7 +33,7 @@ struct hf_journal {
     uint8_t *is_dirty;
     size_t ntasks;     /* room in dirty and is_dirty */
     int nsets;         /* sets with rows: those submitted later get theirs at a flush */
-    int failed;        /* SQLite error code of a failed write, reported at flush */
+    int failed;        /* SQLite error code of the first failed write: none after */
     char *file, *text; /* the stored spec's strings */
     double now;        /* of the latest transition */
     double committed;  /* when the last batch was written */
@@ -401,32 +401,46 @@ static int write_task(hf_journal_t *j, uint32_t task)
     return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
+/* Remember the first failed write: its SQLite error code, never 0. */
+static void write_failed(hf_journal_t *j)
+{
+    int code = sqlite3_errcode(j->db);
+
+    j->failed = code != SQLITE_OK && code != SQLITE_DONE ? code : SQLITE_ERROR;
+}
+
 int hf_journal_flush(hf_journal_t *j, hf_error_t *err)
 {
     if (j->ndirty == 0 || j->failed)
         goto done;
     if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        j->failed = sqlite3_errcode(j->db);
+        write_failed(j);
         goto done;
     }
     if (j->nsets < hf_workflow_nsets(hf_engine_workflow(j->engine)) &&
         store_sets(j, hf_engine_workflow(j->engine), j->nsets,
                    hf_workflow_nsets(hf_engine_workflow(j->engine))) < 0)
-        j->failed = sqlite3_errcode(j->db);
+        write_failed(j);
     for (size_t i = 0; i < j->ndirty && !j->failed; i++)
         if (write_task(j, j->dirty[i]) < 0)
-            j->failed = sqlite3_errcode(j->db);
-    if (j->failed)
+            write_failed(j);
+    if (!j->failed && sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        write_failed(j);
+    /* A failed write or commit (a full disk) may leave the transaction
+     * open, or SQLite may have rolled it back already: either way the
+     * journal keeps the batches committed before, nothing of this one. */
+    sqlite3_reset(j->update);
+    if (j->failed && !sqlite3_get_autocommit(j->db))
         sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-    else if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        j->failed = sqlite3_errcode(j->db);
     for (size_t i = 0; i < j->ndirty; i++)
         j->is_dirty[j->dirty[i]] = 0;
     j->ndirty = 0;
 done:
     if (j->failed) {
+        /* Sticky: a later batch written over a lost one would record a
+         * state the journal never passed through. */
         hf_error_set(err, "journal: write failed: %s", sqlite3_errstr(j->failed));
-        errno = EIO;
+        errno = j->failed == SQLITE_FULL ? ENOSPC : EIO;
         return -1;
     }
     return 0;
@@ -435,6 +449,12 @@ done:
 int hf_journal_detach(hf_journal_t *j, hf_error_t *err)
 {
     int rc = j->engine ? hf_journal_flush(j, err) : 0;
+
+    if (rc < 0) { /* as a batch's failure: the run did not end as recorded */
+        int why = errno;
+        hf_engine_stop(j->engine, HF_STOP_JOURNAL);
+        errno = why;
+    }
 
     j->engine = NULL;
     j->ndirty = 0;
@@ -452,10 +472,12 @@ static void on_batch(hf_engine_t *e, void *arg)
 {
     hf_journal_t *j = arg;
 
-    (void)e;
     if (j->only_calls && j->ndirty < CALLS_MAX && j->now - j->committed < CALLS_PERIOD)
         return;
-    hf_journal_flush(j, NULL);
+    /* A run the journal cannot follow any more stops, as on a walltime:
+     * what it did from here on would be run again by a resume anyway. */
+    if (hf_journal_flush(j, NULL) < 0)
+        hf_engine_stop(e, HF_STOP_JOURNAL);
     j->committed = j->now;
     j->only_calls = true;
 }

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hetflow/trace.h"
 #include "record.h"
+#include "util/fs.h"
 
 /* Write one event and a separator; the object is consumed. */
 static int emit(FILE *f, json_t *ev, bool *first)
@@ -198,6 +200,7 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
         hf_error_set(err, "%s: %s", path, strerror(errno));
         return -1;
     }
+    errno = 0; /* a failed write's reason, for fs_close_written() */
     /* What a report needs beyond the slices, where trace viewers ignore it. */
     fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"hetflow\":", f);
     if (emit(f, run_info(e), &first) < 0)
@@ -232,13 +235,12 @@ int hf_trace_write_chrome(const hf_trace_t *t, const hf_engine_t *e, const char 
             goto error;
     }
     fputs("\n]}\n", f);
-    if (ferror(f) | fclose(f)) {
-        hf_error_set(err, "%s: write failed: %s", path, strerror(errno));
-        return -1;
+    return fs_close_written(f, path, err);
+error: /* a write failed, or an event could not be made */
+    if (fs_close_written(f, path, err) == 0) {
+        unlink(path);
+        hf_error_set(err, "%s: out of memory", path);
+        errno = ENOMEM;
     }
-    return 0;
-error:
-    fclose(f);
-    hf_error_set(err, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
     return -1;
 }

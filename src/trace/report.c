@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "report.h"
+#include "util/fs.h"
 #include "util/strmap.h"
 
 /* Tableau's twenty, strong and light in turn, then grey for "other". */
@@ -600,14 +601,12 @@ int hf_report_write(const char *trace, const char *out, bool svg, hf_error_t *er
         report_free(&r);
         return -1;
     }
+    errno = 0; /* a failed write's reason, for fs_close_written() */
     if (svg)
         report_svg(f, &r, true);
     else
         write_html(f, &r);
-    if (ferror(f) | fclose(f)) {
-        hf_error_set(err, "%s: write failed", out);
-        rc = -1;
-    }
+    rc = fs_close_written(f, out, err);
     report_free(&r);
     return rc;
 }

@@ -23,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "record.h"
+#include "util/fs.h"
 #include "util/strmap.h"
 
 typedef struct {
@@ -250,6 +252,8 @@ int hf_trace_write_wfformat(const hf_trace_t *t, const hf_engine_t *e, const cha
     ids_t ids = {0};
     json_t *spec = NULL, *exec = NULL, *root = NULL;
     char now[32];
+    int dumped;
+    FILE *f;
     int rc = -1;
 
     if (t->failed) {
@@ -267,11 +271,17 @@ int hf_trace_write_wfformat(const hf_trace_t *t, const hf_engine_t *e, const cha
                      "specification", spec, "execution", exec);
     if (!root)
         goto nomem;
-    if (json_dump_file(root, path, JSON_INDENT(1) | JSON_REAL_PRECISION(9)) < 0) {
-        hf_error_set(err, "%s: %s", path, strerror(errno ? errno : EIO));
+    if (!(f = fopen(path, "w"))) {
+        hf_error_set(err, "%s: %s", path, strerror(errno));
         goto done;
     }
-    rc = 0;
+    errno = 0; /* a failed write's reason, for fs_close_written() */
+    dumped = json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    if ((rc = fs_close_written(f, path, err)) == 0 && dumped < 0) {
+        unlink(path); /* not a write that failed: jansson's own error */
+        hf_error_set(err, "%s: could not be written", path);
+        rc = -1;
+    }
     goto done;
 nomem:
     hf_error_set(err, "out of memory");

@@ -89,3 +89,19 @@ int fs_remove_tree(const char *path)
         return -1;
     return 0;
 }
+
+int fs_close_written(FILE *f, const char *path, hf_error_t *err)
+{
+    /* A stream drops what it failed to write, keeping only its error flag:
+     * the reason is the errno that write left. */
+    int why = fflush(f) != 0 || ferror(f) ? (errno ? errno : EIO) : 0;
+
+    if (fclose(f) != 0 && why == 0)
+        why = errno;
+    if (why == 0)
+        return 0;
+    unlink(path);
+    hf_error_set(err, "%s: write failed: %s", path, strerror(why));
+    errno = why;
+    return -1;
+}

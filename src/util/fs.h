@@ -2,6 +2,7 @@
 #ifndef HETFLOW_UTIL_FS_H
 #define HETFLOW_UTIL_FS_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "hetflow/error.h"
@@ -17,5 +18,11 @@ char *fs_which(const char *name);
 /* rm -rf: remove path and everything under it, not following links.
  * Returns 0 (also when it is not there), or -1 with errno. */
 int fs_remove_tree(const char *path);
+
+/* Close f, written to path: when a write to it or the close failed (a
+ * full disk), path is removed rather than left cut short, and the message
+ * says why: the errno the failed write left, so the caller sets errno to 0
+ * once f is open (EIO when it is 0).  Returns 0, or -1 with errno. */
+int fs_close_written(FILE *f, const char *path, hf_error_t *err);
 
 #endif

@@ -3,8 +3,10 @@ write workflow files into a temporary directory.
 
 CTest passes the binary as $HETFLOW and the examples directory as $EXAMPLES.
 """
+import collections
 import json
 import os
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -52,3 +54,19 @@ class CliTest(unittest.TestCase):
     def assertSpan(self, sets, name, start, end):
         self.assertAlmostEqual(sets[name]["start"], start, places=6, msg=name)
         self.assertAlmostEqual(sets[name]["end"], end, places=6, msg=name)
+
+    def journal(self, work):
+        """The state of every task in work's journal, checked intact."""
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        try:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            return dict(db.execute("SELECT id, state FROM tasks"))
+        finally:
+            db.close()
+
+    def appended(self, log):
+        """How many times each task id was appended to log."""
+        if not os.path.exists(log):
+            return collections.Counter()
+        with open(log) as f:
+            return collections.Counter(int(line) for line in f if line.strip())

@@ -4,11 +4,9 @@ is never run again; when the last resume ends every task is done and has
 appended its id to the log.  A task whose run was cut by a kill runs again;
 one that finished but was not yet recorded done when the kill came (a
 window of one engine batch) may have appended twice, and only such tasks."""
-import collections
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -19,21 +17,6 @@ KILLS = 22
 
 
 class KillAndResume(CliTest):
-    def journal(self, work):
-        db = sqlite3.connect(os.path.join(work, "journal.db"))
-        try:
-            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-            states = dict(db.execute("SELECT id, state FROM tasks"))
-        finally:
-            db.close()
-        return states
-
-    def appended(self, log):
-        if not os.path.exists(log):
-            return collections.Counter()
-        with open(log) as f:
-            return collections.Counter(int(line) for line in f if line.strip())
-
     def test_kill_resume(self):
         log = os.path.join(self.dir, "log")
         wf = self.write("w.yaml", "sets:\n"

@@ -1,6 +1,10 @@
 /* Unit tests for src/journal/journal.c: a run recorded, its settings read
- * back, counts, a restart, and a workdir that already has a journal. */
+ * back, counts, a restart, a workdir that already has a journal, and a
+ * write that fails. */
+#include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "helpers.h"
@@ -136,11 +140,111 @@ static void missing_journal(void **state)
     assert_non_null(strstr(err.text, "no journal here"));
 }
 
+/* Once `after` tasks have ended, the journal's file may not grow: its next
+ * commit fails as on a full disk (EFBIG here, SQLite's disk I/O error). */
+typedef struct {
+    const char *dir;
+    long after;
+    long committed; /* tasks done in the journal then: its last batch's */
+    bool limited;
+    struct rlimit saved;
+} wall_t;
+
+static long done_in(const char *dir)
+{
+    char path[128];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long n = -1;
+
+    snprintf(path, sizeof(path), "%s/journal.db", dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM tasks WHERE state = 'done'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void wall_up(hf_engine_t *e, uint32_t task, hf_task_state_t state, double now,
+                    void *arg)
+{
+    wall_t *w = arg;
+    char path[128];
+    struct stat st;
+
+    (void)task, (void)state, (void)now;
+    if (w->limited || hf_engine_count(e, HF_TASK_DONE) < w->after)
+        return;
+    w->committed = done_in(w->dir);
+    snprintf(path, sizeof(path), "%s/journal.db-wal", w->dir);
+    assert_int_equal(stat(path, &st), 0);
+    getrlimit(RLIMIT_FSIZE, &w->saved);
+    setrlimit(RLIMIT_FSIZE, &(struct rlimit){(rlim_t)st.st_size, w->saved.rlim_max});
+    w->limited = true;
+}
+
+static void failed_write_stops(void **state)
+{
+    static const char *many = "sets:\n  a: {tasks: 20, duration: 1}\n";
+    hf_workflow_t *wf = load_ok(many);
+    hf_dag_t *d = hf_dag_create(wf, NULL);
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 2, 0, 0, 0}};
+    hf_run_spec_t spec = {"w.yaml", many, strlen(many), cfg, 0};
+    hf_executor_t sim;
+    hf_engine_t *e;
+    hf_journal_t *j;
+    hf_error_t err = {{0}};
+    char dir[64];
+    wall_t w = {dir, 6, -1, false, {0, 0}};
+    long done;
+
+    (void)state;
+    fresh_dir(dir);
+    if (!(j = hf_journal_create(dir, wf, &spec, &err)))
+        fail_msg("%s", err.text);
+    hf_exec_sim_create(wf, 0, &sim);
+    e = hf_engine_create(wf, d, &cfg, &sim, NULL);
+    assert_int_equal(hf_journal_attach(j, e, handle, NULL, &err), 0);
+    assert_int_equal(hf_engine_on_task_end(e, wall_up, &w), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(hf_engine_run(e, NULL), 0);
+    setrlimit(RLIMIT_FSIZE, &w.saved);
+    signal(SIGXFSZ, SIG_DFL);
+
+    /* The batch that could not be written stopped the run: two tasks a
+     * batch on two cores, so the 6th end's batch was the 3rd. */
+    assert_true(w.limited);
+    assert_int_equal(hf_engine_stopped(e), HF_STOP_JOURNAL);
+    assert_int_equal(w.committed, 4);
+    done = hf_engine_count(e, HF_TASK_DONE);
+    assert_int_equal(done, 6);
+    assert_int_equal(hf_engine_count(e, HF_TASK_CANCELED), 20 - done);
+    /* Reported at every flush after, writing nothing (room again now). */
+    assert_int_equal(hf_journal_detach(j, &err), -1);
+    assert_int_equal(errno, EIO);
+    assert_string_equal(err.text, "journal: write failed: disk I/O error");
+    hf_journal_close(j);
+    assert_int_equal(done_in(dir), w.committed);
+
+    hf_engine_destroy(e);
+    hf_executor_destroy(&sim);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(record_and_reopen),
         cmocka_unit_test(missing_journal),
+        cmocka_unit_test(failed_write_stops),
     };
     return cmocka_run_group_tests(tests, NULL, remove_made);
 }
