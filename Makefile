@@ -48,19 +48,19 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	mkdir -p $(FUZZ_BUILD)/corpus-yaml
 	cp examples/*.yaml examples/nwchem/*.yaml $(FUZZ_BUILD)/corpus-yaml/
-	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ -max_len=16384 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-yaml
 	mkdir -p $(FUZZ_BUILD)/corpus-wfformat
 	cp tests/data/wfinstances/*blast* tests/data/wfinstances/*helloworld* \
 		tests/data/wfinstances/*epigenomics* tests/data/wfinstances/*montage* \
 		$(FUZZ_BUILD)/corpus-wfformat/
-	$(FUZZ_BUILD)/fuzz_wfformat -max_total_time=$(FUZZ_SECONDS) -max_len=131072 \
+	$(FUZZ_BUILD)/fuzz_wfformat -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ -max_len=131072 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-wfformat
 	mkdir -p $(FUZZ_BUILD)/corpus-rules
 	printf 'max(uncertainty) < 0.2' > $(FUZZ_BUILD)/corpus-rules/a
 	printf 'min(train.loss) <= 0.05 and not count(x) > 3' > $(FUZZ_BUILD)/corpus-rules/b
 	printf '(1 + 2) * -mean(y) / 4 != sum(z) or 0' > $(FUZZ_BUILD)/corpus-rules/c
-	$(FUZZ_BUILD)/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(FUZZ_BUILD)/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/ -max_len=4096 \
 		-print_final_stats=1 $(FUZZ_BUILD)/corpus-rules
 
 bench: deps build
