@@ -7,6 +7,7 @@ window of one engine batch) may have appended twice, and only such tasks."""
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
 import unittest
