@@ -431,19 +431,21 @@ static char *service_var(const spawner_t *sp, const hf_set_t *svc)
 }
 
 /* $HETFLOW_INPUTS and $HETFLOW_OUTPUTS, the task's files where it finds
- * and leaves them, and $HETFLOW_SCRATCH_DIR when it stages any. */
+ * and leaves them, and $HETFLOW_SCRATCH_DIR when it stages any (its scratch
+ * root is made by then). */
 static int add_file_vars(spawner_t *sp, const hf_launch_t *l, char **env, size_t *n)
 {
+    bool staged = scratch_staged(l->spec, true) || scratch_staged(l->spec, false);
     char dir[4096];
 
-    if (!sp->scratch)
+    if (staged && !sp->scratch)
         return -1;
     if (!(env[(*n)++] = scratch_file_var("HETFLOW_INPUTS", sp->scratch, sp->wf, l->spec,
                                          l->index, true)) ||
         !(env[(*n)++] = scratch_file_var("HETFLOW_OUTPUTS", sp->scratch, sp->wf, l->spec,
                                          l->index, false)))
         return -1;
-    if (!scratch_staged(l->spec, true) && !scratch_staged(l->spec, false))
+    if (!staged)
         return 0;
     if (scratch_task_dir(sp->scratch, l->spec, l->index, dir, sizeof(dir)) < 0)
         return -1;
