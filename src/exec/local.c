@@ -399,13 +399,20 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
     char path[4096];
     json_error_t jerr;
     json_t *result;
+    int fd;
 
     hf_engine_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
     spawner_task_path(&x->spawner, set, t.index, "result.json", path, sizeof(path));
-    if (access(path, F_OK) < 0)
-        return 0;
-    result = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        note(x, engine, task, false, "its result %s %s", path,
+             errno == ELOOP ? "is a symbolic link: not read" : strerror(errno));
+        return HF_STATUS_BAD_RESULT;
+    }
+    result = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+    close(fd);
     if (json_is_object(result)) {
         hf_engine_set_result(engine, task, result);
         return 0;

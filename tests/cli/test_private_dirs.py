@@ -1,11 +1,12 @@
-"""Scratch safe from other users (issue 15, item 3 and part of 4).
+"""Scratch and workdir safe from other users (issue 15, items 3 and 4).
 
 The attacks as reported: a scratch root planted at the name hetflow used
 to take ($BASE/hetflow-<pid>, pids are guessable) with a link inside, which
-made hetflow copy into and then delete a folder outside scratch; a task's
-staged output that is a link, copied through at stage-out.  Now the scratch
-root is a new private folder, and nothing below it is opened through a
-link.
+made hetflow copy into and then delete a folder outside scratch; links in
+the workdir that hetflow wrote (or deleted) through; a task's staged output
+that is a link, copied through at stage-out.  Now the scratch root is a new
+private folder, nothing below it or in the workdir is opened through a
+link, and a workdir (or set folder) someone else could change is refused.
 Tests run as root: "another user" is uid 65534 (chown)."""
 import os
 import subprocess
@@ -115,6 +116,85 @@ sets:
         self.assertIn("task a[0] failed: staging failed: ", err)
         self.assertFalse(os.path.lexists(os.path.join(d, "result.txt")))
         self.assertEqual(read(secret), "secret\n")
+
+    def test_links_in_the_workdir_are_not_followed(self):
+        d = self.dir
+        outside = os.path.join(d, "outside")
+        os.makedirs(outside)
+        for name in ("0.out", "0.err", "x"):
+            put(os.path.join(outside, name), "mine\n")
+        wf = self.write("w.yaml", "sets:\n  a: {command: 'echo pwned'}\n")
+        # A set's folder that is a link: refused before anything is written.
+        work = os.path.join(d, "w1")
+        os.makedirs(work)
+        os.symlink(outside, os.path.join(work, "a"))
+        self.refused(("run", wf, "--workdir", work),
+                     f"{work}/a is a symbolic link: hetflow follows no link here")
+        self.assertFalse(os.path.exists(os.path.join(work, "journal.db")))
+        # A link at a task's .out.
+        work = os.path.join(d, "w2")
+        os.makedirs(os.path.join(work, "a"))
+        os.symlink(os.path.join(outside, "x"), os.path.join(work, "a", "0.out"))
+        self.refused(("run", wf, "--workdir", work, "--quiet"),
+                     f"{work}/a/0.out is a symbolic link: hetflow writes through no link")
+        # --force deletes the earlier run's files of a set in its journal
+        # only: not those where a link to its folder points.
+        work = os.path.join(d, "w3")
+        both = self.write("both.yaml", "sets:\n  a: {command: 'true'}\n  b: {command: 'true'}\n")
+        self.assertEqual(run("run", both, "--workdir", work, "--quiet")[0], 0)
+        for name in os.listdir(os.path.join(work, "b")):
+            os.unlink(os.path.join(work, "b", name))
+        os.rmdir(os.path.join(work, "b"))
+        os.symlink(outside, os.path.join(work, "b"))
+        self.refused(("run", wf, "--workdir", work, "--force", "--quiet"),
+                     f"{work}/b is a symbolic link: hetflow follows no link here")
+        self.assertEqual(sorted(os.listdir(outside)), ["0.err", "0.out", "x"])
+        for name in os.listdir(outside):
+            self.assertEqual(read(os.path.join(outside, name)), "mine\n")
+
+    def test_a_workdir_someone_else_controls_is_refused(self):
+        d = self.dir
+        marker = os.path.join(d, "ran")
+        wf = self.write("w.yaml", f"sets:\n  a: {{command: 'touch {marker}'}}\n")
+        writable = ("is writable by others (mode 0777): hetflow works only in folders no "
+                    "one else can change ('chmod go-w {}')")
+        cases = [("w-open", "", 0o777, None, writable),
+                 ("w-group", "", 0o770, None, writable.replace("others", "its group")
+                  .replace("0777", "0770")),
+                 ("w-set", "a", 0o777, None, writable)]
+        if os.geteuid() == 0:
+            theirs = (f"is owned by uid {OTHER}, not by you (uid 0): hetflow works only in "
+                      "folders of yours")
+            cases += [("w-theirs", "", 0o700, OTHER, theirs),
+                      ("w-set-theirs", "a", 0o700, OTHER, theirs)]
+        for name, sub, mode, uid, why in cases:
+            work = os.path.join(d, name)
+            path = os.path.join(work, sub) if sub else work
+            os.makedirs(path)
+            os.chmod(path, mode)
+            if uid is not None:
+                os.chown(path, uid, -1)
+            self.refused(("run", wf, "--workdir", work), f"{path} {why.format(path)}")
+            rc, out, err = run("submit", wf, "--nodes", "1", "--walltime", "60",
+                               "--workdir", work)
+            self.assertEqual((rc, out), (2, ""))
+            self.assertEqual(err, f"hetflow submit: {path} {why.format(path)}\n")
+            self.assertFalse(os.path.exists(os.path.join(work, "submit.sh")))
+        self.assertFalse(os.path.exists(marker))
+        # A resume, too: the journal there names what to run (a failed
+        # task runs again).
+        work = os.path.join(d, "w-resume")
+        wf = self.write("w.yaml", f"sets:\n  a: {{command: 'touch {marker}; exit 1'}}\n")
+        self.assertEqual(run("run", wf, "--workdir", work, "--quiet")[0], 1)
+        os.unlink(marker)
+        os.chmod(work, 0o777)
+        self.refused(("resume", work), f"{work} {writable.format(work)}")
+        self.refused(("run", wf, "--workdir", work, "--resume"),
+                     f"{work} {writable.format(work)}")
+        self.assertFalse(os.path.exists(marker))
+        os.chmod(work, 0o700)
+        self.assertEqual(run("resume", work, "--quiet")[0], 1)
+        self.assertTrue(os.path.exists(marker))
 
 
 if __name__ == "__main__":
