@@ -133,10 +133,17 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
                           int status, char *why, size_t why_len, char *path,
                           size_t path_len);
 
+/* Make workdir and its folder for each set of wf (0700) where they are not
+ * there, and refuse those someone else could change: owned by another
+ * user, writable by group or others, or, for a set's folder, a symbolic
+ * link.  Returns 0, or -1 with a message that says why. */
+int hf_exec_local_check_workdir(const char *workdir, const hf_workflow_t *wf,
+                                hf_error_t *err);
+
 /* Delete the files the local executor wrote for set `set` in workdir (its
  * tasks' .out and .err of every try, results, endpoints, rankfiles), and
- * the set's folder if nothing else is left in it.  Returns 0, or -1 with a
- * message. */
+ * the set's folder if nothing else is left in it; a folder that is a link
+ * is refused, not followed.  Returns 0, or -1 with a message. */
 int hf_exec_local_forget(const char *workdir, const char *set, hf_error_t *err);
 
 /* The duration the simulator gives task `index` of `set`. */

@@ -31,9 +31,11 @@ typedef struct {
     char host[256]; /* the host it runs on */
 } hf_owner_t;
 
-/* Become workdir's owner, creating it (0700) if need be.  Returns the lock's
- * descriptor, to keep open while the run goes on, or -1 with a message:
- * EBUSY when another process owns it (named in the message). */
+/* Become workdir's owner, creating it (0700) if need be; an existing one
+ * that someone else could change (owned by another user, writable by group
+ * or others) is refused with EPERM.  Returns the lock's descriptor, to keep
+ * open while the run goes on, or -1 with a message: EBUSY when another
+ * process owns it (named in the message). */
 int hf_workdir_lock(const char *workdir, hf_error_t *err);
 void hf_workdir_unlock(int fd);
 
@@ -47,7 +49,8 @@ int hf_workdir_owner(const char *workdir, hf_owner_t *owner);
 hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
                                 const hf_run_spec_t *spec, hf_error_t *err);
 
-/* Open an existing journal, to resume (read-write) or to read its status.
+/* Open an existing journal, to resume (read-write: in a workdir only the
+ * user can change, as hf_workdir_lock wants) or to read its status.
  * Returns NULL with a message (ENOENT when there is none). */
 hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *err);
 void hf_journal_close(hf_journal_t *j);

@@ -1,12 +1,12 @@
 /* hetflow submit: write an sbatch script that runs the workflow inside its
  * allocation (each task a job step) and submit it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,7 +114,7 @@ int cmd_submit(int argc, char **argv)
     ssize_t n;
     bool done;
     FILE *f;
-    int rc = cmd_parse(&cmd_submit_entry, allowed, argc, argv, &opts, &done);
+    int fd, rc = cmd_parse(&cmd_submit_entry, allowed, argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;
@@ -155,8 +155,19 @@ int cmd_submit(int argc, char **argv)
         return EXIT_OK;
     }
     snprintf(script, sizeof(script), "%s/submit.sh", workdir);
-    if ((mkdir(workdir, 0700) < 0 && errno != EEXIST) || !(f = fopen(script, "w"))) {
-        fprintf(stderr, "hetflow submit: %s: %s\n", workdir, strerror(errno));
+    /* The workdir as the run will want it, and the script not written
+     * through a link. */
+    if (hf_exec_local_check_workdir(workdir, wf, &err) < 0) {
+        fprintf(stderr, "hetflow submit: %s\n", err.text);
+        hf_workflow_destroy(wf);
+        return EXIT_BAD_INPUT;
+    }
+    if ((fd = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) <
+            0 ||
+        !(f = fdopen(fd, "w"))) {
+        fprintf(stderr, "hetflow submit: %s: %s\n", script, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         hf_workflow_destroy(wf);
         return EXIT_BAD_INPUT;
     }

@@ -63,7 +63,9 @@ int cmd_claim_workdir(const char *workdir, const cmd_opts_t *opts,
     earlier_t e = {0};
     hf_journal_t *j;
 
-    if ((*lock = hf_workdir_lock(workdir, &err)) < 0)
+    /* Its set folders too, before a journal says a run was there. */
+    if ((*lock = hf_workdir_lock(workdir, &err)) < 0 ||
+        hf_exec_local_check_workdir(workdir, wf, &err) < 0)
         goto error;
     snprintf(journal, sizeof(journal), "%s/%s", workdir, HF_JOURNAL_FILE);
     if (access(journal, F_OK) < 0)

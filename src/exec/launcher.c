@@ -12,6 +12,7 @@
  * Each rank is bound to its own cores: OS CPU ids on this machine, core ids
  * on an allocation's nodes (taken to be alike). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,11 +187,15 @@ static const char *const exported[] = {
 static int write_rankfile(const launcher_t *ln, const hf_alloc_t *alloc,
                           char *const *rank_cpus, const char *path, hf_error_t *err)
 {
-    FILE *f = fopen(path, "w");
+    /* In the workdir: never written through a link. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     uint32_t r = 0;
 
     if (!f) {
         hf_error_set(err, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
     for (uint32_t i = 0; i < alloc->nslots; i++)

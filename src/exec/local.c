@@ -8,6 +8,7 @@
  * lines of epoll, where libuv or libev would add a dependency and their own
  * process spawning, which cannot pin a child before it starts (spawn.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,8 +65,10 @@ typedef struct {
     size_t nterminating, terminating_cap;
     pools_t pools; /* the workers of function sets */
     stager_t stager;
-    char *scratch;  /* this run's node-local scratch root */
-    long nstagings; /* handed to the stager, not yet reported */
+    char *scratch_base; /* where the scratch root goes */
+    char *scratch;      /* this run's node-local scratch root, once made */
+    int scratch_fd;     /* the root, open: what is below is reached from it */
+    long nstagings;     /* handed to the stager, not yet reported */
 } local_t;
 
 static double local_now(void *ctx)
@@ -92,25 +95,72 @@ static int reserve_tasks(local_t *x, uint32_t task)
     return 0;
 }
 
+/* The run's scratch root, made when a task first stages: a new folder of
+ * its own, BASE/hetflow-<pid>-XXXXXX (mkdtemp: 0700, a name no one made
+ * before, so nothing someone else planted there is ever used), BASE being
+ * $HETFLOW_SCRATCH, else $TMPDIR, else /tmp.  Removed at the end. */
+static int open_scratch(local_t *x, hf_error_t *err)
+{
+    char *root;
+    struct stat st;
+    int fd;
+
+    if (x->scratch)
+        return 0;
+    if (fs_mkdirs(x->scratch_base, 0700, err) < 0)
+        return -1;
+    if (asprintf(&root, "%s/hetflow-%ld-XXXXXX", x->scratch_base, (long)getpid()) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    if (!mkdtemp(root)) {
+        hf_error_set(err, "scratch: cannot make a folder in %s: %s", x->scratch_base,
+                     strerror(errno));
+        free(root);
+        return -1;
+    }
+    if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+        fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+        hf_error_set(err, "scratch: %s: not the private folder just made", root);
+        if (fd >= 0)
+            close(fd);
+        free(root);
+        return -1;
+    }
+    x->scratch = root;
+    x->spawner.scratch = root;
+    x->scratch_fd = fd;
+    return 0;
+}
+
 /* A staged task's scratch directory, there before it runs (its inputs may
  * have been linked there, or it may stage only outputs). */
 static int make_task_dir(local_t *x, const hf_set_t *set, uint32_t index, hf_error_t *err)
 {
-    char dir[4096];
+    char rel[4096];
+    int fd;
 
-    if (scratch_task_dir(x->scratch, set, index, dir, sizeof(dir)) < 0) {
+    if (open_scratch(x, err) < 0)
+        return -1;
+    if (scratch_task_rel(set, index, rel, sizeof(rel)) < 0) {
         hf_error_set(err, "scratch directory of %s[%u]: name too long", set->name, index);
         return -1;
     }
-    return fs_mkdirs(dir, 0700, err);
+    if ((fd = fs_open_dirs_at(x->scratch_fd, rel, true, 0700)) < 0) {
+        hf_error_set(err, "scratch directory %s/%s: %s", x->scratch, rel,
+                     strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
 }
 
 static void remove_task_dir(local_t *x, const hf_set_t *set, uint32_t index)
 {
-    char dir[4096];
+    char rel[4096];
 
-    if (scratch_task_dir(x->scratch, set, index, dir, sizeof(dir)) == 0)
-        fs_remove_tree(dir);
+    if (x->scratch_fd >= 0 && scratch_task_rel(set, index, rel, sizeof(rel)) == 0)
+        fs_remove_tree_at(x->scratch_fd, rel);
 }
 
 static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
@@ -227,27 +277,31 @@ static stage_job_t *make_job(local_t *x, const hf_stage_req_t *req)
     int nf = in ? set->ninputs : set->noutputs;
     stage_job_t *job = calloc(1, sizeof(*job));
     long total = 0;
-    char dir[4096];
+    char rel[4096];
 
     for (int i = 0; i < nf; i++)
         total += hf_file_count(x->spawner.wf, &files[i]);
-    if (!job || scratch_task_dir(x->scratch, set, req->index, dir, sizeof(dir)) < 0 ||
-        !(job->src = calloc((size_t)total + 1, sizeof(char *))) ||
-        !(job->dst = calloc((size_t)total + 1, sizeof(char *))) ||
-        !(*(in ? &job->mkdir : &job->remove) = strdup(dir)))
+    if (!job || scratch_task_rel(set, req->index, rel, sizeof(rel)) < 0 ||
+        !(job->own = calloc((size_t)total + 1, sizeof(char *))) ||
+        !(job->name = calloc((size_t)total + 1, sizeof(char *))) ||
+        !(job->dir = strdup(rel)))
         goto fail;
     job->task = req->task;
     job->in = in;
     job->link = in && set->stage.in == HF_STAGE_LINK;
+    job->remove = !in;
+    job->root_fd = x->scratch_fd;
+    job->root = x->scratch;
     for (int i = 0; i < nf; i++) {
         for (long k = 0; k < hf_file_count(x->spawner.wf, &files[i]); k++) {
-            char own[4096], scratch[4096];
+            char own[4096];
+            const char *base;
             if (hf_file_path(x->spawner.wf, set, &files[i], req->index, (uint32_t)k, own,
-                             sizeof(own)) < 0 ||
-                scratch_file(x->scratch, x->spawner.wf, set, req->index, &files[i],
-                             (uint32_t)k, true, scratch, sizeof(scratch)) < 0 ||
-                !(job->src[job->nfiles] = strdup(in ? own : scratch)) ||
-                !(job->dst[job->nfiles++] = strdup(in ? scratch : own)))
+                             sizeof(own)) < 0)
+                goto fail;
+            base = strrchr(own, '/') ? strrchr(own, '/') + 1 : own;
+            if (!(job->own[job->nfiles] = strdup(own)) ||
+                !(job->name[job->nfiles++] = strdup(base)))
                 goto fail;
         }
     }
@@ -260,9 +314,11 @@ fail:
 static int local_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
 {
     local_t *x = ctx;
-    stage_job_t *job = make_job(x, req);
+    stage_job_t *job;
 
-    if (!job) {
+    if (open_scratch(x, err) < 0)
+        return -1;
+    if (!(job = make_job(x, req))) {
         hf_error_set(err, "staging %s[%u]: out of memory (or a path too long)",
                      req->spec->name, req->index);
         return -1;
@@ -343,13 +399,20 @@ static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
     char path[4096];
     json_error_t jerr;
     json_t *result;
+    int fd;
 
     hf_engine_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
     spawner_task_path(&x->spawner, set, t.index, "result.json", path, sizeof(path));
-    if (access(path, F_OK) < 0)
-        return 0;
-    result = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        note(x, engine, task, false, "its result %s %s", path,
+             errno == ELOOP ? "is a symbolic link: not read" : strerror(errno));
+        return HF_STATUS_BAD_RESULT;
+    }
+    result = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+    close(fd);
     if (json_is_object(result)) {
         hf_engine_set_result(engine, task, result);
         return 0;
@@ -629,10 +692,13 @@ static void local_destroy(void *ctx)
             waitpid(x->running.pids[i], NULL, 0);
     pools_fini(&x->pools);
     stager_fini(&x->stager);
+    if (x->scratch_fd >= 0)
+        close(x->scratch_fd);
     if (x->scratch) {
         fs_remove_tree(x->scratch);
         free(x->scratch);
     }
+    free(x->scratch_base);
     if (x->epfd >= 0)
         close(x->epfd);
     if (x->sigfd >= 0) {
@@ -651,19 +717,15 @@ static void local_destroy(void *ctx)
     free(x);
 }
 
-/* Tasks' scratch directories go under BASE/hetflow-<pid>/, BASE being
- * $HETFLOW_SCRATCH, else $TMPDIR, else /tmp; removed at the end. */
-static int scratch_root(const char *base, char **out)
+/* Where the scratch root goes (open_scratch): $HETFLOW_SCRATCH, else
+ * $TMPDIR, else /tmp. */
+static char *scratch_base(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    char *root;
+    const char *base = getenv("HETFLOW_SCRATCH"), *tmp = getenv("TMPDIR");
 
     if (!base || !*base)
         base = tmp && *tmp ? tmp : "/tmp";
-    if (asprintf(&root, "%s/hetflow-%ld", base, (long)getpid()) < 0)
-        return -1;
-    *out = root;
-    return 0;
+    return strdup(base);
 }
 
 static const hf_executor_ops_t local_ops = {
@@ -694,9 +756,9 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
 
     if (!x)
         goto nomem;
-    x->epfd = x->sigfd = x->timerfd = x->stager.efd = -1;
+    x->epfd = x->sigfd = x->timerfd = x->stager.efd = x->scratch_fd = -1;
     pidmap_init(&x->running);
-    if (scratch_root(getenv("HETFLOW_SCRATCH"), &x->scratch) < 0)
+    if (!(x->scratch_base = scratch_base()))
         goto nomem;
     if (reserve_tasks(x, (uint32_t)ntasks) < 0)
         goto nomem;
@@ -716,7 +778,6 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
         goto error;
     }
     pools_init(&x->pools, &x->spawner, x->epfd);
-    x->spawner.scratch = x->scratch;
     clock_gettime(CLOCK_MONOTONIC, &x->t0);
     out->ops = &local_ops;
     out->ctx = x;

@@ -6,6 +6,17 @@
 
 #include "scratch.h"
 
+int scratch_task_rel(const hf_set_t *set, uint32_t index, char *out, size_t len)
+{
+    int n = snprintf(out, len, "%s/%u", set->name, index);
+
+    if (n < 0 || (size_t)n >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
 int scratch_task_dir(const char *root, const hf_set_t *set, uint32_t index, char *out,
                      size_t len)
 {

@@ -1,5 +1,8 @@
 /* Where a task's files are: node-local scratch for the files it stages
- * (SCRATCH/<set>/<index>/<base name>), their own paths otherwise. */
+ * (ROOT/<set>/<index>/<base name>), their own paths otherwise.  ROOT is a
+ * run's own private folder (local.c), and what is below it is reached from
+ * ROOT's descriptor without following links: <set>/<index> is the task's
+ * folder relative to it. */
 #ifndef HETFLOW_EXEC_SCRATCH_H
 #define HETFLOW_EXEC_SCRATCH_H
 
@@ -7,6 +10,10 @@
 #include <stddef.h>
 
 #include "hetflow/workflow.h"
+
+/* The task's scratch directory relative to the root ("<set>/<index>").
+ * Returns 0, or -1 with ENAMETOOLONG. */
+int scratch_task_rel(const hf_set_t *set, uint32_t index, char *out, size_t len);
 
 /* The task's scratch directory.  Returns 0, or -1 with ENAMETOOLONG. */
 int scratch_task_dir(const char *root, const hf_set_t *set, uint32_t index, char *out,

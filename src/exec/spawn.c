@@ -54,14 +54,15 @@ static bool is_own(const char *kv)
 }
 
 /* The workdir and what is in it are the user's alone (0700 folders, 0600
- * files): task output may hold anything. */
+ * files): task output may hold anything.  An existing workdir or set folder
+ * someone else could change is refused, a set folder that is a link too
+ * (hf_exec_local_check_workdir), and files are opened with O_NOFOLLOW. */
 #define PRIVATE_DIR 0700
 
 int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *machine,
                  const hf_platform_t *p, const char *workdir, hf_error_t *err)
 {
     size_t n = 0;
-    char path[4096];
 
     memset(sp, 0, sizeof(*sp));
     sp->devnull = -1;
@@ -70,13 +71,8 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
     sp->platform = *p;
     if (!(sp->workdir = strdup(workdir)))
         goto nomem;
-    if (fs_mkdirs(sp->workdir, PRIVATE_DIR, err) < 0)
+    if (hf_exec_local_check_workdir(workdir, wf, err) < 0)
         goto error;
-    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        snprintf(path, sizeof(path), "%s/%s", workdir, hf_workflow_set(wf, s)->name);
-        if (fs_mkdirs(path, PRIVATE_DIR, err) < 0)
-            goto error;
-    }
     while (environ[n])
         n++;
     if (!(sp->base_env = malloc((n + 1) * sizeof(char *))))
@@ -431,19 +427,21 @@ static char *service_var(const spawner_t *sp, const hf_set_t *svc)
 }
 
 /* $HETFLOW_INPUTS and $HETFLOW_OUTPUTS, the task's files where it finds
- * and leaves them, and $HETFLOW_SCRATCH_DIR when it stages any. */
+ * and leaves them, and $HETFLOW_SCRATCH_DIR when it stages any (its scratch
+ * root is made by then). */
 static int add_file_vars(spawner_t *sp, const hf_launch_t *l, char **env, size_t *n)
 {
+    bool staged = scratch_staged(l->spec, true) || scratch_staged(l->spec, false);
     char dir[4096];
 
-    if (!sp->scratch)
+    if (staged && !sp->scratch)
         return -1;
     if (!(env[(*n)++] = scratch_file_var("HETFLOW_INPUTS", sp->scratch, sp->wf, l->spec,
                                          l->index, true)) ||
         !(env[(*n)++] = scratch_file_var("HETFLOW_OUTPUTS", sp->scratch, sp->wf, l->spec,
                                          l->index, false)))
         return -1;
-    if (!scratch_staged(l->spec, true) && !scratch_staged(l->spec, false))
+    if (!staged)
         return 0;
     if (scratch_task_dir(sp->scratch, l->spec, l->index, dir, sizeof(dir)) < 0)
         return -1;
@@ -564,7 +562,11 @@ static int open_outputs(spawner_t *sp, const hf_launch_t *l, int *out_fd, int *e
     task_file_path(sp->workdir, l->spec->name, l->index, try, "out", path, sizeof(path));
     if ((*out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
                         0600)) < 0) {
-        hf_error_set(err, "%s: %s", path, strerror(errno));
+        if (errno == ELOOP)
+            hf_error_set(err, "%s is a symbolic link: hetflow writes through no link",
+                         path);
+        else
+            hf_error_set(err, "%s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -647,7 +649,7 @@ static int add_sets(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
     for (; sp->nsets < n; sp->nsets++) {
         snprintf(path, sizeof(path), "%s/%s", sp->workdir,
                  hf_workflow_set(sp->wf, sp->nsets)->name);
-        if (fs_mkdirs(path, PRIVATE_DIR, err) < 0)
+        if (fs_private_dir(path, PRIVATE_DIR, false, err) < 0)
             return -1;
     }
     return 0;

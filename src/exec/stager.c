@@ -2,7 +2,9 @@
  * STAGER_MAX_THREADS (the engine's cap keeps the jobs fewer), and stay.
  * A copy goes through copy_file_range (in-kernel, reflinks where the
  * filesystem has them) into "<dst>.hetflow-part", renamed into place when
- * whole: a copy cut short (a kill, a full disk) never passes for a file. */
+ * whole: a copy cut short (a kill, a full disk) never passes for a file.
+ * The task's scratch folder is opened from the root's descriptor one name at
+ * a time with O_NOFOLLOW (fs_open_dirs_at), and its files relative to it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -24,13 +26,12 @@ void stage_job_free(stage_job_t *job)
     if (!job)
         return;
     for (int i = 0; i < job->nfiles; i++) {
-        free(job->src[i]);
-        free(job->dst[i]);
+        free(job->own[i]);
+        free(job->name[i]);
     }
-    free(job->src);
-    free(job->dst);
-    free(job->mkdir);
-    free(job->remove);
+    free(job->own);
+    free(job->name);
+    free(job->dir);
     free(job);
 }
 
@@ -50,6 +51,18 @@ static int fail(stage_job_t *job, int err, const char *fmt, ...)
     if (n >= 0 && (size_t)n < sizeof(job->why))
         snprintf(job->why + n, sizeof(job->why) - (size_t)n, ": %s", strerror(err));
     return -1;
+}
+
+/* A file's path for messages: `name` in folder `dir`, the task's scratch
+ * folder unless dir is AT_FDCWD. */
+static const char *shown(const stage_job_t *job, int dir, const char *name, char *buf,
+                         size_t len)
+{
+    if (dir == AT_FDCWD)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%s/%s/%s", job->root, job->dir, name);
+    return buf;
 }
 
 /* Copy with read and write where copy_file_range cannot (across some
@@ -76,29 +89,48 @@ static ssize_t copy_chunk(int in, int out, bool *plain)
     return n;
 }
 
-static int copy_file(stage_job_t *job, const char *src, const char *dst)
+/* Copy src in folder sdir to dst in folder ddir (AT_FDCWD: a file's own
+ * path, links followed as the user's; else the task's scratch folder,
+ * where none is: a task's output that is a link is refused).  The part
+ * file is created anew (O_EXCL, O_NOFOLLOW), never written through a
+ * link left at its name, and the rename replaces a link at dst.  The source
+ * is opened O_NONBLOCK: a FIFO there is refused, not waited on. */
+static int copy_file(stage_job_t *job, int sdir, const char *src, int ddir,
+                     const char *dst)
 {
-    char part[4200];
+    char part[4200], what[4400], whereto[4400];
+    int nofollow = sdir == AT_FDCWD ? 0 : O_NOFOLLOW;
     struct stat st;
     bool plain = false;
     int in, out, rc = 0;
     ssize_t n;
 
-    if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
-        return fail(job, errno, "cannot read '%s'", src);
-    if (fstat(in, &st) < 0) {
-        close(in);
-        return fail(job, errno, "cannot read '%s'", src);
+    shown(job, sdir, src, what, sizeof(what));
+    if ((in = openat(sdir, src, O_RDONLY | O_NONBLOCK | O_CLOEXEC | nofollow)) < 0 &&
+        errno == ELOOP) {
+        job->status = ELOOP;
+        snprintf(job->why, sizeof(job->why),
+                 "'%.440s' is a symbolic link: hetflow copies back files, not links",
+                 what);
+        return -1;
+    }
+    if (in < 0 || fstat(in, &st) < 0) {
+        int saved = errno;
+        if (in >= 0)
+            close(in);
+        return fail(job, saved, "cannot read '%s'", what);
     }
     if (!S_ISREG(st.st_mode)) {
         close(in);
-        return fail(job, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "cannot copy '%s'", src);
+        return fail(job, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "cannot copy '%s'", what);
     }
     snprintf(part, sizeof(part), "%s.hetflow-part", dst);
-    if ((out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 0777)) <
-        0) {
+    shown(job, ddir, part, whereto, sizeof(whereto));
+    unlinkat(ddir, part, 0); /* a copy cut short */
+    if ((out = openat(ddir, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      st.st_mode & 0777)) < 0) {
         close(in);
-        return fail(job, errno, "cannot write '%s'", part);
+        return fail(job, errno, "cannot write '%s'", whereto);
     }
     while ((n = copy_chunk(in, out, &plain)) > 0) {
         job->bytes += (double)n;
@@ -109,27 +141,30 @@ static int copy_file(stage_job_t *job, const char *src, const char *dst)
         }
     }
     if (n < 0)
-        rc = fail(job, errno, "copying '%s' to '%s'", src, dst);
+        rc = fail(job, errno, "copying '%s' to '%s'", what,
+                  shown(job, ddir, dst, whereto, sizeof(whereto)));
     if (close(out) < 0 && rc == 0)
-        rc = fail(job, errno, "writing '%s'", part);
+        rc = fail(job, errno, "writing '%s'", whereto);
     close(in);
-    if (rc == 0 && rename(part, dst) < 0)
-        rc = fail(job, errno, "cannot rename '%s' into place", part);
+    if (rc == 0 && renameat(ddir, part, ddir, dst) < 0)
+        rc = fail(job, errno, "cannot rename '%s' into place", whereto);
     if (rc < 0)
-        unlink(part);
+        unlinkat(ddir, part, 0);
     return rc;
 }
 
-static int link_file(stage_job_t *job, const char *src, const char *dst)
+/* A link named `name` in the task's scratch folder dir to src. */
+static int link_file(stage_job_t *job, const char *src, int dir, const char *name)
 {
-    char *target = realpath(src, NULL);
+    char *target = realpath(src, NULL), where[4400];
     int rc = 0;
 
     if (!target)
         return fail(job, errno, "cannot link '%s'", src);
-    unlink(dst); /* from an earlier try */
-    if (symlink(target, dst) < 0)
-        rc = fail(job, errno, "cannot link '%s' as '%s'", src, dst);
+    unlinkat(dir, name, 0); /* from an earlier try */
+    if (symlinkat(target, dir, name) < 0)
+        rc = fail(job, errno, "cannot link '%s' as '%s'", src,
+                  shown(job, dir, name, where, sizeof(where)));
     free(target);
     return rc;
 }
@@ -152,26 +187,27 @@ static int make_parent(stage_job_t *job, const char *dst)
 
 static void run_job(stage_job_t *job)
 {
-    hf_error_t err;
+    int dir = fs_open_dirs_at(job->root_fd, job->dir, job->in, 0700);
 
-    if (job->mkdir && fs_mkdirs(job->mkdir, 0700, &err) < 0) {
-        fail(job, EIO, "%s", err.text);
+    if (dir < 0) {
+        fail(job, errno, "scratch folder '%s/%s'", job->root, job->dir);
         return;
     }
     for (int i = 0; i < job->nfiles && job->status == 0; i++) {
         if (atomic_load(&job->abort)) {
-            fail(job, ECANCELED, "stopped before '%s'", job->src[i]);
+            fail(job, ECANCELED, "stopped before '%s'", job->own[i]);
             break;
         }
-        if (make_parent(job, job->dst[i]) < 0)
-            break;
         if (job->link)
-            link_file(job, job->src[i], job->dst[i]);
-        else
-            copy_file(job, job->src[i], job->dst[i]);
+            link_file(job, job->own[i], dir, job->name[i]);
+        else if (job->in)
+            copy_file(job, AT_FDCWD, job->own[i], dir, job->name[i]);
+        else if (make_parent(job, job->own[i]) == 0)
+            copy_file(job, dir, job->name[i], AT_FDCWD, job->own[i]);
     }
+    close(dir);
     if (job->remove && job->status == 0)
-        fs_remove_tree(job->remove);
+        fs_remove_tree_at(job->root_fd, job->dir);
 }
 
 typedef struct {

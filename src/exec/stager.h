@@ -1,7 +1,8 @@
 /* The local executor's stager: threads that copy (or link) tasks' files
  * between their paths and node-local scratch, so that the event loop never
- * blocks on a copy.  Finished jobs wait on a list, and an eventfd in the
- * loop's epoll set says there are some. */
+ * blocks on a copy.  In scratch nothing is opened through a link: a task
+ * that leaves a link as an output has it refused, not copied through.  Finished jobs wait
+ * on a list, and an eventfd in the loop's epoll set says there are some. */
 #ifndef HETFLOW_EXEC_STAGER_H
 #define HETFLOW_EXEC_STAGER_H
 
@@ -12,11 +13,15 @@
 
 typedef struct stage_job {
     uint32_t task;
-    bool in;           /* to scratch (else back from it) */
-    bool link;         /* symlink each file rather than copy it */
-    char *mkdir;       /* a directory to create first, or NULL */
-    char *remove;      /* a directory to remove after, or NULL */
-    char **src, **dst; /* nfiles each */
+    bool in;     /* to scratch, its folder made first (else back from it) */
+    bool link;   /* symlink each file rather than copy it */
+    bool remove; /* remove the task's scratch folder after */
+    /* The scratch root (borrowed), and the task's folder below it
+     * ("<set>/<index>"): reached from root_fd, no link followed. */
+    int root_fd;
+    const char *root; /* the root's path, for messages (borrowed) */
+    char *dir;
+    char **own, **name; /* nfiles each: a file's path, its name in dir */
     int nfiles;
     atomic_bool abort;
     /* Results, for the loop. */

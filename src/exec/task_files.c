@@ -9,6 +9,7 @@
 #include "hetflow/engine.h"
 #include "hetflow/exec.h"
 #include "task_files.h"
+#include "util/fs.h"
 
 int task_file_path(const char *workdir, const char *set, uint32_t index, int try,
                    const char *ext, char *out, size_t len)
@@ -137,26 +138,46 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
     return 0;
 }
 
+int hf_exec_local_check_workdir(const char *workdir, const hf_workflow_t *wf,
+                                hf_error_t *err)
+{
+    char path[4096];
+
+    if (fs_private_dir(workdir, 0700, true, err) < 0)
+        return -1;
+    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+        snprintf(path, sizeof(path), "%s/%s", workdir, hf_workflow_set(wf, s)->name);
+        if (fs_private_dir(path, 0700, false, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int hf_exec_local_forget(const char *workdir, const char *set, hf_error_t *err)
 {
-    char dir[4096], path[4096 + 256];
+    char dir[4096];
     struct dirent *entry;
-    int rc = 0;
+    int fd, rc = 0;
     DIR *d;
 
+    /* Not through a link: the files deleted are those in the workdir. */
     snprintf(dir, sizeof(dir), "%s/%s", workdir, set);
-    if (!(d = opendir(dir))) {
+    if ((fd = fs_open_dir_at(AT_FDCWD, dir)) < 0 || !(d = fdopendir(fd))) {
+        if (fd >= 0)
+            close(fd);
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        hf_error_set(err, "%s: %s", dir, strerror(errno));
+        if (errno == ELOOP)
+            hf_error_set(err, "%s is a symbolic link: hetflow follows no link here", dir);
+        else
+            hf_error_set(err, "%s: %s", dir, strerror(errno));
         return -1;
     }
     while ((entry = readdir(d)) && rc == 0) {
         if (!task_file_is_own(entry->d_name))
             continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
-        if (unlink(path) < 0 && errno != ENOENT) {
-            hf_error_set(err, "%s: %s", path, strerror(errno));
+        if (unlinkat(fd, entry->d_name, 0) < 0 && errno != ENOENT) {
+            hf_error_set(err, "%s/%s: %s", dir, entry->d_name, strerror(errno));
             rc = -1;
         }
     }

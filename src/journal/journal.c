@@ -174,7 +174,8 @@ hf_journal_t *hf_journal_create(const char *workdir, const hf_workflow_t *wf,
      * never meets a journal without its run.  Created here, private,
      * before SQLite opens it; a leftover of a killed creation goes. */
     unlink(building);
-    if ((fd = open(building, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+    if ((fd = open(building, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0600)) < 0) {
         hf_error_set(err, "%s: %s", building, strerror(errno));
         goto error;
     }
@@ -222,6 +223,13 @@ hf_journal_t *hf_journal_open(const char *workdir, bool writable, hf_error_t *er
         return NULL;
     }
     snprintf(path, sizeof(path), "%s/%s", workdir, HF_JOURNAL_FILE);
+    /* To resume, the workdir must be the user's alone (as hf_workdir_lock
+     * wants): a journal someone else could write names what to run. */
+    if (writable && access(workdir, F_OK) == 0 &&
+        fs_check_private(workdir, true, err) < 0) {
+        free(j);
+        return NULL;
+    }
     if (access(path, F_OK) < 0) {
         hf_error_set(err,
                      "%s: no journal here (%s): give the workdir of a run (its "

@@ -46,7 +46,9 @@ int hf_workdir_lock(const char *workdir, hf_error_t *err)
     hf_owner_t owner;
     int fd, n;
 
-    if (fs_mkdirs(workdir, 0700, err) < 0)
+    /* A workdir someone else can change is refused: they could plant links
+     * for hetflow to write through, or a journal for it to resume. */
+    if (fs_private_dir(workdir, 0700, true, err) < 0)
         return -1;
     lock_path(workdir, path, sizeof(path));
     if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
