@@ -201,12 +201,13 @@ int fs_check_private(const char *path, bool link_ok, hf_error_t *err)
     }
     if (st.st_uid != me)
         goto not_mine;
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    /* Its group may write: on clusters a project's folders are shared by
+     * a group (umask 002), whose members are trusted with its files. */
+    if (st.st_mode & S_IWOTH) {
         hf_error_set(err,
-                     "%s is writable by %s (mode %04o): hetflow works only in folders "
-                     "no one else can change ('chmod go-w %s')",
-                     path, st.st_mode & S_IWOTH ? "others" : "its group",
-                     (unsigned)(st.st_mode & 07777), path);
+                     "%s is writable by others (mode %04o): hetflow works only in "
+                     "folders that others cannot change ('chmod o-w %s')",
+                     path, (unsigned)(st.st_mode & 07777), path);
         errno = EPERM;
         return -1;
     }

@@ -41,8 +41,9 @@ int fs_open_dirs_at(int dirfd, const char *rel, bool create, mode_t mode);
  * (one there: nothing is removed beyond it).  Returns 0, or -1 with errno. */
 int fs_remove_tree_at(int dirfd, const char *rel);
 
-/* Whether path is a folder that only this user can change: owned by them,
- * not writable by group or others, and not a symbolic link unless link_ok
+/* Whether path is a folder that others cannot change: owned by this user,
+ * not writable by others (its group may write), and not a symbolic link
+ * unless link_ok
  * (then the link is the user's too).  Returns 0, or -1 with errno and a
  * message that says why it is refused. */
 int fs_check_private(const char *path, bool link_ok, hf_error_t *err);
