@@ -62,7 +62,7 @@ sets:
         self.assertEqual(tasks["echo[2]"][3], {"args": {"x": 2, "name": "t2",
                                                         "list": [1, "two", 3.5, True, None]}})
         self.assertEqual([tasks[f"square[{i}]"][3] for i in range(3)],
-                         [{"args": {"x": i}} for i in range(3)])
+                         [{"square": 0}, {"square": 1}, {"square": 4}])
         # The pools served their sets and were stopped after them, done.
         self.assertEqual(tasks["echo.workers[1]"][0], "done")
         self.assertGreaterEqual(out["sets"]["echo.workers"]["end"], out["sets"]["echo"]["end"])
@@ -294,6 +294,33 @@ sets:
         pids = {tasks[f"py[{i}]"][3]["pid"] for i in (0, 2, 3)}
         self.assertEqual(len(pids), 1)
         self.assertEqual([tasks[f"py[{i}]"][3]["x"] for i in (0, 2, 3)], [0, 2, 3])
+
+    def test_arguments_over_the_frame_limit(self):
+        # A call whose arguments no frame can carry fails with their size,
+        # unsent; the worker it was for runs the other set's calls.
+        pad = "x" * 70_000_000
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  big:
+    function: {{library: {LIB}, symbol: hf_echo}}
+    args: {{x: 3, pad: {pad}}}
+    on_failure: continue
+  small:
+    tasks: 3
+    function: {{library: {LIB}, symbol: hf_echo}}
+    workers: big
+    args: {{x: "{{index}}"}}
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (3 + 1, 1))
+        why = "arguments of 70000016 bytes are over the 64 MiB frame limit"
+        self.assertEqual(tasks["big[0]"][:4], ("failed", 1, 0, {"error": why}))
+        self.assertEqual([tasks[f"small[{i}]"][3] for i in range(3)],
+                         [{"args": {"x": i}} for i in range(3)])
+        self.assertEqual(tasks["big.workers[0]"][0], "done")
+        folder = os.path.join(work, "big.workers")
+        self.assertEqual(os.listdir(folder), ["0.err"])  # never started again
+        with open(os.path.join(folder, "0.err")) as f:
+            self.assertEqual(f.read(), f"hetflow: big[0] failed: {why}\n")
 
     def test_timeout_ends_a_running_call(self):
         t0 = time.monotonic()
