@@ -620,17 +620,20 @@ static int local_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t
 {
     local_t *x = ctx;
     double deadline = timeout >= 0 ? local_now(x) + timeout : -1;
-    int n = 0;
+    int n = pools_refused(&x->pools, engine, err);
 
+    if (n < 0)
+        return -1;
     if (x->nunstarted > 0) {
         for (size_t i = 0; i < x->nunstarted; i++)
             if (hf_engine_task_ended(engine, x->unstarted[i].task,
                                      x->unstarted[i].status) < 0)
                 return -1;
-        n = (int)x->nunstarted;
+        n += (int)x->nunstarted;
         x->nunstarted = 0;
-        return n;
     }
+    if (n > 0)
+        return n;
     /* With nothing running, sleep until the deadline (a retry's backoff),
      * still hearing signals; without a deadline there is nothing to await. */
     if (x->running.n == 0 && x->nstagings == 0 && deadline < 0)

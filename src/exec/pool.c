@@ -33,6 +33,12 @@ struct worker {
     bool ready, up, stopping;
 };
 
+/* Why a call is not sent: its arguments' size, the limit in MiB. */
+#define ARGS_TOO_BIG "arguments of %zu bytes are over the %u MiB frame limit"
+
+static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 void pools_init(pools_t *p, spawner_t *sp, int epfd)
 {
     *p = (pools_t){.spawner = sp, .epfd = epfd};
@@ -71,6 +77,7 @@ void pools_fini(pools_t *p)
         if (p->slot[i])
             worker_free(p, p->slot[i]);
     free(p->slot);
+    free(p->refused);
 }
 
 static worker_t *worker_of(const pools_t *p, uint32_t task)
@@ -221,6 +228,18 @@ int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *e
     w->out_n += sizeof(head);
     if ((len = put_args(w, l)) < 0)
         goto nomem;
+    if ((size_t)len > FRAME_MAX) {
+        /* No frame carries it: the call fails, not the worker. */
+        w->out_n = at;
+        if (grow_room((void **)&p->refused, &p->refused_cap, p->nrefused + 1,
+                      sizeof(*p->refused)) < 0)
+            goto nomem;
+        p->refused[p->nrefused++] = (pool_refused_t){l->task, (size_t)len};
+        log_line(p, w, "%s[%u] failed: " ARGS_TOO_BIG, l->spec->name, l->index,
+                 (size_t)len, FRAME_MAX >> 20);
+        *worker = w->launch.task;
+        return 1;
+    }
     head[0] = (uint32_t)len + 8;
     head[1] = l->task;
     head[2] = FRAME_OK;
@@ -269,8 +288,6 @@ void pools_flush(pools_t *p)
 }
 
 /* A line for the worker's .err file: why it refused, or a call's failure. */
-static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 static void log_line(pools_t *p, const worker_t *w, const char *fmt, ...)
 {
     va_list ap;
@@ -355,6 +372,21 @@ static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engi
     }
     hf_engine_set_result(engine, task, result);
     return end_call(engine, task, 0, err);
+}
+
+int pools_refused(pools_t *p, hf_engine_t *engine, hf_error_t *err)
+{
+    size_t n = p->nrefused;
+
+    p->nrefused = 0;
+    for (size_t i = 0; i < n; i++) {
+        char why[96];
+        snprintf(why, sizeof(why), ARGS_TOO_BIG, p->refused[i].len, FRAME_MAX >> 20);
+        set_error(engine, p->refused[i].task, why, strlen(why));
+        if (end_call(engine, p->refused[i].task, 1, err) < 0)
+            return -1;
+    }
+    return (int)n;
 }
 
 /* Read every reply w has sent so far.  Returns how many counted, -1. */

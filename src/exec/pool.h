@@ -1,8 +1,9 @@
 /* Worker pools for the local executor: the processes that run function
  * tasks, each started like a task (pinned to the cores of its pool task)
  * with pipes for stdin and stdout that carry the frames of
- * src/worker/frame.h.  Calls go to a worker of their set's pool with room
- * in its window; requests are buffered and written once per loop turn. */
+ * src/worker/frame.h (the worker moves them to descriptors of its own).  Calls go to a
+ * worker of their set's pool with room in its window; requests are buffered and written
+ * once per loop turn. */
 #ifndef HETFLOW_EXEC_POOL_H
 #define HETFLOW_EXEC_POOL_H
 
@@ -18,12 +19,20 @@
 
 typedef struct worker worker_t;
 
+/* A call whose arguments no frame can carry: failed by the next wait. */
+typedef struct {
+    uint32_t task;
+    size_t len;
+} pool_refused_t;
+
 typedef struct {
     spawner_t *spawner;
     int epfd;
     worker_t **slot; /* every worker started, by slot; NULL once gone */
     size_t nslots;
     size_t cursor; /* where the next call looks for a worker first */
+    pool_refused_t *refused;
+    size_t nrefused, refused_cap;
 } pools_t;
 
 void pools_init(pools_t *p, spawner_t *sp, int epfd);
@@ -35,8 +44,15 @@ void pools_fini(pools_t *p);
 pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err);
 
 /* Send call l to a worker of its pool with room: 1 (*worker: the worker's
- * pool task), 0 when none has room, -1 with a message. */
+ * pool task), 0 when none has room, -1 with a message.  A call whose
+ * arguments are over the frame limit is not sent: it fails at the next
+ * pools_refused(). */
 int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *err);
+
+/* End the calls refused since the last time (their arguments are over the
+ * frame limit), failed with the reason as their result.  Returns how many,
+ * -1 with a message. */
+int pools_refused(pools_t *p, hf_engine_t *engine, hf_error_t *err);
 
 /* Write the requests buffered since the last flush, as far as the pipes
  * take them (the rest when they can take more). */

@@ -31,7 +31,10 @@ int task_file_new_try(const char *workdir, const char *set, uint32_t index, int 
             errno = ENAMETOOLONG;
             return -1;
         }
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        /* O_APPEND: the task's writes and hetflow's notes (a call that
+         * failed, a timeout) land after each other, none over another. */
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                  0600);
         if (fd >= 0 || errno != EEXIST) {
             *try = k;
             return fd;

@@ -20,7 +20,8 @@ int task_file_path(const char *workdir, const char *set, uint32_t index, int try
                    const char *ext, char *out, size_t len);
 
 /* Create the .err file of a new try of the task, the first free number
- * from `from` on (0600, O_EXCL: a file never stands for two tries).
+ * from `from` on (0600, O_EXCL: a file never stands for two tries;
+ * O_APPEND: what the task and hetflow write there never overlaps).
  * Returns the descriptor with *try set, or -1 with errno. */
 int task_file_new_try(const char *workdir, const char *set, uint32_t index, int from,
                       int *try);

@@ -156,7 +156,7 @@ sets:
         self.assertEqual(set(v[0] for v in self.journal(work).values()), {"done"})
 
     def test_worker_killed_mid_call_is_retried(self):
-        out, tasks, _ = self.run_workflow(f"""
+        out, tasks, work = self.run_workflow(f"""
 sets:
   calls:
     tasks: 6
@@ -173,6 +173,12 @@ sets:
             self.assertEqual(tasks[f"calls[{i}]"][2], 0, i)
         self.assertNotEqual(tasks["calls[0]"][3]["pid"], tasks["calls[5]"][3]["pid"])
         self.assertEqual(tasks["calls[1]"][3]["pid"], tasks["calls[5]"][3]["pid"])
+        # What each worker printed is in its own .err, the dead one's with
+        # why it ended.
+        for name, want in (("0.err", ["call 0", "call 1", "hetflow: signal 9 (Killed)"]),
+                           ("0.1.err", [f"call {i}" for i in range(1, 6)])):
+            with open(os.path.join(work, "calls.workers", name)) as f:
+                self.assertEqual(f.read().splitlines(), want, name)
 
     def test_worker_killed_from_outside(self):
         # As the OOM killer would: SIGKILL to the worker while call 0 naps.
@@ -221,6 +227,100 @@ sets:
         self.assertEqual(tasks["calls[2]"][:2], ("failed", -6))  # SIGABRT
         self.assertEqual(tasks["calls[2]"][3], {"error": "its worker died of signal 6"})
         self.assertEqual(tasks["calls[4]"][3], {"args": {"x": 4}})
+
+    def test_prints_go_to_the_log(self):
+        # Functions that print on every call (stdio, fd 1, stderr, a child)
+        # run all their calls on one worker; the prints, and hetflow's line
+        # for the call that failed, are all in the worker's .err.
+        n = 300
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  c:
+    tasks: {n}
+    function: {{library: {LIB}, symbol: hf_chatty}}
+    args: {{x: "{{index}}"}}
+    on_failure: continue
+  py:
+    tasks: {n}
+    function: {{python: "pyfunctions:chatty"}}
+    args: {{x: "{{index}}"}}
+    on_failure: continue
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (2 * (n - 1) + 2, 2))
+        for i in range(n):
+            if i != 7:
+                self.assertEqual(tasks[f"c[{i}]"][:4], ("done", 0, 0, {"args": {"x": i}}))
+                self.assertEqual(tasks[f"py[{i}]"][:4], ("done", 0, 0, {"x": i, "stdin": ""}))
+        self.assertEqual(tasks["c[7]"][:4], ("failed", 1, 0, {"error": "chatty 7"}))
+        self.assertEqual(tasks["py[7]"][:4],
+                         ("failed", 1, 0, {"error": "ValueError: chatty 7"}))
+        for name, kinds, failed in (("c", ("out", "raw", "err"), "chatty 7"),
+                                    ("py", ("print", "write", "raw", "err"),
+                                     "ValueError: chatty 7")):
+            folder = os.path.join(work, f"{name}.workers")
+            self.assertEqual(os.listdir(folder), ["0.err"])  # never started again
+            with open(os.path.join(folder, "0.err")) as f:
+                lines = f.read().splitlines()
+            ours = f"hetflow: {name}[7] failed: {failed}"
+            self.assertEqual(lines.count(ours), 1, name)
+            arg = "{{\"x\":{}}}" if name == "c" else "{}"
+            want = [f"{k} {arg.format(i)}" for i in range(n) for k in kinds]
+            want.insert(len(kinds), "child")
+            self.assertEqual([line for line in lines if line != ours], want, name)
+
+    def test_result_over_the_frame_limit(self):
+        # A 70,000,000-byte result fails its call with its size; the worker
+        # lives on and runs the calls after it.
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  c:
+    tasks: 4
+    function: {{library: {LIB}, symbol: hf_big_at1}}
+    args: {{x: "{{index}}"}}
+    on_failure: continue
+  py:
+    tasks: 4
+    function: {{python: "pyfunctions:big_at1"}}
+    args: {{x: "{{index}}"}}
+    on_failure: continue
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (3 + 3 + 2, 2))
+        why = {"error": "result of 70000000 bytes is over the 64 MiB frame limit"}
+        for name in ("c", "py"):
+            self.assertEqual(tasks[f"{name}[1]"][:4], ("failed", 1, 0, why), name)
+            self.assertEqual(os.listdir(os.path.join(work, f"{name}.workers")), ["0.err"])
+        self.assertEqual([tasks[f"c[{i}]"][3] for i in (0, 2, 3)],
+                         [{"args": {"x": i}} for i in (0, 2, 3)])
+        pids = {tasks[f"py[{i}]"][3]["pid"] for i in (0, 2, 3)}
+        self.assertEqual(len(pids), 1)
+        self.assertEqual([tasks[f"py[{i}]"][3]["x"] for i in (0, 2, 3)], [0, 2, 3])
+
+    def test_arguments_over_the_frame_limit(self):
+        # A call whose arguments no frame can carry fails with their size,
+        # unsent; the worker it was for runs the other set's calls.
+        pad = "x" * 70_000_000
+        out, tasks, work = self.run_workflow(f"""
+sets:
+  big:
+    function: {{library: {LIB}, symbol: hf_echo}}
+    args: {{x: 3, pad: {pad}}}
+    on_failure: continue
+  small:
+    tasks: 3
+    function: {{library: {LIB}, symbol: hf_echo}}
+    workers: big
+    args: {{x: "{{index}}"}}
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (3 + 1, 1))
+        why = "arguments of 70000016 bytes are over the 64 MiB frame limit"
+        self.assertEqual(tasks["big[0]"][:4], ("failed", 1, 0, {"error": why}))
+        self.assertEqual([tasks[f"small[{i}]"][3] for i in range(3)],
+                         [{"args": {"x": i}} for i in range(3)])
+        self.assertEqual(tasks["big.workers[0]"][0], "done")
+        folder = os.path.join(work, "big.workers")
+        self.assertEqual(os.listdir(folder), ["0.err"])  # never started again
+        with open(os.path.join(folder, "0.err")) as f:
+            self.assertEqual(f.read(), f"hetflow: big[0] failed: {why}\n")
 
     def test_timeout_ends_a_running_call(self):
         t0 = time.monotonic()

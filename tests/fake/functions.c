@@ -1,6 +1,8 @@
 /* C functions for the worker tests and benchmarks (libhffn.so). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int hf_echo(const char *args, char **result);
 int hf_fail(const char *args, char **result);
@@ -49,4 +51,43 @@ int hf_crash_at2(const char *args, char **result)
     if (strstr(args, "\"x\":2"))
         abort();
     return hf_echo(args, result);
+}
+
+int hf_chatty(const char *args, char **result);
+int hf_big_at1(const char *args, char **result);
+
+/* Prints on every call, through stdio, write(1) and stderr (a child
+ * process too, once), then echoes; fails for {"x":7}. */
+int hf_chatty(const char *args, char **result)
+{
+    char line[256];
+    int n = snprintf(line, sizeof(line), "raw %s\n", args);
+
+    printf("out %s\n", args);
+    if (write(1, line, (size_t)n) != n)
+        return 1;
+    fprintf(stderr, "err %s\n", args);
+    if (strcmp(args, "{\"x\":0}") == 0 && system("echo child") != 0)
+        return 1;
+    if (strcmp(args, "{\"x\":7}") == 0) {
+        *result = strdup("chatty 7");
+        return 1;
+    }
+    return hf_echo(args, result);
+}
+
+/* For {"x":1}, a result of 70,000,000 bytes, over the frame limit; else
+ * the arguments back. */
+int hf_big_at1(const char *args, char **result)
+{
+    size_t n = 70000000;
+
+    if (strcmp(args, "{\"x\":1}") != 0)
+        return hf_echo(args, result);
+    if (!(*result = malloc(n + 1)))
+        return 1;
+    memset(*result, 'x', n);
+    memcpy(*result, "{\"s\":\"", 6);
+    memcpy(*result + n - 2, "\"}", 3);
+    return 0;
 }

@@ -16,7 +16,8 @@ typedef struct {
     frame_reader_t r;
 } worker_t;
 
-static void start(worker_t *w, char *const argv[])
+/* Start argv with its stderr into `log` (its own when -1). */
+static void start_logged(worker_t *w, char *const argv[], int log)
 {
     int in[2], out[2];
 
@@ -27,6 +28,8 @@ static void start(worker_t *w, char *const argv[])
     if (w->pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
+        if (log >= 0)
+            dup2(log, 2);
         setenv("PYTHONPATH", PYTHON_DIR ":" TEST_DATA, 1);
         execv(argv[0], argv);
         _exit(127);
@@ -36,6 +39,11 @@ static void start(worker_t *w, char *const argv[])
     w->to = in[1];
     w->from = out[0];
     w->r = (frame_reader_t){0};
+}
+
+static void start(worker_t *w, char *const argv[])
+{
+    start_logged(w, argv, -1);
 }
 
 /* The next frame, reading as needed; 0 at end of file. */
@@ -154,12 +162,72 @@ static void python_worker(void **state)
     stop(&w);
 }
 
+/* A function that prints (stdio, fd 1, stderr, a child) does not disturb
+ * the frames: what it prints is in the worker's stderr; a result over the
+ * frame limit fails its call alone.  C and Python workers alike. */
+static void prints_and_big_results(void **state)
+{
+    char *c_chatty[] = {WORKER, FUNCTIONS, "hf_chatty", NULL};
+    char *c_big[] = {WORKER, FUNCTIONS, "hf_big_at1", NULL};
+    char *py_chatty[] = {PYTHON3, "-m", "hetflow.worker", "pyfunctions:chatty", NULL};
+    char *py_big[] = {PYTHON3, "-m", "hetflow.worker", "pyfunctions:big_at1", NULL};
+    const char *too_big = "result of 70000000 bytes is over the 64 MiB frame limit";
+    char path[] = "/tmp/hetflow-test-log-XXXXXX", text[4096];
+    int log = mkstemp(path);
+    ssize_t n;
+    worker_t w;
+
+    (void)state;
+    assert_true(log >= 0);
+    unlink(path);
+    start_logged(&w, c_chatty, log);
+    expect(&w, FRAME_READY, FRAME_OK, NULL);
+    frame_write(w.to, 1, FRAME_OK, "{\"x\":0}", 7);
+    frame_write(w.to, 2, FRAME_OK, "{\"x\":7}", 7);
+    frame_write(w.to, 3, FRAME_OK, "{\"x\":8}", 7);
+    expect(&w, 1, FRAME_OK, "{\"args\": {\"x\":0}}");
+    expect(&w, 2, FRAME_FAILED, "chatty 7");
+    expect(&w, 3, FRAME_OK, "{\"args\": {\"x\":8}}");
+    assert_int_equal(WEXITSTATUS(stop(&w)), 0);
+
+    start_logged(&w, py_chatty, log);
+    expect(&w, FRAME_READY, FRAME_OK, NULL);
+    frame_write(w.to, 4, FRAME_OK, "{\"x\":3}", 7);
+    expect(&w, 4, FRAME_OK, "{\"x\":3,\"stdin\":\"\"}");
+    assert_int_equal(WEXITSTATUS(stop(&w)), 0);
+    n = pread(log, text, sizeof(text) - 1, 0);
+    assert_true(n > 0);
+    text[n] = '\0';
+    assert_string_equal(text, "out {\"x\":0}\nraw {\"x\":0}\nerr {\"x\":0}\nchild\n"
+                              "out {\"x\":7}\nraw {\"x\":7}\nerr {\"x\":7}\n"
+                              "out {\"x\":8}\nraw {\"x\":8}\nerr {\"x\":8}\n"
+                              "print 3\nwrite 3\nraw 3\nerr 3\n");
+    close(log);
+
+    start(&w, c_big);
+    expect(&w, FRAME_READY, FRAME_OK, NULL);
+    frame_write(w.to, 1, FRAME_OK, "{\"x\":1}", 7);
+    frame_write(w.to, 2, FRAME_OK, "{\"x\":2}", 7);
+    expect(&w, 1, FRAME_FAILED, too_big);
+    expect(&w, 2, FRAME_OK, "{\"args\": {\"x\":2}}");
+    assert_int_equal(WEXITSTATUS(stop(&w)), 0);
+
+    start(&w, py_big);
+    expect(&w, FRAME_READY, FRAME_OK, NULL);
+    frame_write(w.to, 1, FRAME_OK, "{\"x\":1}", 7);
+    frame_write(w.to, 2, FRAME_OK, "{\"x\":2}", 7);
+    expect(&w, 1, FRAME_FAILED, too_big);
+    assert_int_equal(next(&w, &(frame_t){0}), 1);
+    assert_int_equal(WEXITSTATUS(stop(&w)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(c_worker),
         cmocka_unit_test(c_worker_crash),
         cmocka_unit_test(python_worker),
+        cmocka_unit_test(prints_and_big_results),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, NULL, NULL);
