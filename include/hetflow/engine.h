@@ -114,7 +114,9 @@ const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
 
 /* The status of a task whose launcher could not start it for now (Slurm:
  * "step creation temporarily disabled"): it is launched again after a
- * backoff, up to HF_LAUNCH_RETRIES times, without counting as a failure. */
+ * backoff, up to HF_LAUNCH_RETRIES times, without counting as a failure.
+ * A call taken back from a worker that died before running it goes again
+ * at once, as often as that happens. */
 #define HF_STATUS_LAUNCH_RETRY 1001
 #define HF_LAUNCH_RETRIES 20
 

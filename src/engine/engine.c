@@ -493,11 +493,14 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
     if (to == HF_TASK_FAILED && status == HF_STATUS_LAUNCH_RETRY &&
-        t->launch_retries < HF_LAUNCH_RETRIES && !e->stopped) {
-        /* Not the task's failure: the launcher was busy.  Backoff 0.1 s,
-         * doubling, at most 10 s. */
-        double backoff = fmin(0.1 * (double)(1u << t->launch_retries), 10.0);
-        t->launch_retries++;
+        (spec->pool >= 0 || t->launch_retries < HF_LAUNCH_RETRIES) && !e->stopped) {
+        /* Not the task's failure: the launcher was busy (backoff 0.1 s,
+         * doubling, at most 10 s), or a call's worker died before it ran
+         * it: the call goes again at once, uncounted (each death ends the
+         * call it ran, so the deaths are bounded). */
+        double backoff = 0;
+        if (spec->pool < 0)
+            backoff = fmin(0.1 * (double)(1u << t->launch_retries++), 10.0);
         engine_transition(e, id, HF_TASK_WAITING);
         hf_sched_release(e->sched, t->alloc);
         t->alloc = NULL;

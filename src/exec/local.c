@@ -582,7 +582,7 @@ static void on_signals(local_t *x, hf_engine_t *engine)
 
     while (read(x->sigfd, &si, sizeof(si)) == sizeof(si)) {
         if (si.ssi_signo != SIGINT && si.ssi_signo != SIGTERM)
-            continue; /* SIGCHLD: reap() runs after every wake-up */
+            continue; /* SIGCHLD: reap() runs after every wake-up; SIGPIPE: none */
         if (hf_engine_stopped(engine))
             kill_all(x); /* asked twice: no more grace */
         else
@@ -705,7 +705,14 @@ static void local_destroy(void *ctx)
     if (x->epfd >= 0)
         close(x->epfd);
     if (x->sigfd >= 0) {
+        sigset_t pipe;
+        struct timespec now = {0, 0};
         close(x->sigfd);
+        /* A SIGPIPE not read yet would kill hetflow once unblocked. */
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        while (sigtimedwait(&pipe, NULL, &now) > 0)
+            ;
         sigprocmask(SIG_SETMASK, &x->old_mask, NULL);
     }
     if (x->timerfd >= 0)
@@ -771,6 +778,9 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
     sigaddset(&mask, SIGCHLD);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    /* A worker that dies while hetflow writes its requests must not kill
+     * hetflow: the write fails with EPIPE, the signal is read and dropped. */
+    sigaddset(&mask, SIGPIPE);
     if (sigprocmask(SIG_BLOCK, &mask, &x->old_mask) < 0 ||
         (x->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
         (x->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0 ||

@@ -180,6 +180,25 @@ sets:
             with open(os.path.join(work, "calls.workers", name)) as f:
                 self.assertEqual(f.read().splitlines(), want, name)
 
+    def test_worker_dies_while_hetflow_writes(self):
+        # Requests of 1 MB, 16 sent ahead, to a worker that dies on its
+        # first call: hetflow's next write to the closed pipe must fail with
+        # EPIPE, not kill hetflow with SIGPIPE.  The calls taken back go
+        # again at once (they once waited a launcher's backoff, up to 10 s
+        # each time: 20 calls took two minutes).
+        pad = "x" * (1 << 20)
+        t0 = time.monotonic()
+        out, tasks, _ = self.run_workflow(f"""
+sets:
+  calls:
+    tasks: 20
+    function: {{library: {LIB}, symbol: hf_crash}}
+    workers: {{count: 1, window: 16}}
+    args: {{pad: {pad}}}
+""", expect=1)
+        self.assertEqual((out["tasks_done"], out["tasks_failed"]), (1, 20))  # + the pool
+        self.assertLess(time.monotonic() - t0, 30)
+
     def test_worker_killed_from_outside(self):
         # As the OOM killer would: SIGKILL to the worker while call 0 naps.
         path = self.write("w.yaml", """
