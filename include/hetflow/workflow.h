@@ -299,6 +299,9 @@ hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
  * NULL for a workflow built through the API. */
 const char *hf_workflow_text(const hf_workflow_t *wf, size_t *len);
 int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len);
+/* The same, keeping text itself (malloc'd, len + 1 bytes: it is
+ * NUL-terminated here), not a copy. */
+void hf_workflow_take_text(hf_workflow_t *wf, char *text, size_t len);
 
 /* Check a set name: 1 to HF_MAX_NAME bytes, valid UTF-8 (the parser has
  * checked), no '/', whitespace, control or bidirectional-override

@@ -745,20 +745,27 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     return hf_workflow_load_buffer_flags(path, text, len, 0, err);
 }
 
-hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
-                                             size_t len, int flags, hf_error_t *err)
+/* The workflow in text, which it does not keep (the callers give it). */
+static hf_workflow_t *load_text(const char *path, const char *text, size_t len, int flags,
+                                hf_error_t *err)
 {
     loader_t ld = {.file = path, .err = err};
     yaml_parser_t parser;
     yaml_document_t doc;
     hf_workflow_t *wf = NULL;
-    json_t *wfformat;
+    js_t *wfformat = malloc(sizeof(*wfformat)); /* the text checked, its spans */
+    bool is_wfformat;
 
-    if (hf_wfformat_detect(text, len, &wfformat)) {
-        wf = hf_wfformat_load(path, text, len, wfformat, flags, err);
-        json_decref(wfformat);
-        return wf;
+    if (!wfformat) {
+        hf_error_at(err, path, 0, 0, "out of memory");
+        errno = ENOMEM;
+        return NULL;
     }
+    if ((is_wfformat = hf_wfformat_detect(text, len, wfformat)))
+        wf = hf_wfformat_load(path, wfformat, flags, err);
+    free(wfformat);
+    if (is_wfformat)
+        return wf;
     if (check_nesting(path, text, len, err) < 0)
         return NULL;
     if (!yaml_parser_initialize(&parser)) {
@@ -773,15 +780,25 @@ hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
     ld.doc = &doc;
     wf = check_aliases(&ld) < 0 ? NULL : load_document(&ld);
     yaml_document_delete(&doc);
-    if (wf && (only_document(&ld, &parser, text, len) < 0 ||
-               hf_workflow_set_text(wf, text, len) < 0)) {
-        if (errno == ENOMEM && err)
-            hf_error_at(err, path, 0, 0, "out of memory");
+    if (wf && only_document(&ld, &parser, text, len) < 0) {
         hf_workflow_destroy(wf);
         wf = NULL;
     }
 done:
     yaml_parser_delete(&parser);
+    return wf;
+}
+
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
+                                             size_t len, int flags, hf_error_t *err)
+{
+    hf_workflow_t *wf = load_text(path, text, len, flags, err);
+
+    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
+        hf_error_at(err, path, 0, 0, "out of memory");
+        hf_workflow_destroy(wf);
+        return NULL;
+    }
     return wf;
 }
 
@@ -821,7 +838,11 @@ hf_workflow_t *hf_workflow_load_flags(const char *path, int flags, hf_error_t *e
         errno = EIO;
         goto done;
     }
-    wf = hf_workflow_load_buffer_flags(path, text, (size_t)st.st_size, flags, err);
+    /* The workflow keeps the text read: a copy would be as large again. */
+    if ((wf = load_text(path, text, (size_t)st.st_size, flags, err))) {
+        hf_workflow_take_text(wf, text, (size_t)st.st_size);
+        text = NULL;
+    }
 done:
     free(text);
     if (f)

@@ -956,11 +956,16 @@ int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len)
     if (!copy)
         return -1;
     memcpy(copy, text, len);
-    copy[len] = '\0';
-    free(wf->text);
-    wf->text = copy;
-    wf->text_len = len;
+    hf_workflow_take_text(wf, copy, len);
     return 0;
+}
+
+void hf_workflow_take_text(hf_workflow_t *wf, char *text, size_t len)
+{
+    text[len] = '\0';
+    free(wf->text);
+    wf->text = text;
+    wf->text_len = len;
 }
 
 int hf_set_name_check(const char *name, char *why, size_t len)

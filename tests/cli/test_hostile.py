@@ -14,6 +14,12 @@ BOMB = (b"sets:\n  f:\n    function: {python: 'm:f'}\n    args:\n"
         b"".join(b"      a%d: &a%d [%s]\n" % (i, i, b",".join([b"*a%d" % (i - 1)] * 10))
                  for i in range(1, 9)))
 
+# A WfFormat 1.5 task with the coreCount given.
+WFFORMAT_CORES = (b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": '
+                  b'{"tasks": [{"name": "t1", "id": "t1", "parents": [], "children": []}]}, '
+                  b'"execution": {"makespanInSeconds": 1, "executedAt": "x", "tasks": '
+                  b'[{"id": "t1", "runtimeInSeconds": 1, "coreCount": %s}]}}}\n')
+
 # (name, file content as bytes, what stderr must contain after "FILE:")
 TABLE = [
     ("empty", b"", "file is empty"),
@@ -136,7 +142,14 @@ TABLE = [
     ("wfformat cycle",
      b'{"name": "w", "schemaVersion": "1.4", "workflow": {"tasks": ['
      b'{"name": "a", "parents": ["b"], "runtimeInSeconds": 1},'
-     b'{"name": "b", "parents": ["a"], "runtimeInSeconds": 1}]}}\n', "cycle"),
+     b'{"name": "b", "parents": ["a"], "runtimeInSeconds": 1}]}}\n',
+     "1:143: dependency cycle: b -> a -> b"),  # at an edge of the cycle
+    ("wfformat negative cores", WFFORMAT_CORES % b"-5",
+     "1:257: task 't1': coreCount must be more than 0, not -5"),
+    ("wfformat zero cores", WFFORMAT_CORES % b"0",
+     "1:257: task 't1': coreCount must be more than 0, not 0"),
+    ("wfformat NUL in an id", b'{"name": "w", "schemaVersion": "1.4", "workflow": {"tasks": ['
+     b'{"name": "a\\u0000b", "runtime": 1}]}}\n', "1:71: a task's name contains a NUL byte"),
     ("wfformat version 2.0",
      b'{"name": "w", "schemaVersion": "2.0", "workflow": {}}\n',
      "1:32: WfFormat schemaVersion '2.0' is not one this reads (1.0 to 1.6)"),
