@@ -215,6 +215,23 @@ class Hostile(CliTest):
         self.check(["validate", path], f"{path}: file is larger than 128 MiB", timeout=10)
         self.check(["validate", self.dir], f"{self.dir}: is a directory", timeout=10)
 
+    def test_out_of_memory_names_the_file(self):
+        # Three million args values need more than 256 MiB of YAML nodes.
+        with open(HETFLOW, "rb") as f:
+            if b"__asan_init" in f.read():
+                self.skipTest("AddressSanitizer does not run under an address-space limit")
+        import resource
+        path = os.path.join(self.dir, "huge.yaml")
+        with open(path, "w") as f:
+            f.write("sets:\n  f:\n    function: {python: 'm:f'}\n    args: {a: [" +
+                    ",".join(["1"] * 3_000_000) + "]}\n")
+        limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+        p = subprocess.run([HETFLOW, "validate", path], capture_output=True, text=True,
+                           timeout=60, preexec_fn=limit)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertTrue(p.stderr.startswith(f"{path}:"), p.stderr)
+        self.assertIn("out of memory", p.stderr)
+
     def test_set_name_is_not_a_command(self):
         # {set} in a command string is one word to sh, whatever the name.
         wf = self.write("w.yaml", 'sets:\n'
