@@ -65,6 +65,7 @@ fuzz: deps
 
 bench: deps build
 	bench/sim_scale/run.sh
+	bench/wfformat_scale/run.sh
 	bench/throughput/run.sh
 	bench/overhead/run.sh
 	bench/memory/run.sh

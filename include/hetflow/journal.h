@@ -13,6 +13,9 @@
 typedef struct hf_journal hf_journal_t;
 
 #define HF_JOURNAL_FILE "journal.db"
+/* The workdir's lock (hf_workdir_lock): with the journal and the files
+ * SQLite keeps beside it (journal.db-wal, ...), names no set may take. */
+#define HF_LOCK_FILE "run.lock"
 
 /* What a run was started with, kept so that a resume runs the same. */
 typedef struct {

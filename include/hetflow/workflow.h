@@ -154,7 +154,7 @@ typedef struct hf_workflow hf_workflow_t;
 
 /* Limits on what a set may ask for, so counts stay in 32 bits everywhere. */
 #define HF_MAX_TASKS_PER_SET 100000000L
-#define HF_MAX_TOTAL_TASKS 1000000000L
+#define HF_MAX_TOTAL_TASKS 100000000L
 
 hf_workflow_t *hf_workflow_create(const char *name, const char *file);
 void hf_workflow_destroy(hf_workflow_t *wf);
@@ -276,6 +276,9 @@ void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p);
 #define HF_MAX_FILE_SIZE (128L << 20)
 #define HF_MAX_NESTING 64
 #define HF_MAX_NAME 128
+/* Values YAML aliases may add to a file's `args` beyond the nodes the file
+ * writes out: aliases of aliases grow exponentially (an alias bomb). */
+#define HF_MAX_ALIAS_VALUES 1000000L
 
 /* Load a workflow file and finish it: YAML (JSON is read by the same
  * parser), or a WfFormat instance (schema 1.0 to 1.6, detected by content:
@@ -296,6 +299,9 @@ hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
  * NULL for a workflow built through the API. */
 const char *hf_workflow_text(const hf_workflow_t *wf, size_t *len);
 int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len);
+/* The same, keeping text itself (malloc'd, len + 1 bytes: it is
+ * NUL-terminated here), not a copy. */
+void hf_workflow_take_text(hf_workflow_t *wf, char *text, size_t len);
 
 /* Check a set name: 1 to HF_MAX_NAME bytes, valid UTF-8 (the parser has
  * checked), no '/', whitespace, control or bidirectional-override

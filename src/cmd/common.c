@@ -441,8 +441,8 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
         goto error;
     return EXIT_OK;
 error:
-    if (errno == ENOMEM)
-        cmd_die_nomem();
+    if (errno == ENOMEM && !err.text[0]) /* the file is named all the same */
+        hf_error_at(&err, opts->file, 0, 0, "out of memory");
     fprintf(stderr, "%s\n", err.text);
     cmd_input_free(in);
     return EXIT_BAD_INPUT;

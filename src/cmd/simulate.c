@@ -66,7 +66,9 @@ int cmd_simulate_main(int argc, char **argv)
     } else {
         cmd_print_summary(&in, e, &s, bound, tight);
     }
-    if (rc == EXIT_OK && s.failed > 0)
+    /* As `run` exits: a walltime, an `on_failure: stop` or a rule that
+     * failed stopped the workflow. */
+    if (rc == EXIT_OK && (s.failed > 0 || hf_engine_stopped(e) != 0))
         rc = EXIT_TASK_FAILED;
     hf_trace_destroy(trace);
     hf_engine_destroy(e);

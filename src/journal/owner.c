@@ -18,11 +18,9 @@
 #include "hetflow/journal.h"
 #include "util/fs.h"
 
-#define LOCK_FILE "run.lock"
-
 static void lock_path(const char *workdir, char *out, size_t len)
 {
-    snprintf(out, len, "%s/%s", workdir, LOCK_FILE);
+    snprintf(out, len, "%s/%s", workdir, HF_LOCK_FILE);
 }
 
 /* What the owner wrote: "PID HOST". */

@@ -526,9 +526,10 @@ static void failure_table(FILE *f, const report_t *r)
         report_escape(f, r->sets[list[i]->set]);
         fprintf(f,
                 "[%u]</td><td>%u</td><td>%.1f</td><td>%.1f</td><td style=\"text-align:"
-                "left\">%s</td></tr>\n",
-                list[i]->index, list[i]->node, list[i]->start, list[i]->end,
-                report_how(list[i], how, sizeof(how)));
+                "left\">",
+                list[i]->index, list[i]->node, list[i]->start, list[i]->end);
+        report_escape(f, report_how(list[i], how, sizeof(how))); /* a call's error */
+        fputs("</td></tr>\n", f);
     }
     for (size_t i = 0; i < r->nunstarted; i++) {
         fputs("<tr><td>", f);
@@ -558,11 +559,17 @@ static void write_html(FILE *f, const report_t *r)
           "<h1>",
           f);
     report_escape(f, r->workflow);
-    fprintf(f,
-            "</h1>\n<p>%s mode, %s policy, %d nodes &times; %d cores &times; %d GPUs; "
-            "makespan %.1f s; %zu task slices",
-            r->mode, r->policy, p->nodes, p->cores_per_node, p->gpus_per_node, r->end,
-            r->ncounted);
+    /* Every string from the trace is escaped: a trace is a file anyone may
+     * have written. */
+    fputs("</h1>\n<p>", f);
+    report_escape(f, r->mode);
+    fputs(" mode, ", f);
+    report_escape(f, r->policy);
+    fprintf(
+        f,
+        " policy, %d nodes &times; %d cores &times; %d GPUs; makespan %.1f s; %zu task "
+        "slices",
+        p->nodes, p->cores_per_node, p->gpus_per_node, r->end, r->ncounted);
     for (int how = END_FAILED; how < END_KINDS; how++)
         if (r->nended[how])
             fprintf(f, ", %zu %s", r->nended[how], report_how_name((rend_t)how));

@@ -248,8 +248,10 @@ static int gantt(FILE *f, const report_t *r, int y0)
             else
                 fprintf(f, ": task %u, %.2f-%.2f s, %u cores, %u GPUs", s->index,
                         s->start, s->end, s->cores, s->gpus);
-            if (s->how != END_DONE)
-                fprintf(f, "; %s", report_how(s, how, sizeof(how)));
+            if (s->how != END_DONE) {
+                fputs("; ", f);
+                report_escape(f, report_how(s, how, sizeof(how)));
+            }
             fputs("</title>", f);
         }
         fputs("</rect>\n", f);
@@ -282,9 +284,10 @@ static int failure_list(FILE *f, const report_t *r, int y0)
         y += 16;
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", LEFT, y);
         report_escape(f, r->sets[list[i]->set]);
-        fprintf(f, "[%u] on node %u, %.1f-%.1f s: %s</text>\n", list[i]->index,
-                list[i]->node, list[i]->start, list[i]->end,
-                report_how(list[i], how, sizeof(how)));
+        fprintf(f, "[%u] on node %u, %.1f-%.1f s: ", list[i]->index, list[i]->node,
+                list[i]->start, list[i]->end);
+        report_escape(f, report_how(list[i], how, sizeof(how)));
+        fputs("</text>\n", f);
     }
     if (n > SVG_LIST) {
         y += 16;

@@ -23,57 +23,55 @@ void strmap_init(strmap_t *m)
 
 void strmap_fini(strmap_t *m)
 {
-    free(m->keys);
-    free(m->values);
+    free(m->slots);
     memset(m, 0, sizeof(*m));
 }
 
-static size_t probe(const strmap_t *m, const char *key)
+static size_t probe(const strmap_t *m, const char *key, uint32_t hash)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = hash & (m->cap - 1);
 
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+    while (m->slots[i].key &&
+           (m->slots[i].hash != hash || strcmp(m->slots[i].key, key) != 0))
         i = (i + 1) & (m->cap - 1);
     return i;
 }
 
 static int grow(strmap_t *m)
 {
-    strmap_t bigger = {0};
-    size_t i;
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    strmap_slot_t *slots = calloc(cap, sizeof(*slots));
 
-    bigger.cap = m->cap ? m->cap * 2 : 16;
-    bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
-    bigger.values = calloc(bigger.cap, sizeof(*bigger.values));
-    if (!bigger.keys || !bigger.values) {
-        strmap_fini(&bigger);
+    if (!slots)
         return -1;
-    }
-    for (i = 0; i < m->cap; i++) {
-        if (m->keys[i]) {
-            size_t j = probe(&bigger, m->keys[i]);
-            bigger.keys[j] = m->keys[i];
-            bigger.values[j] = m->values[i];
-            bigger.n++;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->slots[i].key) {
+            size_t j = m->slots[i].hash & (cap - 1);
+            while (slots[j].key)
+                j = (j + 1) & (cap - 1);
+            slots[j] = m->slots[i];
         }
     }
-    strmap_fini(m);
-    *m = bigger;
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
     return 0;
 }
 
 int strmap_put(strmap_t *m, const char *key, int value)
 {
+    uint32_t hash = (uint32_t)hash_str(key);
     size_t i;
 
     if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
         return -1;
-    i = probe(m, key);
-    if (!m->keys[i]) {
-        m->keys[i] = key;
+    i = probe(m, key, hash);
+    if (!m->slots[i].key) {
+        m->slots[i].key = key;
+        m->slots[i].hash = hash;
         m->n++;
     }
-    m->values[i] = value;
+    m->slots[i].value = value;
     return 0;
 }
 
@@ -83,6 +81,6 @@ int strmap_get(const strmap_t *m, const char *key)
 
     if (m->cap == 0)
         return -1;
-    i = probe(m, key);
-    return m->keys[i] ? m->values[i] : -1;
+    i = probe(m, key, (uint32_t)hash_str(key));
+    return m->slots[i].key ? m->slots[i].value : -1;
 }

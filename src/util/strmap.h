@@ -4,10 +4,18 @@
 #define HETFLOW_UTIL_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* A slot holds its key's hash beside it: a probe compares hashes, and
+ * reads a key's text (elsewhere in memory) only when they are equal. */
+typedef struct {
+    const char *key; /* NULL: empty */
+    uint32_t hash;
+    int value;
+} strmap_slot_t;
 
 typedef struct {
-    const char **keys;
-    int *values;
+    strmap_slot_t *slots;
     size_t n;
     size_t cap; /* a power of two, kept at most half full */
 } strmap_t;

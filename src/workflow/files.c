@@ -48,10 +48,14 @@ static int index_add(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, 
 {
     const char *file = hf_workflow_file(wf);
     char *key = iter_subst(f->path, set->iter);
+    size_t old = ix->cap;
     int other;
 
+    /* The writers grow with the keys, and only when they do: growing them
+     * to the capacity on every add cleared its unused part each time. */
     if (!key || grow_room((void **)&ix->keys, &ix->cap, ix->n + 1, sizeof(char *)) < 0 ||
-        grow_to((void **)&ix->writers, ix->n, ix->cap, sizeof(writer_t)) < 0)
+        (ix->cap != old &&
+         grow_to((void **)&ix->writers, old, ix->cap, sizeof(writer_t)) < 0))
         goto nomem;
     if ((other = strmap_get(&ix->by_key, key)) >= 0 && hf_workflow_recorded(wf)) {
         free(key); /* as recorded: the first writer counts */

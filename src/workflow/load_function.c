@@ -109,6 +109,15 @@ static json_t *scalar_json(const yaml_node_t *node)
     return json_stringn(s, node->data.scalar.length);
 }
 
+static void *args_nomem(loader_t *ld, const yaml_node_t *node)
+{
+    ld_fail(ld, node, "args: out of memory");
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* node as JSON, aliases expanded: the loader has checked that they stay
+ * within HF_MAX_ALIAS_VALUES (check_aliases in load_yaml.c). */
 static json_t *node_json(loader_t *ld, yaml_node_t *node, int depth)
 {
     json_t *out;
@@ -119,42 +128,55 @@ static json_t *node_json(loader_t *ld, yaml_node_t *node, int depth)
     }
     switch (node->type) {
     case YAML_SCALAR_NODE:
+        /* Arguments reach the functions as C strings too: a NUL would cut
+         * them short. */
+        if (strlen(ld_scalar(node)) != node->data.scalar.length) {
+            ld_fail(ld, node, "args: a string contains a NUL byte");
+            return NULL;
+        }
         if (!(out = scalar_json(node)))
             ld_fail(ld, node, "args: out of memory or not UTF-8");
         return out;
     case YAML_SEQUENCE_NODE:
         if (!(out = json_array()))
-            return NULL;
+            return args_nomem(ld, node);
         for (yaml_node_item_t *i = node->data.sequence.items.start;
              i < node->data.sequence.items.top; i++) {
             json_t *item = node_json(ld, ld_node(ld, *i), depth + 1);
             if (!item || json_array_append_new(out, item) < 0) {
                 json_decref(out);
-                return NULL;
+                return item ? args_nomem(ld, node) : NULL;
             }
         }
         return out;
     case YAML_MAPPING_NODE:
         if (!(out = json_object()))
-            return NULL;
+            return args_nomem(ld, node);
         for (yaml_node_pair_t *p = node->data.mapping.pairs.start;
              p < node->data.mapping.pairs.top; p++) {
             yaml_node_t *key = ld_node(ld, p->key);
+            const char *name;
             json_t *value;
             if (key->type != YAML_SCALAR_NODE) {
                 ld_fail(ld, key, "args keys must be strings, not %s", ld_type_name(key));
                 json_decref(out);
                 return NULL;
             }
-            if (json_object_get(out, ld_scalar(key))) {
-                ld_fail(ld, key, "args key '%s' is repeated", ld_scalar(key));
+            name = ld_scalar(key);
+            if (strlen(name) != key->data.scalar.length) {
+                ld_fail(ld, key, "args: a key contains a NUL byte");
+                json_decref(out);
+                return NULL;
+            }
+            if (json_object_get(out, name)) {
+                ld_fail(ld, key, "args key '%s' is repeated", name);
                 json_decref(out);
                 return NULL;
             }
             if (!(value = node_json(ld, ld_node(ld, p->value), depth + 1)) ||
-                json_object_set_new(out, ld_scalar(key), value) < 0) {
+                json_object_set_new(out, name, value) < 0) {
                 json_decref(out);
-                return NULL;
+                return value ? args_nomem(ld, node) : NULL;
             }
         }
         return out;
@@ -175,5 +197,9 @@ int ld_args(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return -1;
     set->args = json_dumps(args, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(args);
-    return set->args ? 0 : -1;
+    if (!set->args) {
+        args_nomem(ld, node);
+        return -1;
+    }
+    return 0;
 }

@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <yaml.h>
 
 #include "hetflow/workflow.h"
+#include "util/grow.h"
 #include "wfformat.h"
 #include "yaml_read.h"
 
@@ -568,6 +571,153 @@ static int check_nesting(const char *path, const char *text, size_t len, hf_erro
     return 0;
 }
 
+/* Whether child is written inside parent; if not, parent holds an alias of
+ * it (libyaml's document points an alias at the node it names, which may
+ * be parent itself). */
+static bool written_in(const yaml_node_t *parent, const yaml_node_t *child)
+{
+    return child != parent && child->start_mark.index >= parent->start_mark.index &&
+           child->start_mark.index < parent->end_mark.index;
+}
+
+/* A collection's children as node ids: items, or keys and values. */
+typedef struct {
+    const int *at; /* a pair is two ids, key and value */
+    size_t n;
+} kids_t;
+
+static kids_t kids_of(const yaml_node_t *node)
+{
+    if (node->type == YAML_SEQUENCE_NODE)
+        return (kids_t){
+            node->data.sequence.items.start,
+            (size_t)(node->data.sequence.items.top - node->data.sequence.items.start)};
+    if (node->type == YAML_MAPPING_NODE)
+        return (kids_t){
+            (const int *)node->data.mapping.pairs.start,
+            2 * (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start)};
+    return (kids_t){NULL, 0};
+}
+
+static bool holds_alias(loader_t *ld, const yaml_node_t *node)
+{
+    kids_t k = kids_of(node);
+
+    for (size_t i = 0; i < k.n; i++)
+        if (!written_in(node, ld_node(ld, k.at[i])))
+            return true;
+    return false;
+}
+
+typedef struct {
+    int id;
+    size_t next; /* the child to look at next */
+} walk_t;
+
+/* Each node's size with aliases expanded (itself and all below it), at
+ * most `cap`; a node that holds itself through an alias counts as `cap`
+ * and sets *endless.  Iterative: block nesting has no depth limit.  size[]
+ * is 0 for nodes not yet seen, -1 for those on the walk.  Returns 0, or -1
+ * with ENOMEM. */
+static int expand_sizes(loader_t *ld, int32_t *size, int32_t cap, bool *endless)
+{
+    size_t n = (size_t)(ld->doc->nodes.top - ld->doc->nodes.start), depth = 0, room = 0;
+    walk_t *walk = NULL;
+    int64_t *sum = NULL;
+    int rc = -1;
+
+    for (size_t root = 1; root <= n; root++) {
+        if (size[root - 1])
+            continue;
+        depth = 0;
+        if (grow_room((void **)&walk, &room, 1, sizeof(*walk)) < 0 ||
+            grow_to((void **)&sum, 0, room, sizeof(*sum)) < 0)
+            goto nomem;
+        walk[depth] = (walk_t){(int)root, 0};
+        sum[depth++] = 1;
+        size[root - 1] = -1;
+        while (depth > 0) {
+            walk_t *w = &walk[depth - 1];
+            kids_t k = kids_of(ld_node(ld, w->id));
+            if (w->next < k.n) {
+                int c = k.at[w->next++];
+                if (size[c - 1] == 0) {
+                    size_t old = room;
+                    if (grow_room((void **)&walk, &room, depth + 1, sizeof(*walk)) < 0 ||
+                        (room != old &&
+                         grow_to((void **)&sum, old, room, sizeof(*sum)) < 0))
+                        goto nomem;
+                    walk[depth] = (walk_t){c, 0};
+                    sum[depth++] = 1;
+                    size[c - 1] = -1;
+                } else {
+                    *endless |= size[c - 1] < 0;
+                    sum[depth - 1] += size[c - 1] < 0 ? cap : size[c - 1];
+                }
+                continue;
+            }
+            size[w->id - 1] = sum[depth - 1] < cap ? (int32_t)sum[depth - 1] : cap;
+            if (--depth > 0)
+                sum[depth - 1] += size[w->id - 1];
+        }
+    }
+    rc = 0;
+nomem:
+    free(walk);
+    free(sum);
+    if (rc < 0)
+        errno = ENOMEM;
+    return rc;
+}
+
+/* libyaml's document shares an anchored node among its aliases, and every
+ * walk of the loader (args turned into JSON, above all) expands them: nine
+ * levels of ten aliases are a billion values from 500 bytes.  Refuse a
+ * document whose aliases add more than HF_MAX_ALIAS_VALUES values to what
+ * the file writes out, at the collection where they do. */
+static int check_aliases(loader_t *ld)
+{
+    size_t n = (size_t)(ld->doc->nodes.top - ld->doc->nodes.start);
+    int32_t cap = (int32_t)(n + HF_MAX_ALIAS_VALUES + 1), *size;
+    yaml_node_t *node;
+    bool any = false, endless = false;
+
+    for (size_t i = 1; i <= n && !any; i++)
+        any = holds_alias(ld, ld_node(ld, (int)i));
+    if (!any)
+        return 0;
+    if (!(size = calloc(n, sizeof(*size))) || expand_sizes(ld, size, cap, &endless) < 0) {
+        free(size);
+        hf_error_at(ld->err, ld->file, 0, 0, "out of memory");
+        errno = ENOMEM;
+        return -1;
+    }
+    node = ld_node(ld, 1);
+    if (size[0] < cap) {
+        free(size);
+        return 0;
+    }
+    /* Down the largest child to where the aliases are, or to where values
+     * add up past the limit with no child past it alone. */
+    while (!holds_alias(ld, node)) {
+        kids_t k = kids_of(node);
+        int best = 0;
+        for (size_t i = 0; i < k.n; i++)
+            if (!best || size[k.at[i] - 1] > size[best - 1])
+                best = k.at[i];
+        if (!best || size[best - 1] < cap)
+            break;
+        node = ld_node(ld, best);
+    }
+    free(size);
+    if (endless)
+        return ld_fail(ld, node,
+                       "an alias here is inside the node it names: it repeats "
+                       "without end");
+    return ld_fail(ld, node, "aliases here repeat more than %ld values (an alias bomb?)",
+                   HF_MAX_ALIAS_VALUES);
+}
+
 /* After the workflow's document, nothing but the end of the stream: a
  * second document would be silently ignored, so it is refused. */
 static int only_document(loader_t *ld, yaml_parser_t *parser, const char *text,
@@ -595,20 +745,27 @@ hf_workflow_t *hf_workflow_load_buffer(const char *path, const char *text, size_
     return hf_workflow_load_buffer_flags(path, text, len, 0, err);
 }
 
-hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
-                                             size_t len, int flags, hf_error_t *err)
+/* The workflow in text, which it does not keep (the callers give it). */
+static hf_workflow_t *load_text(const char *path, const char *text, size_t len, int flags,
+                                hf_error_t *err)
 {
     loader_t ld = {.file = path, .err = err};
     yaml_parser_t parser;
     yaml_document_t doc;
     hf_workflow_t *wf = NULL;
-    json_t *wfformat;
+    js_t *wfformat = malloc(sizeof(*wfformat)); /* the text checked, its spans */
+    bool is_wfformat;
 
-    if (hf_wfformat_detect(text, len, &wfformat)) {
-        wf = hf_wfformat_load(path, text, len, wfformat, flags, err);
-        json_decref(wfformat);
-        return wf;
+    if (!wfformat) {
+        hf_error_at(err, path, 0, 0, "out of memory");
+        errno = ENOMEM;
+        return NULL;
     }
+    if ((is_wfformat = hf_wfformat_detect(text, len, wfformat)))
+        wf = hf_wfformat_load(path, wfformat, flags, err);
+    free(wfformat);
+    if (is_wfformat)
+        return wf;
     if (check_nesting(path, text, len, err) < 0)
         return NULL;
     if (!yaml_parser_initialize(&parser)) {
@@ -621,17 +778,27 @@ hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
         goto done;
     }
     ld.doc = &doc;
-    wf = load_document(&ld);
+    wf = check_aliases(&ld) < 0 ? NULL : load_document(&ld);
     yaml_document_delete(&doc);
-    if (wf && (only_document(&ld, &parser, text, len) < 0 ||
-               hf_workflow_set_text(wf, text, len) < 0)) {
-        if (errno == ENOMEM && err)
-            hf_error_at(err, path, 0, 0, "out of memory");
+    if (wf && only_document(&ld, &parser, text, len) < 0) {
         hf_workflow_destroy(wf);
         wf = NULL;
     }
 done:
     yaml_parser_delete(&parser);
+    return wf;
+}
+
+hf_workflow_t *hf_workflow_load_buffer_flags(const char *path, const char *text,
+                                             size_t len, int flags, hf_error_t *err)
+{
+    hf_workflow_t *wf = load_text(path, text, len, flags, err);
+
+    if (wf && hf_workflow_set_text(wf, text, len) < 0) {
+        hf_error_at(err, path, 0, 0, "out of memory");
+        hf_workflow_destroy(wf);
+        return NULL;
+    }
     return wf;
 }
 
@@ -671,7 +838,11 @@ hf_workflow_t *hf_workflow_load_flags(const char *path, int flags, hf_error_t *e
         errno = EIO;
         goto done;
     }
-    wf = hf_workflow_load_buffer_flags(path, text, (size_t)st.st_size, flags, err);
+    /* The workflow keeps the text read: a copy would be as large again. */
+    if ((wf = load_text(path, text, (size_t)st.st_size, flags, err))) {
+        hf_workflow_take_text(wf, text, (size_t)st.st_size);
+        text = NULL;
+    }
 done:
     free(text);
     if (f)

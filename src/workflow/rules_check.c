@@ -1,7 +1,9 @@
 /* Rules checked against the workflow's sets: every name a rule uses names a
  * set, every expression parses (its errors placed at the exact column),
  * a repeat's sets are closed (nothing outside depends on them, since the
- * next iteration replaces them), and every held set is started by a rule. */
+ * next iteration replaces them), no set has the name a repeat gives a copy,
+ * the tasks repeats can make stay within the task cap, and every held set is
+ * started by a rule. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "expr.h"
 #include "rules_check.h"
 #include "util/str.h"
+#include "util/strmap.h"
 
 typedef struct {
     const hf_workflow_t *wf;
@@ -137,12 +140,137 @@ static int check_closed(const hf_workflow_t *wf, const int *group_of, hf_error_t
     return 0;
 }
 
+/* The iteration `name` is of template tmpl ("{iter}" a decimal without
+ * leading zeros, the same at every "{iter}"), or -1.  `k` is the value an
+ * earlier "{iter}" read, or -1.  A literal digit may follow "{iter}", so
+ * each length of digits is tried. */
+static long template_iter(const char *tmpl, const char *name, long k)
+{
+    while (*tmpl && strncmp(tmpl, "{iter}", 6) != 0)
+        if (*tmpl++ != *name++)
+            return -1;
+    if (!*tmpl)
+        return *name ? -1 : k < 0 ? 0 : k;
+    for (int len = 1; len <= 9 && name[len - 1] >= '0' && name[len - 1] <= '9'; len++) {
+        char digits[10];
+        long v, got;
+        if (len > 1 && name[0] == '0')
+            break;
+        memcpy(digits, name, (size_t)len);
+        digits[len] = '\0';
+        v = strtol(digits, NULL, 10);
+        if ((k < 0 || v == k) && (got = template_iter(tmpl + 6, name + len, v)) >= 0)
+            return got;
+    }
+    return -1;
+}
+
+/* The iteration `name` is of a set named without {iter} ("x" makes "x.1",
+ * "x.2"...), its base name's length in *base, or -1. */
+static long copy_iter(const char *name, size_t *base)
+{
+    const char *dot = strrchr(name, '.');
+    char *end;
+    long k;
+
+    if (!dot || dot == name || dot[1] < '1' || dot[1] > '9' || strlen(dot + 1) > 9)
+        return -1;
+    k = strtol(dot + 1, &end, 10);
+    if (*end)
+        return -1;
+    *base = (size_t)(dot - name);
+    return k;
+}
+
+typedef struct {
+    const hf_set_t *set;
+    const hf_action_t *repeat;
+} repeated_t;
+
+/* No set of the file may have the name a repeat will give a copy of one of
+ * its sets (iterations 1 to max - 1): the copy could not be made, and the
+ * rule would fail while the workflow runs. */
+static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int nrep,
+                            hf_error_t *err)
+{
+    strmap_t plain; /* repeated sets named without {iter}, by name */
+    int rc = -1;
+
+    strmap_init(&plain);
+    for (int i = 0; i < nrep; i++)
+        if (!rep[i].set->name_template && strmap_put(&plain, rep[i].set->name, i) < 0) {
+            hf_error_set(err, "out of memory");
+            errno = ENOMEM;
+            goto done;
+        }
+    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
+        const hf_set_t *set = hf_workflow_set(wf, s);
+        char base[HF_MAX_NAME + 16];
+        size_t len;
+        long k = copy_iter(set->name, &len);
+        int r = -1;
+        if (k > 0 && len < sizeof(base)) {
+            memcpy(base, set->name, len);
+            base[len] = '\0';
+            if ((r = strmap_get(&plain, base)) >= 0 && k >= rep[r].repeat->max)
+                r = -1;
+        }
+        for (int i = 0; r < 0 && i < nrep; i++)
+            if (rep[i].set->name_template &&
+                (k = template_iter(rep[i].set->name_template, set->name, -1)) > 0 &&
+                k < rep[i].repeat->max)
+                r = i;
+        if (r >= 0) {
+            bad(wf, err, set->mark,
+                "set '%s' has the name of iteration %ld of '%s', which the rule at line "
+                "%d "
+                "repeats: rename one of them",
+                set->name, k,
+                rep[r].set->name_template ? rep[r].set->name_template : rep[r].set->name,
+                rep[r].repeat->mark.line);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    strmap_fini(&plain);
+    return rc;
+}
+
+/* The tasks repeats can make count against the workflow's cap: each makes
+ * up to max - 1 more iterations of its sets. */
+static int check_repeat_tasks(const hf_workflow_t *wf, hf_error_t *err)
+{
+    long total = hf_workflow_ntasks(wf);
+
+    for (int i = 0; i < hf_workflow_nrules(wf); i++) {
+        const hf_rule_t *r = hf_workflow_rule(wf, i);
+        for (int k = 0; k < r->nactions; k++) {
+            const hf_action_t *a = &r->actions[k];
+            long group = 0;
+            if (a->kind != HF_ACTION_REPEAT)
+                continue;
+            for (int g = 0; g < a->ngroup; g++)
+                group += hf_workflow_set(wf, a->group[g])->tasks;
+            /* Both at most 10^8 or so: no overflow in 64 bits. */
+            total += (long)(a->max - 1) * group;
+            if (total > HF_MAX_TOTAL_TASKS)
+                return bad(wf, err, a->mark,
+                           "repeat may make %d iterations of %ld tasks: the workflow "
+                           "would have more than %ld tasks (give a smaller max)",
+                           a->max, group, HF_MAX_TOTAL_TASKS);
+        }
+    }
+    return 0;
+}
+
 int rules_check(hf_workflow_t *wf, hf_error_t *err)
 {
     int n = hf_workflow_nsets(wf);
     int *group_of = malloc((size_t)n * sizeof(int));
     bool *started = calloc((size_t)n, sizeof(bool));
-    int rc = -1;
+    repeated_t *rep = NULL;
+    int rc = -1, nrep = 0;
 
     if (!group_of || !started) {
         hf_error_set(err, "out of memory");
@@ -163,7 +291,27 @@ int rules_check(hf_workflow_t *wf, hf_error_t *err)
                 started[r->actions[k].set] = true;
         }
     }
-    if (check_closed(wf, group_of, err) < 0)
+    if (check_closed(wf, group_of, err) < 0 || check_repeat_tasks(wf, err) < 0)
+        goto done;
+    for (int pass = 0; pass < 2; pass++) { /* count, then list, the repeated sets */
+        for (int i = 0; i < hf_workflow_nrules(wf); i++) {
+            const hf_rule_t *r = hf_workflow_rule(wf, i);
+            for (int k = 0; k < r->nactions; k++) {
+                const hf_action_t *a = &r->actions[k];
+                for (int g = 0; a->kind == HF_ACTION_REPEAT && g < a->ngroup; g++, nrep++)
+                    if (rep)
+                        rep[nrep] = (repeated_t){hf_workflow_set(wf, a->group[g]), a};
+            }
+        }
+        if (pass == 0 && nrep > 0 && !(rep = malloc((size_t)nrep * sizeof(*rep)))) {
+            hf_error_set(err, "out of memory");
+            errno = ENOMEM;
+            goto done;
+        }
+        if (pass == 0)
+            nrep = 0;
+    }
+    if (nrep > 0 && check_copy_names(wf, rep, nrep, err) < 0)
         goto done;
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
@@ -177,5 +325,6 @@ int rules_check(hf_workflow_t *wf, hf_error_t *err)
 done:
     free(group_of);
     free(started);
+    free(rep);
     return rc;
 }

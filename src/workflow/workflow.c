@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "expr.h"
 #include "files.h"
+#include "hetflow/journal.h"
 #include "hetflow/rules.h"
 #include "hetflow/workflow.h"
 #include "rules_check.h"
@@ -954,11 +956,16 @@ int hf_workflow_set_text(hf_workflow_t *wf, const char *text, size_t len)
     if (!copy)
         return -1;
     memcpy(copy, text, len);
-    copy[len] = '\0';
-    free(wf->text);
-    wf->text = copy;
-    wf->text_len = len;
+    hf_workflow_take_text(wf, copy, len);
     return 0;
+}
+
+void hf_workflow_take_text(hf_workflow_t *wf, char *text, size_t len)
+{
+    text[len] = '\0';
+    free(wf->text);
+    wf->text = text;
+    wf->text_len = len;
 }
 
 int hf_set_name_check(const char *name, char *why, size_t len)
@@ -972,6 +979,16 @@ int hf_set_name_check(const char *name, char *why, size_t len)
     }
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || name[0] == '-') {
         snprintf(why, len, "set name '%s' is not allowed", name);
+        return -1;
+    }
+    /* A set's folder sits beside the workdir's own files: the journal
+     * (journal.db and what SQLite keeps next to it) and the lock.  In any
+     * case, for case-insensitive filesystems. */
+    if (strncasecmp(name, HF_JOURNAL_FILE, strlen(HF_JOURNAL_FILE)) == 0 ||
+        strcasecmp(name, HF_LOCK_FILE) == 0) {
+        snprintf(why, len,
+                 "set name '%s' is taken by hetflow's own files in the workdir (%s*, %s)",
+                 name, HF_JOURNAL_FILE, HF_LOCK_FILE);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {

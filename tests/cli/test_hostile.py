@@ -8,6 +8,18 @@ import unittest
 
 from clitest import CliTest, HETFLOW
 
+# Nine levels of ten aliases: 10^9 values.
+BOMB = (b"sets:\n  f:\n    function: {python: 'm:f'}\n    args:\n"
+        b"      a0: &a0 [1,1,1,1,1,1,1,1,1,1]\n" +
+        b"".join(b"      a%d: &a%d [%s]\n" % (i, i, b",".join([b"*a%d" % (i - 1)] * 10))
+                 for i in range(1, 9)))
+
+# A WfFormat 1.5 task with the coreCount given.
+WFFORMAT_CORES = (b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": '
+                  b'{"tasks": [{"name": "t1", "id": "t1", "parents": [], "children": []}]}, '
+                  b'"execution": {"makespanInSeconds": 1, "executedAt": "x", "tasks": '
+                  b'[{"id": "t1", "runtimeInSeconds": 1, "coreCount": %s}]}}}\n')
+
 # (name, file content as bytes, what stderr must contain after "FILE:")
 TABLE = [
     ("empty", b"", "file is empty"),
@@ -50,6 +62,33 @@ TABLE = [
     ("two documents", b"---\nsets: {a: {}}\n---\nsets: {b: {}}\n", "4:1: a workflow file holds one"),
     ("billion laughs", b"x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
      b"z: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nsets:\n  s: {after: *c}\n", "1:1: unknown key 'x'"),
+    # Aliases are expanded by every walk of the loader: nine levels of ten
+    # in a function's args were a billion values from 535 bytes.
+    ("alias bomb in args", BOMB, "10:11: aliases here repeat more than 1000000 values"),
+    ("alias inside its anchor", b"sets:\n  f:\n    function: {python: 'm:f'}\n"
+     b"    args: &a {x: *a}\n", "4:11: an alias here is inside the node it names"),
+    # A NUL would cut a string short where it reaches a process or function.
+    ("NUL in args", b'sets:\n  f: {function: {python: "m:f"}, args: {a: "x\\0y"}}\n',
+     "2:44: args: a string contains a NUL byte"),
+    ("NUL in an args key", b'sets:\n  f: {function: {python: "m:f"}, args: {"a\\0b": 1}}\n',
+     "2:41: args: a key contains a NUL byte"),
+    ("NUL in an env value", b'sets:\n  a: {env: {A: "p\\0q"}}\n',
+     "2:16: env value of 'A' contains a NUL byte"),
+    # Set folders sit beside the workdir's own files.
+    ("journal name", b"sets:\n  journal.db-wal: {}\n",
+     "2:3: set name 'journal.db-wal' is taken by hetflow's own files in the workdir"),
+    ("lock name", b"sets:\n  Run.Lock: {}\n", "2:3: set name 'Run.Lock' is taken by hetflow's"),
+    # A set may not have the name a repeat gives a copy of another.
+    ("copy name", b"sets:\n  x: {}\n  x.1: {}\nrules:\n  - when: {set: x}\n"
+     b"    do: [{repeat: {sets: [x], max: 3}}]\n",
+     "3:3: set 'x.1' has the name of iteration 1 of 'x', which the rule at line 6 repeats"),
+    ("template copy name", b'sets:\n  sim-{iter}: {}\n  sim-3: {}\nrules:\n'
+     b'  - when: {set: "sim-{iter}"}\n    do: [{repeat: {sets: ["sim-{iter}"], max: 4}}]\n',
+     "3:3: set 'sim-3' has the name of iteration 3 of 'sim-{iter}'"),
+    ("repeat past the task cap", b"sets:\n  big: {tasks: 10000000}\nrules:\n"
+     b"  - when: {set: big}\n    do: [{repeat: {sets: [big], max: 100000}}]\n",
+     "5:19: repeat may make 100000 iterations of 10000000 tasks: the workflow would have "
+     "more than 100000000 tasks"),
     ("unequal one-to-one", b"sets:\n  a: {tasks: 2}\n  b: {tasks: 3, after: [{set: a, map: one-to-one}]}\n",
      "3:25: one-to-one map needs equal task counts"),
     ("zero nodes", b"platform: {nodes: 0}\nsets: {a: {}}\n", "1:19: nodes must be at least 1"),
@@ -103,7 +142,14 @@ TABLE = [
     ("wfformat cycle",
      b'{"name": "w", "schemaVersion": "1.4", "workflow": {"tasks": ['
      b'{"name": "a", "parents": ["b"], "runtimeInSeconds": 1},'
-     b'{"name": "b", "parents": ["a"], "runtimeInSeconds": 1}]}}\n', "cycle"),
+     b'{"name": "b", "parents": ["a"], "runtimeInSeconds": 1}]}}\n',
+     "1:143: dependency cycle: b -> a -> b"),  # at an edge of the cycle
+    ("wfformat negative cores", WFFORMAT_CORES % b"-5",
+     "1:257: task 't1': coreCount must be more than 0, not -5"),
+    ("wfformat zero cores", WFFORMAT_CORES % b"0",
+     "1:257: task 't1': coreCount must be more than 0, not 0"),
+    ("wfformat NUL in an id", b'{"name": "w", "schemaVersion": "1.4", "workflow": {"tasks": ['
+     b'{"name": "a\\u0000b", "runtime": 1}]}}\n', "1:71: a task's name contains a NUL byte"),
     ("wfformat version 2.0",
      b'{"name": "w", "schemaVersion": "2.0", "workflow": {}}\n',
      "1:32: WfFormat schemaVersion '2.0' is not one this reads (1.0 to 1.6)"),
@@ -168,6 +214,81 @@ class Hostile(CliTest):
             f.truncate(200 << 20)  # sparse: no disk used
         self.check(["validate", path], f"{path}: file is larger than 128 MiB", timeout=10)
         self.check(["validate", self.dir], f"{self.dir}: is a directory", timeout=10)
+
+    def test_out_of_memory_names_the_file(self):
+        # Three million args values need more than 256 MiB of YAML nodes.
+        with open(HETFLOW, "rb") as f:
+            if b"__asan_init" in f.read():
+                self.skipTest("AddressSanitizer does not run under an address-space limit")
+        import resource
+        path = os.path.join(self.dir, "huge.yaml")
+        with open(path, "w") as f:
+            f.write("sets:\n  f:\n    function: {python: 'm:f'}\n    args: {a: [" +
+                    ",".join(["1"] * 3_000_000) + "]}\n")
+        limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+        p = subprocess.run([HETFLOW, "validate", path], capture_output=True, text=True,
+                           timeout=60, preexec_fn=limit)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertTrue(p.stderr.startswith(f"{path}:"), p.stderr)
+        self.assertIn("out of memory", p.stderr)
+
+    def test_set_name_is_not_a_command(self):
+        # {set} in a command string is one word to sh, whatever the name.
+        wf = self.write("w.yaml", 'sets:\n'
+                        '  "b;touch${IFS}x;": {command: "echo {set} >> out.txt"}\n'
+                        '  "it\'s": {command: "echo {set}-{index} >> out.txt"}\n'
+                        '  plain: {command: "echo {set} >> out.txt", after: ["it\'s"]}\n')
+        p = subprocess.run([HETFLOW, "run", wf, "--workdir", "w", "--quiet"], cwd=self.dir,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "x")))
+        with open(os.path.join(self.dir, "out.txt")) as f:
+            self.assertEqual(sorted(f.read().splitlines()),
+                             ["b;touch${IFS}x;", "it's-0", "plain"])
+
+    def test_simulate_exits_as_run_does(self):
+        # A walltime stops the workflow: exit status 1 in both.
+        wf = self.write("w.yaml", "walltime: 1\nplatform: {nodes: 1, cores_per_node: 1}\n"
+                        "sets:\n  a: {tasks: 2, duration: 0.6, command: [sleep, '0.6']}\n")
+        for args in (["simulate", wf], ["run", wf, "--workdir", os.path.join(self.dir, "w"),
+                                        "--quiet"]):
+            with self.subTest(args[0]):
+                p = subprocess.run([HETFLOW, *args], capture_output=True, text=True,
+                                   timeout=60)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("1 done, 0 failed, 1 canceled of 2", p.stdout)
+
+    def test_report_escapes_the_trace(self):
+        # A trace is a file anyone may have written: no string of it is markup.
+        import json
+        trace = os.path.join(self.dir, "t.json")
+        p = subprocess.run([HETFLOW, "simulate", self.write(
+            "w.yaml", "platform: {nodes: 1, cores_per_node: 2}\nsets:\n  a: {duration: 1}\n"),
+            "--trace", trace], capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(trace) as f:
+            t = json.load(f)
+        info = t["otherData"]["hetflow"]
+        info["mode"], info["policy"] = "<script>m()</script>", "<b>p</b>"
+        call = next(e for e in t["traceEvents"] if e.get("ph") == "X")
+        call["tid"] = 2  # a lane past the cores: a function call
+        call["args"].update(state="failed", status=1, error="<img src=x onerror=e()>",
+                            worker="<i>w</i>")
+        with open(trace, "w") as f:
+            json.dump(t, f)
+        for args, out in ((["-o", "r.html"], "r.html"), (["--svg"], "t.svg")):
+            p = subprocess.run([HETFLOW, "report", trace, *args], cwd=self.dir,
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(self.dir, out)) as f:
+                page = f.read()
+            with self.subTest(out):
+                for tag in ("<script", "<b>", "<img", "<i>"):
+                    self.assertFalse(tag in page, f"{tag} in {out}")
+                self.assertIn("&lt;img src=x onerror=e()&gt;", page)
+                if out == "r.html":
+                    self.assertIn("&lt;script&gt;m()&lt;/script&gt; mode, &lt;b&gt;p&lt;/b&gt; "
+                                  "policy", page)
 
     def test_bad_arguments(self):
         ok = self.write("ok.yaml", "sets:\n  a: {command: [true]}\n")

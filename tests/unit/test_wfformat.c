@@ -169,10 +169,39 @@ static void tiny_and_errors(void **state)
     snprintf(text, sizeof(text), tiny, "zz", ", \"runtimeInSeconds\": 2");
     assert_string_equal(load_error(text), "7:44: task 'b' names unknown parent 'zz'");
     snprintf(text, sizeof(text), tiny, "a", "");
-    assert_string_equal(load_error(text),
-                        "7:16: task 'b' has no runtime (runtimeInSeconds or runtime)");
+    assert_string_equal(load_error(text), /* at its execution record */
+                        "11:7: task 'b' has no runtime (runtimeInSeconds or runtime)");
     snprintf(text, sizeof(text), tiny, "b", ", \"runtimeInSeconds\": 2");
-    assert_string_equal(load_error(text), "7:16: task 'b' depends on itself");
+    assert_string_equal(load_error(text), "7:44: task 'b' depends on itself");
+}
+
+/* Execution records in another order than the tasks: joined by id. */
+static void runs_out_of_order(void **state)
+{
+    static const char text[] =
+        "{\"name\": \"w\", \"schemaVersion\": \"1.5\", \"workflow\": {\"specification\": "
+        "{\"tasks\": [{\"name\": \"a\", \"id\": \"a\", \"parents\": []},\n"
+        "{\"name\": \"b\", \"id\": \"b\", \"parents\": [\"a\"]},\n"
+        "{\"name\": \"c\", \"id\": \"c\", \"parents\": [\"b\"]}]},\n"
+        "\"execution\": {\"tasks\": [{\"id\": \"c\", \"runtimeInSeconds\": 3, "
+        "\"gpuCount\": 0.5},\n"
+        "{\"id\": \"a\", \"runtimeInSeconds\": 1}, {\"id\": \"b\", \"runtimeInSeconds\": "
+        "2, "
+        "\"coreCount\": null}]}}}\n";
+    hf_workflow_t *wf = load_ok(text);
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        const hf_set_t *set = hf_workflow_set(wf, i);
+        assert_int_equal(set->name[0], 'a' + i);
+        assert_close(set->duration_mean, i + 1, 1e-12);
+        assert_int_equal(set->cores, 1);             /* null: as absent */
+        assert_int_equal(set->gpus, i == 2 ? 1 : 0); /* a fraction rounds up */
+    }
+    assert_int_equal(hf_workflow_set(wf, 2)->after[0].mark.line,
+                     3); /* its edge's place */
+    assert_int_equal(hf_workflow_set(wf, 2)->after[0].mark.col, 38);
+    hf_workflow_destroy(wf);
 }
 
 /* Found by fuzz/fuzz_wfformat.c: a category longer than a set name may be
@@ -207,6 +236,7 @@ int main(void)
         cmocka_unit_test(every_instance_imports),
         cmocka_unit_test(group_by_category),
         cmocka_unit_test(tiny_and_errors),
+        cmocka_unit_test(runs_out_of_order),
         cmocka_unit_test(long_category_rejected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
