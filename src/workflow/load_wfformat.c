@@ -295,6 +295,9 @@ static hf_mark_t mark_at(wf_t *w, size_t at)
 }
 
 static int fail_ap(wf_t *w, hf_mark_t m, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static int fail_ap(wf_t *w, hf_mark_t m, const char *fmt, va_list ap)
 {
     char msg[sizeof(w->err->text)];
 
