@@ -6,7 +6,7 @@ set -eu
 
 # Build (and `make demo`): compiler, CMake, the libraries hetflow uses, and
 # python3 (the demo's tasks and the Python workers).
-BUILD="build-essential cmake pkg-config libyaml-dev libjansson-dev libcmocka-dev
+BUILD="build-essential cmake pkg-config libyaml-dev libjansson-dev libyajl-dev libcmocka-dev
 libhwloc-dev libsqlite3-dev python3"
 # Tests: procps (pgrep), chromium (renders the HTML report), time and bc
 # (the benchmarks' peak memory and wall times); a Slurm started by the tests

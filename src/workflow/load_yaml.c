@@ -753,18 +753,9 @@ static hf_workflow_t *load_text(const char *path, const char *text, size_t len, 
     yaml_parser_t parser;
     yaml_document_t doc;
     hf_workflow_t *wf = NULL;
-    js_t *wfformat = malloc(sizeof(*wfformat)); /* the text checked, its spans */
-    bool is_wfformat;
 
-    if (!wfformat) {
-        hf_error_at(err, path, 0, 0, "out of memory");
-        errno = ENOMEM;
-        return NULL;
-    }
-    if ((is_wfformat = hf_wfformat_detect(text, len, wfformat)))
-        wf = hf_wfformat_load(path, wfformat, flags, err);
-    free(wfformat);
-    if (is_wfformat)
+    if (hf_wfformat_detect(text, len) &&
+        hf_wfformat_load(path, text, len, flags, &wf, err))
         return wf;
     if (check_nesting(path, text, len, err) < 0)
         return NULL;

@@ -3,18 +3,20 @@
 #define HETFLOW_WORKFLOW_WFFORMAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "hetflow/workflow.h"
-#include "json_scan.h"
 
-/* Whether text is a WfFormat instance: valid JSON, an object with
- * "workflow" and "schemaVersion" (and no "sets", a workflow file's).  If
- * so, *j is the text checked, for hf_wfformat_load(). */
-bool hf_wfformat_detect(const char *text, size_t len, js_t *j);
+/* Whether text may be a WfFormat instance, at the cost of a look at its
+ * first bytes: a JSON object (its first byte past blanks is '{').
+ * hf_wfformat_load() tells for sure. */
+bool hf_wfformat_detect(const char *text, size_t len);
 
-/* The workflow of the WfFormat instance j (hf_wfformat_detect()'s).  NULL
- * with a file:line:col message. */
-hf_workflow_t *hf_wfformat_load(const char *path, const js_t *j, int flags,
-                                hf_error_t *err);
+/* Read text as a WfFormat instance.  Returns 1 with *wf its workflow, or
+ * NULL with a file:line:col message in err; 0 if it is no instance, for
+ * the YAML loader: no "workflow" and "schemaVersion" at its top, "sets"
+ * there (a workflow file written in JSON), or not JSON before either key. */
+int hf_wfformat_load(const char *path, const char *text, size_t len, int flags,
+                     hf_workflow_t **wf, hf_error_t *err);
 
 #endif

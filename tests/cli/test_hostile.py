@@ -153,6 +153,14 @@ TABLE = [
     ("wfformat version 2.0",
      b'{"name": "w", "schemaVersion": "2.0", "workflow": {}}\n',
      "1:32: WfFormat schemaVersion '2.0' is not one this reads (1.0 to 1.6)"),
+    # An instance that is not JSON: yajl's message, at the place it stopped.
+    ("wfformat cut short",
+     b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": {"tasks": '
+     b'[{"name": "a"', "1:92: JSON: parse error: premature EOF"),
+    ("wfformat trailing comma",
+     b'{"name": "w", "schemaVersion": "1.5", "workflow": {"specification": {"tasks": '
+     b'[{"name": "a", "id": "a", "parents": [],}]}}}\n',
+     "1:119: JSON: parse error: invalid object key (must be a string)"),
 ]
 
 

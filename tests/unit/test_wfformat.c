@@ -3,6 +3,8 @@
  * with the JSON line. */
 #include "helpers.h"
 
+#include <yajl/yajl_parse.h>
+
 /* Copies of real WfCommons instances: tests/data/wfinstances/README.md. */
 #define INSTANCES TEST_DATA "/wfinstances/"
 
@@ -229,6 +231,200 @@ static void long_category_rejected(void **state)
         strstr(err.text, ":2:10: category of 'a': set name must be 1 to 128 bytes"));
 }
 
+/* The importer relies on this of yajl, which its header does not say:
+ * in a callback, yajl_get_bytes_consumed() is the offset just past the
+ * token read (values' places are found from it). */
+static yajl_handle consumed_handle;
+static size_t consumed[8];
+static int nconsumed;
+
+static int note_consumed(void *ctx)
+{
+    (void)ctx;
+    consumed[nconsumed++] = yajl_get_bytes_consumed(consumed_handle);
+    return nconsumed < 8;
+}
+
+static int note_string(void *ctx, const unsigned char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    return note_consumed(ctx);
+}
+
+static int note_number(void *ctx, const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    return note_consumed(ctx);
+}
+
+static void yajl_consumed_is_past_the_token(void **state)
+{
+    static const char text[] = " {\"ab\" : [12, \"c\\u0064\" ,{}] }";
+    static const yajl_callbacks cb = {.yajl_number = note_number,
+                                      .yajl_string = note_string,
+                                      .yajl_start_map = note_consumed,
+                                      .yajl_map_key = note_string,
+                                      .yajl_end_map = note_consumed,
+                                      .yajl_start_array = note_consumed,
+                                      .yajl_end_array = note_consumed};
+    /* {  "ab"  [  12  "c\u0064"  {  }  ]  } */
+    static const size_t past[] = {2, 6, 10, 12, 23, 26, 27, 28};
+
+    (void)state;
+    nconsumed = 0;
+    assert_non_null(consumed_handle = yajl_alloc(&cb, NULL, NULL));
+    yajl_parse(consumed_handle, (const unsigned char *)text, strlen(text));
+    yajl_free(consumed_handle);
+    assert_int_equal(nconsumed, 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(consumed[i], past[i]);
+}
+
+/* An instance that is not JSON: one line, at the token a parse error is
+ * about, the byte a lexical error is about, or the end of a text cut short;
+ * before "workflow" or "schemaVersion" shows it an instance, the text is
+ * the YAML loader's. */
+static void malformed_json(void **state)
+{
+    /* Each text follows `{"schemaVersion": "1.5", "workflow": ` (37 bytes). */
+    static const struct {
+        const char *text, *error;
+    } bad[] = {
+        {"{\"a\": 1,}}",
+         "1:46: JSON: parse error: invalid object key (must be a string)"},
+        {"[1, 2,]}",
+         "1:44: JSON: parse error: unallowed token at this point in JSON text"},
+        {"{\"a\" 1}}",
+         "1:43: JSON: parse error: object key and value must be separated by a colon "
+         "(':')"},
+        {"[01]}", "1:40: JSON: parse error: after array element, I expect ',' or ']'"},
+        {"[1.]}",
+         "1:41: JSON: lexical error: malformed number, a digit is required after "
+         "the decimal point."},
+        {"[\"a\tb\"]}", "1:41: JSON: lexical error: invalid character inside string."},
+        {"[\"\\x\"]}", "1:41: JSON: lexical error: inside a string, '\\' occurs before a "
+                       "character which it may not."},
+        {"{}} {}", "1:42: JSON: parse error: trailing garbage"},
+        /* yajl lets these through, jansson (which writes names) does not. */
+        {"[\"a\xc0\xaf"
+         "b\"]}",
+         "1:39: JSON: a string that is not UTF-8"},                   /* overlong */
+        {"[\"\\udc00\"]}", "1:39: JSON: a string that is not UTF-8"}, /* lone */
+        {"[\"abc", "1:43: JSON: parse error: premature EOF"},
+        {"[1,\n\n  2,\n  {\"x\": nul}]}",
+         "4:12: JSON: lexical error: invalid string in json "
+         "text."},
+    };
+    char text[512], deep[128];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), "{\"schemaVersion\": \"1.5\", \"workflow\": %s",
+                 bad[i].text);
+        assert_string_equal(load_error(text), bad[i].error);
+    }
+    /* 64 levels are read (the instance and its workflow are two), 65 are
+     * not. */
+    memset(deep, '[', 63);
+    memset(deep + 63, ']', 63);
+    snprintf(text, sizeof(text),
+             "{\"schemaVersion\": \"1.5\", \"workflow\": {\"x\": %.*s%.*s}}", 62, deep,
+             62, deep + 63);
+    assert_string_equal(load_error(text),
+                        "1:38: WfFormat 1.5: workflow.execution.tasks is "
+                        "missing: no runtimes");
+    snprintf(text, sizeof(text),
+             "{\"schemaVersion\": \"1.5\", \"workflow\": {\"x\": %.126s}}", deep);
+    assert_string_equal(load_error(text), "1:106: nesting deeper than 64 levels");
+    /* Not yet an instance: the YAML loader's message. */
+    assert_non_null(strstr(load_error("{\"name\": \"w\" \"schemaVersion\": \"1.5\"}"),
+                           "1:14: YAML: "));
+}
+
+/* The workflow before the schema version (read in a second walk), the
+ * execution records before the specification and in another order, keys
+ * and names written with escapes. */
+static void any_order_and_escapes(void **state)
+{
+    static const char text[] =
+        "{\"name\": \"w\", \"workflow\": {\"execution\": {\"tasks\": [\n"
+        "  {\"id\": \"b\", \"runtimeInSeconds\": 2, \"c\\u006freCount\": 2},\n"
+        "  {\"id\": \"\\u00e9\\ud83d\\ude00\", \"runtimeInSeconds\": 1}]},\n"
+        " \"specification\": {\"tasks\": [\n"
+        "  {\"id\": \"\\u00e9\\ud83d\\ude00\", \"parents\": []},\n"
+        "  {\"name\": \"\xc3\xa9\xc3\xa9\", \"i\\u0064\": \"b\", \"parents\": "
+        "[\"\xc3\xa9\xf0\x9f\x98\x80\"]}]}},\n"
+        " \"schemaVersion\": \"1.5\"}\n";
+    hf_workflow_t *wf = load_ok(text);
+    const hf_set_t *a, *b;
+
+    (void)state;
+    assert_int_equal(hf_workflow_nsets(wf), 2);
+    a = hf_workflow_set(wf, 0);
+    b = hf_workflow_set(wf, 1);
+    assert_string_equal(a->name, "\xc3\xa9\xf0\x9f\x98\x80"); /* é and U+1F600 */
+    assert_close(a->duration_mean, 1, 1e-12);
+    assert_string_equal(b->name, "b");
+    assert_close(b->duration_mean, 2, 1e-12);
+    assert_int_equal(b->cores, 2);
+    assert_int_equal(b->nafter, 1);
+    assert_string_equal(b->after[0].parent_name, a->name);
+    assert_int_equal(b->after[0].mark.line, 6); /* columns count characters */
+    assert_int_equal(b->after[0].mark.col, 46);
+    hf_workflow_destroy(wf);
+}
+
+/* Keys compare decoded; a NUL in a name makes it no task's. */
+static void escapes_in_errors(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        load_error(
+            "{\"name\": \"w\", \"schemaVersion\": \"1.4\", \"workflow\": {\"tasks\": "
+            "[{\"name\": \"a\", \"n\\u0061me\": \"b\", \"runtime\": 1}]}}"),
+        "1:76: key 'name' repeated");
+    assert_string_equal(
+        load_error(
+            "{\"name\": \"w\", \"schemaVersion\": \"1.4\", \"workflow\": {\"tasks\": "
+            "[\n{\"name\": \"\xc3\xa9\xc3\xa9\", \"parents\": [\"a\\u0000b\"], "
+            "\"runtime\": 1}]}}"),
+        "2:28: task '\xc3\xa9\xc3\xa9' names unknown parent '?'");
+}
+
+/* A JSON text with "sets" at its top is a workflow file, for the YAML
+ * loader, whatever else it holds. */
+static void workflow_file_in_json(void **state)
+{
+    hf_workflow_t *wf = load_ok("{\"sets\": {\"a\": {\"tasks\": 2}}}");
+
+    (void)state;
+    assert_int_equal(hf_workflow_ntasks(wf), 2);
+    hf_workflow_destroy(wf);
+    assert_non_null(strstr(load_error("{\"schemaVersion\": \"1.5\", \"workflow\": {}, "
+                                      "\"sets\": {\"a\": {}}}"),
+                           "1:2: unknown key 'schemaVersion'"));
+}
+
+/* Numbers are read as written: a size past 64-bit integers is kept. */
+static void big_numbers(void **state)
+{
+    hf_workflow_t *wf = load_ok(
+        "{\"name\": \"w\", \"schemaVersion\": \"1.4\", \"workflow\": {\"tasks\": "
+        "[{\"name\": "
+        "\"a\", \"runtime\": 1e2, \"files\": [{\"link\": \"input\", \"name\": \"f\", "
+        "\"size\": 100000000000000000000000}]}]}}");
+    const hf_set_t *a = hf_workflow_set(wf, 0);
+
+    (void)state;
+    assert_close(a->duration_mean, 100, 1e-12);
+    assert_int_equal(a->ninputs, 1);
+    assert_string_equal(a->inputs[0].path, "f");
+    assert_close(a->inputs[0].size, 1e23, 1e9);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +434,12 @@ int main(void)
         cmocka_unit_test(tiny_and_errors),
         cmocka_unit_test(runs_out_of_order),
         cmocka_unit_test(long_category_rejected),
+        cmocka_unit_test(yajl_consumed_is_past_the_token),
+        cmocka_unit_test(malformed_json),
+        cmocka_unit_test(any_order_and_escapes),
+        cmocka_unit_test(escapes_in_errors),
+        cmocka_unit_test(workflow_file_in_json),
+        cmocka_unit_test(big_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
