@@ -72,6 +72,17 @@ class Workdir(CliTest):
         with open(log) as f:
             self.assertEqual(sorted(int(line) for line in f), list(range(6)))  # once each
 
+    def one_of_two_refused(self, *args):
+        """Start hetflow with args twice at once: one runs to its end, the
+        other is refused, the workdir being in use."""
+        both = [subprocess.Popen([HETFLOW, *args, "--quiet"], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = sorted((p.wait(timeout=60), p.stderr.read()) for p in both)
+        for p in both:
+            p.stderr.close()
+        self.assertEqual([rc for rc, _ in results], [0, 2], results)
+        self.assertIn("is in use by another hetflow", results[1][1])
+
     def test_two_at_once(self):
         # Two runs started together on one new workdir, then (after a kill)
         # two resumes together: each time one owns the workdir, the other is
@@ -83,14 +94,7 @@ class Workdir(CliTest):
             work = os.path.join(self.dir, f"work{attempt}")
             if os.path.exists(log):
                 os.unlink(log)
-            both = [subprocess.Popen([HETFLOW, "run", wf, "--workdir", work, "--quiet"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True) for _ in range(2)]
-            results = sorted((p.wait(timeout=60), p.stderr.read()) for p in both)
-            for p in both:
-                p.stderr.close()
-            self.assertEqual([rc for rc, _ in results], [0, 2], results)
-            self.assertIn("is in use by another hetflow", results[1][1])
+            self.one_of_two_refused("run", wf, "--workdir", work)
             with open(log) as f:
                 self.assertEqual(sorted(int(line) for line in f), list(range(8)))
         # Killed, then resumed twice at once.
@@ -104,14 +108,7 @@ class Workdir(CliTest):
             time.sleep(0.02)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        both = [subprocess.Popen([HETFLOW, "resume", work, "--quiet"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                for _ in range(2)]
-        results = sorted((p.wait(timeout=60), p.stderr.read()) for p in both)
-        for p in both:
-            p.stderr.close()
-        self.assertEqual([rc for rc, _ in results], [0, 2], results)
-        self.assertIn("is in use by another hetflow", results[1][1])
+        self.one_of_two_refused("resume", work)
         with open(log) as f:
             ids = sorted(int(line) for line in f)
         self.assertEqual(sorted(set(ids)), list(range(8)))
