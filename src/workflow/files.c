@@ -253,6 +253,11 @@ int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     index_t ix = {0};
     int rc = 0;
 
+    /* A set added while running (a repeat's copy) that names no file has
+     * nothing to link: the index of every set's files is built anew for
+     * each added set, so a loop of thousands of iterations was quadratic. */
+    if (set && set->ninputs == 0 && set->noutputs == 0)
+        return 0;
     strmap_init(&ix.by_key);
     for (int i = 0; i < n && rc == 0; i++)
         rc = index_set(&ix, wf, hf_workflow_set(wf, i), i, err);
