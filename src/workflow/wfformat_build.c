@@ -110,7 +110,10 @@ static int each_edge(wf_t *w, edge_f cb, void *arg)
         for (int side = 0; side < 2; side++) {
             uint32_t from = side ? t->children : t->parents;
             uint32_t n = side ? t->nchildren : t->nparents;
-            for (const ref_t *ref = w->refs + from; ref < w->refs + from + n; ref++) {
+            /* Indexed: with no edges at all refs is NULL, and NULL + 0 is
+             * undefined (UBSan, under the fuzzer). */
+            for (uint32_t k = 0; k < n; k++) {
+                const ref_t *ref = &w->refs[from + k];
                 int32_t j = ref->name == NONE ? -1 : w->names.v[ref->name].task;
                 if (j < 0)
                     return wfr_fail_mark(w, ref->mark, "task '%s' names unknown %s '%s'",

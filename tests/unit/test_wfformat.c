@@ -206,6 +206,23 @@ static void runs_out_of_order(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* Found by fuzz/fuzz_wfformat.c (UBSan): an instance with no edge at all
+ * walked its empty list of edges from a NULL pointer. */
+static void no_edges(void **state)
+{
+    static const char text[] =
+        "{\"name\": \"w\", \"schemaVersion\": \"1.5\", \"workflow\": {\"specification\": "
+        "{\"tasks\": [{\"name\": \"a\", \"id\": \"a\"}, {\"name\": \"b\", \"id\": \"b\"}]},\n"
+        "\"execution\": {\"tasks\": [{\"id\": \"a\", \"runtimeInSeconds\": 1},"
+        " {\"id\": \"b\", \"runtimeInSeconds\": 2}]}}}\n";
+    hf_workflow_t *wf = load_ok(text);
+
+    (void)state;
+    assert_int_equal(hf_workflow_nsets(wf), 2);
+    assert_int_equal(hf_workflow_set(wf, 1)->nafter, 0);
+    hf_workflow_destroy(wf);
+}
+
 /* Found by fuzz/fuzz_wfformat.c: a category longer than a set name may be
  * was cut to fit, then looked up whole, and its edges went nowhere. */
 static void long_category_rejected(void **state)
@@ -433,6 +450,7 @@ int main(void)
         cmocka_unit_test(group_by_category),
         cmocka_unit_test(tiny_and_errors),
         cmocka_unit_test(runs_out_of_order),
+        cmocka_unit_test(no_edges),
         cmocka_unit_test(long_category_rejected),
         cmocka_unit_test(yajl_consumed_is_past_the_token),
         cmocka_unit_test(malformed_json),
