@@ -9,13 +9,12 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "workflow.h"
 
 typedef struct hf_journal hf_journal_t;
 
-#define HF_JOURNAL_FILE "journal.db"
-/* The workdir's lock (hf_workdir_lock): with the journal and the files
- * SQLite keeps beside it (journal.db-wal, ...), names no set may take. */
-#define HF_LOCK_FILE "run.lock"
+/* Its file in the workdir, and the lock's: HF_JOURNAL_FILE and
+ * HF_LOCK_FILE (workflow.h, which keeps set names off them). */
 
 /* What a run was started with, kept so that a resume runs the same. */
 typedef struct {

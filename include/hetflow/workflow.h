@@ -103,6 +103,9 @@ typedef struct {
     bool sync;
 } hf_stage_t;
 
+/* A set as a user writes it (what the library resolves about it is kept
+ * apart: hf_set_uses(), hf_set_pool()).  Sets are made by
+ * hf_workflow_add_set(), hf_set_create() or hf_set_copy() only. */
 typedef struct {
     char *name;
     hf_mark_t mark;
@@ -128,21 +131,16 @@ typedef struct {
     bool start_on_rule; /* held until a rule (or the API) starts it */
     bool service;       /* its tasks serve others until no set uses them */
     char **uses_names;  /* services this set uses, as written */
-    int *uses;          /* ... resolved by hf_workflow_finish() */
     int nuses;
-    char *name_template; /* the name as written when it has "{iter}", or NULL */
-    int iter;            /* the repeat iteration it belongs to; 0 in the file */
+    int iter; /* the repeat iteration it belongs to; 0 in the file */
     /* A function set: its tasks are calls run by a pool of workers, a
-     * service set (named "<set>.workers") that hf_workflow_finish() adds and
-     * the set uses; the pool's tasks are the workers.  Both carry the
-     * function; the set's cores and GPUs are a worker's. */
+     * service set (named "<set>.workers") that hf_workflow_finish() adds;
+     * the pool's tasks are the workers.  Both carry the function; the set's
+     * cores and GPUs are a worker's. */
     hf_function_t *function;
     hf_workers_t workers; /* of a function set, as written */
     char *args;           /* JSON object text each call gets, "{index}" and
                            * "{iter}" replaced; NULL for {} */
-    int pool;             /* a function set's pool (set index), -1 otherwise */
-    bool is_pool;         /* the pool of some function sets */
-    bool pool_added;      /* ... or the use of it, by hf_workflow_finish() */
     /* Files: where `after` is absent, hf_workflow_finish() derives the
      * dependencies from them (files.c). */
     hf_file_t *inputs, *outputs;
@@ -179,6 +177,14 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
 /* The name of function set `set`'s pool of workers: "<set>.workers", or the
  * pool of the set it shares.  A new string, or NULL. */
 char *hf_set_pool_name(const hf_set_t *set);
+
+/* What hf_workflow_finish() (or hf_workflow_append()) resolved about a
+ * set: the services it uses, as set indexes, a function set's pool last
+ * (*n entries); the pool a function set's calls run on (a set index), or
+ * -1; whether the set is the pool of some function sets. */
+const int *hf_set_uses(const hf_set_t *set, int *n);
+int hf_set_pool(const hf_set_t *set);
+bool hf_set_is_pool(const hf_set_t *set);
 
 /* Sets added to a finished workflow while it runs (submitted through the
  * engine, or a repeat's next iteration): create one with the defaults, fill
@@ -276,6 +282,11 @@ void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p);
 #define HF_MAX_FILE_SIZE (128L << 20)
 #define HF_MAX_NESTING 64
 #define HF_MAX_NAME 128
+/* A workdir's own files, whose names no set may take (a set's folder sits
+ * beside them): the journal (with the files SQLite keeps beside it,
+ * journal.db-wal, ...) and the lock (hf_workdir_lock). */
+#define HF_JOURNAL_FILE "journal.db"
+#define HF_LOCK_FILE "run.lock"
 /* Values YAML aliases may add to a file's `args` beyond the nodes the file
  * writes out: aliases of aliases grow exponentially (an alias bomb). */
 #define HF_MAX_ALIAS_VALUES 1000000L

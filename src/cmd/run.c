@@ -112,7 +112,8 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         const json_t *error = json_object_get(hf_engine_result(e, id), "error");
         if (t.attempts > 0)
             snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
-        if (set->pool >= 0 && json_is_string(error)) /* a call: its error is the reason */
+        if (hf_set_pool(set) >= 0 &&
+            json_is_string(error)) /* a call: its error is the reason */
             fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set->name, t.index,
                     tries, (int)strcspn(json_string_value(error), "\n"),
                     json_string_value(error));

@@ -81,7 +81,7 @@ static void account_end(hf_engine_t *e, uint32_t id, double now)
         e->sets[s].last_end = now;
     if (now > e->usage.last_end)
         e->usage.last_end = now;
-    if (spec->pool >= 0) /* a call: its worker holds the cores, and counts them */
+    if (hf_set_pool(spec) >= 0) /* a call: its worker holds the cores, and counts them */
         return;
     if (e->tasks[id].computed) /* counted when its process ended */
         return;
@@ -148,8 +148,9 @@ int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 
     if (staged != 0) /* its inputs move first */
         return staged < 0 ? -1 : 0;
-    if (hf_workflow_set(e->wf, s)->pool >= 0 ? push_call(e, &e->sets[s], index) < 0
-                                             : hf_sched_push(e->sched, s, index) < 0)
+    if (hf_set_pool(hf_workflow_set(e->wf, s)) >= 0
+            ? push_call(e, &e->sets[s], index) < 0
+            : hf_sched_push(e->sched, s, index) < 0)
         return -1;
     engine_transition(e, e->sets[s].first + index, HF_TASK_READY);
     return 0;
@@ -172,17 +173,19 @@ int engine_release_set(hf_engine_t *e, int s)
     if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
         return 0;
     if (set->uses_pending > 0) {
-        for (int k = 0; k < spec->nuses; k++) {
-            set_rt_t *used = &e->sets[spec->uses[k]];
-            if (hf_workflow_set(e->wf, spec->uses[k])->is_pool && !used->wanted) {
+        int nuses;
+        const int *uses = hf_set_uses(spec, &nuses);
+        for (int k = 0; k < nuses; k++) {
+            set_rt_t *used = &e->sets[uses[k]];
+            if (hf_set_is_pool(hf_workflow_set(e->wf, uses[k])) && !used->wanted) {
                 used->wanted = true;
-                if (engine_release_set(e, spec->uses[k]) < 0)
+                if (engine_release_set(e, uses[k]) < 0)
                     return -1;
             }
         }
         return 0;
     }
-    if (spec->is_pool && !set->wanted)
+    if (hf_set_is_pool(spec) && !set->wanted)
         return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
@@ -279,7 +282,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
     }
     if (hf_workflow_set(e->wf, s)->service && !t->service_stop && set->nup < set->ntasks)
         service_lost(e, s);
-    else if (hf_workflow_set(e->wf, s)->is_pool && !t->service_stop)
+    else if (hf_set_is_pool(hf_workflow_set(e->wf, s)) && !t->service_stop)
         pool_lost(e, s);
     if (++set->nended == set->ntasks)
         return set_ended(e, s);
@@ -318,10 +321,11 @@ static int stop_service(hf_engine_t *e, int u)
  * uses it). */
 static void mark_unused_services(hf_engine_t *e, int s)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    int nuses;
+    const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
 
-    for (int k = 0; k < spec->nuses; k++) {
-        set_rt_t *used = &e->sets[spec->uses[k]];
+    for (int k = 0; k < nuses; k++) {
+        set_rt_t *used = &e->sets[uses[k]];
         if (--used->users_left == 0 && !used->unused) {
             used->unused = true;
             e->nunused++;
@@ -363,9 +367,10 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
     if (svc->users_left == 0) /* nobody uses it: no reason to serve */
         return stop_service(e, u);
     for (int s = 0; s < e->nsets; s++) {
-        const hf_set_t *spec = hf_workflow_set(e->wf, s);
-        for (int k = 0; k < spec->nuses; k++) {
-            if (spec->uses[k] != u)
+        int nuses;
+        const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
+        for (int k = 0; k < nuses; k++) {
+            if (uses[k] != u)
                 continue;
             e->sets[s].uses_pending--;
             if (engine_release_set(e, s) < 0)
@@ -380,9 +385,10 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
 static void service_lost(hf_engine_t *e, int u)
 {
     for (int s = 0; s < e->nsets; s++) {
-        const hf_set_t *spec = hf_workflow_set(e->wf, s);
-        for (int k = 0; k < spec->nuses; k++)
-            if (spec->uses[k] == u && e->sets[s].uses_pending > 0)
+        int nuses;
+        const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
+        for (int k = 0; k < nuses; k++)
+            if (uses[k] == u && e->sets[s].uses_pending > 0)
                 cancel_all(e, s);
     }
 }
@@ -396,7 +402,7 @@ static void pool_lost(hf_engine_t *e, int u)
         if (e->tasks[e->sets[u].first + i].state == HF_TASK_RUNNING)
             return;
     for (int s = 0; s < e->nsets; s++) {
-        if (hf_workflow_set(e->wf, s)->pool != u)
+        if (hf_set_pool(hf_workflow_set(e->wf, s)) != u)
             continue;
         for (uint32_t i = 0; i < e->sets[s].ntasks; i++) {
             uint32_t id = e->sets[s].first + i;
@@ -472,7 +478,8 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         errno = EINVAL;
         return -1;
     }
-    if (e->calls_running > 0 && hf_workflow_set(e->wf, engine_set_of(e, id))->pool >= 0)
+    if (e->calls_running > 0 &&
+        hf_set_pool(hf_workflow_set(e->wf, engine_set_of(e, id))) >= 0)
         e->calls_running--;
     if ((staged = staging_after_run(e, id, status)) != 0) /* its outputs move first */
         return staged < 0 ? -1 : 0;
@@ -493,13 +500,14 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
     if (to == HF_TASK_FAILED && status == HF_STATUS_LAUNCH_RETRY &&
-        (spec->pool >= 0 || t->launch_retries < HF_LAUNCH_RETRIES) && !e->stopped) {
+        (hf_set_pool(spec) >= 0 || t->launch_retries < HF_LAUNCH_RETRIES) &&
+        !e->stopped) {
         /* Not the task's failure: the launcher was busy (backoff 0.1 s,
          * doubling, at most 10 s), or a call's worker died before it ran
          * it: the call goes again at once, uncounted (each death ends the
          * call it ran, so the deaths are bounded). */
         double backoff = 0;
-        if (spec->pool < 0)
+        if (hf_set_pool(spec) < 0)
             backoff = fmin(0.1 * (double)(1u << t->launch_retries++), 10.0);
         engine_transition(e, id, HF_TASK_WAITING);
         hf_sched_release(e->sched, t->alloc);
@@ -596,9 +604,11 @@ static int setup_tasks(hf_engine_t *e)
         e->sets[s].first_start = e->sets[s].last_end = -1;
         e->sets[s].ntasks = (uint32_t)set->tasks;
         e->sets[s].held = set->start_on_rule;
-        e->sets[s].uses_pending = set->nuses;
-        for (int k = 0; k < set->nuses; k++)
-            e->sets[set->uses[k]].users_left++;
+        int nuses;
+        const int *uses = hf_set_uses(set, &nuses);
+        e->sets[s].uses_pending = nuses;
+        for (int k = 0; k < nuses; k++)
+            e->sets[uses[k]].users_left++;
         for (int j = 0; j < set->nafter; j++) {
             if (set->after[j].map == HF_MAP_ONE_TO_ONE)
                 one_to_one++;

@@ -70,10 +70,10 @@ static int reopen_services(hf_engine_t *e)
         bool left = false;
         for (uint32_t i = 0; i < e->sets[s].ntasks && !left; i++)
             left = e->tasks[e->sets[s].first + i].state != HF_TASK_DONE;
-        for (int k = 0; left && k < spec->nuses; k++)
-            needed[spec->uses[k]] = true;
-        if (left && spec->pool >= 0)
-            needed[spec->pool] = true;
+        int nuses;
+        const int *uses = hf_set_uses(spec, &nuses);
+        for (int k = 0; left && k < nuses; k++) /* a function set's pool too */
+            needed[uses[k]] = true;
     }
     for (int s = 0; s < e->nsets; s++) {
         for (uint32_t i = 0; needed[s] && i < e->sets[s].ntasks; i++) {

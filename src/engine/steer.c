@@ -216,10 +216,11 @@ static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
 /* Set s uses services that may be up already. */
 static void wire_uses(hf_engine_t *e, int s)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    int nuses;
+    const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
 
-    for (int k = 0; k < spec->nuses; k++) {
-        set_rt_t *used = &e->sets[spec->uses[k]];
+    for (int k = 0; k < nuses; k++) {
+        set_rt_t *used = &e->sets[uses[k]];
         used->users_left++;
         if (used->nup < used->ntasks)
             e->sets[s].uses_pending++;

@@ -176,8 +176,8 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     if ((scratch_staged(l->spec, true) || scratch_staged(l->spec, false)) &&
         make_task_dir(x, l->spec, l->index, err) < 0)
         return -1;
-    pid = l->spec->is_pool ? pools_start(&x->pools, l, &status, err)
-                           : spawner_start(&x->spawner, l, NULL, &status, err);
+    pid = hf_set_is_pool(l->spec) ? pools_start(&x->pools, l, &status, err)
+                                  : spawner_start(&x->spawner, l, NULL, &status, err);
     if (pid < 0)
         return -1;
     if (pid == 0) {
@@ -191,7 +191,7 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     }
     x->pid_of[l->task] = pid;
     x->stopped[l->task] = false;
-    if (l->spec->service && !l->spec->is_pool) { /* a worker is up when it says */
+    if (l->spec->service && !hf_set_is_pool(l->spec)) { /* a worker is up when it says */
         if (grow_room((void **)&x->starting, &x->starting_cap, x->nstarting + 1,
                       sizeof(uint32_t)) < 0) {
             hf_error_set(err, "out of memory");

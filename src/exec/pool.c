@@ -214,7 +214,7 @@ int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *e
 
     for (size_t k = 0; k < p->nslots && !w; k++) {
         worker_t *c = p->slot[(p->cursor + k) % p->nslots];
-        if (c && c->launch.set == l->spec->pool && c->ready && !c->stopping &&
+        if (c && c->launch.set == hf_set_pool(l->spec) && c->ready && !c->stopping &&
             c->n < c->window) {
             w = c;
             p->cursor = (p->cursor + k + 1) % p->nslots;

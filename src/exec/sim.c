@@ -182,7 +182,7 @@ static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 
     if (reserve_tasks(sim, l->task) < 0)
         goto nomem;
-    if (l->spec->is_pool && worker_started(sim, l->task, l->set) < 0)
+    if (hf_set_is_pool(l->spec) && worker_started(sim, l->task, l->set) < 0)
         goto nomem;
     if (l->spec->service) {
         /* A service serves at once and until it is stopped: no end event. */
@@ -208,9 +208,9 @@ static int sim_call(void *ctx, const hf_launch_t *l, uint32_t *worker, hf_error_
     struct idle *idle;
     uint32_t w = NO_CALL;
 
-    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, l->spec->pool) < 0)
+    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, hf_set_pool(l->spec)) < 0)
         goto nomem;
-    idle = &sim->idle[l->spec->pool];
+    idle = &sim->idle[hf_set_pool(l->spec)];
     while (w == NO_CALL && idle->n > 0) {
         w = idle->v[--idle->n];
         if (!(sim->live[w] & LIVE) || sim->peer[w] != NO_CALL)

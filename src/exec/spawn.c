@@ -503,6 +503,8 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
         {"HETFLOW_RESULT", result},       {"HETFLOW_ITER", iter},
     };
     size_t nset = 0, n = 0, given, nown = sizeof(own) / sizeof(own[0]);
+    int nuses;
+    const int *uses = hf_set_uses(set, &nuses);
     char **env;
 
     snprintf(index, sizeof(index), "%u", l->index);
@@ -515,7 +517,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     /* The inherited and the set's strings outlive the spawn: they are
      * pointed to, not copied; hetflow's own come first, so that they are
      * the ones to free. */
-    if (!(env = calloc(sp->nbase + nset + nown + (size_t)set->nuses + 6, sizeof(char *))))
+    if (!(env = calloc(sp->nbase + nset + nown + (size_t)nuses + 6, sizeof(char *))))
         return NULL;
     for (size_t i = 0; i < nown; i++) {
         if (!(env[n++] = join(own[i][0], own[i][1]))) {
@@ -531,8 +533,8 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
             return NULL;
         }
     }
-    for (int k = 0; k < set->nuses; k++) {
-        if (!(env[n++] = service_var(sp, hf_workflow_set(sp->wf, set->uses[k])))) {
+    for (int k = 0; k < nuses; k++) {
+        if (!(env[n++] = service_var(sp, hf_workflow_set(sp->wf, uses[k])))) {
             free_strv(env);
             return NULL;
         }
@@ -541,7 +543,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
         free_strv(env);
         return NULL;
     }
-    if (set->is_pool && set->function->python) { /* it imports hetflow.worker */
+    if (hf_set_is_pool(set) && set->function->python) { /* it imports hetflow.worker */
         const char *inherited = getenv("PYTHONPATH");
         for (size_t i = 0; i < nset; i++)
             if (strncmp(set->env[i], "PYTHONPATH=", 11) == 0)
@@ -724,7 +726,7 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *sta
         pid = 0;
         goto done;
     }
-    if (l->spec->is_pool &&
+    if (hf_set_is_pool(l->spec) &&
         !(argv = worker_argv(l->spec->function, hf_workflow_file(sp->wf)))) {
         dprintf(c.err, "hetflow: cannot start a worker: %s\n",
                 l->spec->function->python

@@ -78,7 +78,8 @@ int hf_staging_compute(const hf_engine_t *e, hf_staging_summary_t *out)
         hf_task_info_t t;
         hf_engine_task(e, id, &t);
         bool staged = hf_engine_task_staging(e, id, &st);
-        if (t.start >= 0 && hf_workflow_set(hf_engine_workflow(e), t.set)->pool < 0) {
+        if (t.start >= 0 &&
+            hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) < 0) {
             double end = staged && st.compute_end >= 0 ? st.compute_end : t.end;
             if (end >= t.start)
                 computing[nc++] = (span_t){t.start, end};

@@ -860,8 +860,8 @@ hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
         errno = EINVAL;
         goto done;
     }
-    /* The set is read alone: the workers it shares are another set's, and
-     * the pool its own load gave it is not the one it will use. */
+    /* The set is read alone: the workers it shares are another set's, named
+     * once it is read (they are found when it is appended). */
     if (json_is_string(json_object_get(given, "workers"))) {
         if (!(share = strdup(json_string_value(json_object_get(given, "workers")))))
             goto done;
@@ -872,8 +872,6 @@ hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
     if ((wf = hf_workflow_load_buffer(label, text, strlen(text), err)))
         set = hf_set_copy(hf_workflow_set(wf, 0), name);
     if (set && set->function) {
-        free(set->uses_names[--set->nuses]);
-        set->uses_names[set->nuses] = NULL;
         set->workers.share = share;
         share = NULL;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "model.h"
 #include "rules_check.h"
 #include "util/str.h"
 #include "util/strmap.h"
@@ -198,7 +199,8 @@ static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int 
 
     strmap_init(&plain);
     for (int i = 0; i < nrep; i++)
-        if (!rep[i].set->name_template && strmap_put(&plain, rep[i].set->name, i) < 0) {
+        if (!set_state(rep[i].set)->name_template &&
+            strmap_put(&plain, rep[i].set->name, i) < 0) {
             hf_error_set(err, "out of memory");
             errno = ENOMEM;
             goto done;
@@ -216,8 +218,9 @@ static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int 
                 r = -1;
         }
         for (int i = 0; r < 0 && i < nrep; i++)
-            if (rep[i].set->name_template &&
-                (k = template_iter(rep[i].set->name_template, set->name, -1)) > 0 &&
+            if (set_state(rep[i].set)->name_template &&
+                (k = template_iter(set_state(rep[i].set)->name_template, set->name, -1)) >
+                    0 &&
                 k < rep[i].repeat->max)
                 r = i;
         if (r >= 0) {
@@ -226,7 +229,9 @@ static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int 
                 "%d "
                 "repeats: rename one of them",
                 set->name, k,
-                rep[r].set->name_template ? rep[r].set->name_template : rep[r].set->name,
+                set_state(rep[r].set)->name_template
+                    ? set_state(rep[r].set)->name_template
+                    : rep[r].set->name,
                 rep[r].repeat->mark.line);
             goto done;
         }

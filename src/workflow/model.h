@@ -1,0 +1,71 @@
+/* The workflow model's private parts, shared by its files: the workflow
+ * itself, what the library resolves about a set beside the spec a user
+ * writes, and the helpers the set, pool and finish files use. */
+#ifndef HETFLOW_WORKFLOW_MODEL_H
+#define HETFLOW_WORKFLOW_MODEL_H
+
+#include "hetflow/rules.h"
+#include "hetflow/workflow.h"
+#include "util/strmap.h"
+
+struct hf_workflow {
+    char *name;
+    char *file;
+    hf_set_t **sets;
+    int nsets;
+    int cap;
+    strmap_t by_name;
+    uint32_t *first_task; /* nsets + 1 entries, after finish */
+    bool has_mode, has_policy;
+    hf_mode_t mode;
+    hf_policy_t policy;
+    hf_platform_t platform; /* fields -1 when not given */
+    double walltime;
+    int stage_concurrency; /* 0: not given */
+    bool recorded;         /* read from a record of a run */
+    char *text;            /* what it was loaded from */
+    size_t text_len;
+    hf_rule_t *rules;
+    int nrules;
+    bool finished;
+};
+
+/* A set as the library holds it: the spec a user writes first (so an
+ * hf_set_t from hf_set_create() is one of these), then what the library
+ * resolves and keeps for itself. */
+typedef struct {
+    hf_set_t spec;
+    char *name_template; /* the name as written when it has "{iter}", or NULL */
+    int *uses;           /* spec.uses_names resolved, then its pool's set */
+    int nuses;
+    int pool;        /* a function set's pool (set index), -1 otherwise */
+    bool is_pool;    /* the workers of some function sets */
+    bool pool_added; /* its pool, or the use of a shared one, was added */
+} set_state_t;
+
+static inline set_state_t *set_state(const hf_set_t *set)
+{
+    return (set_state_t *)set;
+}
+
+/* set.c: copies of a set's parts; -1 or NULL with ENOMEM. */
+int set_dup_strv(char ***out, char *const *v);
+hf_function_t *set_function_copy(const hf_function_t *from);
+
+/* set_index.c: put set into wf under its name.  Returns 0, or -1 with
+ * EEXIST or ENOMEM (the set still the caller's). */
+int set_index_put(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+
+/* pools.c: pools_check() checks what a function set may be and whose
+ * workers it shares; pools_add() gives every function set of wf that does
+ * not share its pool (a set of workers); pools_resolve() finds the pool of
+ * a function set whose uses are resolved and adds it as its last use (room
+ * for it is there).  Return 0, or -1 with a message. */
+int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+int pools_add(hf_workflow_t *wf, hf_error_t *err);
+int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+
+/* rule_store.c: free a workflow's rules. */
+void rules_free(hf_workflow_t *wf);
+
+#endif
