@@ -17,6 +17,11 @@ typedef struct {
     long threshold; /* parent tasks done that release the child; 0 for all */
 } hf_edge_t;
 
+/* The edge from its parent that dependency `dep` of set `child` becomes
+ * (after hf_workflow_finish()): the one place a dependency turns into an
+ * edge, for the DAG and the engine alike. */
+hf_edge_t hf_dep_edge(const hf_dep_t *dep, int child);
+
 /* Build the DAG of wf's sets.  Returns NULL with EINVAL and a message naming
  * the sets on a cycle, or ENOMEM. */
 hf_dag_t *hf_dag_create(const hf_workflow_t *wf, hf_error_t *err);

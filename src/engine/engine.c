@@ -534,22 +534,6 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
     return engine_propagate(e, id);
 }
 
-int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
-{
-    edges_t *l = &e->children[parent];
-
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 4;
-        hf_edge_t *v = realloc(l->v, (size_t)cap * sizeof(*v));
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = edge;
-    return 0;
-}
-
 static int setup_sched(hf_engine_t *e)
 {
     int n = hf_workflow_nsets(e->wf);
@@ -586,44 +570,20 @@ static int setup_tasks(hf_engine_t *e)
 {
     int n = hf_workflow_nsets(e->wf);
 
-    e->ntasks = e->tasks_cap = (uint32_t)hf_workflow_ntasks(e->wf);
-    e->nsets = e->sets_cap = n;
-    e->tasks = malloc((size_t)e->ntasks * sizeof(task_t));
+    e->tasks_cap = (uint32_t)hf_workflow_ntasks(e->wf);
+    e->sets_cap = n;
+    e->tasks = malloc((size_t)e->tasks_cap * sizeof(task_t));
     e->sets = calloc((size_t)n, sizeof(set_rt_t));
     e->children = calloc((size_t)n, sizeof(edges_t));
-    e->cancel_stack = malloc((size_t)e->ntasks * sizeof(uint32_t));
+    e->cancel_stack = malloc((size_t)e->tasks_cap * sizeof(uint32_t));
     if (!e->tasks || !e->sets || !e->children || !e->cancel_stack)
         return -1;
-    for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(e->wf, s);
-        uint16_t one_to_one = 0;
-        for (int k = 0; k < hf_dag_nchildren(e->dag, s); k++)
-            if (engine_add_edge(e, s, hf_dag_children(e->dag, s)[k]) < 0)
-                return -1;
-        e->sets[s].first = hf_workflow_first_task(e->wf, s);
-        e->sets[s].first_start = e->sets[s].last_end = -1;
-        e->sets[s].ntasks = (uint32_t)set->tasks;
-        e->sets[s].held = set->start_on_rule;
-        int nuses;
-        const int *uses = hf_set_uses(set, &nuses);
-        e->sets[s].uses_pending = nuses;
-        for (int k = 0; k < nuses; k++)
-            e->sets[uses[k]].users_left++;
-        for (int j = 0; j < set->nafter; j++) {
-            if (set->after[j].map == HF_MAP_ONE_TO_ONE)
-                one_to_one++;
-            else
-                e->sets[s].all_pending++;
-        }
-        for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
-            e->tasks[e->sets[s].first + i] = (task_t){.ready = -1,
-                                                      .placed = -1,
-                                                      .start = -1,
-                                                      .end = -1,
-                                                      .pending = one_to_one,
-                                                      .state = HF_TASK_WAITING};
-    }
-    e->count[HF_TASK_WAITING] = e->ntasks;
+    for (int s = 0; s < n; s++)
+        engine_add_set(e, s);
+    /* Every set is there before one is linked to its parents and services. */
+    for (int s = 0; s < n; s++)
+        if (engine_link_set(e, s) < 0)
+            return -1;
     return 0;
 }
 

@@ -119,7 +119,6 @@ int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effect
 int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
 int engine_drain_cancels(hf_engine_t *e);
 int engine_stop_unused(hf_engine_t *e); /* after the task-end callbacks */
-int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
 /* A task that was placed, running or waiting ends with `status` (failed
  * ones may be retried), and its dependents learn of it. */
 int engine_end(hf_engine_t *e, uint32_t task, int status);
@@ -144,6 +143,12 @@ bool staging_moving(const hf_engine_t *e, uint32_t task);
 int staging_in_flight(const hf_engine_t *e);           /* stagings moving now */
 bool staging_out(const hf_engine_t *e, uint32_t task); /* its process has ended */
 int staging_drain(hf_engine_t *e);                     /* after a stop */
+
+/* sets.c: the one path a set joins the engine by (see there): its record
+ * and tasks first, then (every set there) its uses and edges; -1 on ENOMEM. */
+void engine_add_set(hf_engine_t *e, int set);
+int engine_link_set(hf_engine_t *e, int set);
+int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
 
 /* steer.c: the adaptivity API's state */
 int steer_deliver_ends(hf_engine_t *e); /* to on_task_end callbacks */

@@ -1,8 +1,8 @@
 /* The adaptivity API: task-end callbacks, and starting, cancelling,
  * capping and submitting sets while a run goes on (engine.h).  Every change
  * goes through the same state machine as the rest of the engine; sets
- * submitted late get the same treatment as the workflow's own, with edges
- * to parents that may have ended already. */
+ * submitted late join by the same path as the workflow's own (sets.c),
+ * with edges to parents that may have ended already. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -164,40 +164,6 @@ int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
     return staging_reserve(e);
 }
 
-/* The parent p of a new set has made progress already: apply what the
- * engine would have applied as it happened.  Returns whether the new set
- * still waits on p as a whole. */
-static bool apply_parent(hf_engine_t *e, int set, const hf_dep_t *dep)
-{
-    set_rt_t *parent = &e->sets[dep->parent], *child = &e->sets[set];
-    bool ended = parent->nended == parent->ntasks;
-    bool succeeded = parent->nok + parent->nwithdrawn == parent->ntasks;
-
-    if (dep->map == HF_MAP_ONE_TO_ONE) {
-        for (uint32_t i = 0; i < child->ntasks; i++) {
-            const task_t *pt = &e->tasks[parent->first + i];
-            task_t *t = &e->tasks[child->first + i];
-            bool ok = pt->state == HF_TASK_DONE ||
-                      (pt->state == HF_TASK_FAILED &&
-                       hf_workflow_set(e->wf, dep->parent)->on_failure ==
-                           HF_ON_FAILURE_CONTINUE);
-            if (ok)
-                t->pending--;
-            else if (pt->state >= HF_TASK_DONE && t->state == HF_TASK_WAITING)
-                engine_withdraw(e, child->first + i); /* queued: drained later */
-        }
-        return false;
-    }
-    if (dep->threshold > 0 && parent->nok >= (uint32_t)dep->threshold)
-        return false;
-    if (!ended)
-        return true;
-    if (!succeeded)
-        for (uint32_t i = 0; i < child->ntasks; i++)
-            engine_withdraw(e, child->first + i);
-    return false;
-}
-
 /* The name of a service (or pool) that `spec` would use and that has
  * stopped already, or NULL: such a set could never start. */
 static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
@@ -213,27 +179,11 @@ static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
     return NULL;
 }
 
-/* Set s uses services that may be up already. */
-static void wire_uses(hf_engine_t *e, int s)
-{
-    int nuses;
-    const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
-
-    for (int k = 0; k < nuses; k++) {
-        set_rt_t *used = &e->sets[uses[k]];
-        used->users_left++;
-        if (used->nup < used->ntasks)
-            e->sets[s].uses_pending++;
-    }
-}
-
 int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
 {
-    uint32_t first = e->ntasks, n = (uint32_t)spec->tasks;
-    uint16_t one_to_one = 0;
+    uint32_t n = (uint32_t)spec->tasks;
     const char *stopped;
     char *pool;
-    set_rt_t *set;
     int s;
 
     if ((stopped = stopped_service(e, spec, &pool))) {
@@ -259,40 +209,14 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     if ((s = hf_workflow_append(e->wf, spec, err)) < 0)
         return -1;
     /* From here the set is the workflow's. */
-    set = &e->sets[s];
-    *set = (set_rt_t){.first = first,
-                      .ntasks = n,
-                      .first_start = -1,
-                      .last_end = -1,
-                      .held = spec->start_on_rule};
-    e->children[s] = (edges_t){0};
-    wire_uses(e, s);
-    for (int j = 0; j < spec->nafter; j++)
-        one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
-    for (uint32_t i = 0; i < n; i++)
-        e->tasks[first + i] = (task_t){.ready = -1,
-                                       .placed = -1,
-                                       .start = -1,
-                                       .end = -1,
-                                       .pending = one_to_one,
-                                       .state = HF_TASK_WAITING};
-    e->ntasks += n;
-    e->nsets++;
-    e->count[HF_TASK_WAITING] += n;
+    engine_add_set(e, s);
     if (hf_sched_set_shape(
             e->sched, s, spec->cores, spec->gpus, spec->ranks, spec->priority,
             e->cfg.policy >= HF_POLICY_HEFT ? spec->duration_mean
                                             : hf_set_model(spec, &e->cfg.platform).t,
-            spec->duration_mean) < 0)
+            spec->duration_mean) < 0 ||
+        engine_link_set(e, s) < 0)
         goto nomem;
-    for (int j = 0; j < spec->nafter; j++) {
-        const hf_dep_t *dep = &spec->after[j];
-        hf_edge_t edge = {s, dep->map, dep->threshold};
-        if (engine_add_edge(e, dep->parent, edge) < 0)
-            goto nomem;
-        if (apply_parent(e, s, dep))
-            set->all_pending++;
-    }
     if (engine_drain_cancels(e) < 0 || engine_release_set(e, s) < 0)
         goto nomem;
     return s;

@@ -25,6 +25,11 @@ struct hf_dag {
     size_t words;
 };
 
+hf_edge_t hf_dep_edge(const hf_dep_t *dep, int child)
+{
+    return (hf_edge_t){child, dep->map, dep->threshold};
+}
+
 static int build_children(hf_dag_t *d)
 {
     int *fill;
@@ -47,8 +52,7 @@ static int build_children(hf_dag_t *d)
         const hf_set_t *set = hf_workflow_set(d->wf, s);
         for (int j = 0; j < set->nafter; j++) {
             int p = set->after[j].parent;
-            d->child[fill[p]++] =
-                (hf_edge_t){s, set->after[j].map, set->after[j].threshold};
+            d->child[fill[p]++] = hf_dep_edge(&set->after[j], s);
         }
     }
     free(fill);
