@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "error.h"
 #include "exec.h"
+#include "executor.h"
 #include "platform.h"
 #include "rules.h"
 #include "sched.h"

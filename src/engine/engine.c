@@ -740,6 +740,19 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
     out->end = t->end;
 }
 
+void hf_engine_exec_task(const hf_engine_t *e, uint32_t id, hf_exec_task_t *out)
+{
+    out->set = engine_set_of(e, id);
+    out->index = id - e->sets[out->set].first;
+    out->running = e->tasks[id].state == HF_TASK_RUNNING;
+    out->timed_out = e->tasks[id].timed_out;
+}
+
+const hf_platform_t *hf_engine_platform(const hf_engine_t *e)
+{
+    return &e->cfg.platform;
+}
+
 long hf_engine_count(const hf_engine_t *e, hf_task_state_t state)
 {
     return e->count[state];
