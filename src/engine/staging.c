@@ -17,8 +17,8 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "sched/queue.h"
 #include "util/grow.h"
+#include "util/queue.h"
 
 enum { PH_NONE, PH_IN_QUEUED, PH_IN_MOVING, PH_IN_DONE, PH_OUT_QUEUED, PH_OUT_MOVING };
 

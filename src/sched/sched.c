@@ -14,8 +14,8 @@
 
 #include "hetflow/sched.h"
 #include "nodes.h"
-#include "queue.h"
 #include "util/heap.h"
+#include "util/queue.h"
 #include "util/strmap.h"
 
 typedef struct {
