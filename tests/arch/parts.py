@@ -27,7 +27,7 @@ HEADER_PART = {
     "alloc.h": "platform",
     "workflow.h": "workflow",
     "dag.h": "workflow",
-    "rules.h": "workflow",
+    "workflow_rules.h": "workflow",
     "analysis.h": "analysis",
     "sched.h": "sched",
     "exec.h": "exec",
