@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/analysis.h"
-
 #include "internal.h"
 
 static const char *const state_names[] = {"waiting", "ready",  "placed",  "running",
@@ -557,9 +555,8 @@ static int setup_sched(hf_engine_t *e)
      * duration) still to run; heft: of task durations, as HEFT ranks tasks
      * (a set is its tasks' stand-in: they share a duration and an edge). */
     for (int s = 0; s < n; s++)
-        t[s] = e->cfg.policy >= HF_POLICY_HEFT
-                   ? hf_workflow_set(e->wf, s)->duration_mean
-                   : hf_set_model(hf_workflow_set(e->wf, s), &e->cfg.platform).t;
+        t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_set(e->wf, s),
+                                   &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
