@@ -163,7 +163,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *set, hf_error_t *err);
 typedef struct {
     uint32_t tasks, done, ended;
 } hf_set_progress_t;
-void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out);
+void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out);
 
 /* Record a labelled moment of the run (a rule that fired, say), for the
  * trace and the report.  Returns 0, or -1 with ENOMEM. */
@@ -216,8 +216,9 @@ bool hf_engine_task_staging(const hf_engine_t *e, uint32_t task, hf_task_staging
 typedef struct {
     double bytes_in, bytes_out, seconds;
 } hf_set_staging_t;
-void hf_engine_set_staging(const hf_engine_t *e, int set, hf_set_staging_t *out);
-void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end);
+void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out);
+/* When a set's first task started and its last ended (-1 before any). */
+void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end);
 
 /* The worker a call (a task of a function set) went to at its latest
  * start: the flat id of that worker's task in the pool set (`<set>.workers`),

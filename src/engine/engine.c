@@ -769,7 +769,7 @@ void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
     *out = e->usage;
 }
 
-void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end)
+void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end)
 {
     *start = e->sets[set].first_start;
     *end = e->sets[set].last_end;

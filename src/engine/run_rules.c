@@ -162,7 +162,7 @@ static bool rule_holds(struct rules *r, const hf_rule_t *rule, int inst)
     hf_set_progress_t p;
     bool any = rule->done_fraction > 0 || rule->done_count > 0 || rule->result.parsed;
 
-    hf_engine_set_progress(r->e, inst, &p);
+    hf_engine_progress_of_set(r->e, inst, &p);
     if (!any)
         return p.ended == p.tasks; /* no condition: when the whole set has ended */
     if (rule->done_fraction > 0 && (double)p.done < rule->done_fraction * p.tasks - 1e-9)

@@ -298,7 +298,7 @@ nomem:
     return -1;
 }
 
-void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out)
+void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out)
 {
     const set_rt_t *s = &e->sets[set];
 
