@@ -4,7 +4,7 @@
 #ifndef HETFLOW_WORKFLOW_MODEL_H
 #define HETFLOW_WORKFLOW_MODEL_H
 
-#include "hetflow/rules.h"
+#include "hetflow/workflow_rules.h"
 #include "hetflow/workflow.h"
 #include "util/strmap.h"
 

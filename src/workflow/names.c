@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hetflow/rules.h"
+#include "hetflow/workflow_rules.h"
 #include "hetflow/workflow.h"
 
 static const char *const mode_names[] = {"sequential", "workload", "task"};
