@@ -53,16 +53,24 @@ typedef struct {
      * hf_engine_task_ended().  Returns how many were reported (0 on a
      * timeout, or if nothing runs), -1 with a message on error. */
     int (*wait)(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err);
+    /* Start a worker of `pool`: `worker` is a placed task of the pool's
+     * set of workers.  A persistent process that runs the pool's function
+     * for the calls sent to it and reports itself up with
+     * hf_engine_service_up() once it can take them; otherwise as launch().
+     * The engine stops a pool by cancelling its workers. */
+    int (*pool_start)(void *ctx, const hf_pool_t *pool, const hf_launch_t *worker,
+                      hf_error_t *err);
     /* Start a task of a function set (alloc NULL): send the call to a
-     * worker of its pool (the set's `pool`) that has room in its window,
-     * and set *worker to that worker's task (a flat id in the pool set).
-     * Returns 1 when a worker took it, 0 when none has room (none is up,
-     * or all are busy; the engine offers it again after the next end), -1
-     * with a message when the executor itself fails.  Its end, with the
-     * result, is reported by wait().  A worker that dies fails the call it
-     * was running and takes back those queued behind it
-     * (HF_STATUS_LAUNCH_RETRY), and is started again. */
-    int (*call)(void *ctx, const hf_launch_t *launch, uint32_t *worker, hf_error_t *err);
+     * worker of `pool` (the set's) that is up and has room in its window,
+     * and set *worker to that worker's task.  Returns 1 when a worker took
+     * it, 0 when none has room (none is up, or all are busy; the engine
+     * offers it again after the next end), -1 with a message when the
+     * executor itself fails.  Its end, with the result, is reported by
+     * wait().  A worker that dies fails the call it was running and takes
+     * back those queued behind it (HF_STATUS_LAUNCH_RETRY), and is started
+     * again. */
+    int (*call)(void *ctx, const hf_pool_t *pool, const hf_launch_t *launch,
+                uint32_t *worker, hf_error_t *err);
     /* Move a task's files (the engine keeps to its concurrency cap).  The
      * end is reported by wait() with hf_engine_stage_ended().  Returns 0,
      * or -1 with a message when the executor itself fails. */
@@ -118,9 +126,11 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
  * of the task was moving. */
 int hf_engine_stage_ended(hf_engine_t *e, uint32_t task, int status, double bytes);
 
-/* A task of a service set is up (it wrote its endpoint).  When all of a
- * service's tasks are up, the sets that use it may start.  Returns 0, or
- * -1 with EINVAL if the task is not a running service task. */
+/* A task of a service set is up (it wrote its endpoint), or a pool's
+ * worker (it can take calls).  When all of a service's tasks (a pool's
+ * workers) are up, the sets that use it (call into it) may start.  Returns
+ * 0, or -1 with EINVAL if the task is not a running service task or
+ * worker. */
 int hf_engine_service_up(hf_engine_t *e, uint32_t task);
 
 /* What an executor may know of a task it was given: its set and index in

@@ -133,10 +133,8 @@ typedef struct {
     char **uses_names;  /* services this set uses, as written */
     int nuses;
     int iter; /* the repeat iteration it belongs to; 0 in the file */
-    /* A function set: its tasks are calls run by a pool of workers, a
-     * service set (named "<set>.workers") that hf_workflow_finish() adds;
-     * the pool's tasks are the workers.  Both carry the function; the set's
-     * cores and GPUs are a worker's. */
+    /* A function set: its tasks are calls run by a pool of workers
+     * (hf_pool_t); the set's cores and GPUs are a worker's. */
     hf_function_t *function;
     hf_workers_t workers; /* of a function set, as written */
     char *args;           /* JSON object text each call gets, "{index}" and
@@ -179,12 +177,34 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
 char *hf_set_pool_name(const hf_set_t *set);
 
 /* What hf_workflow_finish() (or hf_workflow_append()) resolved about a
- * set: the services it uses, as set indexes, a function set's pool last
- * (*n entries); the pool a function set's calls run on (a set index), or
- * -1; whether the set is the pool of some function sets. */
+ * set: the sets it waits to be up before it starts, as set indexes (the
+ * services it uses, then a function set's pool's workers; *n entries); the
+ * pool a function set's calls run on (an index of hf_workflow_pool()), or
+ * -1. */
 const int *hf_set_uses(const hf_set_t *set, int *n);
 int hf_set_pool(const hf_set_t *set);
-bool hf_set_is_pool(const hf_set_t *set);
+
+/* A pool of persistent workers that function sets' calls are sent to
+ * (docs/functions.md): one for each function set that does not share
+ * another's workers, made by hf_workflow_finish().  Its workers are placed,
+ * run, journaled, traced and reported as tasks: the tasks of the set
+ * `set`, named after the pool, which finish adds for them and which holds
+ * nothing else (no command, no function: the pool has them). */
+typedef struct {
+    const char *name; /* "<owner>.workers" */
+    int owner;        /* the function set that defines it */
+    int set;          /* the set whose tasks are its workers */
+    int size;         /* workers */
+    int window;       /* calls in flight per worker */
+    int cores, gpus;  /* a worker's */
+    const hf_function_t *function;
+    char *const *env; /* the owner's "KEY=VALUE" strings, or NULL */
+} hf_pool_t;
+
+int hf_workflow_npools(const hf_workflow_t *wf);
+const hf_pool_t *hf_workflow_pool(const hf_workflow_t *wf, int i);
+/* The pool whose workers are the tasks of set s, or -1. */
+int hf_workflow_pool_of(const hf_workflow_t *wf, int s);
 
 /* Sets added to a finished workflow while it runs (submitted through the
  * engine, or a repeat's next iteration): create one with the defaults, fill

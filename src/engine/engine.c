@@ -167,6 +167,7 @@ int engine_release_set(hf_engine_t *e, int s)
 {
     set_rt_t *set = &e->sets[s];
     const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    int pool;
 
     if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
         return 0;
@@ -174,16 +175,13 @@ int engine_release_set(hf_engine_t *e, int s)
         int nuses;
         const int *uses = hf_set_uses(spec, &nuses);
         for (int k = 0; k < nuses; k++) {
-            set_rt_t *used = &e->sets[uses[k]];
-            if (hf_set_is_pool(hf_workflow_set(e->wf, uses[k])) && !used->wanted) {
-                used->wanted = true;
-                if (engine_release_set(e, uses[k]) < 0)
-                    return -1;
-            }
+            int p = hf_workflow_pool_of(e->wf, uses[k]);
+            if (p >= 0 && engine_pool_start(e, p) < 0)
+                return -1;
         }
         return 0;
     }
-    if (hf_set_is_pool(spec) && !set->wanted)
+    if ((pool = hf_workflow_pool_of(e->wf, s)) >= 0 && !e->pools[pool].started)
         return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
@@ -197,7 +195,7 @@ int engine_release_set(hf_engine_t *e, int s)
 
 /* Queue a waiting task to end as canceled: after a failure upstream, or
  * withdrawn from the workflow (see hf_engine_cancel_set). */
-static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
+void engine_push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 {
     if (e->tasks[id].state != HF_TASK_WAITING)
         return;
@@ -213,7 +211,6 @@ static void push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 static int task_ended(hf_engine_t *e, uint32_t id);
 static int set_ended(hf_engine_t *e, int s);
 static void service_lost(hf_engine_t *e, int u);
-static void pool_lost(hf_engine_t *e, int u);
 
 /* Withdraw a task that has not started.  A ready task's queue entry stays
  * in the scheduler and is skipped when it comes up. */
@@ -222,7 +219,7 @@ int engine_withdraw(hf_engine_t *e, uint32_t id)
     task_t *t = &e->tasks[id];
 
     if (t->state == HF_TASK_WAITING) {
-        push_cancel(e, id, true);
+        engine_push_cancel(e, id, true);
         return engine_drain_cancels(e);
     }
     if (t->state != HF_TASK_READY)
@@ -249,6 +246,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
               (state == HF_TASK_FAILED &&
                hf_workflow_set(e->wf, s)->on_failure == HF_ON_FAILURE_CONTINUE);
     const edges_t *children = &e->children[s];
+    int pool;
 
     if (state == HF_TASK_DONE)
         set->ndone++;
@@ -271,17 +269,17 @@ static int task_ended(hf_engine_t *e, uint32_t id)
         if (children->v[k].map != HF_MAP_ONE_TO_ONE)
             continue;
         if (!ok) {
-            push_cancel(e, cid, t->cancel_cause == HF_CANCEL_WITHDRAWN);
+            engine_push_cancel(e, cid, t->cancel_cause == HF_CANCEL_WITHDRAWN);
         } else if (--e->tasks[cid].pending == 0 && may_start(e, c) &&
                    e->tasks[cid].state == HF_TASK_WAITING) {
             if (engine_make_ready(e, c, index) < 0)
                 return -1;
         }
     }
-    if (hf_workflow_set(e->wf, s)->service && !t->service_stop && set->nup < set->ntasks)
+    if (engine_serves(e, s) && !t->service_stop && set->nup < set->ntasks)
         service_lost(e, s);
-    else if (hf_set_is_pool(hf_workflow_set(e->wf, s)) && !t->service_stop)
-        pool_lost(e, s);
+    else if ((pool = hf_workflow_pool_of(e->wf, s)) >= 0 && !t->service_stop)
+        engine_pool_lost(e, pool);
     if (++set->nended == set->ntasks)
         return set_ended(e, s);
     return 0;
@@ -290,7 +288,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
 static void cancel_all(hf_engine_t *e, int s)
 {
     for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
-        push_cancel(e, e->sets[s].first + i, false);
+        engine_push_cancel(e, e->sets[s].first + i, false);
 }
 
 /* Stop service set u: its running tasks are asked to end (and end done),
@@ -355,7 +353,7 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
     }
     u = engine_set_of(e, id);
     svc = &e->sets[u];
-    if (!hf_workflow_set(e->wf, u)->service) {
+    if (!engine_serves(e, u)) {
         errno = EINVAL;
         return -1;
     }
@@ -388,26 +386,6 @@ static void service_lost(hf_engine_t *e, int u)
         for (int k = 0; k < nuses; k++)
             if (uses[k] == u && e->sets[s].uses_pending > 0)
                 cancel_all(e, s);
-    }
-}
-
-/* A worker of pool u ended by itself (it could not start again): when it
- * was the last, the calls waiting for the pool cannot run, and end as
- * canceled, as after a failure. */
-static void pool_lost(hf_engine_t *e, int u)
-{
-    for (uint32_t i = 0; i < e->sets[u].ntasks; i++)
-        if (e->tasks[e->sets[u].first + i].state == HF_TASK_RUNNING)
-            return;
-    for (int s = 0; s < e->nsets; s++) {
-        if (hf_set_pool(hf_workflow_set(e->wf, s)) != u)
-            continue;
-        for (uint32_t i = 0; i < e->sets[s].ntasks; i++) {
-            uint32_t id = e->sets[s].first + i;
-            if (e->tasks[id].state == HF_TASK_READY) /* its ring entry is skipped */
-                engine_transition(e, id, HF_TASK_WAITING);
-            push_cancel(e, id, false);
-        }
     }
 }
 
@@ -613,7 +591,8 @@ hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
         return NULL;
     }
     if (gates_init(&e->gates, dag, wf, cfg->mode) < 0 || setup_tasks(e) < 0 ||
-        setup_sched(e) < 0 || (hf_workflow_stages(wf) && staging_init(e) < 0))
+        engine_pools_init(e) < 0 || setup_sched(e) < 0 ||
+        (hf_workflow_stages(wf) && staging_init(e) < 0))
         goto nomem;
     if (rules_attach(e, err) < 0) {
         hf_engine_destroy(e);
@@ -646,6 +625,7 @@ void hf_engine_destroy(hf_engine_t *e)
     for (int s = 0; e->sets && s < e->nsets; s++)
         free(e->sets[s].calls);
     free(e->children);
+    free(e->pools);
     timers_fini(&e->timers);
     for (uint32_t i = 0; e->results && i < e->ntasks; i++)
         json_decref(e->results[i]);

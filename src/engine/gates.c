@@ -38,10 +38,10 @@ int gates_init(gates_t *g, const hf_dag_t *dag, const hf_workflow_t *wf, hf_mode
     g->stages = calloc((size_t)n, sizeof(stage_t));
     if (!keys || !g->members || !g->stages)
         goto nomem;
-    /* Services have no stage: they serve the stages of their users, and
-     * end only after them. */
+    /* Services and pools' workers have no stage: they serve the stages of
+     * their users, and end only after them. */
     for (int s = 0; s < n; s++)
-        if (!hf_workflow_set(wf, s)->service)
+        if (!hf_workflow_set(wf, s)->service && hf_workflow_pool_of(wf, s) < 0)
             keys[nkeys++] =
                 (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
                               hf_dag_level(dag, s), s};

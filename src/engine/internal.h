@@ -38,13 +38,17 @@ typedef struct {
     int uses_pending; /* services it uses that are not all up yet */
     uint32_t nup;     /* a service's tasks up */
     int users_left;   /* a service's user sets not yet ended */
-    bool wanted;      /* a pool: a set that calls into it may start */
     bool unused;      /* a service whose last user ended: stopped unless a
                        * task-end callback gives it another */
     uint32_t *calls;  /* a function set: its ready tasks, a ring */
     uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
 } set_rt_t;
+
+/* A pool of workers (engine/pools.c). */
+typedef struct {
+    bool started; /* a set that calls into it may start: its workers may */
+} pool_rt_t;
 
 typedef struct {
     hf_edge_t *v;
@@ -107,6 +111,7 @@ struct hf_engine {
     long calls_queued;       /* in the function sets' rings */
     int nunused;             /* services marked unused */
     struct staging *staging; /* NULL when no set stages files */
+    pool_rt_t *pools;        /* by hf_workflow_pool() index */
     long released_out;       /* running tasks whose slot is free: outputs moving */
 };
 
@@ -117,6 +122,8 @@ int engine_make_ready(hf_engine_t *e, int set, uint32_t index);
 int engine_release_set(hf_engine_t *e, int set);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */
 int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
+/* Queue a waiting task to end canceled: withdrawn, or after a failure. */
+void engine_push_cancel(hf_engine_t *e, uint32_t task, bool withdrawn);
 int engine_drain_cancels(hf_engine_t *e);
 int engine_stop_unused(hf_engine_t *e); /* after the task-end callbacks */
 /* A task that was placed, running or waiting ends with `status` (failed
@@ -149,6 +156,14 @@ int staging_drain(hf_engine_t *e);                     /* after a stop */
 void engine_add_set(hf_engine_t *e, int set);
 int engine_link_set(hf_engine_t *e, int set);
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
+
+/* pools.c: function sets' pools of workers (see there).  Whether set s
+ * serves others (a service, or a pool's workers): it is up when all its
+ * tasks are, and stops when no set needs it. */
+int engine_pools_init(hf_engine_t *e);
+bool engine_serves(const hf_engine_t *e, int s);
+int engine_pool_start(hf_engine_t *e, int pool); /* a set calling into it may start */
+void engine_pool_lost(hf_engine_t *e, int pool); /* one of its workers ended */
 
 /* steer.c: the adaptivity API's state */
 int steer_deliver_ends(hf_engine_t *e); /* to on_task_end callbacks */

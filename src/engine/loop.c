@@ -121,6 +121,7 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
 {
     set_rt_t *set = &e->sets[s];
     hf_launch_t l = {.set = s, .spec = hf_workflow_set(e->wf, s)};
+    const hf_pool_t *pool = hf_workflow_pool(e->wf, hf_set_pool(l.spec));
 
     while (set->ncalls > 0 && !e->stopped) {
         uint32_t worker;
@@ -128,7 +129,7 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
         l.task = set->calls[set->calls_head];
         l.index = l.task - set->first;
         if (e->tasks[l.task].state == HF_TASK_READY) {
-            if ((taken = e->exec->ops->call(e->exec->ctx, &l, &worker, err)) < 0)
+            if ((taken = e->exec->ops->call(e->exec->ctx, pool, &l, &worker, err)) < 0)
                 return -1;
             if (taken == 0)
                 break;
@@ -152,13 +153,17 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
     return 0;
 }
 
-/* Start placed task l.  Returns 1 when the run was stopped by a callback
- * of this very launch, 0, or -1 with a message. */
+/* Start placed task l (a pool's worker through pool_start).  Returns 1
+ * when the run was stopped by a callback of this very launch, 0, or -1
+ * with a message. */
 static int launch_placed(hf_engine_t *e, const hf_launch_t *l, hf_error_t *err)
 {
     task_t *t = &e->tasks[l->task];
+    int pool = hf_workflow_pool_of(e->wf, l->set);
 
-    if (e->exec->ops->launch(e->exec->ctx, l, err) < 0)
+    if ((pool >= 0 ? e->exec->ops->pool_start(e->exec->ctx, hf_workflow_pool(e->wf, pool),
+                                              l, err)
+                   : e->exec->ops->launch(e->exec->ctx, l, err)) < 0)
         return -1;
     engine_transition(e, l->task, HF_TASK_RUNNING);
     if (start_timeout(e, l) < 0) {

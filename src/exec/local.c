@@ -163,21 +163,12 @@ static void remove_task_dir(local_t *x, const hf_set_t *set, uint32_t index)
         fs_remove_tree_at(x->scratch_fd, rel);
 }
 
-static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
+/* Task (or worker) l's process was started (pid), or could not be (0,
+ * with the shell's status for it: it ends at the next wait).  Returns 0,
+ * or -1 with a message. */
+static int started(local_t *x, const hf_launch_t *l, pid_t pid, int status,
+                   hf_error_t *err)
 {
-    local_t *x = ctx;
-    int status = 0;
-    pid_t pid;
-
-    if (reserve_tasks(x, l->task) < 0) {
-        hf_error_set(err, "out of memory");
-        return -1;
-    }
-    if ((scratch_staged(l->spec, true) || scratch_staged(l->spec, false)) &&
-        make_task_dir(x, l->spec, l->index, err) < 0)
-        return -1;
-    pid = hf_set_is_pool(l->spec) ? pools_start(&x->pools, l, &status, err)
-                                  : spawner_start(&x->spawner, l, NULL, &status, err);
     if (pid < 0)
         return -1;
     if (pid == 0) {
@@ -191,7 +182,26 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
     }
     x->pid_of[l->task] = pid;
     x->stopped[l->task] = false;
-    if (l->spec->service && !hf_set_is_pool(l->spec)) { /* a worker is up when it says */
+    return 0;
+}
+
+static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
+{
+    local_t *x = ctx;
+    int status = 0;
+    pid_t pid;
+
+    if (reserve_tasks(x, l->task) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    if ((scratch_staged(l->spec, true) || scratch_staged(l->spec, false)) &&
+        make_task_dir(x, l->spec, l->index, err) < 0)
+        return -1;
+    pid = spawner_start(&x->spawner, l, NULL, NULL, &status, err);
+    if (started(x, l, pid, status, err) < 0)
+        return -1;
+    if (pid > 0 && l->spec->service) { /* up once it writes its endpoint */
         if (grow_room((void **)&x->starting, &x->starting_cap, x->nstarting + 1,
                       sizeof(uint32_t)) < 0) {
             hf_error_set(err, "out of memory");
@@ -200,6 +210,20 @@ static int local_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
         x->starting[x->nstarting++] = l->task;
     }
     return 0;
+}
+
+/* A worker is up when it says so (pool.c), not by an endpoint. */
+static int local_pool_start(void *ctx, const hf_pool_t *pool, const hf_launch_t *l,
+                            hf_error_t *err)
+{
+    local_t *x = ctx;
+    int status = 0;
+
+    if (reserve_tasks(x, l->task) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    return started(x, l, pools_start(&x->pools, pool, l, &status, err), status, err);
 }
 
 /* Arm the timer for the first group still to be killed. */
@@ -250,9 +274,10 @@ static void kill_terminating(local_t *x)
     arm_kill_timer(x);
 }
 
-static int local_call(void *ctx, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
+static int local_call(void *ctx, const hf_pool_t *pool, const hf_launch_t *l,
+                      uint32_t *worker, hf_error_t *err)
 {
-    return pools_call(&((local_t *)ctx)->pools, l, worker, err);
+    return pools_call(&((local_t *)ctx)->pools, pool, l, worker, err);
 }
 
 static void local_cancel(void *ctx, uint32_t task)
@@ -509,8 +534,9 @@ static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
     if (t.timed_out)
         note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",
              hf_workflow_set(x->spawner.wf, t.set)->timeout, how);
-    else if (x->stopped[task] && hf_workflow_set(x->spawner.wf, t.set)->service)
-        return; /* a service is stopped when no set needs it: no failure */
+    else if (x->stopped[task] && (hf_workflow_set(x->spawner.wf, t.set)->service ||
+                                  hf_workflow_pool_of(x->spawner.wf, t.set) >= 0))
+        return; /* a service (a pool) is stopped when no set needs it: no failure */
     else if (x->stopped[task])
         note(x, engine, task, false, "stopped by hetflow, %s", how);
     else
@@ -742,6 +768,7 @@ static const hf_executor_ops_t local_ops = {
     .name = "local",
     .now = local_now,
     .launch = local_launch,
+    .pool_start = local_pool_start,
     .call = local_call,
     .wait = local_wait,
     .stage = local_stage,

@@ -20,7 +20,8 @@
 #include "worker/frame.h"
 
 struct worker {
-    hf_launch_t launch; /* its pool task, to start it again (alloc: the engine's) */
+    hf_launch_t launch;    /* its task, to start it again (alloc: the engine's) */
+    const hf_pool_t *pool; /* the workflow's */
     size_t slot;
     pid_t pid;
     int to, from; /* our ends of its stdin and stdout; -1 when closed */
@@ -106,7 +107,7 @@ static pid_t spawn_worker(pools_t *p, worker_t *w, int *status, hf_error_t *err)
     }
     io[0] = in[0];
     io[1] = out[1];
-    if ((pid = spawner_start(p->spawner, &w->launch, io, status, err)) <= 0)
+    if ((pid = spawner_start(p->spawner, &w->launch, w->pool, io, status, err)) <= 0)
         goto done;
     w->to = in[1];
     w->from = out[0];
@@ -131,7 +132,8 @@ done:
     return pid;
 }
 
-pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err)
+pid_t pools_start(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, int *status,
+                  hf_error_t *err)
 {
     worker_t *w = calloc(1, sizeof(*w));
     size_t slot = 0;
@@ -142,11 +144,12 @@ pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err
     if (slot == p->nslots && (!w || grow_room((void **)&p->slot, &p->nslots, slot + 1,
                                               sizeof(worker_t *)) < 0))
         goto nomem;
-    if (!w || !(w->inflight = malloc((size_t)l->spec->workers.window * sizeof(uint32_t))))
+    if (!w || !(w->inflight = malloc((size_t)pool->window * sizeof(uint32_t))))
         goto nomem;
     w->launch = *l;
+    w->pool = pool;
     w->slot = slot;
-    w->window = l->spec->workers.window;
+    w->window = pool->window;
     w->to = w->from = -1;
     p->slot[slot] = w;
     if ((pid = spawn_worker(p, w, status, err)) <= 0)
@@ -205,7 +208,8 @@ static int put_args(worker_t *w, const hf_launch_t *l)
     return (int)(w->out_n - start);
 }
 
-int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
+int pools_call(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, uint32_t *worker,
+               hf_error_t *err)
 {
     worker_t *w = NULL;
     uint32_t head[3];
@@ -214,7 +218,7 @@ int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *e
 
     for (size_t k = 0; k < p->nslots && !w; k++) {
         worker_t *c = p->slot[(p->cursor + k) % p->nslots];
-        if (c && c->launch.set == hf_set_pool(l->spec) && c->ready && !c->stopping &&
+        if (c && c->pool->set == pool->set && c->ready && !c->stopping &&
             c->n < c->window) {
             w = c;
             p->cursor = (p->cursor + k + 1) % p->nslots;

@@ -38,16 +38,18 @@ typedef struct {
 void pools_init(pools_t *p, spawner_t *sp, int epfd);
 void pools_fini(pools_t *p);
 
-/* Start the worker that is pool task l.  Returns its pid (and process
- * group), 0 when it cannot start (*status as for spawner_start()), -1 with
- * a message. */
-pid_t pools_start(pools_t *p, const hf_launch_t *l, int *status, hf_error_t *err);
+/* Start the worker of `pool` that is task l (of the pool's set of
+ * workers).  Returns its pid (and process group), 0 when it cannot start
+ * (*status as for spawner_start()), -1 with a message. */
+pid_t pools_start(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, int *status,
+                  hf_error_t *err);
 
-/* Send call l to a worker of its pool with room: 1 (*worker: the worker's
- * pool task), 0 when none has room, -1 with a message.  A call whose
+/* Send call l to a worker of `pool` with room: 1 (*worker: the worker's
+ * task), 0 when none has room, -1 with a message.  A call whose
  * arguments are over the frame limit is not sent: it fails at the next
  * pools_refused(). */
-int pools_call(pools_t *p, const hf_launch_t *l, uint32_t *worker, hf_error_t *err);
+int pools_call(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, uint32_t *worker,
+               hf_error_t *err);
 
 /* End the calls refused since the last time (their arguments are over the
  * frame limit), failed with the reason as their result.  Returns how many,

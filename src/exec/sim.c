@@ -176,41 +176,53 @@ static int schedule_end(sim_t *sim, const hf_launch_t *l)
     return 0;
 }
 
+/* A service's task (a pool's worker) serves at once and until it is
+ * stopped: no end event. */
+static int serve(sim_t *sim, const hf_launch_t *l)
+{
+    if (grow_room((void **)&sim->ups, &sim->ups_cap, sim->nups + 1, sizeof(uint32_t)) < 0)
+        return -1;
+    sim->ups[sim->nups++] = l->task;
+    sim->live[l->task] = LIVE;
+    sim->current[l->task] = UINT32_MAX;
+    return 0;
+}
+
 static int sim_launch(void *ctx, const hf_launch_t *l, hf_error_t *err)
 {
     sim_t *sim = ctx;
 
-    if (reserve_tasks(sim, l->task) < 0)
-        goto nomem;
-    if (hf_set_is_pool(l->spec) && worker_started(sim, l->task, l->set) < 0)
-        goto nomem;
-    if (l->spec->service) {
-        /* A service serves at once and until it is stopped: no end event. */
-        if (grow_room((void **)&sim->ups, &sim->ups_cap, sim->nups + 1,
-                      sizeof(uint32_t)) < 0)
-            goto nomem;
-        sim->ups[sim->nups++] = l->task;
-        sim->live[l->task] = LIVE;
-        sim->current[l->task] = UINT32_MAX;
-        return 0;
+    if (reserve_tasks(sim, l->task) < 0 ||
+        (l->spec->service ? serve(sim, l) : schedule_end(sim, l)) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
     }
-    if (schedule_end(sim, l) < 0)
-        goto nomem;
     return 0;
-nomem:
-    hf_error_set(err, "out of memory");
-    return -1;
 }
 
-static int sim_call(void *ctx, const hf_launch_t *l, uint32_t *worker, hf_error_t *err)
+static int sim_pool_start(void *ctx, const hf_pool_t *pool, const hf_launch_t *l,
+                          hf_error_t *err)
+{
+    sim_t *sim = ctx;
+
+    if (reserve_tasks(sim, l->task) < 0 || worker_started(sim, l->task, pool->set) < 0 ||
+        serve(sim, l) < 0) {
+        hf_error_set(err, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int sim_call(void *ctx, const hf_pool_t *pool, const hf_launch_t *l,
+                    uint32_t *worker, hf_error_t *err)
 {
     sim_t *sim = ctx;
     struct idle *idle;
     uint32_t w = NO_CALL;
 
-    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, hf_set_pool(l->spec)) < 0)
+    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, pool->set) < 0)
         goto nomem;
-    idle = &sim->idle[hf_set_pool(l->spec)];
+    idle = &sim->idle[pool->set];
     while (w == NO_CALL && idle->n > 0) {
         w = idle->v[--idle->n];
         if (!(sim->live[w] & LIVE) || sim->peer[w] != NO_CALL)
@@ -450,6 +462,7 @@ static const hf_executor_ops_t sim_ops = {
     .name = "sim",
     .now = sim_now,
     .launch = sim_launch,
+    .pool_start = sim_pool_start,
     .call = sim_call,
     .wait = sim_wait,
     .stage = sim_stage,

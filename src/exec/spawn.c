@@ -489,10 +489,11 @@ static bool env_has(char *const *env, size_t n, const char *kv)
     return false;
 }
 
-static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
-                       const char *gpus, size_t *nowned)
+static char **make_env(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
+                       const char *cores, const char *gpus, size_t *nowned)
 {
     const hf_set_t *set = l->spec;
+    char *const *given_env = pool ? pool->env : set->env; /* a worker: its pool's */
     char index[16], task[16], node[16], iter[16], result[4096];
     const char *own[][2] = {
         {"CUDA_VISIBLE_DEVICES", gpus},   {"ROCR_VISIBLE_DEVICES", gpus},
@@ -512,7 +513,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
     snprintf(iter, sizeof(iter), "%d", set->iter);
     spawner_task_path(sp, l->spec, l->index, "result.json", result, sizeof(result));
     snprintf(node, sizeof(node), "%u", l->alloc->slot[0].node);
-    while (set->env && set->env[nset])
+    while (given_env && given_env[nset])
         nset++;
     /* The inherited and the set's strings outlive the spawn: they are
      * pointed to, not copied; hetflow's own come first, so that they are
@@ -525,7 +526,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
             return NULL;
         }
     }
-    if (set->service) { /* where it writes its address */
+    if (set->service || pool) { /* where it writes its address */
         char path[4096];
         spawner_task_path(sp, set, l->index, "endpoint", path, sizeof(path));
         if (!(env[n++] = join("HETFLOW_ENDPOINT", path))) {
@@ -543,11 +544,11 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
         free_strv(env);
         return NULL;
     }
-    if (hf_set_is_pool(set) && set->function->python) { /* it imports hetflow.worker */
+    if (pool && pool->function->python) { /* it imports hetflow.worker */
         const char *inherited = getenv("PYTHONPATH");
         for (size_t i = 0; i < nset; i++)
-            if (strncmp(set->env[i], "PYTHONPATH=", 11) == 0)
-                inherited = set->env[i] + 11;
+            if (strncmp(given_env[i], "PYTHONPATH=", 11) == 0)
+                inherited = given_env[i] + 11;
         if (!(env[n++] = worker_pythonpath(hf_workflow_file(sp->wf), inherited))) {
             free_strv(env);
             return NULL;
@@ -559,8 +560,8 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const char *cores,
      * Python or a shell may see the last: with both, PYTHONPATH from the
      * user's shell hid the worker's (and a set's PATH the inherited one). */
     for (size_t i = 0; i < nset; i++)
-        if (!is_own(set->env[i]) && !env_has(env, n, set->env[i]))
-            env[n++] = set->env[i];
+        if (!is_own(given_env[i]) && !env_has(env, n, given_env[i]))
+            env[n++] = given_env[i];
     given = n;
     for (size_t i = 0; i < sp->nbase; i++)
         if (!env_has(env, given, sp->base_env[i]))
@@ -687,8 +688,8 @@ static int add_sets(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
     return 0;
 }
 
-pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *status,
-                    hf_error_t *err)
+pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
+                    const int *io, int *status, hf_error_t *err)
 {
     buf_t cores = {0}, gpus = {0};
     child_t c = {.in = io ? io[0] : sp->devnull,
@@ -726,12 +727,10 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *sta
         pid = 0;
         goto done;
     }
-    if (hf_set_is_pool(l->spec) &&
-        !(argv = worker_argv(l->spec->function, hf_workflow_file(sp->wf)))) {
+    if (pool && !(argv = worker_argv(pool->function, hf_workflow_file(sp->wf)))) {
         dprintf(c.err, "hetflow: cannot start a worker: %s\n",
-                l->spec->function->python
-                    ? "python3 is not on PATH"
-                    : "hetflow-worker not found (set HETFLOW_WORKER)");
+                pool->function->python ? "python3 is not on PATH"
+                                       : "hetflow-worker not found (set HETFLOW_WORKER)");
         *status = 127;
         pid = 0;
         goto done;
@@ -739,7 +738,7 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *sta
     if (buf_add(&cores, "", 0) < 0 || buf_add(&gpus, "", 0) < 0 ||
         placement(sp, l->alloc, &c.cpus, &cores, &gpus) < 0 ||
         (!argv && !(argv = make_argv(l->spec, l->index))) ||
-        !(c.env = make_env(sp, l, cores.s, gpus.s, &nowned))) {
+        !(c.env = make_env(sp, l, pool, cores.s, gpus.s, &nowned))) {
         hf_error_set(err, "out of memory");
         goto done;
     }

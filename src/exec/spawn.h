@@ -61,12 +61,14 @@ void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char
 void spawner_note(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Start the task, its stdin and stdout io[0] and io[1] when io is given (a
- * worker's pipes), else /dev/null and its .out file.  Returns its pid (also its process
+/* Start the task, or a worker of `pool` (NULL for a task: a worker runs
+ * the pool's function, with the pool's environment), its stdin and stdout
+ * io[0] and io[1] when io is given (a worker's pipes), else /dev/null and
+ * its .out file.  Returns its pid (also its process
  * group id); 0 when the program cannot be started, with *status the shell's code for it
  * (127 not found, 126 otherwise) and the reason written to the task's .err file; -1 with
  * a message when the executor itself fails (its files cannot be opened, no memory). */
-pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const int *io, int *status,
-                    hf_error_t *err);
+pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
+                    const int *io, int *status, hf_error_t *err);
 
 #endif

@@ -44,7 +44,7 @@ static bool id_char(char c)
 /* Whether set s's tasks are exported: all but the pools'. */
 static bool exported(const hf_workflow_t *wf, int s)
 {
-    return !hf_set_is_pool(hf_workflow_set(wf, s));
+    return hf_workflow_pool_of(wf, s) < 0;
 }
 
 static int make_ids(const hf_engine_t *e, ids_t *ids)

@@ -4,8 +4,8 @@
 #ifndef HETFLOW_WORKFLOW_MODEL_H
 #define HETFLOW_WORKFLOW_MODEL_H
 
-#include "hetflow/workflow_rules.h"
 #include "hetflow/workflow.h"
+#include "hetflow/workflow_rules.h"
 #include "util/strmap.h"
 
 struct hf_workflow {
@@ -27,6 +27,8 @@ struct hf_workflow {
     size_t text_len;
     hf_rule_t *rules;
     int nrules;
+    hf_pool_t *pools;
+    int npools;
     bool finished;
 };
 
@@ -38,9 +40,9 @@ typedef struct {
     char *name_template; /* the name as written when it has "{iter}", or NULL */
     int *uses;           /* spec.uses_names resolved, then its pool's set */
     int nuses;
-    int pool;        /* a function set's pool (set index), -1 otherwise */
-    bool is_pool;    /* the workers of some function sets */
-    bool pool_added; /* its pool, or the use of a shared one, was added */
+    int pool;        /* a function set's pool, -1 otherwise */
+    int workers_of;  /* the pool whose workers its tasks are, -1 otherwise */
+    bool pool_added; /* a function set's pool was made */
 } set_state_t;
 
 static inline set_state_t *set_state(const hf_set_t *set)
@@ -58,9 +60,9 @@ int set_index_put(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 
 /* pools.c: pools_check() checks what a function set may be and whose
  * workers it shares; pools_add() gives every function set of wf that does
- * not share its pool (a set of workers); pools_resolve() finds the pool of
- * a function set whose uses are resolved and adds it as its last use (room
- * for it is there).  Return 0, or -1 with a message. */
+ * not share its pool, and the set of its workers; pools_resolve() finds
+ * the pool of a function set whose uses are resolved and adds its workers'
+ * set as its last use (room for it is there).  Return 0, or -1 with a message. */
 int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 int pools_add(hf_workflow_t *wf, hf_error_t *err);
 int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hetflow/workflow_rules.h"
 #include "hetflow/workflow.h"
+#include "hetflow/workflow_rules.h"
 
 static const char *const mode_names[] = {"sequential", "workload", "task"};
 static const char *const policy_names[] = {"fifo", "critical-path", "heft", "tuned"};

@@ -33,7 +33,7 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     const char *why = NULL;
     int owner = 0;
 
-    if (set_state(set)->is_pool)
+    if (set_state(set)->workers_of >= 0)
         return 0;
     if (!set->function) {
         why = set->workers.count || set->workers.share ? "'workers' without a 'function'"
@@ -78,34 +78,42 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     return 0;
 }
 
-/* The pool of function set fn: a service set of its workers, which serve
- * while any set that calls into it has tasks left. */
-static int add_pool(hf_workflow_t *wf, hf_set_t *fn, hf_error_t *err)
+/* The pool of function set fn (set index i), and the set its workers are
+ * the tasks of. */
+static int add_pool(hf_workflow_t *wf, int i, hf_error_t *err)
 {
+    hf_set_t *fn = wf->sets[i];
     char *name = hf_set_pool_name(fn);
-    hf_set_t *pool;
+    hf_pool_t *pools =
+        name ? realloc(wf->pools, (size_t)(wf->npools + 1) * sizeof(*pools)) : NULL;
+    hf_set_t *workers;
 
-    if (!name)
-        goto nomem;
-    pool = hf_workflow_add_set(wf, name, fn->mark, err);
-    free(name);
-    if (!pool)
+    if (!pools) {
+        free(name);
+        hf_error_set(err, "out of memory");
+        errno = ENOMEM;
         return -1;
-    pool->tasks = fn->workers.count;
-    pool->cores = fn->cores;
-    pool->gpus = fn->gpus;
-    pool->service = true;
-    set_state(pool)->is_pool = true;
-    pool->iter = fn->iter;
-    pool->workers = fn->workers;
-    if (!(pool->function = set_function_copy(fn->function)) ||
-        set_dup_strv(&pool->env, fn->env) < 0)
-        goto nomem;
+    }
+    wf->pools = pools;
+    workers = hf_workflow_add_set(wf, name, fn->mark, err);
+    free(name);
+    if (!workers)
+        return -1;
+    workers->tasks = fn->workers.count;
+    workers->cores = fn->cores;
+    workers->gpus = fn->gpus;
+    workers->iter = fn->iter;
+    set_state(workers)->workers_of = wf->npools;
+    pools[wf->npools++] = (hf_pool_t){.name = workers->name,
+                                      .owner = i,
+                                      .set = wf->nsets - 1,
+                                      .size = fn->workers.count,
+                                      .window = fn->workers.window,
+                                      .cores = fn->cores,
+                                      .gpus = fn->gpus,
+                                      .function = fn->function,
+                                      .env = fn->env};
     return 0;
-nomem:
-    hf_error_set(err, "out of memory");
-    errno = ENOMEM;
-    return -1;
 }
 
 int pools_add(hf_workflow_t *wf, hf_error_t *err)
@@ -120,7 +128,7 @@ int pools_add(hf_workflow_t *wf, hf_error_t *err)
         if (!set->function || set->workers.share || set_state(set)->pool_added)
             continue;
         set_state(set)->pool_added = true; /* once, should finish be called again */
-        if (add_pool(wf, set, err) < 0)
+        if (add_pool(wf, i, err) < 0)
             return -1;
     }
     return 0;
@@ -130,27 +138,40 @@ int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
     set_state_t *st = set_state(set);
     char *name;
+    int workers;
 
     st->pool = -1;
-    if (!set->function || st->is_pool)
+    if (!set->function)
         return 0;
     if (!(name = hf_set_pool_name(set))) {
         hf_error_set(err, "out of memory");
         errno = ENOMEM;
         return -1;
     }
-    /* Its calls wait for the pool as for a service it uses: the last use. */
-    st->pool = st->uses[st->nuses++] = hf_workflow_find_set(wf, name);
+    /* Its calls wait for the pool's workers to be up, as for a service. */
+    workers = hf_workflow_find_set(wf, name);
     free(name);
+    st->uses[st->nuses++] = workers;
+    st->pool = set_state(wf->sets[workers])->workers_of;
     return 0;
-}
-
-bool hf_set_is_pool(const hf_set_t *set)
-{
-    return set_state(set)->is_pool;
 }
 
 int hf_set_pool(const hf_set_t *set)
 {
     return set_state(set)->pool;
+}
+
+int hf_workflow_npools(const hf_workflow_t *wf)
+{
+    return wf->npools;
+}
+
+const hf_pool_t *hf_workflow_pool(const hf_workflow_t *wf, int i)
+{
+    return &wf->pools[i];
+}
+
+int hf_workflow_pool_of(const hf_workflow_t *wf, int s)
+{
+    return set_state(wf->sets[s])->workers_of;
 }

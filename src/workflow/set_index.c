@@ -70,6 +70,8 @@ int hf_workflow_truncate(hf_workflow_t *wf, int n)
     for (int i = n; i < wf->nsets; i++)
         hf_set_destroy(wf->sets[i]);
     wf->nsets = n;
+    while (wf->npools > 0 && wf->pools[wf->npools - 1].set >= n)
+        wf->npools--;
     return 0;
 }
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
@@ -92,7 +94,8 @@ const char *hf_workflow_near_set(const hf_workflow_t *wf, const char *name, char
     str_near_t near = str_near(name);
 
     for (int i = 0; i < wf->nsets; i++)
-        if (!set_state(wf->sets[i])->is_pool) /* named by hetflow, not in the file */
+        if (set_state(wf->sets[i])->workers_of <
+            0) /* named by hetflow, not in the file */
             str_near_try(&near, wf->sets[i]->name);
     return str_near_hint(&near, buf, len);
 }

@@ -88,7 +88,7 @@ static void environment_and_output(void **state)
     /* Node 0's GPU 1 is the machine's second GPU, named "9"; node 1's GPU 1
      * is global GPU 3, beyond the machine's two: virtual, "3".  Neither the
      * set's CUDA_VISIBLE_DEVICES nor the inherited one leaks through. */
-    pid = spawner_start(&sp, &l0, NULL, &status, &err);
+    pid = spawner_start(&sp, &l0, NULL, NULL, &status, &err);
     assert_true(pid > 0);
     assert_int_equal(waitpid(pid, &wstatus, 0), pid);
     assert_true(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
@@ -96,7 +96,7 @@ static void environment_and_output(void **state)
     snprintf(want, sizeof(want), "sim-1 {x} sim 1 1 0 [%s] [9] [9] [9] [9] yes\n", cores);
     assert_string_equal(slurp("/tmp/hetflow-test-spawn/work/sim/1.out"), want);
     assert_string_equal(slurp("/tmp/hetflow-test-spawn/work/sim/1.err"), "oops\n");
-    pid = spawner_start(&sp, &l1, NULL, &status, &err);
+    pid = spawner_start(&sp, &l1, NULL, NULL, &status, &err);
     assert_true(pid > 0);
     waitpid(pid, &wstatus, 0);
     core_list(&real, 1 % real.ncores, cores, sizeof(cores));
@@ -132,7 +132,7 @@ static void affinity_is_inherited(void **state)
     sched_getaffinity(0, sizeof(before), &before);
     assert_int_equal(
         spawner_init(&sp, wf, &real, &p, "/tmp/hetflow-test-spawn/aff", NULL), 0);
-    pid = spawner_start(&sp, &l, NULL, &status, NULL);
+    pid = spawner_start(&sp, &l, NULL, NULL, &status, NULL);
     assert_true(pid > 0);
     waitpid(pid, NULL, 0);
     /* Core 0's first thread, for the task and for a child it starts. */
@@ -164,7 +164,7 @@ static void missing_program(void **state)
     assert_int_equal(hf_machine_detect(&machine, NULL), 0);
     assert_int_equal(
         spawner_init(&sp, wf, &machine, &p, "/tmp/hetflow-test-spawn/miss", NULL), 0);
-    assert_int_equal(spawner_start(&sp, &l, NULL, &status, NULL), 0);
+    assert_int_equal(spawner_start(&sp, &l, NULL, NULL, &status, NULL), 0);
     assert_int_equal(status, 127);
     assert_string_equal(slurp("/tmp/hetflow-test-spawn/miss/a/0.err"),
                         "hetflow: cannot run '/no/such/program': No such file or "
