@@ -244,6 +244,27 @@ static void rejects_invalid_utf8(void **state)
     assert_non_null(strstr(msg, "YAML: invalid"));
 }
 
+/* A set read alone: a function set that shares workers names them, and
+ * carries no pool or use of its own load's. */
+static void parses_a_set_alone(void **state)
+{
+    hf_error_t err;
+    hf_set_t *set = hf_set_parse(
+        "more", "{\"tasks\": 4, \"function\": {\"python\": \"m:f\"}, \"workers\": \"f\"}",
+        &err);
+    int n;
+
+    (void)state;
+    assert_non_null(set);
+    assert_int_equal(set->tasks, 4);
+    assert_string_equal(set->workers.share, "f");
+    assert_int_equal(set->nuses, 0);
+    hf_set_uses(set, &n);
+    assert_int_equal(n, 0);
+    assert_int_equal(hf_set_pool(set), -1);
+    hf_set_destroy(set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +275,7 @@ int main(void)
         cmocka_unit_test(reads_scalars_as_text),
         cmocka_unit_test(rejects_missing_file),
         cmocka_unit_test(rejects_invalid_utf8),
+        cmocka_unit_test(parses_a_set_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

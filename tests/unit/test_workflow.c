@@ -1,5 +1,5 @@
-/* Unit tests for src/workflow/workflow.c: building a workflow through the
- * API, resolving dependencies, and the platform check. */
+/* Unit tests for the workflow model (src/workflow/): building a workflow
+ * through the API, resolving dependencies, pools, and the platform check. */
 #include <errno.h>
 
 #include "helpers.h"
@@ -126,12 +126,92 @@ static void settings_and_names(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* A function set gets a pool of its own, one that shares it calls into
+ * that pool, and the pool's workers are the tasks of a set that holds
+ * nothing else. */
+static void pools_are_their_own(void **state)
+{
+    hf_workflow_t *wf = hf_workflow_create("w", "w.yaml");
+    hf_set_t *f = hf_workflow_add_set(wf, "f", here, NULL);
+    hf_set_t *g = hf_workflow_add_set(wf, "g", here, NULL);
+    hf_set_t *svc = hf_workflow_add_set(wf, "svc", here, NULL);
+    hf_set_t *u = hf_workflow_add_set(wf, "u", here, NULL);
+    const hf_pool_t *pool;
+    const hf_set_t *lane;
+    const int *uses;
+    hf_dep_t *dep;
+    char hint[64];
+    int n, w;
+
+    (void)state;
+    f->function = calloc(1, sizeof(*f->function));
+    g->function = calloc(1, sizeof(*g->function));
+    f->function->python = strdup("m:f");
+    g->function->python = strdup("m:f");
+    f->tasks = 8;
+    f->cores = 2;
+    f->workers.count = 3;
+    g->workers.share = strdup("f");
+    svc->service = true;
+    u->uses_names = calloc(2, sizeof(char *));
+    u->uses_names[0] = strdup("svc");
+    u->nuses = 1;
+    dep = hf_workflow_add_dep(wf, u, "f", HF_MAP_ALL, here);
+    dep->count = 5;
+    assert_int_equal(hf_workflow_finish(wf, NULL), 0);
+
+    assert_int_equal(hf_workflow_npools(wf), 1);
+    pool = hf_workflow_pool(wf, 0);
+    w = hf_workflow_find_set(wf, "f.workers");
+    assert_int_equal(w, 4); /* added after the file's sets */
+    assert_string_equal(pool->name, "f.workers");
+    assert_int_equal(pool->owner, 0);
+    assert_int_equal(pool->set, w);
+    assert_int_equal(pool->size, 3);
+    assert_int_equal(pool->window, HF_WORKERS_WINDOW);
+    assert_int_equal(pool->cores, 2);
+    assert_int_equal(pool->gpus, 0);
+    assert_ptr_equal(pool->function, f->function);
+    lane = hf_workflow_set(wf, w);
+    assert_int_equal(lane->tasks, 3);
+    assert_int_equal(lane->cores, 2);
+    assert_null(lane->function);
+    assert_false(lane->service);
+    assert_int_equal(hf_workflow_pool_of(wf, w), 0);
+    assert_int_equal(hf_workflow_pool_of(wf, 0), -1);
+    assert_int_equal(hf_set_pool(f), 0);
+    assert_int_equal(hf_set_pool(g), 0);
+    assert_int_equal(g->cores, 2); /* its calls run on f's workers */
+    assert_int_equal(hf_set_pool(u), -1);
+    /* A function set waits for its pool's workers as for a service; the
+     * uses it was written with are left as they were. */
+    uses = hf_set_uses(g, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(uses[0], w);
+    assert_int_equal(g->nuses, 0);
+    uses = hf_set_uses(u, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(uses[0], 2);
+    /* The pool's set is hetflow's name, never a hint for a misspelt one. */
+    assert_string_equal(hf_workflow_near_set(wf, "f.worker", hint, sizeof(hint)), "");
+    /* A dependency becomes its edge in one place. */
+    {
+        hf_edge_t e = hf_dep_edge(&u->after[0], 3);
+        assert_int_equal(e.set, 3);
+        assert_int_equal(e.map, HF_MAP_ALL);
+        assert_int_equal(e.threshold, 5);
+    }
+    assert_int_equal(hf_workflow_truncate(wf, 4), 0); /* the pool goes with its set */
+    assert_int_equal(hf_workflow_npools(wf), 0);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(builds_with_defaults), cmocka_unit_test(rejects_duplicate_names),
         cmocka_unit_test(rejects_bad_edges),    cmocka_unit_test(checks_fit_on_a_node),
-        cmocka_unit_test(settings_and_names),
+        cmocka_unit_test(settings_and_names),   cmocka_unit_test(pools_are_their_own),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
