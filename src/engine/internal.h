@@ -35,9 +35,9 @@ typedef struct {
     int all_pending;  /* all-tasks parents not yet ended */
     bool released;    /* parents and gates allow its tasks to become ready */
     bool held;        /* start: on_rule, not started yet */
-    int uses_pending; /* services it uses that are not all up yet */
-    uint32_t nup;     /* a service's tasks up */
-    int users_left;   /* a service's user sets not yet ended */
+    int uses_pending; /* services (its pool) it uses that are not all up yet */
+    uint32_t nup;     /* a serving set's tasks up (engine_serves()) */
+    int users_left;   /* a serving set's user sets not yet ended */
     bool unused;      /* a service whose last user ended: stopped unless a
                        * task-end callback gives it another */
     uint32_t *calls;  /* a function set: its ready tasks, a ring */

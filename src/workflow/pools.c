@@ -33,8 +33,6 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     const char *why = NULL;
     int owner = 0;
 
-    if (set_state(set)->workers_of >= 0)
-        return 0;
     if (!set->function) {
         why = set->workers.count || set->workers.share ? "'workers' without a 'function'"
               : set->args                              ? "'args' without a 'function'"
