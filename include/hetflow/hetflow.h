@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "executor.h"
 #include "platform.h"
+#include "run.h"
 #include "sched.h"
 #include "trace.h"
 #include "workflow.h"

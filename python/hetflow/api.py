@@ -128,6 +128,7 @@ def _library():
         ("hf_engine_ntasks", u32, [p]),
         ("hf_engine_usage", None, [p, ctypes.POINTER(_Usage)]),
         ("hf_engine_workflow_mut", p, [p]),
+        ("hf_run_prepare", i, [p, p, ctypes.POINTER(_Config), ctypes.c_uint64, p, err]),
     ]:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
@@ -194,6 +195,11 @@ class Run:
                                         ctypes.byref(err)) < 0:
                 err.raise_("executor")
         cfg = _Config(MODES[mode], POLICIES[policy], _Platform(*platform), 0.0, 0)
+        # What the policy needs first: tuned searches set priorities.
+        if lib.hf_run_prepare(workflow._wf, workflow._dag, ctypes.byref(cfg), seed, None,
+                              ctypes.byref(err)) < 0:
+            self._destroy_executor()
+            err.raise_(policy)
         self._engine = lib.hf_engine_create(workflow._wf, workflow._dag, ctypes.byref(cfg),
                                             ctypes.byref(x), ctypes.byref(err))
         if not self._engine:

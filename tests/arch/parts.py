@@ -31,6 +31,7 @@ HEADER_PART = {
     "analysis.h": "analysis",
     "sched.h": "sched",
     "exec.h": "exec",
+    "run.h": "run",
     "executor.h": "executor",
     "engine.h": "engine",
     "journal.h": "journal",

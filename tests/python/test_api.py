@@ -1,6 +1,7 @@
 """The Python API (python/hetflow/api.py over libhetflow.so) with Debian's
 python3: a workflow from a dict, sets submitted from a callback, results,
 errors; and the adaptive DeepDriveMD example in simulation and for real."""
+import json
 import os
 import subprocess
 import sys
@@ -72,6 +73,25 @@ class Api(unittest.TestCase):
         with self.assertRaisesRegex(Error, "depends on unknown set 'zz'"):
             run.submit("b", {}, after=["zz"])
         run.close()
+
+    def test_tuned_as_the_cli(self):
+        # policy="tuned" runs the tuner, as `hetflow simulate --policy
+        # tuned` does: on c-DAG2 it puts T45 ahead of T36, 2000 s -> 1540 s.
+        cdag2 = os.path.join(ROOT, "examples", "cdag2.yaml")
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        p = subprocess.run([cli, "simulate", cdag2, "--policy", "tuned", "--json"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        want = json.loads(p.stdout)["makespan"]
+        with open(cdag2) as f:
+            wf = Workflow(f.read(), name=cdag2)
+        makespans = {}
+        for policy in ("heft", "tuned"):
+            run = Run(wf, platform=(16, 48, 6), policy=policy)
+            makespans[policy] = run.run()["makespan"]
+            run.close()
+        self.assertEqual(want, 1540.0)
+        self.assertEqual(makespans, {"heft": 2000.0, "tuned": want})
 
 
 class Example(unittest.TestCase):
