@@ -6,17 +6,6 @@
 #include "hetflow/run.h"
 #include "util/fs.h"
 
-/* c-DAG2 (examples/cdag2.yaml): heft gives 2000 s, tuned puts T45 ahead
- * of T36 for 1540 s (test_policies.c tells why). */
-static const char *cdag2 = "sets:\n"
-                           "  T0:  {tasks: 96, cores: 16, gpus: 1, duration: 190}\n"
-                           "  T12: {tasks: 32, cores: 40, duration: 80, after: [T0]}\n"
-                           "  T36: {tasks: 96, cores: 4, gpus: 1, duration: 760, "
-                           "after: [T12]}\n"
-                           "  T45: {tasks: 16, cores: 32, gpus: 1, duration: 240, "
-                           "after: [T12]}\n"
-                           "  T7:  {tasks: 16, cores: 4, duration: 460, after: [T45]}\n";
-
 static int priority_of(const hf_workflow_t *wf, const char *name)
 {
     return hf_workflow_set(wf, hf_workflow_find_set(wf, name))->priority;
@@ -24,15 +13,19 @@ static int priority_of(const hf_workflow_t *wf, const char *name)
 
 static void prepare_tunes_only_the_tuned_policy(void **state)
 {
-    hf_workflow_t *wf = load_ok(cdag2);
-    hf_dag_t *dag = hf_dag_create(wf, NULL);
-    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
-                              .policy = HF_POLICY_HEFT,
-                              .platform = (hf_platform_t){16, 48, 6, 0, 0}};
+    /* c-DAG2: heft gives 2000 s, tuned puts T45 ahead of T36 for 1540 s
+     * (test_policies.c tells why). */
     hf_error_t err = {{0}};
+    hf_workflow_t *wf = hf_workflow_load(EXAMPLES "/cdag2.yaml", &err);
+    hf_dag_t *dag;
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK, .policy = HF_POLICY_HEFT};
     double best = -1;
 
     (void)state;
+    if (!wf)
+        fail_msg("%s", err.text);
+    assert_true(hf_workflow_platform(wf, &cfg.platform));
+    assert_non_null(dag = hf_dag_create(wf, NULL));
     assert_int_equal(hf_run_prepare(wf, dag, &cfg, 0, &best, &err), 0);
     assert_true(best == -1); /* heft searches nothing */
     assert_int_equal(priority_of(wf, "T45"), priority_of(wf, "T36"));
