@@ -12,6 +12,7 @@
 #include "platform.h"
 #include "rules.h"
 #include "sched.h"
+#include "template.h"
 #include "trace.h"
 #include "workflow.h"
 

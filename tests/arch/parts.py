@@ -28,6 +28,7 @@ HEADER_PART = {
     "workflow.h": "workflow",
     "dag.h": "workflow",
     "rules.h": "workflow",
+    "template.h": "workflow",
     "analysis.h": "analysis",
     "sched.h": "sched",
     "exec.h": "exec",
