@@ -83,46 +83,44 @@ static void counts_what_does_not_fit(void **state)
     assert_int_equal(hf_template_write(NULL, 0, "{set}", HF_TEMPLATE_ARGV, &every), 5);
 }
 
-static const char *check(const char *tmpl, hf_template_place_t place)
-{
-    static char why[256];
-
-    if (hf_template_check(tmpl, place, why, sizeof(why)) == 0)
-        return "ok";
-    return why;
-}
-
 static void checks_each_place(void **state)
 {
+    static const struct {
+        const char *tmpl;
+        hf_template_place_t place;
+        const char *want; /* NULL: accepted */
+    } cases[] = {
+        {"echo {set} {index} {iter} {x} ${y}", HF_TEMPLATE_SHELL, NULL},
+        {"{set}", HF_TEMPLATE_ARGS, NULL},
+        {"sim-{iter}{x}", HF_TEMPLATE_NAME, NULL},
+        {"d/x_{all}_{iter}", HF_TEMPLATE_INPUT, NULL},
+        {"echo {all}", HF_TEMPLATE_SHELL,
+         "command 'echo {all}': unknown placeholder (known: {index}, {iter}, {set})"},
+        {"{all}", HF_TEMPLATE_ARGV,
+         "command '{all}': unknown placeholder (known: {index}, {iter}, {set})"},
+        {"a{index}", HF_TEMPLATE_NAME,
+         "set name 'a{index}': unknown placeholder (known: {iter})"},
+        {"x{", HF_TEMPLATE_OUTPUT,
+         "file 'x{': unknown placeholder (known: {index}, {iter})"},
+        {"x_{set}", HF_TEMPLATE_INPUT,
+         "file 'x_{set}': unknown placeholder (known: {index}, {iter}, {all})"},
+        {"x_{all}", HF_TEMPLATE_OUTPUT, "{all} is for inputs: an output is one file"},
+        {"x_{all}_{index}", HF_TEMPLATE_INPUT,
+         "file 'x_{all}_{index}' has both {all} and {index}"},
+        {"{all}{all}", HF_TEMPLATE_INPUT, "file '{all}{all}' has {all} twice"},
+    };
+    char why[256];
+
     (void)state;
     assert_int_equal(hf_template_allowed(HF_TEMPLATE_ARGS),
                      HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET);
     assert_int_equal(hf_template_allowed(HF_TEMPLATE_NAME), HF_TEMPLATE_ITER);
-    assert_string_equal(check("echo {set} {index} {iter} {x} ${y}", HF_TEMPLATE_SHELL),
-                        "ok");
-    assert_string_equal(check("{set}", HF_TEMPLATE_ARGS), "ok");
-    assert_string_equal(check("sim-{iter}{x}", HF_TEMPLATE_NAME), "ok");
-    assert_string_equal(check("d/x_{all}_{iter}", HF_TEMPLATE_INPUT), "ok");
-    assert_string_equal(
-        check("echo {all}", HF_TEMPLATE_SHELL),
-        "command 'echo {all}': unknown placeholder (known: {index}, {iter}, "
-        "{set})");
-    assert_string_equal(
-        check("{all}", HF_TEMPLATE_ARGV),
-        "command '{all}': unknown placeholder (known: {index}, {iter}, {set})");
-    assert_string_equal(check("a{index}", HF_TEMPLATE_NAME),
-                        "set name 'a{index}': unknown placeholder (known: {iter})");
-    assert_string_equal(check("x{", HF_TEMPLATE_OUTPUT),
-                        "file 'x{': unknown placeholder (known: {index}, {iter})");
-    assert_string_equal(
-        check("x_{set}", HF_TEMPLATE_INPUT),
-        "file 'x_{set}': unknown placeholder (known: {index}, {iter}, {all})");
-    assert_string_equal(check("x_{all}", HF_TEMPLATE_OUTPUT),
-                        "{all} is for inputs: an output is one file");
-    assert_string_equal(check("x_{all}_{index}", HF_TEMPLATE_INPUT),
-                        "file 'x_{all}_{index}' has both {all} and {index}");
-    assert_string_equal(check("{all}{all}", HF_TEMPLATE_INPUT),
-                        "file '{all}{all}' has {all} twice");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int rc = hf_template_check(cases[i].tmpl, cases[i].place, why, sizeof(why));
+        assert_int_equal(rc, cases[i].want ? -1 : 0);
+        if (cases[i].want)
+            assert_string_equal(why, cases[i].want);
+    }
 }
 
 /* The loaders give one message, at the placeholder's node, in each place. */
