@@ -9,10 +9,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static double results(void *ctx, agg_t agg, const char *set, const char *key)
+static double results(void *ctx, hf_agg_t agg, const char *set, const char *key)
 {
     (void)ctx;
-    if (agg == AGG_COUNT)
+    if (agg == HF_AGG_COUNT)
         return (double)strlen(key);
     return set ? NAN : (double)(key[0] % 7) - 3;
 }

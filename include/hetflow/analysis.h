@@ -1,7 +1,9 @@
 /* The degree-of-asynchronicity model of Pascuzzi, Kilic, Turilli and Jha:
  * per-set waves and times, t_seq, t_async, the improvement I, DOA_dep,
  * DOA_res, WLA, the critical path and a makespan lower bound, exactly as
- * docs/model.md defines them.  Nothing here runs anything.
+ * docs/model.md defines them (a set's own model, hf_set_model(), is in
+ * workflow.h: the scheduler's ranks read it too).  Nothing here runs
+ * anything.
  */
 #ifndef HETFLOW_ANALYSIS_H
 #define HETFLOW_ANALYSIS_H
@@ -12,12 +14,6 @@
 #include "dag.h"
 #include "platform.h"
 #include "workflow.h"
-
-typedef struct {
-    long fit;   /* tasks that fit at once on the whole platform, alone */
-    long waves; /* ceil(tasks / fit) */
-    double t;   /* waves x mean duration */
-} hf_set_model_t;
 
 /* The workflow's data: bytes its tasks read and write (files of known
  * size), bytes that staging copies across the shared filesystem, and the
@@ -48,12 +44,6 @@ typedef struct {
     double tight_bound; /* hf_tight_bound() */
     hf_data_model_t data;
 } hf_analysis_t;
-
-/* How many tasks of `set` fit at once on p, packed node by node. */
-long hf_set_fit(const hf_set_t *set, const hf_platform_t *p);
-
-/* The set's model: fit, waves = ceil(tasks / fit), t = waves x mean. */
-hf_set_model_t hf_set_model(const hf_set_t *set, const hf_platform_t *p);
 
 /* Fill `out` for wf on p.  The workflow must have passed
  * hf_workflow_check_platform().  Returns 0, or -1 with ENOMEM. */

@@ -1,7 +1,9 @@
-/* The engine: task states, the mode rules, and the loop that feeds ready
- * tasks to the scheduler and placements to an executor.  Every task state
- * change goes through one function here, which fires the registered
- * transition callbacks; nothing else changes a task's state.
+/* The engine, as its users see it: task states, the mode rules, and the
+ * loop that feeds ready tasks to the scheduler and placements to an
+ * executor.  Every task state change goes through one function here, which
+ * fires the registered transition callbacks; nothing else changes a task's
+ * state.  What executors implement and call is in executor.h (hf_engine_stop
+ * and hf_engine_stopped, which users call too, among it).
  */
 #ifndef HETFLOW_ENGINE_H
 #define HETFLOW_ENGINE_H
@@ -11,12 +13,7 @@
 #include <stdint.h>
 
 #include "dag.h"
-#include "error.h"
-#include "exec.h"
-#include "platform.h"
-#include "rules.h"
-#include "sched.h"
-#include "workflow.h"
+#include "executor.h" /* the engine drives an executor; error, platform, sched, workflow */
 
 typedef enum {
     HF_TASK_WAITING,
@@ -27,8 +24,6 @@ typedef enum {
     HF_TASK_FAILED,
     HF_TASK_CANCELED,
 } hf_task_state_t;
-
-typedef struct hf_engine hf_engine_t;
 
 /* Why a task ended canceled. */
 typedef enum {
@@ -101,55 +96,8 @@ int hf_engine_on_transition(hf_engine_t *e, hf_transition_f cb, void *arg);
  * (tasks may have failed: see hf_engine_count()), -1 on an executor error. */
 int hf_engine_run(hf_engine_t *e, hf_error_t *err);
 
-/* For executors, before hf_engine_task_ended(): the result a task gave, a
- * JSON object; the engine takes the reference. */
-void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result);
-
 /* A task's result (borrowed), or NULL when it gave none. */
 const json_t *hf_engine_result(const hf_engine_t *e, uint32_t task);
-
-/* The status of a task that exited 0 but whose result file was not a JSON
- * object: it fails. */
-#define HF_STATUS_BAD_RESULT 1000
-
-/* The status of a task whose launcher could not start it for now (Slurm:
- * "step creation temporarily disabled"): it is launched again after a
- * backoff, up to HF_LAUNCH_RETRIES times, without counting as a failure.
- * A call taken back from a worker that died before running it goes again
- * at once, as often as that happens. */
-#define HF_STATUS_LAUNCH_RETRY 1001
-#define HF_LAUNCH_RETRIES 20
-
-/* The status of a task whose files could not be staged (an input missing,
- * a copy that failed), and of one that exited 0 without writing an output:
- * it fails (and may be retried). */
-#define HF_STATUS_STAGE_FAILED 1002
-#define HF_STATUS_MISSING_OUTPUT 1003
-
-/* For executors: task ended with `status`: 0 for success, the exit code
- * (> 0), or minus the signal that ended it.  A task the engine asked to
- * cancel is recorded canceled whatever its status.  Returns 0, or -1 with
- * EINVAL if the task was not running. */
-int hf_engine_task_ended(hf_engine_t *e, uint32_t task, int status);
-
-/* For executors: a staging of task's files ended: status 0, or non-zero
- * when it failed or was stopped; `bytes` moved.  Returns 0, or -1 with
- * EINVAL if no staging of the task was moving. */
-int hf_engine_stage_ended(hf_engine_t *e, uint32_t task, int status, double bytes);
-
-/* For executors: a task of a service set is up (it wrote its endpoint).
- * When all of a service's tasks are up, the sets that use it may start.
- * Returns 0, or -1 with EINVAL if the task is not a running service task. */
-int hf_engine_service_up(hf_engine_t *e, uint32_t task);
-
-/* Stop the run: launch nothing more, ask the executor to cancel every
- * running task, and record every task that has not started as canceled.
- * `why` is kept for the caller (a signal number, say); safe to call from a
- * transition callback or an executor, and more than once. */
-void hf_engine_stop(hf_engine_t *e, int why);
-
-/* The `why` of the first hf_engine_stop(), or 0 if the run was not stopped. */
-int hf_engine_stopped(const hf_engine_t *e);
 
 /* Call `cb` after every batch of work: a launch pass and the task ends that
  * led to it, just before the engine waits again (the journal commits
@@ -215,7 +163,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *set, hf_error_t *err);
 typedef struct {
     uint32_t tasks, done, ended;
 } hf_set_progress_t;
-void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out);
+void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out);
 
 /* Record a labelled moment of the run (a rule that fired, say), for the
  * trace and the report.  Returns 0, or -1 with ENOMEM. */
@@ -268,8 +216,9 @@ bool hf_engine_task_staging(const hf_engine_t *e, uint32_t task, hf_task_staging
 typedef struct {
     double bytes_in, bytes_out, seconds;
 } hf_set_staging_t;
-void hf_engine_set_staging(const hf_engine_t *e, int set, hf_set_staging_t *out);
-void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end);
+void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out);
+/* When a set's first task started and its last ended (-1 before any). */
+void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end);
 
 /* The worker a call (a task of a function set) went to at its latest
  * start: the flat id of that worker's task in the pool set (`<set>.workers`),

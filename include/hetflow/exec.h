@@ -1,6 +1,6 @@
-/* Executors: what turns a placed task into an execution.  Every executor
- * fills one ops table; the engine drives them all the same way and never
- * knows which one it has.
+/* The executors hetflow has: the simulator and the local executor (with
+ * its launchers), and what the local one leaves in a run's workdir.  Each
+ * fills the ops table of executor.h.
  */
 #ifndef HETFLOW_EXEC_H
 #define HETFLOW_EXEC_H
@@ -9,72 +9,9 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "executor.h"
 #include "platform.h"
-#include "sched.h"
 #include "workflow.h"
-
-struct hf_engine;
-
-typedef struct {
-    uint32_t task; /* flat task id */
-    int set;
-    uint32_t index; /* within the set */
-    const hf_set_t *spec;
-    const hf_alloc_t *alloc;
-} hf_launch_t;
-
-/* A staging: a task's inputs to its node-local scratch directory before it
- * runs, or its outputs from there back to their paths after it ran. */
-typedef enum { HF_STAGE_IN, HF_STAGE_OUT } hf_stage_dir_t;
-
-typedef struct {
-    uint32_t task;
-    int set;
-    uint32_t index;
-    const hf_set_t *spec;
-    hf_stage_dir_t dir;
-    int node; /* where the task runs or ran; -1 when not known yet */
-} hf_stage_req_t;
-
-typedef struct {
-    const char *name;
-    /* Seconds on the executor's clock. */
-    double (*now)(void *ctx);
-    /* Start a placed task.  A task that cannot start (no such program) is
-     * not an error here: it is reported by the next wait() as ended with a
-     * non-zero status, as a shell would.  Returns 0, or -1 with a message
-     * when the executor itself fails. */
-    int (*launch)(void *ctx, const hf_launch_t *launch, hf_error_t *err);
-    /* Block until at least one launched task ends, or `timeout` seconds pass
-     * (never when timeout < 0), and report every task that ended with
-     * hf_engine_task_ended().  Returns how many were reported (0 on a
-     * timeout, or if nothing runs), -1 with a message on error. */
-    int (*wait)(void *ctx, struct hf_engine *engine, double timeout, hf_error_t *err);
-    /* Start a task of a function set (alloc NULL): send the call to a
-     * worker of its pool (the set's `pool`) that has room in its window,
-     * and set *worker to that worker's task (a flat id in the pool set).
-     * Returns 1 when a worker took it, 0 when none has room (none is up,
-     * or all are busy; the engine offers it again after the next end), -1
-     * with a message when the executor itself fails.  Its end, with the
-     * result, is reported by wait().  A worker that dies fails the call it
-     * was running and takes back those queued behind it
-     * (HF_STATUS_LAUNCH_RETRY), and is started again. */
-    int (*call)(void *ctx, const hf_launch_t *launch, uint32_t *worker, hf_error_t *err);
-    /* Move a task's files (the engine keeps to its concurrency cap).  The
-     * end is reported by wait() with hf_engine_stage_ended().  Returns 0,
-     * or -1 with a message when the executor itself fails. */
-    int (*stage)(void *ctx, const hf_stage_req_t *req, hf_error_t *err);
-    /* Ask a running task to stop; its end is reported by wait() as usual.
-     * A call is stopped by ending its worker, and only while it runs.  A
-     * staging of the task's files is stopped too (and reported failed). */
-    void (*cancel)(void *ctx, uint32_t task);
-    void (*destroy)(void *ctx);
-} hf_executor_ops_t;
-
-typedef struct {
-    const hf_executor_ops_t *ops;
-    void *ctx;
-} hf_executor_t;
 
 /* The simulator: a virtual clock and an event heap ordered by (time,
  * insertion order).  Task durations are drawn from each set's duration model
@@ -148,9 +85,5 @@ int hf_exec_local_forget(const char *workdir, const char *set, hf_error_t *err);
 
 /* The duration the simulator gives task `index` of `set`. */
 double hf_sim_duration(const hf_set_t *set, int set_id, uint32_t index, uint64_t seed);
-
-/* Destroy x's executor, if it has one (a function, for bindings that do
- * not see the ops table). */
-void hf_executor_destroy(hf_executor_t *x);
 
 #endif

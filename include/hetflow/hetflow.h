@@ -9,11 +9,12 @@
 #include "engine.h"
 #include "error.h"
 #include "exec.h"
+#include "executor.h"
 #include "platform.h"
-#include "rules.h"
 #include "sched.h"
 #include "template.h"
 #include "trace.h"
 #include "workflow.h"
+#include "workflow_rules.h"
 
 #endif

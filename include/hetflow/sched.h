@@ -5,6 +5,7 @@
 #ifndef HETFLOW_SCHED_H
 #define HETFLOW_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "platform.h"
@@ -31,6 +32,24 @@ typedef struct {
 } hf_alloc_t;
 
 typedef struct hf_sched hf_sched_t;
+
+/* What a policy does, so that nothing reads it from the policy's place in
+ * hf_policy_t: `ranked` orders sets by upward rank (else by readiness);
+ * `task_ranks` ranks by task durations, as HEFT does (else by set times,
+ * waves x duration); `backfill` places shorter tasks in the gap before the
+ * highest blocked task's reservation; `tuned` searches set priorities by
+ * simulation before the run (hf_tune_priorities()). */
+typedef struct {
+    bool ranked, task_ranks, backfill, tuned;
+} hf_policy_features_t;
+
+hf_policy_features_t hf_policy_features(hf_policy_t policy);
+
+/* The time that ranks `set` on p under `policy` (its upward rank sums
+ * these along the DAG): the mean task duration under task ranks, else the
+ * set's time hf_set_model().t. */
+double hf_policy_rank_time(hf_policy_t policy, const hf_set_t *set,
+                           const hf_platform_t *p);
 
 hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nsets);
 void hf_sched_destroy(hf_sched_t *s);

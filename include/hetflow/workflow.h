@@ -315,4 +315,16 @@ const char *hf_policy_name(hf_policy_t policy);
 int hf_mode_parse(const char *s, hf_mode_t *mode);
 int hf_policy_parse(const char *s, hf_policy_t *policy);
 
+/* A set on a platform (docs/model.md): how many of its tasks fit at once
+ * on p alone, packed node by node; waves = ceil(tasks / fit); t = waves x
+ * mean duration. */
+typedef struct {
+    long fit;
+    long waves;
+    double t;
+} hf_set_model_t;
+
+long hf_set_fit(const hf_set_t *set, const hf_platform_t *p);
+hf_set_model_t hf_set_model(const hf_set_t *set, const hf_platform_t *p);
+
 #endif

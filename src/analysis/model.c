@@ -10,25 +10,6 @@
 #include "doa.h"
 #include "hetflow/analysis.h"
 
-long hf_set_fit(const hf_set_t *set, const hf_platform_t *p)
-{
-    long per_node = p->cores_per_node / set->cores;
-
-    if (set->gpus > 0 && p->gpus_per_node / set->gpus < per_node)
-        per_node = p->gpus_per_node / set->gpus;
-    return per_node * p->nodes / set->ranks;
-}
-
-hf_set_model_t hf_set_model(const hf_set_t *set, const hf_platform_t *p)
-{
-    hf_set_model_t m;
-
-    m.fit = hf_set_fit(set, p);
-    m.waves = (set->tasks + m.fit - 1) / m.fit;
-    m.t = (double)m.waves * set->duration_mean;
-    return m;
-}
-
 static double t_seq_by_levels(const hf_dag_t *dag, const hf_set_model_t *m)
 {
     int nlevels = hf_dag_nlevels(dag);

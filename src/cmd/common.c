@@ -548,7 +548,7 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
         const char *name = hf_workflow_set(in->wf, i)->name;
         double start, end;
-        hf_engine_set_span(e, i, &start, &end);
+        hf_engine_span_of_set(e, i, &start, &end);
         if (start < 0)
             printf("%-16s %10s %10s\n", name, "-", "-");
         else

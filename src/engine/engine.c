@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/analysis.h"
-
 #include "internal.h"
 
 static const char *const state_names[] = {"waiting", "ready",  "placed",  "running",
@@ -557,9 +555,8 @@ static int setup_sched(hf_engine_t *e)
      * duration) still to run; heft: of task durations, as HEFT ranks tasks
      * (a set is its tasks' stand-in: they share a duration and an edge). */
     for (int s = 0; s < n; s++)
-        t[s] = e->cfg.policy >= HF_POLICY_HEFT
-                   ? hf_workflow_set(e->wf, s)->duration_mean
-                   : hf_set_model(hf_workflow_set(e->wf, s), &e->cfg.platform).t;
+        t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_set(e->wf, s),
+                                   &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
     for (int s = 0; s < n; s++) {
         const hf_set_t *set = hf_workflow_set(e->wf, s);
@@ -740,6 +737,19 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
     out->end = t->end;
 }
 
+void hf_engine_exec_task(const hf_engine_t *e, uint32_t id, hf_exec_task_t *out)
+{
+    out->set = engine_set_of(e, id);
+    out->index = id - e->sets[out->set].first;
+    out->running = e->tasks[id].state == HF_TASK_RUNNING;
+    out->timed_out = e->tasks[id].timed_out;
+}
+
+const hf_platform_t *hf_engine_platform(const hf_engine_t *e)
+{
+    return &e->cfg.platform;
+}
+
 long hf_engine_count(const hf_engine_t *e, hf_task_state_t state)
 {
     return e->count[state];
@@ -759,7 +769,7 @@ void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
     *out = e->usage;
 }
 
-void hf_engine_set_span(const hf_engine_t *e, int set, double *start, double *end)
+void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end)
 {
     *start = e->sets[set].first_start;
     *end = e->sets[set].last_end;

@@ -150,7 +150,7 @@ int steer_deliver_ends(hf_engine_t *e); /* to on_task_end callbacks */
 int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks);
 void steer_fini(hf_engine_t *e);
 
-/* rules.c: the workflow's rules, carried out through the public API. */
+/* run_rules.c: the workflow's rules, carried out through the public API. */
 int rules_attach(hf_engine_t *e, hf_error_t *err);
 void rules_destroy(struct rules *r);
 

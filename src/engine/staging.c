@@ -17,8 +17,8 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "sched/queue.h"
 #include "util/grow.h"
+#include "util/queue.h"
 
 enum { PH_NONE, PH_IN_QUEUED, PH_IN_MOVING, PH_IN_DONE, PH_OUT_QUEUED, PH_OUT_MOVING };
 
@@ -353,7 +353,7 @@ bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t
     return true;
 }
 
-void hf_engine_set_staging(const hf_engine_t *e, int set, hf_set_staging_t *out)
+void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out)
 {
     if (e->staging && set >= 0 && (size_t)set < e->staging->nsets)
         *out = e->staging->sets[set];

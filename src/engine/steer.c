@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/analysis.h"
-
 #include "internal.h"
 #include "util/grow.h"
 
@@ -278,11 +276,10 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     e->ntasks += n;
     e->nsets++;
     e->count[HF_TASK_WAITING] += n;
-    if (hf_sched_set_shape(
-            e->sched, s, spec->cores, spec->gpus, spec->ranks, spec->priority,
-            e->cfg.policy >= HF_POLICY_HEFT ? spec->duration_mean
-                                            : hf_set_model(spec, &e->cfg.platform).t,
-            spec->duration_mean) < 0)
+    if (hf_sched_set_shape(e->sched, s, spec->cores, spec->gpus, spec->ranks,
+                           spec->priority,
+                           hf_policy_rank_time(e->cfg.policy, spec, &e->cfg.platform),
+                           spec->duration_mean) < 0)
         goto nomem;
     for (int j = 0; j < spec->nafter; j++) {
         const hf_dep_t *dep = &spec->after[j];
@@ -301,7 +298,7 @@ nomem:
     return -1;
 }
 
-void hf_engine_set_progress(const hf_engine_t *e, int set, hf_set_progress_t *out)
+void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out)
 {
     const set_rt_t *s = &e->sets[set];
 

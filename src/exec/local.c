@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hetflow/engine.h"
 #include "hetflow/exec.h"
+#include "hetflow/executor.h"
 #include "pidmap.h"
 #include "pool.h"
 #include "scratch.h"
@@ -335,9 +335,9 @@ static int local_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
 /* Which task `task` is, for the spawner (placed nowhere). */
 static hf_launch_t launch_of(const local_t *x, hf_engine_t *engine, uint32_t task)
 {
-    hf_task_info_t t;
+    hf_exec_task_t t;
 
-    hf_engine_task(engine, task, &t);
+    hf_engine_exec_task(engine, task, &t);
     return (hf_launch_t){task, t.set, t.index, hf_workflow_set(x->spawner.wf, t.set),
                          NULL};
 }
@@ -394,14 +394,14 @@ static void kill_all(local_t *x)
  * added to its .err file) when the file is there but not a JSON object. */
 static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
 {
-    hf_task_info_t t;
+    hf_exec_task_t t;
     const hf_set_t *set;
     char path[4096];
     json_error_t jerr;
     json_t *result;
     int fd;
 
-    hf_engine_task(engine, task, &t);
+    hf_engine_exec_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
     spawner_task_path(&x->spawner, set, t.index, "result.json", path, sizeof(path));
     if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -482,10 +482,10 @@ static bool step_refused(local_t *x, hf_engine_t *engine, uint32_t task)
  * scratch directory unless its outputs are still to move out of it. */
 static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int status)
 {
-    hf_task_info_t t;
+    hf_exec_task_t t;
     const hf_set_t *set;
 
-    hf_engine_task(engine, task, &t);
+    hf_engine_exec_task(engine, task, &t);
     set = hf_workflow_set(x->spawner.wf, t.set);
     /* A recorded run's files are for the model: its stand-ins write none. */
     if (status == 0 && set->noutputs > 0 && !hf_workflow_recorded(x->spawner.wf))
@@ -501,11 +501,11 @@ static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int statu
  * task wrote there. */
 static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
 {
-    hf_task_info_t t;
+    hf_exec_task_t t;
     char how[64];
 
     task_status_text(status, how, sizeof(how));
-    hf_engine_task(engine, task, &t);
+    hf_engine_exec_task(engine, task, &t);
     if (t.timed_out)
         note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",
              hf_workflow_set(x->spawner.wf, t.set)->timeout, how);
@@ -597,13 +597,13 @@ static int services_up(local_t *x, hf_engine_t *engine)
 
     for (size_t i = 0; i < x->nstarting;) {
         uint32_t task = x->starting[i];
-        hf_task_info_t t;
+        hf_exec_task_t t;
         struct stat st;
         char path[4096];
-        hf_engine_task(engine, task, &t);
+        hf_engine_exec_task(engine, task, &t);
         spawner_task_path(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index,
                           "endpoint", path, sizeof(path));
-        if (t.state != HF_TASK_RUNNING) { /* it ended before it served */
+        if (!t.running) { /* it ended before it served */
             x->starting[i] = x->starting[--x->nstarting];
         } else if (stat(path, &st) == 0 && st.st_size > 0) {
             x->starting[i] = x->starting[--x->nstarting];

@@ -314,7 +314,7 @@ static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engi
     json_error_t jerr;
     json_t *result;
     uint32_t task;
-    hf_task_info_t info;
+    hf_exec_task_t info;
 
     if (f->task == FRAME_READY) {
         if (f->status != FRAME_OK) {
@@ -334,7 +334,7 @@ static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engi
     }
     task = pop_call(w);
     if (f->status != FRAME_OK) {
-        hf_engine_task(engine, task, &info);
+        hf_engine_exec_task(engine, task, &info);
         log_line(p, w, "%s[%u] failed: %.*s",
                  hf_workflow_set(p->spawner->wf, info.set)->name, info.index, (int)f->len,
                  f->payload);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "hetflow/engine.h"
+#include "hetflow/executor.h"
 #include "spawn.h"
 
 /* Epoll data of a worker's reply pipe: this bit and the worker's slot. */

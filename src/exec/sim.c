@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "flows.h"
-#include "hetflow/engine.h"
 #include "hetflow/exec.h"
+#include "hetflow/executor.h"
 #include "util/grow.h"
 #include "util/heap.h"
 
@@ -234,11 +234,11 @@ nomem:
 static void call_ended(sim_t *sim, hf_engine_t *engine, uint32_t task)
 {
     uint32_t w = sim->peer[task];
-    hf_task_info_t info;
+    hf_exec_task_t info;
 
     if (!(sim->live[w] & LIVE) || sim->peer[w] != task)
         return;
-    hf_engine_task(engine, w, &info);
+    hf_engine_exec_task(engine, w, &info);
     sim->peer[w] = NO_CALL;
     sim->idle[info.set].v[sim->idle[info.set].n++] = w; /* room: see worker_started */
 }
@@ -257,12 +257,12 @@ static bool is_live(const sim_t *sim, uint32_t ev)
 static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
 {
     const hf_set_t *set;
-    hf_task_info_t info;
+    hf_exec_task_t info;
     json_t *result;
     uint32_t k;
 
-    hf_engine_task(engine, task, &info);
-    set = hf_workflow_set(hf_engine_workflow(engine), info.set);
+    hf_engine_exec_task(engine, task, &info);
+    set = hf_workflow_set(sim->wf, info.set);
     if (set->nresults == 0)
         return;
     if (reserve_sets(sim, info.set) < 0)
@@ -364,8 +364,8 @@ static int sim_wait(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *
     }
     while (heap_size(&sim->events) > 0 && !is_live(sim, heap_top(&sim->events)))
         heap_pop(&sim->events);
-    sim->flows.bw_shared = hf_engine_config(engine)->platform.bw_shared;
-    sim->flows.bw_node = hf_engine_config(engine)->platform.bw_node;
+    sim->flows.bw_shared = hf_engine_platform(engine)->bw_shared;
+    sim->flows.bw_node = hf_engine_platform(engine)->bw_node;
     flows_advance(&sim->flows, sim->now);
     if ((next = flows_next_end(&sim->flows)) < -1) {
         hf_error_set(err, "out of memory");

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hetflow/engine.h"
 #include "hetflow/exec.h"
+#include "hetflow/executor.h"
 #include "task_files.h"
 #include "util/fs.h"
 

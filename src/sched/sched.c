@@ -14,8 +14,8 @@
 
 #include "hetflow/sched.h"
 #include "nodes.h"
-#include "queue.h"
 #include "util/heap.h"
+#include "util/queue.h"
 #include "util/strmap.h"
 
 typedef struct {
@@ -44,7 +44,7 @@ typedef struct {
 #define MAX_FAILURES 16
 
 struct hf_sched {
-    hf_policy_t policy;
+    hf_policy_features_t policy;
     nodes_t nodes;
     set_state_t *sets;
     int nsets, cap;
@@ -76,7 +76,7 @@ static bool set_before(const void *ctx, uint32_t a, uint32_t b)
 
     if (x->priority != y->priority)
         return x->priority > y->priority;
-    if (s->policy != HF_POLICY_FIFO && x->upward_rank != y->upward_rank)
+    if (s->policy.ranked && x->upward_rank != y->upward_rank)
         return x->upward_rank > y->upward_rank;
     sx = queue_head(&x->ready)->seq;
     sy = queue_head(&y->ready)->seq;
@@ -96,7 +96,7 @@ hf_sched_t *hf_sched_create(const hf_platform_t *p, hf_policy_t policy, int nset
 
     if (!s)
         return NULL;
-    s->policy = policy;
+    s->policy = hf_policy_features(policy);
     s->nsets = nsets;
     strmap_init(&s->shape_ids);
     heap_init(&s->pass, shape_before, s);
@@ -500,13 +500,13 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
         }
         if (place(s, sh, a) < 0) {
             free(a);
-            if (s->policy >= HF_POLICY_HEFT && !s->reserving)
+            if (s->policy.backfill && !s->reserving)
                 reserve(s, sh);
             remember_failure(s, sh);
             sh->aside = true;
             continue;
         }
-        if (s->policy >= HF_POLICY_HEFT &&
+        if (s->policy.backfill &&
             breaks_reservation(s, &s->sets[heap_top(&sh->sets)], a)) {
             /* This set's tasks would delay the reservation; shorter ones of
              * the same shape may still fit in the gap. */
@@ -519,7 +519,7 @@ int hf_sched_next(hf_sched_t *s, int *set, uint32_t *index, hf_alloc_t **alloc)
                 heap_push(&s->pass, (uint32_t)sid);
             continue;
         }
-        if (s->policy >= HF_POLICY_HEFT && track(s, a) < 0) {
+        if (s->policy.backfill && track(s, a) < 0) {
             give_back(s, a);
             free(a);
             errno = ENOMEM;
@@ -552,7 +552,7 @@ void hf_sched_release(hf_sched_t *s, hf_alloc_t *a)
 {
     if (!a)
         return;
-    if (s->policy >= HF_POLICY_HEFT)
+    if (s->policy.backfill)
         untrack(s, a);
     for (uint32_t i = 0; i < a->nslots; i++)
         nodes_give(&s->nodes, (int)a->slot[i].node, (int)a->slot[i].ncores,

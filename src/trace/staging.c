@@ -119,7 +119,7 @@ json_t *hf_staging_json(const hf_engine_t *e, const hf_staging_summary_t *s)
         hf_set_staging_t st;
         if (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE)
             continue;
-        hf_engine_set_staging(e, i, &st);
+        hf_engine_staging_of_set(e, i, &st);
         json_object_set_new(sets, set->name,
                             json_pack("{s:o,s:o,s:o}", "bytes_in", rounded(st.bytes_in),
                                       "bytes_out", rounded(st.bytes_out), "seconds",

@@ -50,7 +50,7 @@ static json_t *sets_json(const hf_engine_t *e, double origin)
     for (int s = 0; sets && s < hf_workflow_nsets(wf); s++) {
         double start, end;
         json_t *o;
-        hf_engine_set_span(e, s, &start, &end);
+        hf_engine_span_of_set(e, s, &start, &end);
         o = start >= 0 ? json_pack("{s:o,s:o}", "start", seconds(start - origin), "end",
                                    seconds(end - origin))
                        : json_pack("{s:n,s:n}", "start", "end");

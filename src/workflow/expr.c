@@ -21,7 +21,7 @@ typedef struct {
     int op; /* N_BIN: one of the operator codes below */
     int left, right;
     double num;
-    agg_t agg;
+    hf_agg_t agg;
     char *set, *key;
 } node_t;
 
@@ -121,7 +121,7 @@ static char *name(parser_t *p)
     return s;
 }
 
-static int parse_agg(parser_t *p, agg_t agg)
+static int parse_agg(parser_t *p, hf_agg_t agg)
 {
     node_t node = {.kind = N_AGG, .agg = agg};
     char *first, *second = NULL;
@@ -153,12 +153,12 @@ static int parse_primary(parser_t *p)
 {
     static const struct {
         const char *word;
-        agg_t agg;
-    } aggs[] = {{"min", AGG_MIN},
-                {"max", AGG_MAX},
-                {"mean", AGG_MEAN},
-                {"sum", AGG_SUM},
-                {"count", AGG_COUNT}};
+        hf_agg_t agg;
+    } aggs[] = {{"min", HF_AGG_MIN},
+                {"max", HF_AGG_MAX},
+                {"mean", HF_AGG_MEAN},
+                {"sum", HF_AGG_SUM},
+                {"count", HF_AGG_COUNT}};
     const char *at;
     char *end;
     double v;
@@ -327,7 +327,7 @@ void expr_free(expr_t *e)
     free(e);
 }
 
-static double eval(const expr_t *e, int id, expr_agg_f agg, void *ctx)
+static double eval(const expr_t *e, int id, hf_agg_f agg, void *ctx)
 {
     const node_t *n = &e->nodes[id];
     double a, b;
@@ -378,7 +378,7 @@ static double eval(const expr_t *e, int id, expr_agg_f agg, void *ctx)
     }
 }
 
-double expr_eval(const expr_t *e, expr_agg_f agg, void *ctx)
+double expr_eval(const expr_t *e, hf_agg_f agg, void *ctx)
 {
     return eval(e, e->root, agg, ctx);
 }
@@ -388,4 +388,9 @@ void expr_sets(const expr_t *e, void (*cb)(const char *set, void *arg), void *ar
     for (int i = 0; i < e->n; i++)
         if (e->nodes[i].kind == N_AGG && e->nodes[i].set)
             cb(e->nodes[i].set, arg);
+}
+
+double hf_cond_eval(const hf_cond_t *c, hf_agg_f agg, void *ctx)
+{
+    return expr_eval(c->parsed, agg, ctx);
 }

@@ -15,25 +15,22 @@
  * Truth is a number not 0; an aggregate over no results is undefined (NaN),
  * and a comparison with NaN is false, so a rule waits until results exist.
  * Parsed once into a flat tree; evaluated as often as tasks end. */
-#ifndef HETFLOW_ENGINE_EXPR_H
-#define HETFLOW_ENGINE_EXPR_H
+#ifndef HETFLOW_WORKFLOW_EXPR_H
+#define HETFLOW_WORKFLOW_EXPR_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { AGG_MIN, AGG_MAX, AGG_MEAN, AGG_SUM, AGG_COUNT } agg_t;
+#include "hetflow/workflow_rules.h" /* hf_agg_t, hf_agg_f */
 
 typedef struct expr expr_t;
-
-/* Aggregate `key` over the results of `set` (NULL: the rule's own set). */
-typedef double (*expr_agg_f)(void *ctx, agg_t agg, const char *set, const char *key);
 
 /* Parse text.  Returns the expression, or NULL with `*where` the byte offset
  * of the error in text and `why` a message. */
 expr_t *expr_parse(const char *text, size_t *where, char *why, size_t why_len);
 void expr_free(expr_t *e);
 
-double expr_eval(const expr_t *e, expr_agg_f agg, void *ctx);
+double expr_eval(const expr_t *e, hf_agg_f agg, void *ctx);
 
 /* Call cb on every set name the expression mentions (to check they exist). */
 void expr_sets(const expr_t *e, void (*cb)(const char *set, void *arg), void *arg);

@@ -1,4 +1,5 @@
-/* The `rules:` section of a workflow file; see rules.h for what rules mean.
+/* The `rules:` section of a workflow file; see workflow_rules.h for what
+ * rules mean.
  *
  *   rules:
  *     - when: {set: S, done_fraction: F, done_count: N, result: "EXPR"}
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/rules.h"
+#include "hetflow/workflow_rules.h"
 #include "yaml_read.h"
 
 /* An expression's text and the place of its first character. */

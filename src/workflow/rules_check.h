@@ -3,7 +3,7 @@
 #ifndef HETFLOW_WORKFLOW_RULES_CHECK_H
 #define HETFLOW_WORKFLOW_RULES_CHECK_H
 
-#include "hetflow/rules.h"
+#include "hetflow/workflow_rules.h"
 
 /* Returns 0, or -1 with a file:line:col message. */
 int rules_check(hf_workflow_t *wf, hf_error_t *err);

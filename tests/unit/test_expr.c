@@ -4,7 +4,7 @@
 
 /* Results as the tests see them: "uncertainty" of the rule's set is
  * {0.3, 0.1, 0.2}; "loss" of set "train" is {0.5}; nothing else exists. */
-static double results(void *ctx, agg_t agg, const char *set, const char *key)
+static double results(void *ctx, hf_agg_t agg, const char *set, const char *key)
 {
     static const double u[] = {0.3, 0.1, 0.2}, loss[] = {0.5};
     const double *v = NULL;
@@ -16,20 +16,20 @@ static double results(void *ctx, agg_t agg, const char *set, const char *key)
         v = u, n = 3;
     else if (set && strcmp(set, "train") == 0 && strcmp(key, "loss") == 0)
         v = loss, n = 1;
-    if (agg == AGG_COUNT)
+    if (agg == HF_AGG_COUNT)
         return n;
     if (n == 0)
         return NAN;
-    r = agg == AGG_MIN ? INFINITY : agg == AGG_MAX ? -INFINITY : 0;
+    r = agg == HF_AGG_MIN ? INFINITY : agg == HF_AGG_MAX ? -INFINITY : 0;
     for (int i = 0; i < n; i++) {
-        if (agg == AGG_MIN)
+        if (agg == HF_AGG_MIN)
             r = fmin(r, v[i]);
-        else if (agg == AGG_MAX)
+        else if (agg == HF_AGG_MAX)
             r = fmax(r, v[i]);
         else
             r += v[i];
     }
-    return agg == AGG_MEAN ? r / n : r;
+    return agg == HF_AGG_MEAN ? r / n : r;
 }
 
 static double value(const char *text)

@@ -1,6 +1,6 @@
-/* Unit tests for src/sched/queue.c. */
+/* Unit tests for src/util/queue.c. */
 #include "helpers.h"
-#include "sched/queue.h"
+#include "util/queue.h"
 
 static void fifo_through_growth_and_wrap(void **state)
 {

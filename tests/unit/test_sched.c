@@ -1,5 +1,6 @@
-/* Unit tests for src/sched/sched.c: policy order, skipping sets that do
- * not fit, multi-rank placement and exact ids. */
+/* Unit tests for src/sched/sched.c and policy.c: policy order, skipping
+ * sets that do not fit, multi-rank placement and exact ids, and what each
+ * policy does. */
 #include "helpers.h"
 
 typedef struct {
@@ -143,6 +144,31 @@ static void ranks_span_nodes(void **state)
     hf_sched_destroy(s);
 }
 
+static void policies_say_what_they_do(void **state)
+{
+    hf_policy_features_t f;
+    hf_platform_t p = {2, 8, 0, 0, 0};
+    hf_set_t set = {.tasks = 40, .cores = 2, .gpus = 0, .ranks = 1, .duration_mean = 3};
+
+    (void)state;
+    f = hf_policy_features(HF_POLICY_FIFO);
+    assert_false(f.ranked || f.task_ranks || f.backfill || f.tuned);
+    f = hf_policy_features(HF_POLICY_CRITICAL_PATH);
+    assert_true(f.ranked);
+    assert_false(f.task_ranks || f.backfill || f.tuned);
+    f = hf_policy_features(HF_POLICY_HEFT);
+    assert_true(f.ranked && f.task_ranks && f.backfill);
+    assert_false(f.tuned);
+    f = hf_policy_features(HF_POLICY_TUNED);
+    assert_true(f.ranked && f.task_ranks && f.backfill && f.tuned);
+    f = hf_policy_features((hf_policy_t)99); /* none: no feature */
+    assert_false(f.ranked || f.task_ranks || f.backfill || f.tuned);
+    /* 8 fit at once: 5 waves of 3 s; heft ranks by the task's 3 s. */
+    assert_true(hf_policy_rank_time(HF_POLICY_CRITICAL_PATH, &set, &p) == 15);
+    assert_true(hf_policy_rank_time(HF_POLICY_HEFT, &set, &p) == 3);
+    assert_true(hf_policy_rank_time(HF_POLICY_TUNED, &set, &p) == 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +176,7 @@ int main(void)
         cmocka_unit_test(critical_path_then_priority),
         cmocka_unit_test(small_tasks_pass_a_big_one),
         cmocka_unit_test(ranks_span_nodes),
+        cmocka_unit_test(policies_say_what_they_do),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
-/* A set's ready tasks in the order they became ready: a growable ring of
- * (task index, readiness sequence number).  The sequence number of the head
- * is the set's fifo key. */
-#ifndef HETFLOW_SCHED_QUEUE_H
-#define HETFLOW_SCHED_QUEUE_H
+/* A growable FIFO ring of (task index, sequence number): the scheduler's
+ * ready tasks of a set in the order they became ready (the sequence number
+ * of the head is the set's fifo key), the engine's stagings waiting for a
+ * slot. */
+#ifndef HETFLOW_UTIL_QUEUE_H
+#define HETFLOW_UTIL_QUEUE_H
 
 #include <stddef.h>
 #include <stdint.h>

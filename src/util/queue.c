@@ -1,4 +1,4 @@
-/* Ring buffer of ready tasks; see queue.h. */
+/* A growable FIFO ring; see queue.h. */
 #include <stdlib.h>
 #include <string.h>
 

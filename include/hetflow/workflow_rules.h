@@ -5,9 +5,9 @@
  * on_rule`, cancel part of a set, cap a set's share of the platform, or
  * repeat a group of sets as a new iteration.  This header is the model (part
  * of the workflow part); the engine carries rules out through its public
- * API (engine.h). */
-#ifndef HETFLOW_RULES_H
-#define HETFLOW_RULES_H
+ * API (engine.h), in src/engine/run_rules.c. */
+#ifndef HETFLOW_WORKFLOW_RULES_H
+#define HETFLOW_WORKFLOW_RULES_H
 
 #include "workflow.h"
 
@@ -69,5 +69,18 @@ const hf_rule_t *hf_workflow_rule(const hf_workflow_t *wf, int i);
 hf_rule_t *hf_workflow_rule_mut(hf_workflow_t *wf, int i);
 
 const char *hf_action_name(hf_action_kind_t kind);
+
+/* What a condition aggregates over the numbers under a key of the results
+ * of a set's done tasks. */
+typedef enum { HF_AGG_MIN, HF_AGG_MAX, HF_AGG_MEAN, HF_AGG_SUM, HF_AGG_COUNT } hf_agg_t;
+
+/* Aggregate `key` over the results of `set` (NULL: the rule's own set);
+ * NaN when there are none (count: 0). */
+typedef double (*hf_agg_f)(void *ctx, hf_agg_t agg, const char *set, const char *key);
+
+/* The value of parsed condition c (its `parsed` not NULL), aggregates read
+ * through `agg`: it holds when the value is a number other than 0 (NaN,
+ * from an aggregate over no results, never holds). */
+double hf_cond_eval(const hf_cond_t *c, hf_agg_f agg, void *ctx);
 
 #endif

@@ -16,10 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/rules.h"
+#include "hetflow/workflow_rules.h"
 #include "internal.h"
 #include "util/grow.h"
-#include "workflow/expr.h"
 
 typedef struct {
     char *key;
@@ -124,7 +123,7 @@ typedef struct {
     int own; /* the instance a key without a set refers to */
 } eval_ctx_t;
 
-static double aggregate(void *arg, agg_t agg, const char *set, const char *key)
+static double aggregate(void *arg, hf_agg_t agg, const char *set, const char *key)
 {
     eval_ctx_t *ctx = arg;
     int s = ctx->own;
@@ -135,15 +134,15 @@ static double aggregate(void *arg, agg_t agg, const char *set, const char *key)
         s = t >= 0 && t < ctx->r->nfile ? ctx->r->current[t] : t;
     }
     if (s < 0 || !(a = find_agg(&ctx->r->aggs[s], key, false)) || a->count == 0)
-        return agg == AGG_COUNT ? 0 : NAN;
+        return agg == HF_AGG_COUNT ? 0 : NAN;
     switch (agg) {
-    case AGG_MIN:
+    case HF_AGG_MIN:
         return a->min;
-    case AGG_MAX:
+    case HF_AGG_MAX:
         return a->max;
-    case AGG_MEAN:
+    case HF_AGG_MEAN:
         return a->sum / (double)a->count;
-    case AGG_SUM:
+    case HF_AGG_SUM:
         return a->sum;
     default:
         return (double)a->count;
@@ -153,7 +152,7 @@ static double aggregate(void *arg, agg_t agg, const char *set, const char *key)
 static bool holds(struct rules *r, const hf_cond_t *c, int own)
 {
     eval_ctx_t ctx = {r, own};
-    double v = expr_eval(c->parsed, aggregate, &ctx);
+    double v = hf_cond_eval(c, aggregate, &ctx);
 
     return !isnan(v) && v != 0;
 }
@@ -163,7 +162,7 @@ static bool rule_holds(struct rules *r, const hf_rule_t *rule, int inst)
     hf_set_progress_t p;
     bool any = rule->done_fraction > 0 || rule->done_count > 0 || rule->result.parsed;
 
-    hf_engine_set_progress(r->e, inst, &p);
+    hf_engine_progress_of_set(r->e, inst, &p);
     if (!any)
         return p.ended == p.tasks; /* no condition: when the whole set has ended */
     if (rule->done_fraction > 0 && (double)p.done < rule->done_fraction * p.tasks - 1e-9)

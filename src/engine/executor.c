@@ -1,0 +1,12 @@
+/* The one function of the executor interface (executor.h) that is not an
+ * op.  It lives with the engine, which drives executors, so that neither
+ * the engine nor a binding needs a concrete executor to end one. */
+#include "hetflow/executor.h"
+
+void hf_executor_destroy(hf_executor_t *x)
+{
+    if (x && x->ops) {
+        x->ops->destroy(x->ctx);
+        x->ops = NULL;
+    }
+}
