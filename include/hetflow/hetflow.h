@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "run.h"
 #include "sched.h"
+#include "template.h"
 #include "trace.h"
 #include "workflow.h"
 #include "workflow_rules.h"

@@ -11,6 +11,7 @@
 #include "expr.h"
 #include "files.h"
 #include "hetflow/journal.h"
+#include "hetflow/template.h"
 #include "hetflow/workflow.h"
 #include "hetflow/workflow_rules.h"
 #include "rules_check.h"
@@ -186,12 +187,12 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     errno = saved;
 }
 
-char *iter_subst(const char *tmpl, int iter)
+/* A set name template's iteration iter: a new string, or NULL with ENOMEM. */
+static char *iter_name(const char *tmpl, int iter)
 {
-    char num[16];
-
-    snprintf(num, sizeof(num), "%d", iter);
-    return str_replace(tmpl, "{iter}", num);
+    return hf_template_expand(
+        tmpl, HF_TEMPLATE_NAME,
+        &(hf_template_values_t){.have = HF_TEMPLATE_ITER, .iter = iter});
 }
 
 char *hf_set_iter_name(const hf_set_t *set, int iter)
@@ -199,7 +200,7 @@ char *hf_set_iter_name(const hf_set_t *set, int iter)
     char *name;
 
     if (set->name_template)
-        return iter_subst(set->name_template, iter);
+        return iter_name(set->name_template, iter);
     if (iter == 0)
         return strdup(set->name);
     if ((name = malloc(strlen(set->name) + 16)))
@@ -216,7 +217,7 @@ hf_set_t *hf_set_create(const char *name)
     if (strstr(name, "{iter}")) {
         /* The file's sets are iteration 0 of any repeat. */
         set->name_template = strdup(name);
-        set->name = iter_subst(name, 0);
+        set->name = iter_name(name, 0);
     } else {
         set->name = strdup(name);
     }
@@ -783,7 +784,7 @@ int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
 
     if (!strstr(name, "{iter}"))
         return strmap_get(&wf->by_name, name);
-    if (!(first = iter_subst(name, 0)))
+    if (!(first = iter_name(name, 0)))
         return -1;
     id = strmap_get(&wf->by_name, first);
     free(first);

@@ -27,6 +27,7 @@ HEADER_PART = {
     "alloc.h": "platform",
     "workflow.h": "workflow",
     "dag.h": "workflow",
+    "template.h": "workflow",
     "workflow_rules.h": "workflow",
     "analysis.h": "analysis",
     "sched.h": "sched",

@@ -10,7 +10,8 @@ import unittest
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "python"))
-from hetflow.api import Error, Run, Workflow  # noqa: E402
+from hetflow import api  # noqa: E402
+from hetflow.api import STATES, Error, Run, Workflow  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "python", "ddmd_loop.py")
 
@@ -92,6 +93,23 @@ class Api(unittest.TestCase):
             run.close()
         self.assertEqual(want, 1540.0)
         self.assertEqual(makespans, {"heft": 2000.0, "tuned": want})
+
+    def test_no_struct_mirrors(self):
+        # The binding builds and reads C structs only through calls of the
+        # library (hf_engine_config_new, hf_engine_task_field...), and names
+        # modes, policies and states by their words: a struct's layout or an
+        # enum's numbers can change under it without breaking it, so no
+        # ctypes mirror of one may come back.
+        with open(api.__file__) as f:
+            src = f.read()
+        for mirror in ("Structure", "_fields_", "byref", "create_string_buffer"):
+            self.assertNotIn(mirror, src)
+        lib = api._library()
+        self.assertEqual([lib.hf_task_state_name(i).decode() for i in range(len(STATES))],
+                         STATES)
+        with self.assertRaisesRegex(Error, "unknown mode 'tasks' or policy 'fifo'"):
+            Run(Workflow({"sets": {"a": {}}}), platform=(1, 1, 0), mode="tasks",
+                policy="fifo")
 
 
 class Example(unittest.TestCase):
