@@ -52,7 +52,8 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
 void hf_analysis_free(hf_analysis_t *a);
 
 /* A makespan no schedule can beat: the set-level critical path (with
- * one-to-one edges charged one task, not the child's waves) and the areas. */
+ * one-to-one edges charged one task, not the child's waves) and the areas.
+ * Returns the bound (0 or more), or -1 with ENOMEM. */
 double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
                       const hf_platform_t *p);
 
@@ -61,7 +62,8 @@ double hf_lower_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
  * platform, after the earliest those can start; and the sets lasting at
  * least L start by makespan - L, after all their ancestors' work.  Exact
  * over ancestors up to 5000 sets, over parents beyond.  What `simulate`
- * and bench/wfcommons set makespans against. */
+ * and bench/wfcommons set makespans against.  Returns the bound (0 or
+ * more), or -1 with ENOMEM. */
 double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
                       const hf_platform_t *p);
 

@@ -245,4 +245,20 @@ typedef struct {
 void hf_engine_activity(const hf_engine_t *e, hf_activity_t *out);
 const char *hf_task_state_name(hf_task_state_t state);
 
+/* ---- For bindings that do not mirror the structs (python/hetflow/api.py) ---- */
+
+/* A config of the named mode and policy on a copy of p, no walltime and no
+ * caps: NULL with a message for a name that is none, or ENOMEM.  Free it
+ * with hf_engine_config_free(). */
+hf_engine_config_t *hf_engine_config_new(const char *mode, const char *policy,
+                                         const hf_platform_t *p, hf_error_t *err);
+void hf_engine_config_free(hf_engine_config_t *cfg);
+/* A field of hf_engine_task() by its name in hf_task_info_t ("set", "index",
+ * "state", "status", "attempts", "timed_out", "cancel_cause", "ready",
+ * "placed", "start", "end"), or of hf_engine_usage() ("first_start",
+ * "last_end", "core_seconds", "gpu_seconds"), as a double; NAN with EINVAL
+ * for another name. */
+double hf_engine_task_field(const hf_engine_t *e, uint32_t task, const char *field);
+double hf_engine_usage_field(const hf_engine_t *e, const char *field);
+
 #endif

@@ -9,7 +9,7 @@
 #define HETFLOW_ERROR_H
 
 /* Room for a long path and a whole list of valid keys; longer messages are
- * cut (python/hetflow/api.py declares the same size). */
+ * cut. */
 #define HF_ERROR_MAX 1024
 
 typedef struct {
@@ -24,5 +24,11 @@ void hf_error_set(hf_error_t *err, const char *fmt, ...)
  * and line > 0. */
 void hf_error_at(hf_error_t *err, const char *file, int line, int col, const char *fmt,
                  ...) __attribute__((format(printf, 5, 6)));
+
+/* For bindings that do not mirror hf_error_t (python/hetflow/api.py): a new
+ * empty message (NULL with ENOMEM), its text, and freeing it. */
+hf_error_t *hf_error_new(void);
+const char *hf_error_text(const hf_error_t *err);
+void hf_error_free(hf_error_t *err);
 
 #endif

@@ -87,6 +87,12 @@ typedef struct {
     void *ctx;
 } hf_executor_t;
 
+/* For bindings that do not mirror hf_executor_t (python/hetflow/api.py): an
+ * empty one to create an executor in (NULL with ENOMEM), and freeing it,
+ * destroying the executor it holds. */
+hf_executor_t *hf_executor_new(void);
+void hf_executor_free(hf_executor_t *x);
+
 /* Destroy x's executor, if it has one (a function, for bindings that do
  * not see the ops table). */
 void hf_executor_destroy(hf_executor_t *x);

@@ -44,6 +44,17 @@ typedef struct {
 int hf_machine_detect(hf_machine_t *m, hf_error_t *err);
 void hf_machine_free(hf_machine_t *m);
 
+/* For bindings that do not mirror the structs (python/hetflow/api.py): this
+ * machine detected into a new hf_machine_t (NULL with a message), its
+ * cores, and freeing it; a new platform of nodes x cores x GPUs and the
+ * bandwidths (NULL with ENOMEM), and freeing it. */
+hf_machine_t *hf_machine_new(hf_error_t *err);
+int hf_machine_ncores(const hf_machine_t *m);
+void hf_machine_destroy(hf_machine_t *m);
+hf_platform_t *hf_platform_new(int nodes, int cores_per_node, int gpus_per_node,
+                               double bw_shared, double bw_node);
+void hf_platform_free(hf_platform_t *p);
+
 /* The GPUs NVML or nvidia-smi report, ignoring CUDA_VISIBLE_DEVICES: a
  * count, and where it came from (source has room for HF_GPU_SOURCE_LEN). */
 int hf_gpu_count(char *source);

@@ -6,6 +6,7 @@
 #define HETFLOW_TRACE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "engine.h"
 
@@ -23,9 +24,32 @@ typedef struct {
 
 void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out);
 
-/* The `simulate --json` / `run --json` object (docs/cli.md).  Returns NULL
- * with ENOMEM. */
-json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s);
+/* The makespan bounds a summary compares with: hf_lower_bound() and
+ * hf_tight_bound() of the workflow as written, on the engine's platform.
+ * They do not apply (`use` says why, lower and tight -1) when rules
+ * changed the workflow, or to a run of a part of it (`partial`: a
+ * resume). */
+typedef enum {
+    HF_BOUNDS_APPLY,
+    HF_BOUNDS_NONE_RULES,
+    HF_BOUNDS_NONE_PARTIAL,
+} hf_bounds_use_t;
+typedef struct {
+    hf_bounds_use_t use;
+    double lower, tight;
+} hf_bounds_t;
+
+/* Fill *out for e's finished run; dag is the workflow's as written.
+ * Returns 0, or -1 with ENOMEM. */
+int hf_summary_bounds(const hf_engine_t *e, const hf_dag_t *dag, bool partial,
+                      hf_bounds_t *out);
+
+/* The `simulate --json` / `run --json` object (docs/cli.md); with bounds
+ * `b` (NULL: none), their keys last: lower_bound, makespan_over_bound,
+ * tight_bound, makespan_over_tight_bound (null where they do not apply; a
+ * ratio over a bound of 0 is 1).  Returns NULL with ENOMEM. */
+json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s,
+                        const hf_bounds_t *b);
 
 /* Staging over a run: bytes moved in and out, the seconds stagings took
  * (summed), the time at least one moved (busy), and the share of that time

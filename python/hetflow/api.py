@@ -22,54 +22,31 @@ import os
 
 __all__ = ["Error", "Workflow", "Run", "STATES"]
 
+# The task states' names (hf_task_state_name() gives a task's); the library
+# holds every struct, so nothing here mirrors a C layout or an enum's number.
 STATES = ["waiting", "ready", "placed", "running", "done", "failed", "canceled"]
-MODES = {"sequential": 0, "workload": 1, "task": 2}
-POLICIES = {"fifo": 0, "critical-path": 1, "heft": 2, "tuned": 3}
 
 
 class Error(Exception):
     """What hetflow said went wrong."""
 
 
-class _Err(ctypes.Structure):
-    _fields_ = [("text", ctypes.c_char * 1024)]  # HF_ERROR_MAX
+class _Err:
+    """An hf_error_t the library allocates; pass .p where it takes one."""
+
+    def __init__(self):
+        self._lib = _library()
+        self.p = self._lib.hf_error_new()
+        if not self.p:
+            raise MemoryError("hf_error_new")
 
     def raise_(self, what):
-        raise Error(f"{what}: {self.text.decode(errors='replace')}")
+        text = self._lib.hf_error_text(self.p).decode(errors="replace")
+        raise Error(f"{what}: {text}")
 
-
-class _Platform(ctypes.Structure):
-    _fields_ = [("nodes", ctypes.c_int), ("cores_per_node", ctypes.c_int),
-                ("gpus_per_node", ctypes.c_int), ("bw_shared", ctypes.c_double),
-                ("bw_node", ctypes.c_double)]
-
-
-class _Config(ctypes.Structure):
-    _fields_ = [("mode", ctypes.c_int), ("policy", ctypes.c_int), ("platform", _Platform),
-                ("walltime", ctypes.c_double), ("max_running", ctypes.c_int),
-                ("stage_concurrency", ctypes.c_int)]
-
-
-class _Executor(ctypes.Structure):
-    _fields_ = [("ops", ctypes.c_void_p), ("ctx", ctypes.c_void_p)]
-
-
-class _TaskInfo(ctypes.Structure):
-    _fields_ = [("set", ctypes.c_int), ("index", ctypes.c_uint32), ("state", ctypes.c_int),
-                ("status", ctypes.c_int), ("attempts", ctypes.c_int),
-                ("timed_out", ctypes.c_bool), ("cancel_cause", ctypes.c_int),
-                ("ready", ctypes.c_double),
-                ("placed", ctypes.c_double), ("start", ctypes.c_double),
-                ("end", ctypes.c_double)]
-
-
-class _Usage(ctypes.Structure):
-    _fields_ = [("first_start", ctypes.c_double), ("last_end", ctypes.c_double),
-                ("core_seconds", ctypes.c_double), ("gpu_seconds", ctypes.c_double)]
-
-
-class _Mark(ctypes.Structure):
-    _fields_ = [("line", ctypes.c_int), ("col", ctypes.c_int)]
+    def __del__(self):
+        if getattr(self, "p", None):
+            self._lib.hf_error_free(self.p)
 
 
 _TASK_END = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
@@ -98,46 +75,51 @@ def _library():
     _jansson = ctypes.CDLL(ctypes.util.find_library("jansson") or "libjansson.so.4")
     _jansson.json_dumps.restype = ctypes.c_void_p
     _jansson.json_dumps.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-    p, i, u32, d = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_double
-    err = ctypes.POINTER(_Err)
+    p, i, u32, d, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_double, \
+        ctypes.c_char_p
     for name, restype, argtypes in [
-        ("hf_workflow_load_buffer", p, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, err]),
+        ("hf_error_new", p, []),
+        ("hf_error_text", s, [p]),
+        ("hf_error_free", None, [p]),
+        ("hf_workflow_load_buffer", p, [s, s, ctypes.c_size_t, p]),
         ("hf_workflow_destroy", None, [p]),
         ("hf_workflow_nsets", i, [p]),
-        ("hf_workflow_set", p, [p, i]),
-        ("hf_workflow_find_set", i, [p, ctypes.c_char_p]),
+        ("hf_workflow_set_name", s, [p, i]),
+        ("hf_workflow_find_set", i, [p, s]),
         ("hf_workflow_first_task", u32, [p, i]),
-        ("hf_workflow_add_dep", p, [p, p, ctypes.c_char_p, i, _Mark]),
-        ("hf_dag_create", p, [p, err]),
+        ("hf_workflow_add_after", p, [p, p, s]),
+        ("hf_dag_create", p, [p, p]),
         ("hf_dag_destroy", None, [p]),
-        ("hf_set_parse", p, [ctypes.c_char_p, ctypes.c_char_p, err]),
+        ("hf_set_parse", p, [s, s, p]),
         ("hf_set_destroy", None, [p]),
-        ("hf_exec_sim_create", i, [p, ctypes.c_uint64, ctypes.POINTER(_Executor)]),
-        ("hf_machine_detect", i, [p, err]),
-        ("hf_machine_free", None, [p]),
-        ("hf_exec_local_create", i, [p, p, ctypes.POINTER(_Platform), ctypes.c_char_p,
-                                     ctypes.POINTER(_Executor), err]),
-        ("hf_engine_create", p, [p, p, ctypes.POINTER(_Config), ctypes.POINTER(_Executor), err]),
+        ("hf_platform_new", p, [i, i, i, d, d]),
+        ("hf_platform_free", None, [p]),
+        ("hf_machine_new", p, [p]),
+        ("hf_machine_ncores", i, [p]),
+        ("hf_machine_destroy", None, [p]),
+        ("hf_executor_new", p, []),
+        ("hf_executor_free", None, [p]),
+        ("hf_exec_sim_create", i, [p, ctypes.c_uint64, p]),
+        ("hf_exec_local_create", i, [p, p, p, s, p, p]),
+        ("hf_engine_config_new", p, [s, s, p, p]),
+        ("hf_engine_config_free", None, [p]),
+        ("hf_engine_create", p, [p, p, p, p, p]),
         ("hf_engine_destroy", None, [p]),
-        ("hf_executor_destroy", None, [ctypes.POINTER(_Executor)]),
-        ("hf_engine_run", i, [p, err]),
+        ("hf_engine_run", i, [p, p]),
         ("hf_engine_on_task_end", i, [p, _TASK_END, p]),
-        ("hf_engine_task", None, [p, u32, ctypes.POINTER(_TaskInfo)]),
+        ("hf_engine_task_field", d, [p, u32, s]),
+        ("hf_task_state_name", s, [i]),
         ("hf_engine_result", p, [p, u32]),
-        ("hf_engine_submit_set", i, [p, p, err]),
+        ("hf_engine_submit_set", i, [p, p, p]),
         ("hf_engine_ntasks", u32, [p]),
-        ("hf_engine_usage", None, [p, ctypes.POINTER(_Usage)]),
+        ("hf_engine_usage_field", d, [p, s]),
         ("hf_engine_workflow_mut", p, [p]),
+        ("hf_run_prepare", i, [p, p, p, ctypes.c_uint64, p, p]),
     ]:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
     _lib = lib
     return lib
-
-
-def _set_name(lib, wf, s):
-    # A set's name is the first member of hf_set_t.
-    return ctypes.cast(lib.hf_workflow_set(wf, s), ctypes.POINTER(ctypes.c_char_p))[0].decode()
 
 
 class Workflow:
@@ -148,11 +130,10 @@ class Workflow:
         text = (json.dumps(spec) if isinstance(spec, dict) else spec).encode()
         err = _Err()
         self._lib = lib
-        self._wf = lib.hf_workflow_load_buffer(name.encode(), text, len(text),
-                                               ctypes.byref(err))
+        self._wf = lib.hf_workflow_load_buffer(name.encode(), text, len(text), err.p)
         if not self._wf:
             err.raise_("workflow")
-        self._dag = lib.hf_dag_create(self._wf, ctypes.byref(err))
+        self._dag = lib.hf_dag_create(self._wf, err.p)
         if not self._dag:
             lib.hf_workflow_destroy(self._wf)
             err.raise_("workflow")
@@ -174,31 +155,44 @@ class Run:
         lib = self._lib = workflow._lib
         self._workflow = workflow  # keeps it alive while the engine uses it
         self._callbacks = []
-        self._machine = None
+        self._machine = self._exec = self._engine = None
         err = _Err()
-        x = self._exec = _Executor()
-        if workdir is None:
-            if not platform:
-                raise Error("a simulation needs a platform: (nodes, cores, gpus)")
-            if lib.hf_exec_sim_create(workflow._wf, seed, ctypes.byref(x)) < 0:
-                raise Error("simulator: out of memory")
-        else:
-            self._machine = ctypes.create_string_buffer(512)  # holds an hf_machine_t
-            if lib.hf_machine_detect(self._machine, ctypes.byref(err)) < 0:
+        if workdir is None and not platform:
+            raise Error("a simulation needs a platform: (nodes, cores, gpus)")
+        if workdir is not None:
+            self._machine = lib.hf_machine_new(err.p)
+            if not self._machine:
                 err.raise_("platform")
-            ncores = ctypes.cast(self._machine, ctypes.POINTER(ctypes.c_int))[0]
-            platform = platform or (1, ncores, 0)
-            p = _Platform(*platform)
-            if lib.hf_exec_local_create(workflow._wf, self._machine, ctypes.byref(p),
-                                        os.fsencode(workdir), ctypes.byref(x),
-                                        ctypes.byref(err)) < 0:
-                err.raise_("executor")
-        cfg = _Config(MODES[mode], POLICIES[policy], _Platform(*platform), 0.0, 0)
-        self._engine = lib.hf_engine_create(workflow._wf, workflow._dag, ctypes.byref(cfg),
-                                            ctypes.byref(x), ctypes.byref(err))
-        if not self._engine:
-            self._destroy_executor()
-            err.raise_("engine")
+            platform = platform or (1, lib.hf_machine_ncores(self._machine), 0)
+        # (nodes, cores, gpus[, bw_shared, bw_node]): bandwidths 0, unlimited.
+        p = lib.hf_platform_new(*(tuple(platform) + (0.0, 0.0)[len(platform) - 3:]))
+        if not p:
+            raise MemoryError("hf_platform_new")
+        try:
+            cfg = lib.hf_engine_config_new(mode.encode(), policy.encode(), p, err.p)
+            if not cfg:
+                err.raise_("engine")
+            try:
+                self._exec = lib.hf_executor_new()
+                if not self._exec:
+                    raise MemoryError("hf_executor_new")
+                if workdir is None:
+                    if lib.hf_exec_sim_create(workflow._wf, seed, self._exec) < 0:
+                        raise Error("simulator: out of memory")
+                elif lib.hf_exec_local_create(workflow._wf, self._machine, p,
+                                              os.fsencode(workdir), self._exec, err.p) < 0:
+                    err.raise_("executor")
+                # What the policy needs first: tuned searches set priorities.
+                if lib.hf_run_prepare(workflow._wf, workflow._dag, cfg, seed, None, err.p) < 0:
+                    err.raise_(policy)
+                self._engine = lib.hf_engine_create(workflow._wf, workflow._dag, cfg,
+                                                    self._exec, err.p)
+                if not self._engine:
+                    err.raise_("engine")
+            finally:
+                lib.hf_engine_config_free(cfg)
+        finally:
+            lib.hf_platform_free(p)
 
     def on_task_end(self, fn):
         """Call fn(run, task) for every task that ends, as it ends."""
@@ -215,14 +209,14 @@ class Run:
         a set's keys; `after` names the sets it waits for."""
         lib, err = self._lib, _Err()
         wf = lib.hf_engine_workflow_mut(self._engine)
-        s = lib.hf_set_parse(name.encode(), json.dumps(spec).encode(), ctypes.byref(err))
+        s = lib.hf_set_parse(name.encode(), json.dumps(spec).encode(), err.p)
         if not s:
             err.raise_("submit")
         for parent in after:
-            if not lib.hf_workflow_add_dep(wf, s, parent.encode(), 0, _Mark(0, 0)):
+            if not lib.hf_workflow_add_after(wf, s, parent.encode()):
                 lib.hf_set_destroy(s)
                 raise Error("submit: out of memory")
-        index = lib.hf_engine_submit_set(self._engine, s, ctypes.byref(err))
+        index = lib.hf_engine_submit_set(self._engine, s, err.p)
         if index < 0:
             lib.hf_set_destroy(s)
             err.raise_("submit")
@@ -230,18 +224,21 @@ class Run:
 
     def run(self):
         err = _Err()
-        if self._lib.hf_engine_run(self._engine, ctypes.byref(err)) < 0:
+        if self._lib.hf_engine_run(self._engine, err.p) < 0:
             err.raise_("run")
         return self.summary()
 
     def task(self, task):
         """A task's set name, index, state, exit status and times."""
-        info = _TaskInfo()
-        self._lib.hf_engine_task(self._engine, task, ctypes.byref(info))
-        wf = self._lib.hf_engine_workflow_mut(self._engine)
-        return {"set": _set_name(self._lib, wf, info.set), "index": info.index,
-                "state": STATES[info.state], "status": info.status, "start": info.start,
-                "end": info.end}
+        lib = self._lib
+
+        def field(name):
+            return lib.hf_engine_task_field(self._engine, task, name)
+        wf = lib.hf_engine_workflow_mut(self._engine)
+        return {"set": lib.hf_workflow_set_name(wf, int(field(b"set"))).decode(),
+                "index": int(field(b"index")),
+                "state": lib.hf_task_state_name(int(field(b"state"))).decode(),
+                "status": int(field(b"status")), "start": field(b"start"), "end": field(b"end")}
 
     def result(self, task):
         """The JSON result a task gave, as a dict, or None."""
@@ -265,26 +262,22 @@ class Run:
                           self._lib.hf_workflow_first_task(wf, s + 1)))
 
     def summary(self):
-        u = _Usage()
-        self._lib.hf_engine_usage(self._engine, ctypes.byref(u))
+        first, last = (self._lib.hf_engine_usage_field(self._engine, f)
+                       for f in (b"first_start", b"last_end"))
         states = [self.task(t)["state"] for t in range(self._lib.hf_engine_ntasks(self._engine))]
-        return {"makespan": u.last_end - u.first_start if u.first_start >= 0 else 0.0,
+        return {"makespan": last - first if first >= 0 else 0.0,
                 "tasks": len(states), **{s: states.count(s) for s in ("done", "failed",
                                                                        "canceled")}}
-
-    def _destroy_executor(self):
-        if self._exec.ops:
-            self._lib.hf_executor_destroy(ctypes.byref(self._exec))
-            self._exec.ops = None
 
     def close(self):
         if getattr(self, "_engine", None):
             self._lib.hf_engine_destroy(self._engine)
             self._engine = None
-        if getattr(self, "_exec", None) is not None:
-            self._destroy_executor()
-        if getattr(self, "_machine", None) is not None:
-            self._lib.hf_machine_free(self._machine)
+        if getattr(self, "_exec", None):
+            self._lib.hf_executor_free(self._exec)
+            self._exec = None
+        if getattr(self, "_machine", None):
+            self._lib.hf_machine_destroy(self._machine)
             self._machine = None
 
     def __del__(self):

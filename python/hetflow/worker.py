@@ -15,6 +15,7 @@ JSON, and fit in a frame (64 MiB).  An exception fails the task with its
 text.  Standard library only.
 """
 import importlib
+import io
 import json
 import os
 import struct
@@ -48,8 +49,19 @@ def own_fds():
     os.close(null)
     sys.stdout.flush()
     os.dup2(2, 1)
-    sys.stdout.reconfigure(line_buffering=True)
+    sys.stdout = line_writer(1, sys.stdout)
+    sys.stderr = line_writer(2, sys.stderr)
     return fds
+
+
+def line_writer(fd, like):
+    """A text stream on fd that writes each line whole. Python's own stderr
+    (and a stdout reconfigured to line buffering) write print()'s end
+    apart from its text, so hetflow's line for a call, appended to the same
+    log, could land between the two."""
+    raw = io.FileIO(fd, "w", closefd=False)
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=like.encoding,
+                            errors=like.errors, line_buffering=True)
 
 
 def load(target):

@@ -130,18 +130,14 @@ int cmd_check_input(cmd_input_t *in, hf_error_t *err);
 void cmd_resolve_platform(const hf_machine_t *m, const hf_platform_t *file,
                           const hf_platform_t *flags, hf_platform_t *out);
 
-/* The human summary of a finished run or simulation, with the lower
- * bounds (< 0: none, as after a resume, which ran a part of the workflow). */
+/* The human summary of a finished run or simulation, with its bounds
+ * (hf_summary_bounds()). */
 void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
-                       double bound, double tight);
+                       const hf_bounds_t *b);
 
 /* bytes as "1.5 GB" (powers of 1000) in out. */
 const char *cmd_bytes(double bytes, char *out, size_t len);
 
-/* The --json object of a finished run or simulation: the summary with the
- * lower bounds (null where there are none: bound < 0, or rules). */
-json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,
-                         double tight);
 void cmd_input_free(cmd_input_t *in);
 
 /* Simulate in->wf under `mode`.  Returns the engine (for summaries and
@@ -166,7 +162,7 @@ int cmd_report(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
-/* Run in->wf for real into workdir (run.c), recording in `journal` (may be
+/* Run in->wf for real into workdir (execute.c), recording in `journal` (may be
  * NULL); `resuming` when the journal's done tasks are to be skipped.
  * Returns the CLI's exit status. */
 int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,29 +374,15 @@ int cmd_check_input(cmd_input_t *in, hf_error_t *err)
     return 0;
 }
 
-static int make_sim(const hf_workflow_t *wf, hf_executor_t *out, void *arg)
-{
-    return hf_exec_sim_create(wf, *(const uint64_t *)arg, out);
-}
-
-/* Trials of the tuned policy: simulations of the whole workflow, so fewer
- * for big ones (a million tasks simulate in about a second). */
-#define TUNE_TRIALS 64
-#define TUNE_TASK_BUDGET 4000000L
-
 /* --policy tuned: set priorities by simulation before anything runs. */
 static int tune(cmd_input_t *in, uint64_t seed, hf_error_t *err)
 {
     hf_engine_config_t cfg = {.mode = in->mode,
-                              .policy = HF_POLICY_HEFT,
+                              .policy = in->policy,
                               .platform = in->platform,
                               .walltime = hf_workflow_walltime(in->wf)};
-    long per = hf_workflow_ntasks(in->wf) > 0 ? hf_workflow_ntasks(in->wf) : 1;
-    int budget = TUNE_TASK_BUDGET / per < TUNE_TRIALS ? (int)(TUNE_TASK_BUDGET / per)
-                                                      : TUNE_TRIALS;
     double best;
-    int tries =
-        hf_tune_priorities(in->wf, in->dag, &cfg, make_sim, &seed, budget, &best, err);
+    int tries = hf_run_prepare(in->wf, in->dag, &cfg, seed, &best, err);
 
     if (tries < 0)
         return -1;
@@ -437,7 +422,7 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
         in->mode = opts->mode;
     if (opts->has_policy)
         in->policy = opts->policy;
-    if (in->policy == HF_POLICY_TUNED && tune(in, opts->seed, &err) < 0)
+    if (hf_policy_features(in->policy).tuned && tune(in, opts->seed, &err) < 0)
         goto error;
     return EXIT_OK;
 error:
@@ -500,7 +485,7 @@ int cmd_print_json(json_t *obj)
 }
 
 void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_summary_t *s,
-                       double bound, double tight)
+                       const hf_bounds_t *b)
 {
     const hf_platform_t *p = &in->platform;
     const hf_engine_config_t *cfg = hf_engine_config(e);
@@ -508,17 +493,18 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     printf("workflow %s: %s mode, %s policy, %d nodes x %d cores x %d GPUs\n",
            hf_workflow_name(in->wf), hf_mode_name(cfg->mode), hf_policy_name(cfg->policy),
            p->nodes, p->cores_per_node, p->gpus_per_node);
-    if (hf_workflow_nrules(in->wf) > 0) /* the bound is of the workflow as written */
+    if (b->use == HF_BOUNDS_NONE_RULES) /* the bound is of the workflow as written */
         printf("makespan     %.1f s  (rules changed the workflow: no lower bound)\n",
                s->makespan);
-    else if (bound < 0) /* the bound is of all of it */
+    else if (b->use == HF_BOUNDS_NONE_PARTIAL) /* the bound is of all of it */
         printf("makespan     %.1f s  (of what this resume ran: no lower bound)\n",
                s->makespan);
-    else if (bound > 0)
+    else if (b->lower > 0)
         printf(
             "makespan     %.1f s  (lower bound %.1f s, ratio %.3f; tight bound %.1f s, "
             "ratio %.3f)\n",
-            s->makespan, bound, s->makespan / bound, tight, s->makespan / tight);
+            s->makespan, b->lower, s->makespan / b->lower, b->tight,
+            s->makespan / b->tight);
     else /* a real run of sets without durations: no bound to compare with */
         printf("makespan     %.1f s\n", s->makespan);
     printf("tasks        %ld done, %ld failed, %ld canceled of %ld\n", s->done, s->failed,
@@ -568,31 +554,4 @@ const char *cmd_bytes(double bytes, char *out, size_t len)
     }
     snprintf(out, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
     return out;
-}
-
-json_t *cmd_summary_json(const hf_engine_t *e, const hf_summary_t *s, double bound,
-                         double tight)
-{
-    json_t *o = hf_summary_json(e, s);
-
-    if (!o)
-        cmd_die_nomem();
-    if (hf_workflow_nrules(hf_engine_workflow(e)) > 0 || bound < 0) {
-        /* The bound is of the workflow as written, which rules changed, or
-         * of all of it, where a resume ran a part. */
-        json_object_set_new(o, "lower_bound", json_null());
-        json_object_set_new(o, "makespan_over_bound", json_null());
-        json_object_set_new(o, "tight_bound", json_null());
-        json_object_set_new(o, "makespan_over_tight_bound", json_null());
-        return o;
-    }
-    json_object_set_new(o, "lower_bound", json_real(round(bound * 1e6) / 1e6));
-    json_object_set_new(
-        o, "makespan_over_bound",
-        json_real(bound > 0 ? round(s->makespan / bound * 1e6) / 1e6 : 1.0));
-    json_object_set_new(o, "tight_bound", json_real(round(tight * 1e6) / 1e6));
-    json_object_set_new(
-        o, "makespan_over_tight_bound",
-        json_real(tight > 0 ? round(s->makespan / tight * 1e6) / 1e6 : 1.0));
-    return o;
 }

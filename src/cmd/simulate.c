@@ -36,7 +36,8 @@ int cmd_simulate_main(int argc, char **argv)
     hf_engine_t *e;
     hf_trace_t *trace = NULL;
     hf_summary_t s;
-    double bound, tight, epoch;
+    hf_bounds_t bounds;
+    double epoch;
     bool done;
     int rc = cmd_parse(&cmd_simulate_entry, allowed, argc, argv, &opts, &done);
 
@@ -55,16 +56,17 @@ int cmd_simulate_main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     hf_summary_compute(e, &s);
-    bound = hf_lower_bound(in.wf, in.dag, &in.platform);
-    tight = hf_tight_bound(in.wf, in.dag, &in.platform);
+    if (hf_summary_bounds(e, in.dag, false, &bounds) < 0)
+        cmd_die_nomem();
     if (cmd_write_traces(&opts, &in, trace, e, epoch) < 0) {
         rc = EXIT_BAD_INPUT;
     } else if (opts.json) {
-        json_t *o = cmd_summary_json(e, &s, bound, tight);
-        json_object_set_new(o, "seed", json_integer((json_int_t)opts.seed));
+        json_t *o = hf_summary_json(e, &s, &bounds);
+        if (!o || json_object_set_new(o, "seed", json_integer((json_int_t)opts.seed)) < 0)
+            cmd_die_nomem();
         cmd_print_json(o);
     } else {
-        cmd_print_summary(&in, e, &s, bound, tight);
+        cmd_print_summary(&in, e, &s, &bounds);
     }
     /* As `run` exits: a walltime, an `on_failure: stop` or a rule that
      * failed stopped the workflow. */

@@ -5,6 +5,7 @@
 
 #include "gates.h"
 #include "hetflow/engine.h"
+#include "hetflow/sched.h" /* the engine feeds the scheduler */
 #include "timers.h"
 
 #define MAX_CALLBACKS 8

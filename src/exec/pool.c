@@ -7,6 +7,7 @@
  * taken back with HF_STATUS_LAUNCH_RETRY and sent again). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "hetflow/template.h"
 #include "pool.h"
 #include "util/grow.h"
 #include "worker/frame.h"
@@ -170,42 +172,19 @@ static int out_room(worker_t *w, size_t more)
 }
 
 /* Call l's arguments into w's buffer after its frame header: the set's
- * args, "{index}" and "{iter}" replaced (a string that is only "{index}"
- * becomes the number). */
+ * args with its placeholders replaced (hetflow/template.h). */
 static int put_args(worker_t *w, const hf_launch_t *l)
 {
     const char *args = l->spec->args ? l->spec->args : "{}";
-    char index[16], iter[16];
-    size_t start = w->out_n;
+    hf_template_values_t v = {HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET,
+                              l->index, l->spec->iter, l->spec->name, 0};
+    size_t n = hf_template_write(NULL, 0, args, HF_TEMPLATE_ARGS, &v);
 
-    snprintf(index, sizeof(index), "%u", l->index);
-    snprintf(iter, sizeof(iter), "%d", l->spec->iter);
-    /* A placeholder (6 to 9 bytes) becomes at most 11: twice the text is
-     * room enough. */
-    if (out_room(w, 2 * strlen(args)) < 0)
+    if (n > INT_MAX || out_room(w, n + 1) < 0)
         return -1;
-    for (const char *s = args; *s;) {
-        const char *value = NULL;
-        size_t skip = 1;
-        if (*s != '"' && *s != '{')
-            ; /* no placeholder starts here */
-        else if (strncmp(s, "\"{index}\"", 9) == 0)
-            value = index, skip = 9;
-        else if (strncmp(s, "{index}", 7) == 0)
-            value = index, skip = 7;
-        else if (strncmp(s, "\"{iter}\"", 8) == 0)
-            value = iter, skip = 8;
-        else if (strncmp(s, "{iter}", 6) == 0)
-            value = iter, skip = 6;
-        if (value) {
-            memcpy(w->out + w->out_n, value, strlen(value));
-            w->out_n += strlen(value);
-        } else {
-            w->out[w->out_n++] = *s;
-        }
-        s += skip;
-    }
-    return (int)(w->out_n - start);
+    hf_template_write(w->out + w->out_n, n + 1, args, HF_TEMPLATE_ARGS, &v);
+    w->out_n += n;
+    return (int)n;
 }
 
 int pools_call(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, uint32_t *worker,

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hetflow/template.h"
 #include "scratch.h"
 #include "spawn.h"
 #include "task_files.h"
@@ -162,69 +163,6 @@ static int buf_printf(buf_t *b, const char *fmt, ...)
     return n < 0 || (size_t)n >= sizeof(tmp) ? -1 : buf_add(b, tmp, (size_t)n);
 }
 
-/* Whether a set name is one word to sh as it is: letters, digits, UTF-8
- * beyond ASCII and ._-+,:@% only. */
-static bool shell_word(const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c >= 0x80 || (c && strchr("._-+,:@%", c))))
-            return false;
-    }
-    return true;
-}
-
-/* s for a command sh reads: as it is when it is one word, else in single
- * quotes, each ' written '\'' (a set named `b;touch${IFS}x` is a name, not
- * a command). */
-static int buf_add_word(buf_t *b, const char *s, bool shell)
-{
-    if (!shell || shell_word(s))
-        return buf_add(b, s, strlen(s));
-    if (buf_add(b, "'", 1) < 0)
-        return -1;
-    for (const char *q; (q = strchr(s, '\'')); s = q + 1)
-        if (buf_add(b, s, (size_t)(q - s)) < 0 || buf_add(b, "'\\''", 4) < 0)
-            return -1;
-    return buf_add(b, s, strlen(s)) < 0 ? -1 : buf_add(b, "'", 1);
-}
-
-/* Copy tmpl with {index}, {set} and {iter} replaced into a new string; for
- * a `shell` command, the set's name quoted as sh needs it ({index} and
- * {iter} are numbers). */
-static char *substitute(const char *tmpl, const hf_set_t *set, uint32_t index, bool shell)
-{
-    buf_t b = {0};
-
-    if (buf_add(&b, "", 0) < 0)
-        return NULL;
-    while (*tmpl) {
-        const char *brace = strchr(tmpl, '{');
-        size_t lit = brace ? (size_t)(brace - tmpl) : strlen(tmpl);
-        int rc = buf_add(&b, tmpl, lit);
-        tmpl += lit;
-        if (rc == 0 && brace && strncmp(brace, "{index}", 7) == 0) {
-            rc = buf_printf(&b, "%u", index);
-            tmpl += 7;
-        } else if (rc == 0 && brace && strncmp(brace, "{set}", 5) == 0) {
-            rc = buf_add_word(&b, set->name, shell);
-            tmpl += 5;
-        } else if (rc == 0 && brace && strncmp(brace, "{iter}", 6) == 0) {
-            rc = buf_printf(&b, "%d", set->iter);
-            tmpl += 6;
-        } else if (rc == 0 && brace) {
-            rc = buf_add(&b, "{", 1);
-            tmpl++;
-        }
-        if (rc < 0) {
-            free(b.s);
-            return NULL;
-        }
-    }
-    return b.s;
-}
-
 static void free_strv(char **v)
 {
     for (size_t i = 0; v && v[i]; i++)
@@ -234,6 +172,8 @@ static void free_strv(char **v)
 
 static char **make_argv(const hf_set_t *set, uint32_t index)
 {
+    hf_template_values_t v = {HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET,
+                              index, set->iter, set->name, 0};
     size_t n = 0;
     char **argv;
 
@@ -247,10 +187,10 @@ static char **make_argv(const hf_set_t *set, uint32_t index)
     if (set->shell) {
         argv[0] = strdup("/bin/sh");
         argv[1] = strdup("-c");
-        argv[2] = substitute(set->shell, set, index, true);
+        argv[2] = hf_template_expand(set->shell, HF_TEMPLATE_SHELL, &v);
     } else {
         for (size_t i = 0; i < n; i++)
-            argv[i] = substitute(set->argv[i], set, index, false);
+            argv[i] = hf_template_expand(set->argv[i], HF_TEMPLATE_ARGV, &v);
     }
     for (size_t i = 0; i < n; i++) {
         if (!argv[i]) {

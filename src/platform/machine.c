@@ -153,3 +153,33 @@ void hf_machine_free(hf_machine_t *m)
     memset(m, 0, sizeof(*m));
     errno = saved;
 }
+
+hf_machine_t *hf_machine_new(hf_error_t *err)
+{
+    hf_machine_t *m = calloc(1, sizeof(*m));
+
+    if (!m) {
+        hf_error_set(err, "out of memory");
+        return NULL;
+    }
+    if (hf_machine_detect(m, err) < 0) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int hf_machine_ncores(const hf_machine_t *m)
+{
+    return m->ncores;
+}
+
+void hf_machine_destroy(hf_machine_t *m)
+{
+    int saved = errno;
+
+    if (m)
+        hf_machine_free(m);
+    free(m);
+    errno = saved;
+}

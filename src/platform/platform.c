@@ -1,5 +1,6 @@
 /* The platform description: counts, overlays of given fields, limits. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "hetflow/platform.h"
 
@@ -38,4 +39,19 @@ int hf_platform_check(const hf_platform_t *p, hf_error_t *err)
 inval:
     errno = EINVAL;
     return -1;
+}
+
+hf_platform_t *hf_platform_new(int nodes, int cores_per_node, int gpus_per_node,
+                               double bw_shared, double bw_node)
+{
+    hf_platform_t *p = malloc(sizeof(*p));
+
+    if (p)
+        *p = (hf_platform_t){nodes, cores_per_node, gpus_per_node, bw_shared, bw_node};
+    return p;
+}
+
+void hf_platform_free(hf_platform_t *p)
+{
+    free(p);
 }

@@ -1,9 +1,12 @@
 /* The summary of a run, from the engine's accounting over every attempt of
  * every task: makespan, tasks by outcome, utilization, and each set's first
- * start and last end. */
+ * start and last end; and the makespan bounds it compares with. */
+#include <errno.h>
 #include <math.h>
 
+#include "hetflow/analysis.h"
 #include "hetflow/trace.h"
+#include "hetflow/workflow_rules.h"
 
 void hf_summary_compute(const hf_engine_t *e, hf_summary_t *out)
 {
@@ -84,7 +87,7 @@ static json_t *marks_json(const hf_engine_t *e, double origin)
 static json_t *summary_object(const hf_engine_t *e, const hf_summary_t *s, json_t *sets,
                               json_t *marks);
 
-json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s)
+static json_t *summary_json(const hf_engine_t *e, const hf_summary_t *s)
 {
     json_t *sets = sets_json(e, s->first_start), *marks = marks_json(e, s->first_start);
 
@@ -126,4 +129,56 @@ static json_t *summary_object(const hf_engine_t *e, const hf_summary_t *s, json_
         "cores", seconds(s->util_cores), "gpus", seconds(s->util_gpus), "platform",
         "nodes", cfg->platform.nodes, "cores_per_node", cfg->platform.cores_per_node,
         "gpus_per_node", cfg->platform.gpus_per_node, "sets", sets, "marks", marks);
+}
+
+int hf_summary_bounds(const hf_engine_t *e, const hf_dag_t *dag, bool partial,
+                      hf_bounds_t *out)
+{
+    const hf_workflow_t *wf = hf_engine_workflow(e);
+    const hf_platform_t *p = &hf_engine_config(e)->platform;
+
+    *out = (hf_bounds_t){HF_BOUNDS_APPLY, -1, -1};
+    if (hf_workflow_nrules(wf) > 0) {
+        out->use = HF_BOUNDS_NONE_RULES;
+        return 0;
+    }
+    if (partial) {
+        out->use = HF_BOUNDS_NONE_PARTIAL;
+        return 0;
+    }
+    if ((out->lower = hf_lower_bound(wf, dag, p)) < 0 ||
+        (out->tight = hf_tight_bound(wf, dag, p)) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+/* A makespan over a bound, to 6 digits; 1 for a bound of 0 (a run of sets
+ * without durations). */
+static json_t *ratio(double makespan, double bound)
+{
+    return json_real(bound > 0 ? round(makespan / bound * 1e6) / 1e6 : 1.0);
+}
+
+json_t *hf_summary_json(const hf_engine_t *e, const hf_summary_t *s, const hf_bounds_t *b)
+{
+    json_t *o = summary_json(e, s);
+    bool none;
+
+    if (!o || !b)
+        return o;
+    none = b->use != HF_BOUNDS_APPLY;
+    if (json_object_set_new(o, "lower_bound", none ? json_null() : seconds(b->lower)) <
+            0 ||
+        json_object_set_new(o, "makespan_over_bound",
+                            none ? json_null() : ratio(s->makespan, b->lower)) < 0 ||
+        json_object_set_new(o, "tight_bound", none ? json_null() : seconds(b->tight)) <
+            0 ||
+        json_object_set_new(o, "makespan_over_tight_bound",
+                            none ? json_null() : ratio(s->makespan, b->tight)) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }

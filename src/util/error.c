@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "hetflow/error.h"
 
@@ -47,4 +48,19 @@ void hf_error_at(hf_error_t *err, const char *file, int line, int col, const cha
     error_vset(err, off, fmt, ap);
     va_end(ap);
     errno = saved;
+}
+
+hf_error_t *hf_error_new(void)
+{
+    return calloc(1, sizeof(hf_error_t));
+}
+
+const char *hf_error_text(const hf_error_t *err)
+{
+    return err->text;
+}
+
+void hf_error_free(hf_error_t *err)
+{
+    free(err);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "hetflow/template.h"
 #include "util/grow.h"
 #include "util/str.h"
 #include "util/strmap.h"
@@ -33,6 +34,15 @@ typedef struct {
     size_t ntemplates, templates_cap;
 } index_t;
 
+/* f's key: its path with {iter} replaced, {index} and {all} as written.  A
+ * new string, or NULL with ENOMEM. */
+static char *file_key(const hf_file_t *f, const hf_set_t *set, hf_template_place_t place)
+{
+    return hf_template_expand(
+        f->path, place,
+        &(hf_template_values_t){.have = HF_TEMPLATE_ITER, .iter = set->iter});
+}
+
 static void index_fini(index_t *ix)
 {
     for (size_t i = 0; i < ix->n; i++)
@@ -47,7 +57,7 @@ static int index_add(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, 
                      const hf_file_t *f, hf_error_t *err)
 {
     const char *file = hf_workflow_file(wf);
-    char *key = iter_subst(f->path, set->iter);
+    char *key = file_key(f, set, HF_TEMPLATE_OUTPUT);
     size_t old = ix->cap;
     int other;
 
@@ -214,7 +224,7 @@ static int link_set(hf_workflow_t *wf, const index_t *ix, hf_set_t *set, hf_erro
         return -1;
     for (int k = 0; k < set->ninputs; k++) {
         hf_file_t *f = &set->inputs[k];
-        char *key = iter_subst(f->path, set->iter), *fixed = NULL;
+        char *key = file_key(f, set, HF_TEMPLATE_INPUT), *fixed = NULL;
         const writer_t *w = NULL;
         hf_map_t map;
         int rc = 0;
@@ -274,38 +284,14 @@ int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *f,
                  uint32_t index, uint32_t k, char *out, size_t len)
 {
-    size_t o = 0;
+    hf_template_values_t v = {HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_ALL,
+                              index, set->iter, NULL, k};
 
     (void)wf;
-    for (const char *p = f->path; *p;) {
-        char num[24];
-        const char *put = num;
-        size_t n;
-        if (strncmp(p, "{index}", 7) == 0) {
-            snprintf(num, sizeof(num), "%u", index);
-            p += 7;
-        } else if (strncmp(p, "{iter}", 6) == 0) {
-            snprintf(num, sizeof(num), "%d", set->iter);
-            p += 6;
-        } else if (strncmp(p, "{all}", 5) == 0) {
-            snprintf(num, sizeof(num), "%u", k);
-            p += 5;
-        } else {
-            put = p;
-            n = strcspn(p + 1, "{") + 1;
-            p += n;
-            goto copy;
-        }
-        n = strlen(num);
-    copy:
-        if (o + n >= len) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        memcpy(out + o, put, n);
-        o += n;
+    if (hf_template_write(out, len, f->path, HF_TEMPLATE_INPUT, &v) >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
     }
-    out[o] = '\0';
     return 0;
 }
 

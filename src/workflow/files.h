@@ -14,8 +14,4 @@
  * with a file:line:col message. */
 int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 
-/* tmpl with every "{iter}" replaced by iter (set names and file keys): a
- * new string, or NULL with ENOMEM. */
-char *iter_subst(const char *tmpl, int iter);
-
 #endif

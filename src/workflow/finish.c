@@ -117,6 +117,7 @@ static int resolve_deps(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     }
     return resolve_uses(wf, set, err);
 }
+
 int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
 {
     long total = 0;
@@ -204,6 +205,7 @@ int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     first[wf->nsets] = first[wf->nsets - 1] + (uint32_t)set->tasks;
     return wf->nsets - 1;
 }
+
 int hf_set_check_platform(const hf_set_t *s, const char *file, const hf_platform_t *p,
                           hf_error_t *err)
 {

@@ -96,8 +96,8 @@ int ld_bandwidth(loader_t *ld, hf_platform_t *p, yaml_node_t *node)
     return ld_each_pair(ld, node, "bandwidth", true, bandwidth_pair, p);
 }
 
-/* Placeholders a file's path may hold: {index}, {iter}, and in an input
- * {all}.  Whitespace is refused: a task gets its files as one
+/* A file's path: its placeholders those of hetflow/template.h for an input
+ * or an output.  Whitespace is refused: a task gets its files as one
  * space-separated list ($HETFLOW_INPUTS). */
 static int check_path(loader_t *ld, const yaml_node_t *node, const char *path, bool input)
 {
@@ -107,28 +107,11 @@ static int check_path(loader_t *ld, const yaml_node_t *node, const char *path, b
         return ld_fail(ld, node, "a file's path must not be empty");
     if (path[n - 1] == '/')
         return ld_fail(ld, node, "file '%s' names a directory, not a file", path);
-    for (const char *c = path; *c; c++) {
+    for (const char *c = path; *c; c++)
         if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c))
             return ld_fail(ld, node, "file '%s' has whitespace or a control character",
                            path);
-        if (*c != '{')
-            continue;
-        if (strncmp(c, "{index}", 7) == 0 || strncmp(c, "{iter}", 6) == 0)
-            continue;
-        if (strncmp(c, "{all}", 5) == 0) {
-            if (!input)
-                return ld_fail(ld, node, "{all} is for inputs: an output is one file");
-            if (strstr(path, "{index}"))
-                return ld_fail(ld, node, "file '%s' has both {all} and {index}", path);
-            if (strstr(c + 5, "{all}"))
-                return ld_fail(ld, node, "file '%s' has {all} twice", path);
-            continue;
-        }
-        return ld_fail(ld, node,
-                       "file '%s': unknown placeholder (known: {index}, {iter}%s)", path,
-                       input ? ", {all}" : "");
-    }
-    return 0;
+    return ld_template(ld, node, path, input ? HF_TEMPLATE_INPUT : HF_TEMPLATE_OUTPUT);
 }
 
 static int file_pair(loader_t *ld, const yaml_node_t *key, const char *name,

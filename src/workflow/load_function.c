@@ -1,6 +1,6 @@
 /* The keys of a function set: `function`, `workers` and `args`.  The
  * arguments are YAML turned into JSON text once, here, so that a call
- * costs a copy of that text (and its "{index}" replaced), not a walk. */
+ * costs a copy of that text (its placeholders replaced), not a walk. */
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -134,6 +134,8 @@ static json_t *node_json(loader_t *ld, yaml_node_t *node, int depth)
             ld_fail(ld, node, "args: a string contains a NUL byte");
             return NULL;
         }
+        if (ld_template(ld, node, ld_scalar(node), HF_TEMPLATE_ARGS) < 0)
+            return NULL;
         if (!(out = scalar_json(node)))
             ld_fail(ld, node, "args: out of memory or not UTF-8");
         return out;
@@ -165,6 +167,10 @@ static json_t *node_json(loader_t *ld, yaml_node_t *node, int depth)
             name = ld_scalar(key);
             if (strlen(name) != key->data.scalar.length) {
                 ld_fail(ld, key, "args: a key contains a NUL byte");
+                json_decref(out);
+                return NULL;
+            }
+            if (ld_template(ld, key, name, HF_TEMPLATE_ARGS) < 0) {
                 json_decref(out);
                 return NULL;
             }

@@ -77,7 +77,8 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
     size_t n;
 
     if (ld_is_text(node)) {
-        if (ld_string(ld, node, "command", &s) < 0)
+        if (ld_string(ld, node, "command", &s) < 0 ||
+            ld_template(ld, node, s, HF_TEMPLATE_SHELL) < 0)
             return -1;
         return (set->shell = strdup(s)) ? 0 : -1;
     }
@@ -99,6 +100,8 @@ static int load_command(loader_t *ld, hf_set_t *set, yaml_node_t *node)
                            ld_type_name(arg));
         if (strlen(ld_scalar(arg)) != arg->data.scalar.length)
             return ld_fail(ld, arg, "a command argument contains a NUL byte");
+        if (ld_template(ld, arg, ld_scalar(arg), HF_TEMPLATE_ARGV) < 0)
+            return -1;
         if (!(set->argv[i] = strdup(ld_scalar(arg))))
             return -1;
     }
@@ -386,6 +389,8 @@ static int sets_pair(loader_t *ld, const yaml_node_t *key, const char *name,
     (void)arg;
     if (hf_set_name_check(name, ld_msg(ld), sizeof(ld->err->text)) < 0)
         return ld_fail(ld, key, "%s", ld_msg(ld));
+    if (ld_template(ld, key, name, HF_TEMPLATE_NAME) < 0)
+        return -1;
     if (!(set = hf_workflow_add_set(ld->wf, name, ld_mark(key), ld->err)))
         return -1;
     if (ld_is_null(value))

@@ -50,7 +50,9 @@ static inline set_state_t *set_state(const hf_set_t *set)
     return (set_state_t *)set;
 }
 
-/* set.c: copies of a set's parts; -1 or NULL with ENOMEM. */
+/* set.c: a set name template's iteration iter (a new string, or NULL
+ * with ENOMEM); copies of a set's parts (-1 or NULL with ENOMEM). */
+char *set_name_at(const char *tmpl, int iter);
 int set_dup_strv(char ***out, char *const *v);
 hf_function_t *set_function_copy(const hf_function_t *from);
 

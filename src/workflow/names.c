@@ -15,6 +15,7 @@ const char *hf_action_name(hf_action_kind_t kind)
 
     return names[kind];
 }
+
 const char *hf_mode_name(hf_mode_t mode)
 {
     return mode_names[mode];

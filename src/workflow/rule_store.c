@@ -28,6 +28,7 @@ static void rule_fini(hf_rule_t *r)
     }
     free(r->actions);
 }
+
 hf_rule_t *hf_workflow_add_rule(hf_workflow_t *wf, const char *set, hf_mark_t mark)
 {
     hf_rule_t *rules = realloc(wf->rules, (size_t)(wf->nrules + 1) * sizeof(*rules));

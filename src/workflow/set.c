@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "files.h"
+#include "hetflow/template.h"
 #include "model.h"
 #include "util/str.h"
 
@@ -90,12 +90,12 @@ void hf_set_destroy(hf_set_t *set)
     free(set_state(set)->uses);
     free(set_state(set));
 }
-char *iter_subst(const char *tmpl, int iter)
-{
-    char num[16];
 
-    snprintf(num, sizeof(num), "%d", iter);
-    return str_replace(tmpl, "{iter}", num);
+char *set_name_at(const char *tmpl, int iter)
+{
+    return hf_template_expand(
+        tmpl, HF_TEMPLATE_NAME,
+        &(hf_template_values_t){.have = HF_TEMPLATE_ITER, .iter = iter});
 }
 
 char *hf_set_iter_name(const hf_set_t *set, int iter)
@@ -104,7 +104,7 @@ char *hf_set_iter_name(const hf_set_t *set, int iter)
     char *name;
 
     if (tmpl)
-        return iter_subst(tmpl, iter);
+        return set_name_at(tmpl, iter);
     if (iter == 0)
         return strdup(set->name);
     if ((name = malloc(strlen(set->name) + 16)))
@@ -123,7 +123,7 @@ hf_set_t *hf_set_create(const char *name)
     if (strstr(name, "{iter}")) {
         /* The file's sets are iteration 0 of any repeat. */
         st->name_template = strdup(name);
-        set->name = iter_subst(name, 0);
+        set->name = set_name_at(name, 0);
     } else {
         set->name = strdup(name);
     }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "files.h"
 #include "model.h"
 #include "util/str.h"
 
@@ -57,6 +56,7 @@ hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mar
     }
     return set;
 }
+
 int hf_workflow_truncate(hf_workflow_t *wf, int n)
 {
     if (n < 0 || n >= wf->nsets)
@@ -74,6 +74,7 @@ int hf_workflow_truncate(hf_workflow_t *wf, int n)
         wf->npools--;
     return 0;
 }
+
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
 {
     char *first;
@@ -81,7 +82,7 @@ int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
 
     if (!strstr(name, "{iter}"))
         return strmap_get(&wf->by_name, name);
-    if (!(first = iter_subst(name, 0)))
+    if (!(first = set_name_at(name, 0)))
         return -1;
     id = strmap_get(&wf->by_name, first);
     free(first);
@@ -99,6 +100,7 @@ const char *hf_workflow_near_set(const hf_workflow_t *wf, const char *name, char
             str_near_try(&near, wf->sets[i]->name);
     return str_near_hint(&near, buf, len);
 }
+
 int hf_set_name_check(const char *name, char *why, size_t len)
 {
     size_t n = strlen(name);

@@ -43,6 +43,7 @@ void hf_workflow_set_platform(hf_workflow_t *wf, const hf_platform_t *p)
 {
     hf_platform_overlay(&wf->platform, p);
 }
+
 const char *hf_workflow_text(const hf_workflow_t *wf, size_t *len)
 {
     if (len)
@@ -68,6 +69,7 @@ void hf_workflow_take_text(hf_workflow_t *wf, char *text, size_t len)
     wf->text = text;
     wf->text_len = len;
 }
+
 int hf_workflow_stage_concurrency(const hf_workflow_t *wf)
 {
     return wf->stage_concurrency;

@@ -26,6 +26,7 @@ hf_workflow_t *hf_workflow_create(const char *name, const char *file)
     }
     return wf;
 }
+
 void hf_workflow_destroy(hf_workflow_t *wf)
 {
     int saved = errno;
@@ -45,6 +46,7 @@ void hf_workflow_destroy(hf_workflow_t *wf)
     free(wf);
     errno = saved;
 }
+
 const char *hf_workflow_name(const hf_workflow_t *wf)
 {
     return wf->name;
@@ -69,6 +71,7 @@ hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i)
 {
     return wf->sets[i];
 }
+
 long hf_workflow_ntasks(const hf_workflow_t *wf)
 {
     return wf->first_task ? (long)wf->first_task[wf->nsets] : 0;

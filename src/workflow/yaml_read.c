@@ -34,6 +34,14 @@ int ld_fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
     return -1;
 }
 
+int ld_template(loader_t *ld, const yaml_node_t *node, const char *tmpl,
+                hf_template_place_t place)
+{
+    if (hf_template_check(tmpl, place, ld->scratch, sizeof(ld->scratch)) < 0)
+        return ld_fail(ld, node, "%s", ld->scratch);
+    return 0;
+}
+
 yaml_node_t *ld_node(loader_t *ld, int id)
 {
     return yaml_document_get_node(ld->doc, id);

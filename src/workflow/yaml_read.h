@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <yaml.h>
 
+#include "hetflow/template.h"
 #include "hetflow/workflow.h"
 
 typedef struct {
@@ -22,6 +23,10 @@ hf_mark_t ld_mark(const yaml_node_t *node);
 /* Set ld->err to "file:line:col: message" at node; returns -1 with EINVAL. */
 int ld_fail(loader_t *ld, const yaml_node_t *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Check tmpl, read from node, as a template of `place` (hetflow/template.h):
+ * 0, or -1 having failed at node. */
+int ld_template(loader_t *ld, const yaml_node_t *node, const char *tmpl,
+                hf_template_place_t place);
 yaml_node_t *ld_node(loader_t *ld, int id);
 const char *ld_scalar(const yaml_node_t *node);
 bool ld_is_plain(const yaml_node_t *node);

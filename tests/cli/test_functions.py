@@ -76,6 +76,20 @@ sets:
             with open(os.path.join(self.dir, "work", name)) as f:
                 self.assertNotIn("hetflow:", f.read(), name)
 
+    def test_set_in_args(self):
+        # {set} stands for the set's name in args as in a command: a JSON
+        # string's text, its " and \\ escaped.
+        _, tasks, _ = self.run_workflow(f"""
+platform: {{nodes: 1, cores_per_node: 2}}
+sets:
+  'e"ch\\o':
+    tasks: 2
+    function: {{library: {LIB}, symbol: hf_echo}}
+    args: {{who: "{{set}}", tag: "{{set}}-{{index}}"}}
+""")
+        self.assertEqual(tasks['e"ch\\o[1]'][3],
+                         {"args": {"who": 'e"ch\\o', "tag": 'e"ch\\o-1'}})
+
     def test_python_with_pythonpath_set(self):
         # A user's PYTHONPATH joins the worker's, once: the worker still
         # finds hetflow.worker and the workflow's module, and the user's

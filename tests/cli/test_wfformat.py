@@ -108,8 +108,11 @@ sets:
         with open(path) as f:
             recorded = {t["id"]: t["runtimeInSeconds"]
                         for t in json.load(f)["workflow"]["execution"]["tasks"]}
+        # A start is stamped when posix_spawn has returned, after the stand-in
+        # began: on a loaded machine hetflow may read its clock some
+        # milliseconds late (a replay measured 10.3 ms short under load).
         for tid, r in recorded.items():
-            self.assertGreaterEqual(runtimes[tid], r - 0.01, tid)
+            self.assertGreaterEqual(runtimes[tid], r - 0.05, tid)
             self.assertLess(runtimes[tid], r + 1.0, tid)
 
 

@@ -1,6 +1,7 @@
 """The Python API (python/hetflow/api.py over libhetflow.so) with Debian's
 python3: a workflow from a dict, sets submitted from a callback, results,
 errors; and the adaptive DeepDriveMD example in simulation and for real."""
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,8 @@ import unittest
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "python"))
-from hetflow.api import Error, Run, Workflow  # noqa: E402
+from hetflow import api  # noqa: E402
+from hetflow.api import STATES, Error, Run, Workflow  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "examples", "python", "ddmd_loop.py")
 
@@ -72,6 +74,42 @@ class Api(unittest.TestCase):
         with self.assertRaisesRegex(Error, "depends on unknown set 'zz'"):
             run.submit("b", {}, after=["zz"])
         run.close()
+
+    def test_tuned_as_the_cli(self):
+        # policy="tuned" runs the tuner, as `hetflow simulate --policy
+        # tuned` does: on c-DAG2 it puts T45 ahead of T36, 2000 s -> 1540 s.
+        cdag2 = os.path.join(ROOT, "examples", "cdag2.yaml")
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        p = subprocess.run([cli, "simulate", cdag2, "--policy", "tuned", "--json"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        want = json.loads(p.stdout)["makespan"]
+        with open(cdag2) as f:
+            wf = Workflow(f.read(), name=cdag2)
+        makespans = {}
+        for policy in ("heft", "tuned"):
+            run = Run(wf, platform=(16, 48, 6), policy=policy)
+            makespans[policy] = run.run()["makespan"]
+            run.close()
+        self.assertEqual(want, 1540.0)
+        self.assertEqual(makespans, {"heft": 2000.0, "tuned": want})
+
+    def test_no_struct_mirrors(self):
+        # The binding builds and reads C structs only through calls of the
+        # library (hf_engine_config_new, hf_engine_task_field...), and names
+        # modes, policies and states by their words: a struct's layout or an
+        # enum's numbers can change under it without breaking it, so no
+        # ctypes mirror of one may come back.
+        with open(api.__file__) as f:
+            src = f.read()
+        for mirror in ("Structure", "_fields_", "byref", "create_string_buffer"):
+            self.assertNotIn(mirror, src)
+        lib = api._library()
+        self.assertEqual([lib.hf_task_state_name(i).decode() for i in range(len(STATES))],
+                         STATES)
+        with self.assertRaisesRegex(Error, "unknown mode 'tasks' or policy 'fifo'"):
+            Run(Workflow({"sets": {"a": {}}}), platform=(1, 1, 0), mode="tasks",
+                policy="fifo")
 
 
 class Example(unittest.TestCase):
