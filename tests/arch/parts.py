@@ -40,10 +40,11 @@ HEADER_PART = {
     "hetflow.h": "all",
 }
 
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+# "x.h", and <hetflow/x.h> (a project header written as a system one).
+INCLUDE = re.compile(r'^\s*#\s*include\s+(?:"([^"]+)"|<(hetflow/[^>]+)>)')
 
 
-def part_of_include(name, from_dir, parts):
+def part_of_include(name, from_dir, parts, src):
     """(part, private) for an #include "name" written in from_dir: the part
     it points at, and whether it is a private header under src/."""
     if name.startswith("hetflow/"):
@@ -53,9 +54,10 @@ def part_of_include(name, from_dir, parts):
     first = name.split("/")[0]
     if "/" in name and first in parts:
         return first, True  # "util/fs.h": src/ is on the include path
-    if "/" not in name:
-        return os.path.basename(from_dir), True  # next to the includer
-    return "?" + name, True
+    # Next to the includer, or a path relative to it ("../x.h").
+    target = os.path.relpath(os.path.normpath(os.path.join(from_dir, name)), src)
+    first = target.split(os.sep)[0]
+    return (first if first in parts else "?" + name), True
 
 
 def collect(root):
@@ -65,8 +67,9 @@ def collect(root):
     src = os.path.join(root, "src")
     parts = [p for p in sorted(os.listdir(src)) if os.path.isdir(os.path.join(src, p))]
     for part in parts:
-        pdir = os.path.join(src, part)
-        places += [(part, pdir, f) for f in sorted(os.listdir(pdir))]
+        for d, subdirs, files in os.walk(os.path.join(src, part)):
+            subdirs.sort()
+            places += [(part, d, f) for f in sorted(files)]
     hdir = os.path.join(root, "include", "hetflow")
     places += [(HEADER_PART.get(f, "?"), hdir, f) for f in sorted(os.listdir(hdir))]
     for part, d, f in places:
@@ -77,7 +80,7 @@ def collect(root):
             for lineno, line in enumerate(fh, 1):
                 m = INCLUDE.match(line)
                 if m:
-                    to, private = part_of_include(m.group(1), d, parts)
+                    to, private = part_of_include(m.group(1) or m.group(2), d, parts, src)
                     if to != part:
                         yield part, os.path.relpath(path, root), lineno, to, private
 
