@@ -257,7 +257,7 @@ void hf_engine_config_free(hf_engine_config_t *cfg);
  * "state", "status", "attempts", "timed_out", "cancel_cause", "ready",
  * "placed", "start", "end"), or of hf_engine_usage() ("first_start",
  * "last_end", "core_seconds", "gpu_seconds"), as a double; NAN with EINVAL
- * for another name. */
+ * for another name, or a task past the last. */
 double hf_engine_task_field(const hf_engine_t *e, uint32_t task, const char *field);
 double hf_engine_usage_field(const hf_engine_t *e, const char *field);
 

@@ -231,6 +231,8 @@ class Run:
     def task(self, task):
         """A task's set name, index, state, exit status and times."""
         lib = self._lib
+        if not 0 <= task < lib.hf_engine_ntasks(self._engine):
+            raise IndexError(f"no task {task}")
 
         def field(name):
             return lib.hf_engine_task_field(self._engine, task, name)

@@ -65,6 +65,10 @@ double hf_engine_task_field(const hf_engine_t *e, uint32_t task, const char *fie
 {
     hf_task_info_t t;
 
+    if (task >= hf_engine_ntasks(e)) {
+        errno = EINVAL;
+        return NAN;
+    }
     hf_engine_task(e, task, &t);
     const field_t fields[] = {
         {"set", t.set},

@@ -667,6 +667,14 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
         pid = 0;
         goto done;
     }
+    if (!pool && !l->spec->argv && !l->spec->shell) {
+        /* Nothing to run (a set from the API with only a duration: the CLI
+         * refuses such a file before it starts). */
+        dprintf(c.err, "hetflow: set '%s' has no command to run\n", l->spec->name);
+        *status = 127;
+        pid = 0;
+        goto done;
+    }
     if (pool && !(argv = worker_argv(pool->function, hf_workflow_file(sp->wf)))) {
         dprintf(c.err, "hetflow: cannot start a worker: %s\n",
                 pool->function->python ? "python3 is not on PATH"

@@ -94,6 +94,22 @@ class Api(unittest.TestCase):
         self.assertEqual(want, 1540.0)
         self.assertEqual(makespans, {"heft": 2000.0, "tuned": want})
 
+    def test_bad_task_and_nothing_to_run(self):
+        # A task id past the last is an IndexError, not a read out of
+        # bounds; a set with only a duration, run for real, fails its task
+        # with 127 and a line in its .err (the library crashed on both).
+        wf = Workflow({"sets": {"sim": {"tasks": 2, "duration": 1}}})
+        with tempfile.TemporaryDirectory() as d:
+            run = Run(wf, platform=(1, 2, 0), workdir=os.path.join(d, "w"))
+            summary = run.run()
+            self.assertEqual((summary["done"], summary["failed"]), (0, 2))
+            self.assertEqual([run.task(t)["status"] for t in range(2)], [127, 127])
+            with self.assertRaises(IndexError):
+                run.task(50000000)
+            with open(os.path.join(d, "w", "sim", "0.err")) as f:
+                self.assertEqual(f.read(), "hetflow: set 'sim' has no command to run\n")
+            run.close()
+
     def test_no_struct_mirrors(self):
         # The binding builds and reads C structs only through calls of the
         # library (hf_engine_config_new, hf_engine_task_field...), and names

@@ -108,6 +108,10 @@ static void a_run_read_by_name(void **state)
     assert_true(isnan(hf_engine_task_field(e, 0, "stat")));
     assert_int_equal(errno, EINVAL);
     assert_true(isnan(hf_engine_usage_field(e, "makespan")));
+    errno = 0; /* a task past the last: refused, not read out of bounds */
+    assert_true(isnan(hf_engine_task_field(e, hf_engine_ntasks(e), "set")));
+    assert_int_equal(errno, EINVAL);
+    assert_true(isnan(hf_engine_task_field(e, 50000000, "state")));
 
     hf_engine_destroy(e);
     hf_executor_free(x); /* destroys the simulator too */
