@@ -6,6 +6,7 @@ one that finished but was not yet recorded done when the kill came (a
 window of one engine batch) may have appended twice, and only such tasks."""
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -64,8 +65,9 @@ class KillAndResume(CliTest):
         self.assertLessEqual(len(twice), 2 * KILLS)
         print(f"{kills} kills; {len(twice)} tasks appended twice: {sorted(twice)}")
         deadline = time.time() + 2  # a killed process may take a moment to go
-        # Durations no other test uses, as tests run side by side.
-        while subprocess.run(["pgrep", "-f", "[s]leep 0\\.(13|23)"]).returncode == 0:
+        # A task is a shell whose command line names this test's own log
+        # (its sleep ends with it): other runs side by side never match.
+        while subprocess.run(["pgrep", "-f", re.escape(f">> {log}")]).returncode == 0:
             self.assertLess(time.time(), deadline, "a task of a killed run still runs")
             time.sleep(0.05)
 
