@@ -83,12 +83,15 @@ typedef struct {
 /* A file the tasks of a set read or write: a path relative to the
  * directory hetflow runs in (or absolute), where "{index}" and "{iter}"
  * stand for the task's index and the set's iteration; an input's "{all}"
- * stands for every task's file of the set that writes it. */
+ * stands for every task's file of the set that writes it
+ * (docs/format.md#placeholders).  A literal path is a name as it is, with
+ * no placeholders: a recorded file's (WfFormat). */
 typedef struct {
     char *path;
     hf_mark_t mark;
     double size;  /* bytes per file (a simulated transfer's), -1 unknown */
     int producer; /* an input: the set that writes it (after finish), or -1 */
+    bool literal; /* the path holds no placeholders, whatever it reads */
 } hf_file_t;
 
 typedef enum { HF_STAGE_NONE, HF_STAGE_COPY, HF_STAGE_LINK } hf_stage_kind_t;

@@ -112,9 +112,6 @@ static void checks_each_place(void **state)
     char why[256];
 
     (void)state;
-    assert_int_equal(hf_template_allowed(HF_TEMPLATE_ARGS),
-                     HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET);
-    assert_int_equal(hf_template_allowed(HF_TEMPLATE_NAME), HF_TEMPLATE_ITER);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int rc = hf_template_check(cases[i].tmpl, cases[i].place, why, sizeof(why));
         assert_int_equal(rc, cases[i].want ? -1 : 0);
@@ -173,6 +170,37 @@ static void loads_set_in_args(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* What the files and the rules ask of a template: whether it holds a
+ * placeholder, which value makes it a given text, the output an {all}
+ * reads. */
+static void finds_and_matches(void **state)
+{
+    char *s;
+
+    (void)state;
+    assert_true(hf_template_has("x_{index}.h5", HF_TEMPLATE_INDEX));
+    assert_true(hf_template_has("x_{all}", HF_TEMPLATE_INDEX | HF_TEMPLATE_ALL));
+    assert_false(hf_template_has("x_{index}.h5", HF_TEMPLATE_ALL));
+    assert_false(hf_template_has("{inde} {iter", HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER));
+    /* A decimal without leading zeros, the same at each place, a literal
+     * digit after it tried at each length. */
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_12.h5"), 12);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_012.h5"),
+                     -1);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_.h5"), -1);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_1.h"), -1);
+    assert_int_equal(hf_template_match("x_{index}", HF_TEMPLATE_INDEX, "x_1234567890"),
+                     -1);
+    assert_int_equal(hf_template_match("s{iter}1", HF_TEMPLATE_ITER, "s121"), 12);
+    assert_int_equal(hf_template_match("s{iter}-{iter}", HF_TEMPLATE_ITER, "s3-3"), 3);
+    assert_int_equal(hf_template_match("s{iter}-{iter}", HF_TEMPLATE_ITER, "s3-4"), -1);
+    assert_int_equal(hf_template_match("s{index}", HF_TEMPLATE_ITER, "s{index}"), 0);
+    assert_int_equal(hf_template_match("s", HF_TEMPLATE_ITER, "t"), -1);
+    assert_non_null(s = hf_template_all_as_index("r{iter}/x_{all}.h5"));
+    assert_string_equal(s, "r{iter}/x_{index}.h5");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +210,7 @@ int main(void)
         cmocka_unit_test(checks_each_place),
         cmocka_unit_test(loaders_say_the_same),
         cmocka_unit_test(loads_set_in_args),
+        cmocka_unit_test(finds_and_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
