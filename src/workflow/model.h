@@ -76,6 +76,12 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 int pools_add(hf_workflow_t *wf, hf_error_t *err);
 int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 
+/* set_templates.c: every placeholder of set checked where it stands, as
+ * the loader checks a file's (hf_template_check()); a recorded set's name
+ * and literal files hold none.  Returns 0, or -1 with EINVAL and "set
+ * 'NAME': <why>". */
+int set_templates_check(const hf_set_t *set, hf_error_t *err);
+
 /* rule_store.c: free a workflow's rules. */
 void rules_free(hf_workflow_t *wf);
 

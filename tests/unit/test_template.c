@@ -201,6 +201,50 @@ static void finds_and_matches(void **state)
     free(s);
 }
 
+/* Sets that come from no file are checked as the loader checks a file's,
+ * when the workflow is finished or the set appended, without a place. */
+static void api_sets_checked(void **state)
+{
+    hf_workflow_t *wf = hf_workflow_create("w", NULL);
+    hf_error_t err = {{0}};
+    hf_set_t *a, *b;
+
+    (void)state;
+    assert_non_null(a = hf_workflow_add_set(wf, "a", (hf_mark_t){0, 0}, &err));
+    assert_non_null(a->argv = calloc(3, sizeof(char *)));
+    assert_non_null(a->argv[0] = strdup("echo"));
+    assert_non_null(a->argv[1] = strdup("{all}"));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_string_equal(err.text, "set 'a': command '{all}': unknown placeholder (known: "
+                                  "{index}, {iter}, {set})");
+    strcpy(a->argv[1], "{set}");
+    assert_non_null(b = hf_workflow_add_set(wf, "b{index}", (hf_mark_t){0, 0}, &err));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_string_equal(err.text,
+                        "set name 'b{index}': unknown placeholder (known: {iter})");
+    assert_int_equal(hf_workflow_truncate(wf, 1), 0);
+    assert_int_equal(hf_workflow_finish(wf, &err), 0);
+
+    /* Appended (hf_engine_submit_set() appends): a file of each kind. */
+    assert_non_null(b = hf_set_create("b"));
+    assert_non_null(b->outputs = calloc(1, sizeof(hf_file_t)));
+    b->outputs[0] = (hf_file_t){.path = strdup("o_{all}"), .size = -1, .producer = -1};
+    b->noutputs = 1;
+    assert_int_equal(hf_workflow_append(wf, b, &err), -1);
+    assert_string_equal(err.text, "set 'b': {all} is for inputs: an output is one file");
+    b->outputs[0].literal = true; /* a name as it is: no placeholder */
+    assert_non_null(b->args = strdup("{\"x\": \"{all}\"}"));
+    assert_int_equal(hf_workflow_append(wf, b, &err), -1);
+    assert_string_equal(err.text, "set 'b': args '{\"x\": \"{all}\"}': unknown "
+                                  "placeholder (known: {index}, {iter}, {set})");
+    free(b->args); /* args are a function set's, which this is not */
+    b->args = NULL;
+    assert_int_equal(hf_workflow_append(wf, b, &err), 1);
+    assert_string_equal(hf_workflow_set(wf, 1)->outputs[0].path, "o_{all}");
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +255,7 @@ int main(void)
         cmocka_unit_test(loaders_say_the_same),
         cmocka_unit_test(loads_set_in_args),
         cmocka_unit_test(finds_and_matches),
+        cmocka_unit_test(api_sets_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
