@@ -1,7 +1,8 @@
 /* Placeholders: the one vocabulary of {index}, {iter}, {set} and {all},
  * where each may stand (commands, a function set's args, files, set
- * names), how a place writes a value, and the one check the loaders make.
- * docs/format.md#placeholders is its table. */
+ * names), how a place writes a value, the one check (the loaders' and that
+ * of every set a workflow is finished with or appended), and how a text
+ * matches a template.  docs/format.md#placeholders is its table. */
 #ifndef HETFLOW_TEMPLATE_H
 #define HETFLOW_TEMPLATE_H
 

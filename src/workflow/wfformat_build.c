@@ -1,7 +1,8 @@
 /* The workflow built from the WfFormat records once the text is read
  * (wfformat_read.h): a set per task, a `sleep` of its runtime as its
  * stand-in, its cores, GPUs and files, and the recorded edges; or, grouped
- * by category, a set per category. */
+ * by category, a set per category.  Names are data: sets and files are
+ * made literal, with no placeholders read in them. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
