@@ -245,6 +245,34 @@ static void api_sets_checked(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* A set submitted while a run goes is appended, and checked there. */
+static void submitted_sets_checked(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  sim: {duration: 1}\n");
+    hf_error_t err = {{0}};
+    hf_dag_t *dag = hf_dag_create(wf, &err);
+    hf_platform_t p = {1, 1, 0, 0, 0};
+    hf_engine_config_t *cfg = hf_engine_config_new("task", "fifo", &p, &err);
+    hf_executor_t *x = hf_executor_new();
+    hf_set_t *post = hf_set_create("post");
+    hf_engine_t *e;
+
+    (void)state;
+    assert_int_equal(hf_exec_sim_create(wf, 0, x), 0);
+    assert_non_null(e = hf_engine_create(wf, dag, cfg, x, &err));
+    hf_engine_config_free(cfg);
+    assert_non_null(post->shell = strdup("echo {all}"));
+    assert_int_equal(hf_engine_submit_set(e, post, &err), -1);
+    assert_string_equal(err.text, "set 'post': command 'echo {all}': unknown placeholder "
+                                  "(known: {index}, {iter}, {set})");
+    strcpy(post->shell, "echo {set}");
+    assert_int_equal(hf_engine_submit_set(e, post, &err), 1);
+    hf_engine_destroy(e);
+    hf_executor_free(x);
+    hf_dag_destroy(dag);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +284,7 @@ int main(void)
         cmocka_unit_test(loads_set_in_args),
         cmocka_unit_test(finds_and_matches),
         cmocka_unit_test(api_sets_checked),
+        cmocka_unit_test(submitted_sets_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
