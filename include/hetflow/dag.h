@@ -37,7 +37,6 @@ int hf_dag_level(const hf_dag_t *dag, int set);
 int hf_dag_nlevels(const hf_dag_t *dag);
 
 int hf_dag_nchildren(const hf_dag_t *dag, int set);
-const hf_edge_t *hf_dag_children(const hf_dag_t *dag, int set);
 
 /* Pipelines for workload mode: the default cut of docs/model.md (remove every edge
  * leaving a set with more than one child; each weakly connected component is a

@@ -39,7 +39,6 @@ int hf_exec_local_create(const hf_workflow_t *wf, const hf_machine_t *machine,
  * nodes of a batch allocation (srun: a job step; mpiexec: an MPI launch). */
 typedef enum { HF_LAUNCHER_LOCAL, HF_LAUNCHER_SRUN, HF_LAUNCHER_MPIEXEC } hf_launcher_t;
 
-const char *hf_launcher_name(hf_launcher_t kind);
 /* Whether the launcher's program (srun, mpiexec) is on PATH. */
 bool hf_launcher_found(hf_launcher_t kind);
 int hf_launcher_parse(const char *s, hf_launcher_t *kind);

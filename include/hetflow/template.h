@@ -1,10 +1,12 @@
 /* Placeholders: the one vocabulary of {index}, {iter}, {set} and {all},
  * where each may stand (commands, a function set's args, files, set
- * names), how a place writes a value, and the one check the loaders make.
- * docs/format.md#placeholders is its table. */
+ * names), how a place writes a value, the one check (the loaders' and that
+ * of every set a workflow is finished with or appended), and how a text
+ * matches a template.  docs/format.md#placeholders is its table. */
 #ifndef HETFLOW_TEMPLATE_H
 #define HETFLOW_TEMPLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,9 +36,6 @@ typedef struct {
     uint32_t all;
 } hf_template_values_t;
 
-/* The placeholders `place` may hold (HF_TEMPLATE_* bits). */
-unsigned hf_template_allowed(hf_template_place_t place);
-
 /* Check tmpl for `place`: a placeholder of the vocabulary that the place
  * does not take is an error; so is any other '{' in a file's path (in a
  * command, args or a name such a brace is text: sh's, JSON's or the
@@ -54,5 +53,18 @@ size_t hf_template_write(char *out, size_t len, const char *tmpl,
 /* The same in a new string, or NULL with ENOMEM. */
 char *hf_template_expand(const char *tmpl, hf_template_place_t place,
                          const hf_template_values_t *v);
+
+/* Whether text holds any of the placeholders `which` (HF_TEMPLATE_* bits). */
+bool hf_template_has(const char *text, unsigned which);
+
+/* The value of placeholder `which` (HF_TEMPLATE_INDEX or HF_TEMPLATE_ITER)
+ * for which tmpl expands to s: a decimal without leading zeros, below 10^9,
+ * the same at each place it stands, the rest of tmpl as it is written.  -1
+ * when there is none; 0 when tmpl, without it, is s. */
+long hf_template_match(const char *tmpl, unsigned which, const char *s);
+
+/* The output an input's {all} reads each file of: its path with {all}
+ * written {index}.  A new string, or NULL with ENOMEM. */
+char *hf_template_all_as_index(const char *input);
 
 #endif

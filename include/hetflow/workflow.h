@@ -83,12 +83,15 @@ typedef struct {
 /* A file the tasks of a set read or write: a path relative to the
  * directory hetflow runs in (or absolute), where "{index}" and "{iter}"
  * stand for the task's index and the set's iteration; an input's "{all}"
- * stands for every task's file of the set that writes it. */
+ * stands for every task's file of the set that writes it
+ * (docs/format.md#placeholders).  A literal path is a name as it is, with
+ * no placeholders: a recorded file's (WfFormat). */
 typedef struct {
     char *path;
     hf_mark_t mark;
     double size;  /* bytes per file (a simulated transfer's), -1 unknown */
     int producer; /* an input: the set that writes it (after finish), or -1 */
+    bool literal; /* the path holds no placeholders, whatever it reads */
 } hf_file_t;
 
 typedef enum { HF_STAGE_NONE, HF_STAGE_COPY, HF_STAGE_LINK } hf_stage_kind_t;
@@ -253,7 +256,8 @@ int hf_workflow_nsets(const hf_workflow_t *wf);
 const hf_set_t *hf_workflow_set(const hf_workflow_t *wf, int i);
 hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i);
 /* The set named `name`, or -1.  "{iter}" in a name stands for 0: the file's
- * sets are a repeat's first iteration. */
+ * sets are a repeat's first iteration (a recorded set named with "{iter}",
+ * from WfFormat, is found by its name as it is). */
 int hf_workflow_find_set(const hf_workflow_t *wf, const char *name);
 /* For a message about an unknown set `name`: " (did you mean 'S'?)" when
  * set S's name is near it (a misspelling), else "".  In buf, or "". */
@@ -275,12 +279,12 @@ int hf_workflow_stage_concurrency(const hf_workflow_t *wf);
 void hf_workflow_set_stage_concurrency(hf_workflow_t *wf, int n);
 /* The path of file f of set `set` for its task `index`: "{index}" and
  * "{iter}" replaced; for an input with "{all}", the file of the writer's
- * task k (0 <= k < hf_file_count()).  Returns 0, or -1 with ENAMETOOLONG
- * when it does not fit in len bytes. */
+ * task k (0 <= k < hf_file_count()); a literal path as it is.  Returns 0, or -1 with
+ * ENAMETOOLONG when it does not fit in len bytes. */
 int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *f,
                  uint32_t index, uint32_t k, char *out, size_t len);
 /* How many files f names for one task: 1, or for an input with "{all}"
- * the writer's task count. */
+ * (not a literal one) the writer's task count. */
 long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f);
 /* Bytes a task of `set` reads (its inputs) or writes (its outputs), sizes
  * not known counting 0; *unknown (if not NULL) gets how many files had no

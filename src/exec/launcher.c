@@ -24,11 +24,6 @@
 
 static const char *const names[] = {"local", "srun", "mpiexec"};
 
-const char *hf_launcher_name(hf_launcher_t kind)
-{
-    return names[kind];
-}
-
 int hf_launcher_parse(const char *s, hf_launcher_t *kind)
 {
     for (int i = 0; i < 3; i++) {

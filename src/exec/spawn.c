@@ -340,15 +340,6 @@ void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char
     fclose(f);
 }
 
-void spawner_note(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    spawner_vnote(sp, l, new_try, fmt, ap);
-    va_end(ap);
-}
-
 static char *join(const char *name, const char *value)
 {
     size_t n = strlen(name), v = strlen(value);

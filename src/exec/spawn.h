@@ -58,8 +58,6 @@ int spawner_try_path(const spawner_t *sp, const hf_launch_t *l, const char *ext,
  * started (its inputs could not be staged). */
 void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt,
                    va_list ap) __attribute__((format(printf, 4, 0)));
-void spawner_note(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Start the task, or a worker of `pool` (NULL for a task: a worker runs
  * the pool's function, with the pool's environment), its stdin and stdout

@@ -287,11 +287,6 @@ int hf_dag_nchildren(const hf_dag_t *d, int set)
     return d->child_off[set + 1] - d->child_off[set];
 }
 
-const hf_edge_t *hf_dag_children(const hf_dag_t *d, int set)
-{
-    return d->child + d->child_off[set];
-}
-
 int hf_dag_pipeline(const hf_dag_t *d, int set)
 {
     return d->pipeline[set];

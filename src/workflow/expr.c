@@ -103,7 +103,7 @@ static int add(parser_t *p, node_t node)
 static int parse_or(parser_t *p);
 
 /* NAME: a letter or '_', then letters, digits, '_', '-' or braces (set
- * names of workflows may have dashes, and "{iter}" in repeated sets). */
+ * names of workflows may have dashes, and {iter} in repeated sets). */
 static char *name(parser_t *p)
 {
     size_t start;

@@ -1,13 +1,13 @@
 /* A workflow's files: which set writes what another reads, dependencies
  * derived from that, and the paths of a task's files.
  *
- * Files are matched by their path as written with "{iter}" replaced (the
- * key): a reader's "{index}" template matches the same template of a
- * writer (one-to-one when both sets have as many tasks), its "{all}" that
- * template with "{index}", and a literal path a writer's literal path or a
- * writer's template of which it is an instance.  A map from key to writer
- * makes linking O(files), as WfFormat instances have a set per task. */
-#include <ctype.h>
+ * Files are matched by their path as written with {iter} replaced (the
+ * key; a literal file's key is its path): a reader's {index} template
+ * matches the same template of a writer (one-to-one when both sets have as
+ * many tasks), its {all} that template with {index}, and a path without
+ * placeholders a writer's such path or a writer's template of which it is
+ * an instance (hetflow/template.h).  A map from key to writer makes
+ * linking O(files), as WfFormat instances have a set per task. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,6 @@
 #include "files.h"
 #include "hetflow/template.h"
 #include "util/grow.h"
-#include "util/str.h"
 #include "util/strmap.h"
 
 typedef struct {
@@ -30,17 +29,18 @@ typedef struct {
     char **keys;
     writer_t *writers;
     size_t n, cap;
-    size_t *templates; /* writers whose key holds {index} */
+    size_t *templates; /* writers whose key is a template with {index} */
     size_t ntemplates, templates_cap;
 } index_t;
 
-/* f's key: its path with {iter} replaced, {index} and {all} as written.  A
- * new string, or NULL with ENOMEM. */
+/* f's key: its path with {iter} replaced, {index} and {all} as written (a
+ * literal file's path as it is).  A new string, or NULL with ENOMEM. */
 static char *file_key(const hf_file_t *f, const hf_set_t *set, hf_template_place_t place)
 {
     return hf_template_expand(
         f->path, place,
-        &(hf_template_values_t){.have = HF_TEMPLATE_ITER, .iter = set->iter});
+        &(hf_template_values_t){.have = f->literal ? 0 : HF_TEMPLATE_ITER,
+                                .iter = set->iter});
 }
 
 static void index_fini(index_t *ix)
@@ -80,7 +80,7 @@ static int index_add(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, 
         errno = EINVAL;
         return -1;
     }
-    if (strstr(key, "{index}")) {
+    if (!f->literal && hf_template_has(key, HF_TEMPLATE_INDEX)) {
         if (grow_room((void **)&ix->templates, &ix->templates_cap, ix->ntemplates + 1,
                       sizeof(size_t)) < 0)
             goto nomem;
@@ -108,51 +108,34 @@ static int index_set(index_t *ix, const hf_workflow_t *wf, const hf_set_t *set, 
     return 0;
 }
 
-/* Whether literal path `s` is an instance of template `tmpl` (one
- * "{index}") for a task index below `tasks`. */
-static bool instance_of(const char *s, const char *tmpl, long tasks)
-{
-    const char *hole = strstr(tmpl, "{index}");
-    size_t pre = (size_t)(hole - tmpl), suf = strlen(hole + 7), n = strlen(s);
-    long v = 0;
-
-    if (strstr(hole + 7, "{index}") || n <= pre + suf || strncmp(s, tmpl, pre) != 0 ||
-        strcmp(s + n - suf, hole + 7) != 0)
-        return false;
-    if (s[pre] == '0' && n - suf - pre > 1)
-        return false; /* {index} is written without leading zeros */
-    for (size_t i = pre; i < n - suf; i++) {
-        if (!isdigit((unsigned char)s[i]) || v > tasks)
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v < tasks;
-}
-
-/* The writer of input key `key`, or NULL; *map gets how the reader
- * depends on it. */
-static const writer_t *find_writer(const index_t *ix, const char *key, long tasks,
-                                   hf_map_t *map, char **fixed)
+/* The writer of input f of `set` by its key `key`, or NULL; *map gets how
+ * the reader depends on it; for an {all}, *fixed the key it reads each
+ * file of (NULL with ENOMEM). */
+static const writer_t *find_writer(const index_t *ix, const hf_set_t *set,
+                                   const hf_file_t *f, const char *key, hf_map_t *map,
+                                   char **fixed)
 {
     int w;
 
     *map = HF_MAP_ALL;
-    if (strstr(key, "{all}")) {
-        if (!(*fixed = str_replace(key, "{all}", "{index}")))
+    if (!f->literal && hf_template_has(key, HF_TEMPLATE_ALL)) {
+        if (!(*fixed = hf_template_all_as_index(key)))
             return NULL;
         w = strmap_get(&ix->by_key, *fixed);
         return w >= 0 ? &ix->writers[w] : NULL;
     }
     if ((w = strmap_get(&ix->by_key, key)) >= 0) {
-        if (strstr(key, "{index}") && ix->writers[w].set->tasks == tasks)
+        if (!f->literal && hf_template_has(key, HF_TEMPLATE_INDEX) &&
+            ix->writers[w].set->tasks == set->tasks)
             *map = HF_MAP_ONE_TO_ONE;
         return &ix->writers[w];
     }
-    if (strchr(key, '{'))
+    if (!f->literal && hf_template_has(key, HF_TEMPLATE_INDEX))
         return NULL; /* a template matches only the same template */
     for (size_t i = 0; i < ix->ntemplates; i++) {
         const writer_t *wr = &ix->writers[ix->templates[i]];
-        if (instance_of(key, ix->keys[ix->templates[i]], wr->set->tasks))
+        long v = hf_template_match(ix->keys[ix->templates[i]], HF_TEMPLATE_INDEX, key);
+        if (v >= 0 && v < wr->set->tasks)
             return wr;
     }
     return NULL;
@@ -228,12 +211,13 @@ static int link_set(hf_workflow_t *wf, const index_t *ix, hf_set_t *set, hf_erro
         const writer_t *w = NULL;
         hf_map_t map;
         int rc = 0;
+        bool all = !f->literal && key && hf_template_has(key, HF_TEMPLATE_ALL);
         if (key)
-            w = find_writer(ix, key, set->tasks, &map, &fixed);
-        if (!key || (strstr(key, "{all}") && !fixed)) {
+            w = find_writer(ix, set, f, key, &map, &fixed);
+        if (!key || (all && !fixed)) {
             hf_error_set(err, "out of memory");
             rc = -1;
-        } else if (strstr(key, "{all}") && !w) {
+        } else if (all && !w) {
             hf_error_at(err, file, f->mark.line, f->mark.col,
                         "set '%s' reads '%s', but no set writes '%s'", set->name, key,
                         fixed);
@@ -284,8 +268,9 @@ int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *f,
                  uint32_t index, uint32_t k, char *out, size_t len)
 {
-    hf_template_values_t v = {HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_ALL,
-                              index, set->iter, NULL, k};
+    hf_template_values_t v = {
+        f->literal ? 0 : HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_ALL, index,
+        set->iter, NULL, k};
 
     (void)wf;
     if (hf_template_write(out, len, f->path, HF_TEMPLATE_INPUT, &v) >= len) {
@@ -297,7 +282,7 @@ int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *
 
 long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f)
 {
-    if (f->producer >= 0 && strstr(f->path, "{all}"))
+    if (f->producer >= 0 && !f->literal && hf_template_has(f->path, HF_TEMPLATE_ALL))
         return hf_workflow_set(wf, f->producer)->tasks;
     return 1;
 }

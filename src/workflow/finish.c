@@ -126,6 +126,9 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err)
         hf_error_at(err, wf->file, 0, 0, "workflow has no sets");
         goto inval;
     }
+    for (int i = 0; i < wf->nsets; i++)
+        if (set_templates_check(wf->sets[i], err) < 0)
+            return -1;
     if (pools_add(wf, err) < 0 || files_link(wf, NULL, err) < 0)
         return -1;
     for (int i = 0; i < wf->nsets; i++) {
@@ -189,8 +192,8 @@ int hf_workflow_append(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         errno = EINVAL;
         return -1;
     }
-    if (pools_check(wf, set, err) < 0 || files_link(wf, set, err) < 0 ||
-        resolve_deps(wf, set, err) < 0) {
+    if (set_templates_check(set, err) < 0 || pools_check(wf, set, err) < 0 ||
+        files_link(wf, set, err) < 0 || resolve_deps(wf, set, err) < 0) {
         errno = EINVAL;
         return -1;
     }

@@ -37,7 +37,8 @@ struct hf_workflow {
  * resolves and keeps for itself. */
 typedef struct {
     hf_set_t spec;
-    char *name_template; /* the name as written when it has "{iter}", or NULL */
+    char *name_template; /* the name as written when it has {iter}, or NULL */
+    bool literal;        /* recorded (WfFormat): its name holds no placeholders */
     int *uses;           /* spec.uses_names resolved, then its pool's set */
     int nuses;
     int pool;        /* a function set's pool, -1 otherwise */
@@ -50,15 +51,21 @@ static inline set_state_t *set_state(const hf_set_t *set)
     return (set_state_t *)set;
 }
 
-/* set.c: a set name template's iteration iter (a new string, or NULL
- * with ENOMEM); copies of a set's parts (-1 or NULL with ENOMEM). */
+/* set.c: hf_set_create(), or with `literal` a set whose name is taken as
+ * it is (a recorded one's: no placeholders); a set name template's
+ * iteration iter (a new string, or NULL with ENOMEM); copies of a set's
+ * parts (-1 or NULL with ENOMEM). */
+hf_set_t *set_create(const char *name, bool literal);
 char *set_name_at(const char *tmpl, int iter);
 int set_dup_strv(char ***out, char *const *v);
 hf_function_t *set_function_copy(const hf_function_t *from);
 
 /* set_index.c: put set into wf under its name.  Returns 0, or -1 with
- * EEXIST or ENOMEM (the set still the caller's). */
+ * EEXIST or ENOMEM (the set still the caller's).  set_index_add() is
+ * hf_workflow_add_set(), `literal` as set_create() takes it. */
 int set_index_put(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+hf_set_t *set_index_add(hf_workflow_t *wf, const char *name, hf_mark_t mark, bool literal,
+                        hf_error_t *err);
 
 /* pools.c: pools_check() checks what a function set may be and whose
  * workers it shares; pools_add() gives every function set of wf that does
@@ -68,6 +75,12 @@ int set_index_put(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 int pools_add(hf_workflow_t *wf, hf_error_t *err);
 int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+
+/* set_templates.c: every placeholder of set checked where it stands, as
+ * the loader checks a file's (hf_template_check()); a recorded set's name
+ * and literal files hold none.  Returns 0, or -1 with EINVAL and "set
+ * 'NAME': <why>". */
+int set_templates_check(const hf_set_t *set, hf_error_t *err);
 
 /* rule_store.c: free a workflow's rules. */
 void rules_free(hf_workflow_t *wf);

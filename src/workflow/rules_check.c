@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "hetflow/template.h"
 #include "model.h"
 #include "rules_check.h"
 #include "util/str.h"
@@ -141,31 +142,6 @@ static int check_closed(const hf_workflow_t *wf, const int *group_of, hf_error_t
     return 0;
 }
 
-/* The iteration `name` is of template tmpl ("{iter}" a decimal without
- * leading zeros, the same at every "{iter}"), or -1.  `k` is the value an
- * earlier "{iter}" read, or -1.  A literal digit may follow "{iter}", so
- * each length of digits is tried. */
-static long template_iter(const char *tmpl, const char *name, long k)
-{
-    while (*tmpl && strncmp(tmpl, "{iter}", 6) != 0)
-        if (*tmpl++ != *name++)
-            return -1;
-    if (!*tmpl)
-        return *name ? -1 : k < 0 ? 0 : k;
-    for (int len = 1; len <= 9 && name[len - 1] >= '0' && name[len - 1] <= '9'; len++) {
-        char digits[10];
-        long v, got;
-        if (len > 1 && name[0] == '0')
-            break;
-        memcpy(digits, name, (size_t)len);
-        digits[len] = '\0';
-        v = strtol(digits, NULL, 10);
-        if ((k < 0 || v == k) && (got = template_iter(tmpl + 6, name + len, v)) >= 0)
-            return got;
-    }
-    return -1;
-}
-
 /* The iteration `name` is of a set named without {iter} ("x" makes "x.1",
  * "x.2"...), its base name's length in *base, or -1. */
 static long copy_iter(const char *name, size_t *base)
@@ -219,8 +195,8 @@ static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int 
         }
         for (int i = 0; r < 0 && i < nrep; i++)
             if (set_state(rep[i].set)->name_template &&
-                (k = template_iter(set_state(rep[i].set)->name_template, set->name, -1)) >
-                    0 &&
+                (k = hf_template_match(set_state(rep[i].set)->name_template,
+                                       HF_TEMPLATE_ITER, set->name)) > 0 &&
                 k < rep[i].repeat->max)
                 r = i;
         if (r >= 0) {

@@ -112,22 +112,24 @@ char *hf_set_iter_name(const hf_set_t *set, int iter)
     return name;
 }
 
-hf_set_t *hf_set_create(const char *name)
+hf_set_t *set_create(const char *name, bool literal)
 {
     set_state_t *st = calloc(1, sizeof(*st));
+    bool tmpl = !literal && hf_template_has(name, HF_TEMPLATE_ITER);
     hf_set_t *set;
 
     if (!st)
         return NULL;
     set = &st->spec;
-    if (strstr(name, "{iter}")) {
+    st->literal = literal;
+    if (tmpl) {
         /* The file's sets are iteration 0 of any repeat. */
         st->name_template = strdup(name);
         set->name = set_name_at(name, 0);
     } else {
         set->name = strdup(name);
     }
-    if (!set->name || (strstr(name, "{iter}") && !st->name_template)) {
+    if (!set->name || (tmpl && !st->name_template)) {
         hf_set_destroy(set);
         return NULL;
     }
@@ -136,6 +138,11 @@ hf_set_t *hf_set_create(const char *name)
     set->ranks = 1;
     st->pool = st->workers_of = -1;
     return set;
+}
+
+hf_set_t *hf_set_create(const char *name)
+{
+    return set_create(name, false);
 }
 
 int set_dup_strv(char ***out, char *const *v)
@@ -157,7 +164,7 @@ int set_dup_strv(char ***out, char *const *v)
 
 hf_set_t *hf_set_copy(const hf_set_t *from, const char *name)
 {
-    hf_set_t *set = hf_set_create(name);
+    hf_set_t *set = set_create(name, set_state(from)->literal);
     bool ok;
 
     if (!set)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hetflow/template.h"
 #include "model.h"
 #include "util/str.h"
 
@@ -42,7 +43,13 @@ nomem:
 hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mark,
                               hf_error_t *err)
 {
-    hf_set_t *set = hf_set_create(name);
+    return set_index_add(wf, name, mark, false, err);
+}
+
+hf_set_t *set_index_add(hf_workflow_t *wf, const char *name, hf_mark_t mark, bool literal,
+                        hf_error_t *err)
+{
+    hf_set_t *set = set_create(name, literal);
 
     if (!set) {
         hf_error_set(err, "out of memory");
@@ -80,8 +87,10 @@ int hf_workflow_find_set(const hf_workflow_t *wf, const char *name)
     char *first;
     int id;
 
-    if (!strstr(name, "{iter}"))
-        return strmap_get(&wf->by_name, name);
+    /* A recorded set's name is as it is, with {iter} or not. */
+    if ((id = strmap_get(&wf->by_name, name)) >= 0 ||
+        !hf_template_has(name, HF_TEMPLATE_ITER))
+        return id;
     if (!(first = set_name_at(name, 0)))
         return -1;
     id = strmap_get(&wf->by_name, first);

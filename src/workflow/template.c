@@ -1,7 +1,8 @@
 /* Placeholders: one table of them, one table of the places they stand in,
- * one check and one expander (hetflow/template.h).  A placeholder is its
- * text exactly ("{index}"); nothing else in braces is one, so sh's and
- * JSON's braces in commands and args stay as they are. */
+ * one check, one expander, and the match of a text against a template
+ * (hetflow/template.h).  A placeholder is its text exactly ("{index}");
+ * nothing else in braces is one, so sh's and JSON's braces in commands and
+ * args stay as they are. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,11 +49,6 @@ static int vocab_at(const char *s)
     return -1;
 }
 
-unsigned hf_template_allowed(hf_template_place_t place)
-{
-    return places[place].allowed;
-}
-
 int hf_template_check(const char *tmpl, hf_template_place_t place, char *why, size_t len)
 {
     unsigned allowed = places[place].allowed;
@@ -62,11 +58,11 @@ int hf_template_check(const char *tmpl, hf_template_place_t place, char *why, si
         int k = vocab_at(c);
         if (k >= 0 && (allowed & vocab[k].bit) && vocab[k].bit == HF_TEMPLATE_ALL) {
             /* An input's {all} is each file of its writer: one list. */
-            if (strstr(tmpl, "{index}")) {
+            if (hf_template_has(tmpl, HF_TEMPLATE_INDEX)) {
                 snprintf(why, len, "file '%s' has both {all} and {index}", tmpl);
                 return -1;
             }
-            if (strstr(c + 5, "{all}")) {
+            if (hf_template_has(c + vocab[k].len, HF_TEMPLATE_ALL)) {
                 snprintf(why, len, "file '%s' has {all} twice", tmpl);
                 return -1;
             }
@@ -152,11 +148,11 @@ static long long number(unsigned bit, const hf_template_values_t *v)
     return bit == HF_TEMPLATE_INDEX ? v->index : v->all;
 }
 
-size_t hf_template_write(char *out, size_t len, const char *tmpl,
-                         hf_template_place_t place, const hf_template_values_t *v)
+/* tmpl expanded for `place` with v into s; with `all_as_index`, an {all}
+ * (v->have holding it) is written {index}: the writer's template. */
+static void write_to(sink_t *s, const char *tmpl, hf_template_place_t place,
+                     const hf_template_values_t *v, bool all_as_index)
 {
-    sink_t s = {out, len, 0};
-
     while (*tmpl) {
         /* In args, a JSON string that is only "{index}" or "{iter}" is the
          * number (the quotes go). */
@@ -168,32 +164,99 @@ size_t hf_template_write(char *out, size_t len, const char *tmpl,
         if (!(bit & v->have) || (whole && (bit == HF_TEMPLATE_SET || tmpl[at] != '"'))) {
             /* Text up to the next place a placeholder may start. */
             size_t lit = 1 + strcspn(tmpl + 1, place == HF_TEMPLATE_ARGS ? "{\"" : "{");
-            put(&s, tmpl, lit);
+            put(s, tmpl, lit);
             tmpl += lit;
             continue;
         }
         if (bit == HF_TEMPLATE_SET) {
-            put_name(&s, v->set, place);
+            put_name(s, v->set, place);
+        } else if (bit == HF_TEMPLATE_ALL && all_as_index) {
+            put(s, vocab[0].text, vocab[0].len); /* {index} */
         } else {
             snprintf(num, sizeof(num), "%lld", number(bit, v));
-            put(&s, num, strlen(num));
+            put(s, num, strlen(num));
         }
         tmpl += at + whole;
     }
+}
+
+size_t hf_template_write(char *out, size_t len, const char *tmpl,
+                         hf_template_place_t place, const hf_template_values_t *v)
+{
+    sink_t s = {out, len, 0};
+
+    write_to(&s, tmpl, place, v, false);
     if (len)
         out[s.n < len ? s.n : len - 1] = '\0';
     return s.n;
 }
 
+/* tmpl written by write_to() in a new string, or NULL with ENOMEM. */
+static char *expand(const char *tmpl, hf_template_place_t place,
+                    const hf_template_values_t *v, bool all_as_index)
+{
+    sink_t s = {NULL, 0, 0};
+
+    write_to(&s, tmpl, place, v, all_as_index);
+    if (!(s.out = malloc(s.n + 1))) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    s.len = s.n + 1;
+    s.n = 0;
+    write_to(&s, tmpl, place, v, all_as_index);
+    s.out[s.n] = '\0';
+    return s.out;
+}
+
 char *hf_template_expand(const char *tmpl, hf_template_place_t place,
                          const hf_template_values_t *v)
 {
-    size_t n = hf_template_write(NULL, 0, tmpl, place, v);
-    char *out = malloc(n + 1);
+    return expand(tmpl, place, v, false);
+}
 
-    if (out)
-        hf_template_write(out, n + 1, tmpl, place, v);
-    else
-        errno = ENOMEM;
-    return out;
+char *hf_template_all_as_index(const char *input)
+{
+    return expand(input, HF_TEMPLATE_INPUT,
+                  &(hf_template_values_t){.have = HF_TEMPLATE_ALL}, true);
+}
+
+bool hf_template_has(const char *text, unsigned which)
+{
+    for (const char *c = text; (c = strchr(c, '{')); c++) {
+        int k = vocab_at(c);
+        if (k >= 0 && (vocab[k].bit & which))
+            return true;
+    }
+    return false;
+}
+
+/* hf_template_match() from tmpl and s on, `k` the value an earlier place
+ * of the placeholder read, or -1.  A literal digit may follow the
+ * placeholder, so each length of digits is tried. */
+static long match_from(const char *tmpl, unsigned which, const char *s, long k)
+{
+    int at = -1;
+
+    while (*tmpl && !((at = vocab_at(tmpl)) >= 0 && vocab[at].bit == which))
+        if (*tmpl++ != *s++)
+            return -1;
+    if (!*tmpl)
+        return *s ? -1 : k < 0 ? 0 : k;
+    for (int len = 1; len <= 9 && s[len - 1] >= '0' && s[len - 1] <= '9'; len++) {
+        long v = 0, got;
+        if (len > 1 && s[0] == '0')
+            break; /* written without leading zeros */
+        for (int i = 0; i < len; i++)
+            v = v * 10 + (s[i] - '0');
+        if ((k < 0 || v == k) &&
+            (got = match_from(tmpl + vocab[at].len, which, s + len, v)) >= 0)
+            return got;
+    }
+    return -1;
+}
+
+long hf_template_match(const char *tmpl, unsigned which, const char *s)
+{
+    return match_from(tmpl, which, s, -1);
 }

@@ -1,14 +1,15 @@
 /* The workflow built from the WfFormat records once the text is read
  * (wfformat_read.h): a set per task, a `sleep` of its runtime as its
  * stand-in, its cores, GPUs and files, and the recorded edges; or, grouped
- * by category, a set per category. */
+ * by category, a set per category.  Names are data: sets and files are
+ * made literal, with no placeholders read in them. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hetflow/workflow.h"
+#include "model.h"
 #include "wfformat_read.h"
 
 /* The array *arr of n elements without room to spare. */
@@ -64,8 +65,8 @@ static int stand_in(hf_set_t *set, double seconds)
     return 0;
 }
 
-/* One of a task's files, named and sized as recorded (-1: no size); path
- * is taken. */
+/* One of a task's files, named and sized as recorded (-1: no size): a
+ * literal path, which no placeholder is read in; path is taken. */
 static int add_file(hf_set_t *set, bool input, char *path, double size)
 {
     hf_file_t **files = input ? &set->inputs : &set->outputs;
@@ -77,8 +78,8 @@ static int add_file(hf_set_t *set, bool input, char *path, double size)
         return -1;
     }
     *files = more;
-    more[(*n)++] =
-        (hf_file_t){.path = path, .mark = set->mark, .size = size, .producer = -1};
+    more[(*n)++] = (hf_file_t){
+        .path = path, .mark = set->mark, .size = size, .producer = -1, .literal = true};
     return 0;
 }
 
@@ -171,7 +172,7 @@ static int build_per_task(wf_t *w, hf_workflow_t *wf)
                 free(name);
             return wfr_fail_mark(w, t->mark, "task '%s': %s", key, why);
         }
-        set = hf_workflow_add_set(wf, name, t->mark, w->err);
+        set = set_index_add(wf, name, t->mark, true, w->err); /* a name as recorded */
         if (name != key)
             free(name);
         if (!set)
@@ -216,7 +217,7 @@ static int build_per_category(wf_t *w, hf_workflow_t *wf)
             if (hf_set_name_check(cat->s, why, sizeof(why)) < 0)
                 return wfr_fail_mark(w, t->mark, "category of '%s': %s",
                                      w->names.v[t->key].s, why);
-            if (!(set = hf_workflow_add_set(wf, cat->s, t->mark, w->err)))
+            if (!(set = set_index_add(wf, cat->s, t->mark, true, w->err)))
                 return w->failed = true, -1;
             cat->task = hf_workflow_nsets(wf) - 1;
             set->tasks = 1;

@@ -82,6 +82,35 @@ sets:
             seen.add((data["read"], data["written"]))
         self.assertEqual(len(seen), 1)
 
+    def test_recorded_names_are_literal(self):
+        # Names in a record are data: a task t{iter} and files a{index}.dat
+        # and x{all}.dat keep their names through import, simulation and
+        # export (x{all}.dat, which nothing writes, was an {all} input
+        # without a writer, and t{iter} became t0; the export writes ids of
+        # WfFormat's characters, t_iter_).
+        spec = {"tasks": [
+            {"name": "t", "id": "t{iter}", "children": ["u"], "outputFiles": ["a{index}.dat"]},
+            {"name": "u", "id": "u", "parents": ["t{iter}"],
+             "inputFiles": ["a{index}.dat", "x{all}.dat"]}],
+            "files": [{"id": "a{index}.dat", "sizeInBytes": 10},
+                      {"id": "x{all}.dat", "sizeInBytes": 20}]}
+        execution = {"makespanInSeconds": 3, "executedAt": "x", "tasks": [
+            {"id": "t{iter}", "runtimeInSeconds": 1}, {"id": "u", "runtimeInSeconds": 2}]}
+        path = self.write("rec.json", json.dumps({
+            "name": "rec", "schemaVersion": "1.5",
+            "workflow": {"specification": spec, "execution": execution}}))
+        out = run_json("analyze", path, *PLATFORM)
+        self.assertEqual(sorted(out["sets"]), ["t{iter}", "u"])
+        self.assertEqual(out["data"]["read"], 30)
+        exported = os.path.join(self.dir, "out.json")
+        first = run_json("simulate", path, *PLATFORM, "--wfformat", exported)
+        self.assertAlmostEqual(first["makespan"], 3, places=6)
+        with open(exported) as f:
+            tasks = json.load(f)["workflow"]["specification"]["tasks"]
+        self.assertEqual(sorted(t["id"] for t in tasks), ["t_iter_", "u"])
+        again = run_json("simulate", exported, *PLATFORM)
+        self.assertAlmostEqual(again["makespan"], 3, places=6)
+
     def test_group_by_category(self):
         path = os.path.join(DATA, "wfinstances",
                             "v1.5__WfInstances__montage-chameleon-2mass-005d-001.json")

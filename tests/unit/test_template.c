@@ -112,9 +112,6 @@ static void checks_each_place(void **state)
     char why[256];
 
     (void)state;
-    assert_int_equal(hf_template_allowed(HF_TEMPLATE_ARGS),
-                     HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET);
-    assert_int_equal(hf_template_allowed(HF_TEMPLATE_NAME), HF_TEMPLATE_ITER);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int rc = hf_template_check(cases[i].tmpl, cases[i].place, why, sizeof(why));
         assert_int_equal(rc, cases[i].want ? -1 : 0);
@@ -173,6 +170,109 @@ static void loads_set_in_args(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* What the files and the rules ask of a template: whether it holds a
+ * placeholder, which value makes it a given text, the output an {all}
+ * reads. */
+static void finds_and_matches(void **state)
+{
+    char *s;
+
+    (void)state;
+    assert_true(hf_template_has("x_{index}.h5", HF_TEMPLATE_INDEX));
+    assert_true(hf_template_has("x_{all}", HF_TEMPLATE_INDEX | HF_TEMPLATE_ALL));
+    assert_false(hf_template_has("x_{index}.h5", HF_TEMPLATE_ALL));
+    assert_false(hf_template_has("{inde} {iter", HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER));
+    /* A decimal without leading zeros, the same at each place, a literal
+     * digit after it tried at each length. */
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_12.h5"), 12);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_012.h5"),
+                     -1);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_.h5"), -1);
+    assert_int_equal(hf_template_match("x_{index}.h5", HF_TEMPLATE_INDEX, "x_1.h"), -1);
+    assert_int_equal(hf_template_match("x_{index}", HF_TEMPLATE_INDEX, "x_1234567890"),
+                     -1);
+    assert_int_equal(hf_template_match("s{iter}1", HF_TEMPLATE_ITER, "s121"), 12);
+    assert_int_equal(hf_template_match("s{iter}-{iter}", HF_TEMPLATE_ITER, "s3-3"), 3);
+    assert_int_equal(hf_template_match("s{iter}-{iter}", HF_TEMPLATE_ITER, "s3-4"), -1);
+    assert_int_equal(hf_template_match("s{index}", HF_TEMPLATE_ITER, "s{index}"), 0);
+    assert_int_equal(hf_template_match("s", HF_TEMPLATE_ITER, "t"), -1);
+    assert_non_null(s = hf_template_all_as_index("r{iter}/x_{all}.h5"));
+    assert_string_equal(s, "r{iter}/x_{index}.h5");
+    free(s);
+}
+
+/* Sets that come from no file are checked as the loader checks a file's,
+ * when the workflow is finished or the set appended, without a place. */
+static void api_sets_checked(void **state)
+{
+    hf_workflow_t *wf = hf_workflow_create("w", NULL);
+    hf_error_t err = {{0}};
+    hf_set_t *a, *b;
+
+    (void)state;
+    assert_non_null(a = hf_workflow_add_set(wf, "a", (hf_mark_t){0, 0}, &err));
+    assert_non_null(a->argv = calloc(3, sizeof(char *)));
+    assert_non_null(a->argv[0] = strdup("echo"));
+    assert_non_null(a->argv[1] = strdup("{all}"));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_string_equal(err.text, "set 'a': command '{all}': unknown placeholder (known: "
+                                  "{index}, {iter}, {set})");
+    strcpy(a->argv[1], "{set}");
+    assert_non_null(b = hf_workflow_add_set(wf, "b{index}", (hf_mark_t){0, 0}, &err));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_string_equal(err.text,
+                        "set name 'b{index}': unknown placeholder (known: {iter})");
+    assert_int_equal(hf_workflow_truncate(wf, 1), 0);
+    assert_int_equal(hf_workflow_finish(wf, &err), 0);
+
+    /* Appended (hf_engine_submit_set() appends): a file of each kind. */
+    assert_non_null(b = hf_set_create("b"));
+    assert_non_null(b->outputs = calloc(1, sizeof(hf_file_t)));
+    b->outputs[0] = (hf_file_t){.path = strdup("o_{all}"), .size = -1, .producer = -1};
+    b->noutputs = 1;
+    assert_int_equal(hf_workflow_append(wf, b, &err), -1);
+    assert_string_equal(err.text, "set 'b': {all} is for inputs: an output is one file");
+    b->outputs[0].literal = true; /* a name as it is: no placeholder */
+    assert_non_null(b->args = strdup("{\"x\": \"{all}\"}"));
+    assert_int_equal(hf_workflow_append(wf, b, &err), -1);
+    assert_string_equal(err.text, "set 'b': args '{\"x\": \"{all}\"}': unknown "
+                                  "placeholder (known: {index}, {iter}, {set})");
+    free(b->args); /* args are a function set's, which this is not */
+    b->args = NULL;
+    assert_int_equal(hf_workflow_append(wf, b, &err), 1);
+    assert_string_equal(hf_workflow_set(wf, 1)->outputs[0].path, "o_{all}");
+    hf_workflow_destroy(wf);
+}
+
+/* A set submitted while a run goes is appended, and checked there. */
+static void submitted_sets_checked(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  sim: {duration: 1}\n");
+    hf_error_t err = {{0}};
+    hf_dag_t *dag = hf_dag_create(wf, &err);
+    hf_platform_t p = {1, 1, 0, 0, 0};
+    hf_engine_config_t *cfg = hf_engine_config_new("task", "fifo", &p, &err);
+    hf_executor_t *x = hf_executor_new();
+    hf_set_t *post = hf_set_create("post");
+    hf_engine_t *e;
+
+    (void)state;
+    assert_int_equal(hf_exec_sim_create(wf, 0, x), 0);
+    assert_non_null(e = hf_engine_create(wf, dag, cfg, x, &err));
+    hf_engine_config_free(cfg);
+    assert_non_null(post->shell = strdup("echo {all}"));
+    assert_int_equal(hf_engine_submit_set(e, post, &err), -1);
+    assert_string_equal(err.text, "set 'post': command 'echo {all}': unknown placeholder "
+                                  "(known: {index}, {iter}, {set})");
+    strcpy(post->shell, "echo {set}");
+    assert_int_equal(hf_engine_submit_set(e, post, &err), 1);
+    hf_engine_destroy(e);
+    hf_executor_free(x);
+    hf_dag_destroy(dag);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +282,9 @@ int main(void)
         cmocka_unit_test(checks_each_place),
         cmocka_unit_test(loaders_say_the_same),
         cmocka_unit_test(loads_set_in_args),
+        cmocka_unit_test(finds_and_matches),
+        cmocka_unit_test(api_sets_checked),
+        cmocka_unit_test(submitted_sets_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,6 +177,46 @@ static void tiny_and_errors(void **state)
     assert_string_equal(load_error(text), "7:44: task 'b' depends on itself");
 }
 
+/* A recorded name is data: a task named t{iter} and files named a{index}.dat
+ * or x{all}.dat are those names, not placeholders (x{all}.dat, which no
+ * task writes, was an input {all} that needed a writer). */
+static void recorded_names_literal(void **state)
+{
+    static const char text[] =
+        "{\"name\": \"w\", \"schemaVersion\": \"1.5\", \"workflow\": {\"specification\": "
+        "{\"tasks\": [{\"name\": \"t\", \"id\": \"t{iter}\", \"children\": [\"u\"], "
+        "\"outputFiles\": [\"a{index}.dat\"]},\n"
+        "{\"name\": \"u\", \"id\": \"u\", \"parents\": [\"t{iter}\"], "
+        "\"inputFiles\": [\"a{index}.dat\", \"x{all}.dat\"]}],\n"
+        "\"files\": [{\"id\": \"a{index}.dat\", \"sizeInBytes\": 10}, "
+        "{\"id\": \"x{all}.dat\", \"sizeInBytes\": 20}]},\n"
+        "\"execution\": {\"tasks\": [{\"id\": \"t{iter}\", \"runtimeInSeconds\": 1},"
+        " {\"id\": \"u\", \"runtimeInSeconds\": 2}]}}}\n";
+    hf_workflow_t *wf = load_ok(text);
+    const hf_set_t *t, *u;
+    char path[64];
+
+    (void)state;
+    assert_int_equal(hf_workflow_find_set(wf, "t{iter}"), 0);
+    t = hf_workflow_set(wf, 0);
+    u = hf_workflow_set(wf, 1);
+    assert_string_equal(t->name, "t{iter}");
+    assert_string_equal(hf_workflow_set_name(wf, 0), "t{iter}");
+    assert_int_equal(u->nafter, 1);
+    assert_int_equal(u->after[0].parent, 0);
+    assert_int_equal(u->after[0].map, HF_MAP_ALL);
+    assert_true(u->inputs[0].literal);
+    assert_int_equal(u->inputs[0].producer, 0);
+    assert_int_equal(u->inputs[1].producer, -1);
+    assert_int_equal(hf_file_count(wf, &u->inputs[1]), 1);
+    assert_int_equal(hf_file_path(wf, u, &u->inputs[0], 3, 0, path, sizeof(path)), 0);
+    assert_string_equal(path, "a{index}.dat");
+    assert_int_equal(hf_file_path(wf, u, &u->inputs[1], 0, 0, path, sizeof(path)), 0);
+    assert_string_equal(path, "x{all}.dat");
+    assert_close(hf_set_bytes(wf, u, true, NULL), 30, 0);
+    hf_workflow_destroy(wf);
+}
+
 /* Execution records in another order than the tasks: joined by id. */
 static void runs_out_of_order(void **state)
 {
@@ -212,7 +252,8 @@ static void no_edges(void **state)
 {
     static const char text[] =
         "{\"name\": \"w\", \"schemaVersion\": \"1.5\", \"workflow\": {\"specification\": "
-        "{\"tasks\": [{\"name\": \"a\", \"id\": \"a\"}, {\"name\": \"b\", \"id\": \"b\"}]},\n"
+        "{\"tasks\": [{\"name\": \"a\", \"id\": \"a\"}, {\"name\": \"b\", \"id\": "
+        "\"b\"}]},\n"
         "\"execution\": {\"tasks\": [{\"id\": \"a\", \"runtimeInSeconds\": 1},"
         " {\"id\": \"b\", \"runtimeInSeconds\": 2}]}}}\n";
     hf_workflow_t *wf = load_ok(text);
@@ -449,6 +490,7 @@ int main(void)
         cmocka_unit_test(every_instance_imports),
         cmocka_unit_test(group_by_category),
         cmocka_unit_test(tiny_and_errors),
+        cmocka_unit_test(recorded_names_literal),
         cmocka_unit_test(runs_out_of_order),
         cmocka_unit_test(no_edges),
         cmocka_unit_test(long_category_rejected),
