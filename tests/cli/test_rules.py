@@ -43,7 +43,9 @@ rules:
         self.assertEqual(out["tasks_done"], 1 + 4 + 1)
         self.assertEqual(out["tasks_canceled"], 6)
         self.assertEqual(out["tasks_failed"], 0)
-        self.assertGreaterEqual(out["sets"]["late"]["start"], 0.3)
+        # After watch's 0.3 s, less the few ms by which a start is stamped
+        # late on a loaded machine (after posix_spawn returns): 0.2992 seen.
+        self.assertGreaterEqual(out["sets"]["late"]["start"], 0.29)
         self.assertEqual(len(out["marks"]), 1)
         self.assertIn("cancel 6 of long", out["marks"][0]["label"])
         self.assertEqual(pgrep("sleep 5.37"), [])
