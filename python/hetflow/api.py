@@ -86,7 +86,6 @@ def _library():
         ("hf_workflow_nsets", i, [p]),
         ("hf_workflow_set_name", s, [p, i]),
         ("hf_workflow_find_set", i, [p, s]),
-        ("hf_workflow_first_task", u32, [p, i]),
         ("hf_workflow_add_after", p, [p, p, s]),
         ("hf_dag_create", p, [p, p]),
         ("hf_dag_destroy", None, [p]),
@@ -108,6 +107,10 @@ def _library():
         ("hf_engine_run", i, [p, p]),
         ("hf_engine_on_task_end", i, [p, _TASK_END, p]),
         ("hf_engine_task_field", d, [p, u32, s]),
+        ("hf_engine_group_name", s, [p, i]),
+        ("hf_engine_group_of_set", i, [p, i]),
+        ("hf_engine_group_first", u32, [p, i]),
+        ("hf_engine_group_ntasks", u32, [p, i]),
         ("hf_task_state_name", s, [i]),
         ("hf_engine_result", p, [p, u32]),
         ("hf_engine_submit_set", i, [p, p, p]),
@@ -234,8 +237,7 @@ class Run:
 
         def field(name):
             return lib.hf_engine_task_field(self._engine, task, name)
-        wf = lib.hf_engine_workflow_mut(self._engine)
-        return {"set": lib.hf_workflow_set_name(wf, int(field(b"set"))).decode(),
+        return {"set": lib.hf_engine_group_name(self._engine, int(field(b"group"))).decode(),
                 "index": int(field(b"index")),
                 "state": lib.hf_task_state_name(int(field(b"state"))).decode(),
                 "status": int(field(b"status")), "start": field(b"start"), "end": field(b"end")}
@@ -257,9 +259,9 @@ class Run:
         s = self._lib.hf_workflow_find_set(wf, name.encode())
         if s < 0:
             raise Error(f"no set '{name}'")
-        # first_task has an entry past the last set: the total.
-        return list(range(self._lib.hf_workflow_first_task(wf, s),
-                          self._lib.hf_workflow_first_task(wf, s + 1)))
+        g = self._lib.hf_engine_group_of_set(self._engine, s)
+        first = self._lib.hf_engine_group_first(self._engine, g)
+        return list(range(first, first + self._lib.hf_engine_group_ntasks(self._engine, g)))
 
     def summary(self):
         first, last = (self._lib.hf_engine_usage_field(self._engine, f)

@@ -674,8 +674,9 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 {
     const task_t *t = &e->tasks[id];
 
-    out->set = engine_set_of(e, id);
-    out->index = id - e->sets[out->set].first;
+    out->group = engine_set_of(e, id);
+    out->set = e->sets[out->group].set;
+    out->index = id - e->sets[out->group].first;
     out->state = (hf_task_state_t)t->state;
     out->status = t->status;
     out->attempts = t->attempts;
@@ -717,12 +718,6 @@ void hf_engine_activity(const hf_engine_t *e, hf_activity_t *out)
 void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
 {
     *out = e->usage;
-}
-
-void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end)
-{
-    *start = e->sets[set].first_start;
-    *end = e->sets[set].last_end;
 }
 
 void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result)

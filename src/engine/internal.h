@@ -26,7 +26,10 @@ typedef struct {
     uint8_t computed;       /* its busy time counted when its process ended */
 } task_t;
 
+/* A group (engine.h): a set's tasks or a pool's workers. */
 typedef struct {
+    int set;        /* its set, -1 for a pool */
+    int pool;       /* its pool, -1 for a set */
     uint32_t first; /* flat id of task 0 */
     uint32_t ntasks;
     uint32_t nended; /* done, failed or canceled */
@@ -162,6 +165,7 @@ int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
  * serves others (a service, or a pool's workers): it is up when all its
  * tasks are, and stops when no set needs it. */
 int engine_pools_init(hf_engine_t *e);
+int engine_pool_of_set(const hf_engine_t *e, int s); /* whose workers it holds, or -1 */
 bool engine_serves(const hf_engine_t *e, int s);
 int engine_pool_start(hf_engine_t *e, int pool); /* a set calling into it may start */
 void engine_pool_lost(hf_engine_t *e, int pool); /* one of its workers ended */

@@ -17,6 +17,11 @@ int engine_pools_init(hf_engine_t *e)
     return n == 0 || (e->pools = calloc((size_t)n, sizeof(pool_rt_t))) ? 0 : -1;
 }
 
+int engine_pool_of_set(const hf_engine_t *e, int s)
+{
+    return hf_workflow_pool_of(e->wf, s);
+}
+
 bool engine_serves(const hf_engine_t *e, int s)
 {
     return hf_workflow_set(e->wf, s)->service || hf_workflow_pool_of(e->wf, s) >= 0;

@@ -15,7 +15,9 @@ void engine_add_set(hf_engine_t *e, int s)
 
     for (int j = 0; j < spec->nafter; j++)
         one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
-    e->sets[s] = (set_rt_t){.first = first,
+    e->sets[s] = (set_rt_t){.set = s,
+                            .pool = engine_pool_of_set(e, s),
+                            .first = first,
                             .ntasks = n,
                             .first_start = -1,
                             .last_end = -1,

@@ -353,10 +353,10 @@ bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t
     return true;
 }
 
-void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out)
+void hf_engine_staging_of_group(const hf_engine_t *e, int group, hf_set_staging_t *out)
 {
-    if (e->staging && set >= 0 && (size_t)set < e->staging->nsets)
-        *out = e->staging->sets[set];
+    if (e->staging && group >= 0 && (size_t)group < e->staging->nsets)
+        *out = e->staging->sets[group];
     else
         *out = (hf_set_staging_t){0, 0, 0};
 }

@@ -358,7 +358,8 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
     if (!alloc) {
         hf_task_info_t t;
         hf_engine_task(e, task, &t);
-        call = hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) >= 0;
+        call =
+            t.set >= 0 && hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) >= 0;
         if (call && to >= HF_TASK_READY && to <= HF_TASK_RUNNING)
             return;
     }
