@@ -99,17 +99,18 @@ void staging_fini(hf_engine_t *e)
     e->staging = NULL;
 }
 
+/* A task's set; a pool's worker has none, and stages nothing. */
 static const hf_set_t *spec_of(const hf_engine_t *e, uint32_t id)
 {
-    return hf_workflow_set(e->wf, engine_set_of(e, id));
+    return engine_spec(e, engine_set_of(e, id));
 }
 
 int staging_before_ready(hf_engine_t *e, int s, uint32_t id)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    const hf_set_t *spec = engine_spec(e, s);
     stage_task_t *t;
 
-    if (!e->staging || spec->stage.in == HF_STAGE_NONE || spec->stage.sync)
+    if (!e->staging || !spec || spec->stage.in == HF_STAGE_NONE || spec->stage.sync)
         return 0;
     t = &e->staging->tasks[id];
     if (t->phase == PH_IN_DONE) {
@@ -124,7 +125,8 @@ int staging_after_place(hf_engine_t *e, const hf_launch_t *l)
 {
     stage_task_t *t;
 
-    if (!e->staging || l->spec->stage.in == HF_STAGE_NONE || !l->spec->stage.sync)
+    if (!e->staging || !l->spec || l->spec->stage.in == HF_STAGE_NONE ||
+        !l->spec->stage.sync)
         return 0;
     t = &e->staging->tasks[l->task];
     t->phase = PH_IN_QUEUED;
@@ -143,7 +145,7 @@ int staging_after_run(hf_engine_t *e, uint32_t id, int status)
         return 0;
     spec = spec_of(e, id);
     t = &e->staging->tasks[id];
-    if (spec->stage.out == HF_STAGE_NONE || t->phase >= PH_OUT_QUEUED)
+    if (!spec || spec->stage.out == HF_STAGE_NONE || t->phase >= PH_OUT_QUEUED)
         return 0;
     now = e->exec->ops->now(e->exec->ctx);
     t->compute_end = now;
@@ -166,9 +168,9 @@ static int dispatch(hf_engine_t *e, uint32_t id, hf_error_t *err)
     int s = engine_set_of(e, id);
     bool out = t->phase == PH_OUT_QUEUED;
     hf_stage_req_t req = {.task = id,
-                          .set = s,
+                          .group = s,
                           .index = id - e->sets[s].first,
-                          .spec = hf_workflow_set(e->wf, s),
+                          .spec = engine_spec(e, s),
                           .dir = out ? HF_STAGE_OUT : HF_STAGE_IN,
                           .node = t->node};
     double now = e->exec->ops->now(e->exec->ctx);

@@ -72,10 +72,18 @@ static void environment_and_output(void **state)
     hf_error_t err;
     hf_alloc_t *on0 = alloc_of(0, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
     hf_alloc_t *on1 = alloc_of(1, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
-    hf_launch_t l0 = {
-        .task = 1, .set = 0, .index = 1, .spec = hf_workflow_set(wf, 0), .alloc = on0};
-    hf_launch_t l1 = {
-        .task = 2, .set = 0, .index = 2, .spec = hf_workflow_set(wf, 0), .alloc = on1};
+    hf_launch_t l0 = {.task = 1,
+                      .group = 0,
+                      .index = 1,
+                      .spec = hf_workflow_set(wf, 0),
+                      .name = hf_workflow_set(wf, 0)->name,
+                      .alloc = on0};
+    hf_launch_t l1 = {.task = 2,
+                      .group = 0,
+                      .index = 2,
+                      .spec = hf_workflow_set(wf, 0),
+                      .name = hf_workflow_set(wf, 0)->name,
+                      .alloc = on1};
     char cores[64], want[256];
     int status = -5, wstatus;
     pid_t pid;
@@ -119,8 +127,12 @@ static void affinity_is_inherited(void **state)
     hf_platform_t p;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {
-        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
+    hf_launch_t l = {.task = 0,
+                     .group = 0,
+                     .index = 0,
+                     .spec = hf_workflow_set(wf, 0),
+                     .name = hf_workflow_set(wf, 0)->name,
+                     .alloc = a};
     char want[128];
     cpu_set_t before, after;
     int status;
@@ -156,8 +168,12 @@ static void missing_program(void **state)
     hf_machine_t machine;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {
-        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
+    hf_launch_t l = {.task = 0,
+                     .group = 0,
+                     .index = 0,
+                     .spec = hf_workflow_set(wf, 0),
+                     .name = hf_workflow_set(wf, 0)->name,
+                     .alloc = a};
     int status = 0;
 
     (void)state;
