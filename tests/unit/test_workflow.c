@@ -138,6 +138,7 @@ static void pools_are_their_own(void **state)
     const hf_pool_t *pool;
     const int *uses;
     hf_dep_t *dep;
+    hf_error_t err;
     char hint[64];
     int n;
 
@@ -193,10 +194,26 @@ static void pools_are_their_own(void **state)
         assert_int_equal(e.map, HF_MAP_ALL);
         assert_int_equal(e.threshold, 5);
     }
+    /* The pool's name is the workers' folder: no set takes it. */
+    assert_null(hf_workflow_add_set(wf, "f.workers", (hf_mark_t){9, 1}, &err));
+    assert_int_equal(errno, EEXIST);
+    assert_string_equal(err.text,
+                        "w.yaml:9:1: duplicate set name 'f.workers' (first at line 3)");
     assert_int_equal(hf_workflow_truncate(wf, 4), 0); /* no set added: nothing goes */
     assert_int_equal(hf_workflow_npools(wf), 1);
     assert_int_equal(hf_workflow_truncate(wf, 0), 0); /* the pool goes with its owner */
     assert_int_equal(hf_workflow_npools(wf), 0);
+    hf_workflow_destroy(wf);
+
+    /* Nor does a set of the file: finish names it. */
+    wf = hf_workflow_create("w", "w.yaml");
+    f = hf_workflow_add_set(wf, "f", (hf_mark_t){2, 3}, NULL);
+    f->function = calloc(1, sizeof(*f->function));
+    f->function->python = strdup("m:f");
+    assert_non_null(hf_workflow_add_set(wf, "f.workers", (hf_mark_t){5, 3}, NULL));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_string_equal(err.text,
+                        "w.yaml:2:3: duplicate set name 'f.workers' (first at line 5)");
     hf_workflow_destroy(wf);
 }
 
