@@ -515,13 +515,11 @@ static int setup_sched(hf_engine_t *e)
                                    &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
     for (int g = 0; g < e->nsets; g++) {
-        const hf_set_t *set = engine_spec(e, g);
+        int s = e->sets[g].set; /* a pool's workers are in no DAG: no rank */
         unit_t u;
         engine_unit(e, g, &u);
-        /* A pool's workers: no priority, rank or duration (they serve). */
-        if (hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks,
-                               set ? set->priority : 0, set ? rank[e->sets[g].set] : 0,
-                               set ? set->duration_mean : 0) < 0)
+        if (hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks, u.priority,
+                               s >= 0 ? rank[s] : 0, u.duration_mean) < 0)
             goto done;
     }
     rc = 0;

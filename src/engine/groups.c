@@ -27,8 +27,9 @@ static void set_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
 {
     const hf_set_t *spec = set_spec(e, g);
 
-    *out = (unit_t){spec->cores,   spec->gpus,    spec->ranks,     spec->retries,
-                    spec->backoff, spec->timeout, spec->on_failure};
+    *out = (unit_t){spec->cores,    spec->gpus,          spec->ranks,
+                    spec->priority, spec->duration_mean, spec->retries,
+                    spec->backoff,  spec->timeout,       spec->on_failure};
 }
 
 static bool set_open(const hf_engine_t *e, const set_rt_t *g)
@@ -72,9 +73,9 @@ static const hf_set_t *pool_spec(const hf_engine_t *e, const set_rt_t *g)
     return NULL;
 }
 
-/* One rank on its pool's cores and GPUs, no timeout, no retry (the
- * executor restarts a worker that dies), and a failure that stops
- * nothing but the pool. */
+/* One rank on its pool's cores and GPUs, no priority or duration (a
+ * worker serves), no timeout, no retry (the executor restarts a worker
+ * that dies), and a failure that stops nothing but the pool. */
 static void pool_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
 {
     const hf_pool_t *pool = hf_workflow_pool(e->wf, g->pool);

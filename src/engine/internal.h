@@ -59,6 +59,8 @@ typedef struct {
  * fields, or a worker's (groups.c). */
 typedef struct {
     int cores, gpus, ranks;
+    int priority;
+    double duration_mean;
     int retries;
     double backoff, timeout;
     hf_on_failure_t on_failure;
