@@ -222,7 +222,7 @@ void hf_engine_staging_of_group(const hf_engine_t *e, int group, hf_set_staging_
 void hf_engine_span_of_group(const hf_engine_t *e, int group, double *start, double *end);
 
 /* The worker a call (a task of a function set) went to at its latest
- * start: the flat id of that worker's task in the pool set (`<set>.workers`),
+ * start: the flat id of that worker's task in the pool's group (`<set>.workers`),
  * whose cores it ran on; HF_NO_WORKER for a task that is not a call or has
  * not started.  Valid from the call's RUNNING transition on. */
 #define HF_NO_WORKER UINT32_MAX

@@ -44,14 +44,14 @@ int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out)
     return -1;
 }
 
-/* The set of a flat task id: binary search over the sets' first ids. */
-int engine_set_of(const hf_engine_t *e, uint32_t task)
+/* The group of a flat task id: binary search over the groups' first ids. */
+int engine_group_of(const hf_engine_t *e, uint32_t task)
 {
-    int lo = 0, hi = e->nsets - 1;
+    int lo = 0, hi = e->ngroups - 1;
 
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (e->sets[mid].first <= task)
+        if (e->groups[mid].first <= task)
             lo = mid;
         else
             hi = mid - 1;
@@ -61,7 +61,7 @@ int engine_set_of(const hf_engine_t *e, uint32_t task)
 
 static void account_start(hf_engine_t *e, uint32_t id, double now)
 {
-    set_rt_t *set = &e->sets[engine_set_of(e, id)];
+    group_rt_t *set = &e->groups[engine_group_of(e, id)];
 
     if (set->first_start < 0)
         set->first_start = now;
@@ -71,14 +71,14 @@ static void account_start(hf_engine_t *e, uint32_t id, double now)
 
 static void account_end(hf_engine_t *e, uint32_t id, double now)
 {
-    int s = engine_set_of(e, id);
+    int s = engine_group_of(e, id);
     unit_t u;
     double ranks_s;
 
     engine_unit(e, s, &u);
     ranks_s = (now - e->tasks[id].start) * u.ranks;
-    if (now > e->sets[s].last_end)
-        e->sets[s].last_end = now;
+    if (now > e->groups[s].last_end)
+        e->groups[s].last_end = now;
     if (now > e->usage.last_end)
         e->usage.last_end = now;
     if (engine_calls(e, s)) /* a call: its worker holds the cores, and counts them */
@@ -133,7 +133,7 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
 
 /* A function set's ready tasks wait in a ring for room at its workers,
  * in the order they became ready; each is in it at most once. */
-static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
+static int push_call(hf_engine_t *e, group_rt_t *set, uint32_t index)
 {
     if (!set->calls && !(set->calls = malloc(set->ntasks * sizeof(uint32_t))))
         return -1;
@@ -144,21 +144,21 @@ static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
 
 int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 {
-    int staged = staging_before_ready(e, s, e->sets[s].first + index);
+    int staged = staging_before_ready(e, s, e->groups[s].first + index);
 
     if (staged != 0) /* its inputs move first */
         return staged < 0 ? -1 : 0;
-    if (engine_calls(e, s) ? push_call(e, &e->sets[s], index) < 0
+    if (engine_calls(e, s) ? push_call(e, &e->groups[s], index) < 0
                            : hf_sched_push(e->sched, s, index) < 0)
         return -1;
-    engine_transition(e, e->sets[s].first + index, HF_TASK_READY);
+    engine_transition(e, e->groups[s].first + index, HF_TASK_READY);
     return 0;
 }
 
 static bool may_start(const hf_engine_t *e, int s)
 {
-    return e->sets[s].released && e->sets[s].all_pending == 0 &&
-           e->sets[s].uses_pending == 0;
+    return e->groups[s].released && e->groups[s].all_pending == 0 &&
+           e->groups[s].uses_pending == 0;
 }
 
 /* Make ready every waiting task of group s whose one-to-one parents are
@@ -167,7 +167,7 @@ static bool may_start(const hf_engine_t *e, int s)
  * needs them. */
 int engine_release_set(hf_engine_t *e, int s)
 {
-    set_rt_t *set = &e->sets[s];
+    group_rt_t *set = &e->groups[s];
 
     if (!engine_open(e, s) || set->all_pending > 0 || set->released || set->held)
         return 0;
@@ -230,8 +230,8 @@ int engine_withdraw(hf_engine_t *e, uint32_t id)
  * not hold back the others. */
 static int task_ended(hf_engine_t *e, uint32_t id)
 {
-    int s = engine_set_of(e, id);
-    set_rt_t *set = &e->sets[s];
+    int s = engine_group_of(e, id);
+    group_rt_t *set = &e->groups[s];
     uint32_t index = id - set->first;
     const task_t *t = &e->tasks[id];
     hf_task_state_t state = (hf_task_state_t)t->state;
@@ -253,14 +253,14 @@ static int task_ended(hf_engine_t *e, uint32_t id)
     for (int k = 0; ok && k < children->n; k++) {
         const hf_edge_t *child = &children->v[k];
         if (child->threshold > 0 && set->nok == (uint32_t)child->threshold) {
-            e->sets[child->set].all_pending--;
+            e->groups[child->set].all_pending--;
             if (engine_release_set(e, child->set) < 0)
                 return -1;
         }
     }
     for (int k = 0; k < children->n; k++) {
         int c = children->v[k].set;
-        uint32_t cid = e->sets[c].first + index;
+        uint32_t cid = e->groups[c].first + index;
         if (children->v[k].map != HF_MAP_ONE_TO_ONE)
             continue;
         if (!ok) {
@@ -280,15 +280,15 @@ static int task_ended(hf_engine_t *e, uint32_t id)
 
 static void cancel_all(hf_engine_t *e, int s)
 {
-    for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
-        engine_push_cancel(e, e->sets[s].first + i, false);
+    for (uint32_t i = 0; i < e->groups[s].ntasks; i++)
+        engine_push_cancel(e, e->groups[s].first + i, false);
 }
 
 /* Stop service set u: its running tasks are asked to end (and end done),
  * those not started are withdrawn. */
 static int stop_service(hf_engine_t *e, int u)
 {
-    set_rt_t *svc = &e->sets[u];
+    group_rt_t *svc = &e->groups[u];
 
     for (uint32_t i = 0; i < svc->ntasks; i++) {
         uint32_t id = svc->first + i;
@@ -311,7 +311,7 @@ static int stop_service(hf_engine_t *e, int u)
 static void mark_unused_services(hf_engine_t *e, int s)
 {
     for (int k = 0; k < engine_nuses(e, s); k++) {
-        set_rt_t *used = &e->sets[engine_used(e, s, k)];
+        group_rt_t *used = &e->groups[engine_used(e, s, k)];
         if (--used->users_left == 0 && !used->unused) {
             used->unused = true;
             e->nunused++;
@@ -321,12 +321,12 @@ static void mark_unused_services(hf_engine_t *e, int s)
 
 int engine_stop_unused(hf_engine_t *e)
 {
-    for (int u = 0; e->nunused > 0 && u < e->nsets; u++) {
-        if (!e->sets[u].unused)
+    for (int u = 0; e->nunused > 0 && u < e->ngroups; u++) {
+        if (!e->groups[u].unused)
             continue;
-        e->sets[u].unused = false;
+        e->groups[u].unused = false;
         e->nunused--;
-        if (e->sets[u].users_left == 0 && stop_service(e, u) < 0)
+        if (e->groups[u].users_left == 0 && stop_service(e, u) < 0)
             return -1;
     }
     return 0;
@@ -335,14 +335,14 @@ int engine_stop_unused(hf_engine_t *e)
 int hf_engine_service_up(hf_engine_t *e, uint32_t id)
 {
     int u;
-    set_rt_t *svc;
+    group_rt_t *svc;
 
     if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING || e->tasks[id].up) {
         errno = EINVAL;
         return -1;
     }
-    u = engine_set_of(e, id);
-    svc = &e->sets[u];
+    u = engine_group_of(e, id);
+    svc = &e->groups[u];
     if (!engine_serves(e, u)) {
         errno = EINVAL;
         return -1;
@@ -352,11 +352,11 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
         return 0;
     if (svc->users_left == 0) /* nobody uses it: no reason to serve */
         return stop_service(e, u);
-    for (int s = 0; s < e->nsets; s++) {
+    for (int s = 0; s < e->ngroups; s++) {
         for (int k = 0; k < engine_nuses(e, s); k++) {
             if (engine_used(e, s, k) != u)
                 continue;
-            e->sets[s].uses_pending--;
+            e->groups[s].uses_pending--;
             if (engine_release_set(e, s) < 0)
                 return -1;
         }
@@ -368,9 +368,9 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
  * canceled): the sets still waiting for it never start. */
 void engine_service_lost(hf_engine_t *e, int u)
 {
-    for (int s = 0; s < e->nsets; s++)
+    for (int s = 0; s < e->ngroups; s++)
         for (int k = 0; k < engine_nuses(e, s); k++)
-            if (engine_used(e, s, k) == u && e->sets[s].uses_pending > 0)
+            if (engine_used(e, s, k) == u && e->groups[s].uses_pending > 0)
                 cancel_all(e, s);
 }
 
@@ -379,7 +379,7 @@ void engine_service_lost(hf_engine_t *e, int u)
  * done or withdrawn. */
 static int set_ended(hf_engine_t *e, int s)
 {
-    set_rt_t *set = &e->sets[s];
+    group_rt_t *set = &e->groups[s];
     const edges_t *children = &e->children[s];
     bool succeeded = set->nok + set->nwithdrawn == set->ntasks;
     int stage;
@@ -394,7 +394,7 @@ static int set_ended(hf_engine_t *e, int s)
          * decides, as for a whole-set dependency. */
         if (child->threshold > 0 && set->nok >= (uint32_t)child->threshold)
             continue;
-        e->sets[c].all_pending--;
+        e->groups[c].all_pending--;
         if (!succeeded)
             cancel_all(e, c);
         else if (engine_release_set(e, c) < 0)
@@ -439,7 +439,7 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         errno = EINVAL;
         return -1;
     }
-    if (e->calls_running > 0 && engine_calls(e, engine_set_of(e, id)))
+    if (e->calls_running > 0 && engine_calls(e, engine_group_of(e, id)))
         e->calls_running--;
     if ((staged = staging_after_run(e, id, status)) != 0) /* its outputs move first */
         return staged < 0 ? -1 : 0;
@@ -449,7 +449,7 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
 int engine_end(hf_engine_t *e, uint32_t id, int status)
 {
     task_t *t = &e->tasks[id];
-    int s = engine_set_of(e, id);
+    int s = engine_group_of(e, id);
     bool call = engine_calls(e, s);
     unit_t u;
     hf_task_state_t to;
@@ -505,7 +505,7 @@ static int setup_sched(hf_engine_t *e)
 
     if (!t || !rank)
         goto done;
-    if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, e->nsets)))
+    if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, e->ngroups)))
         goto done;
     /* Critical-path order: the longest chain of set times (waves x
      * duration) still to run; heft: of task durations, as HEFT ranks tasks
@@ -514,8 +514,8 @@ static int setup_sched(hf_engine_t *e)
         t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_set(e->wf, s),
                                    &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
-    for (int g = 0; g < e->nsets; g++) {
-        int s = e->sets[g].set; /* a pool's workers are in no DAG: no rank */
+    for (int g = 0; g < e->ngroups; g++) {
+        int s = e->groups[g].set; /* a pool's workers are in no DAG: no rank */
         unit_t u;
         engine_unit(e, g, &u);
         if (hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks, u.priority,
@@ -537,13 +537,13 @@ static int setup_tasks(hf_engine_t *e)
     e->tasks_cap = (uint32_t)hf_workflow_ntasks(e->wf);
     for (int p = 0; p < hf_workflow_npools(e->wf); p++)
         e->tasks_cap += (uint32_t)hf_workflow_pool(e->wf, p)->size;
-    e->sets_cap = ngroups;
+    e->groups_cap = ngroups;
     e->tasks = malloc((size_t)e->tasks_cap * sizeof(task_t));
-    e->sets = calloc((size_t)ngroups, sizeof(set_rt_t));
+    e->groups = calloc((size_t)ngroups, sizeof(group_rt_t));
     e->group_of = calloc((size_t)ngroups, sizeof(int));
     e->children = calloc((size_t)ngroups, sizeof(edges_t));
     e->cancel_stack = malloc((size_t)e->tasks_cap * sizeof(uint32_t));
-    if (!e->tasks || !e->sets || !e->group_of || !e->children || !e->cancel_stack)
+    if (!e->tasks || !e->groups || !e->group_of || !e->children || !e->cancel_stack)
         return -1;
     for (int s = 0; s < n; s++)
         engine_add_set(e, s);
@@ -614,10 +614,10 @@ void hf_engine_destroy(hf_engine_t *e)
     staging_fini(e);
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
-    for (int s = 0; e->children && s < e->nsets; s++)
+    for (int s = 0; e->children && s < e->ngroups; s++)
         free(e->children[s].v);
-    for (int s = 0; e->sets && s < e->nsets; s++)
-        free(e->sets[s].calls);
+    for (int s = 0; e->groups && s < e->ngroups; s++)
+        free(e->groups[s].calls);
     free(e->children);
     free(e->pools);
     timers_fini(&e->timers);
@@ -626,7 +626,7 @@ void hf_engine_destroy(hf_engine_t *e)
     free(e->results);
     free(e->worker);
     free(e->tasks);
-    free(e->sets);
+    free(e->groups);
     free(e->group_of);
     free(e->cancel_stack);
     free(e);
@@ -669,9 +669,9 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 {
     const task_t *t = &e->tasks[id];
 
-    out->group = engine_set_of(e, id);
-    out->set = e->sets[out->group].set;
-    out->index = id - e->sets[out->group].first;
+    out->group = engine_group_of(e, id);
+    out->set = e->groups[out->group].set;
+    out->index = id - e->groups[out->group].first;
     out->state = (hf_task_state_t)t->state;
     out->status = t->status;
     out->attempts = t->attempts;
@@ -685,8 +685,8 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 
 void hf_engine_exec_task(const hf_engine_t *e, uint32_t id, hf_exec_task_t *out)
 {
-    out->group = engine_set_of(e, id);
-    out->index = id - e->sets[out->group].first;
+    out->group = engine_group_of(e, id);
+    out->index = id - e->groups[out->group].first;
     out->spec = engine_spec(e, out->group);
     out->name = hf_engine_group_name(e, out->group);
     out->running = e->tasks[id].state == HF_TASK_RUNNING;

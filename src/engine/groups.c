@@ -6,24 +6,24 @@
 #include "internal.h"
 
 typedef struct {
-    const hf_set_t *(*spec)(const hf_engine_t *e, const set_rt_t *g);
-    void (*unit)(const hf_engine_t *e, const set_rt_t *g, unit_t *out);
-    bool (*open)(const hf_engine_t *e, const set_rt_t *g);
-    int (*start)(hf_engine_t *e, const set_rt_t *g, const hf_launch_t *l,
+    const hf_set_t *(*spec)(const hf_engine_t *e, const group_rt_t *g);
+    void (*unit)(const hf_engine_t *e, const group_rt_t *g, unit_t *out);
+    bool (*open)(const hf_engine_t *e, const group_rt_t *g);
+    int (*start)(hf_engine_t *e, const group_rt_t *g, const hf_launch_t *l,
                  hf_error_t *err);
-    bool (*serves)(const hf_engine_t *e, const set_rt_t *g);
-    int (*wanted)(hf_engine_t *e, const set_rt_t *g);
+    bool (*serves)(const hf_engine_t *e, const group_rt_t *g);
+    int (*wanted)(hf_engine_t *e, const group_rt_t *g);
     void (*ended)(hf_engine_t *e, int group);
 } kind_t;
 
 /* ---- A set: tasks ---- */
 
-static const hf_set_t *set_spec(const hf_engine_t *e, const set_rt_t *g)
+static const hf_set_t *set_spec(const hf_engine_t *e, const group_rt_t *g)
 {
     return hf_workflow_set(e->wf, g->set);
 }
 
-static void set_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
+static void set_unit(const hf_engine_t *e, const group_rt_t *g, unit_t *out)
 {
     const hf_set_t *spec = set_spec(e, g);
 
@@ -32,24 +32,24 @@ static void set_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
                     spec->backoff,  spec->timeout,       spec->on_failure};
 }
 
-static bool set_open(const hf_engine_t *e, const set_rt_t *g)
+static bool set_open(const hf_engine_t *e, const group_rt_t *g)
 {
     return gates_open(&e->gates, g->set);
 }
 
-static int set_start(hf_engine_t *e, const set_rt_t *g, const hf_launch_t *l,
+static int set_start(hf_engine_t *e, const group_rt_t *g, const hf_launch_t *l,
                      hf_error_t *err)
 {
     (void)g;
     return e->exec->ops->launch(e->exec->ctx, l, err);
 }
 
-static bool set_serves(const hf_engine_t *e, const set_rt_t *g)
+static bool set_serves(const hf_engine_t *e, const group_rt_t *g)
 {
     return set_spec(e, g)->service;
 }
 
-static int set_wanted(hf_engine_t *e, const set_rt_t *g)
+static int set_wanted(hf_engine_t *e, const group_rt_t *g)
 {
     (void)e;
     (void)g;
@@ -58,7 +58,7 @@ static int set_wanted(hf_engine_t *e, const set_rt_t *g)
 
 static void set_ended(hf_engine_t *e, int group)
 {
-    const set_rt_t *g = &e->sets[group];
+    const group_rt_t *g = &e->groups[group];
 
     if (set_serves(e, g) && g->nup < g->ntasks)
         engine_service_lost(e, group);
@@ -66,7 +66,7 @@ static void set_ended(hf_engine_t *e, int group)
 
 /* ---- A pool: workers ---- */
 
-static const hf_set_t *pool_spec(const hf_engine_t *e, const set_rt_t *g)
+static const hf_set_t *pool_spec(const hf_engine_t *e, const group_rt_t *g)
 {
     (void)e;
     (void)g;
@@ -76,7 +76,7 @@ static const hf_set_t *pool_spec(const hf_engine_t *e, const set_rt_t *g)
 /* One rank on its pool's cores and GPUs, no priority or duration (a
  * worker serves), no timeout, no retry (the executor restarts a worker
  * that dies), and a failure that stops nothing but the pool. */
-static void pool_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
+static void pool_unit(const hf_engine_t *e, const group_rt_t *g, unit_t *out)
 {
     const hf_pool_t *pool = hf_workflow_pool(e->wf, g->pool);
 
@@ -86,33 +86,33 @@ static void pool_unit(const hf_engine_t *e, const set_rt_t *g, unit_t *out)
                     .on_failure = HF_ON_FAILURE_CANCEL};
 }
 
-static bool pool_open(const hf_engine_t *e, const set_rt_t *g)
+static bool pool_open(const hf_engine_t *e, const group_rt_t *g)
 {
     return e->pools[g->pool].started;
 }
 
-static int pool_start(hf_engine_t *e, const set_rt_t *g, const hf_launch_t *l,
+static int pool_start(hf_engine_t *e, const group_rt_t *g, const hf_launch_t *l,
                       hf_error_t *err)
 {
     return e->exec->ops->pool_start(e->exec->ctx, hf_workflow_pool(e->wf, g->pool), l,
                                     err);
 }
 
-static bool pool_serves(const hf_engine_t *e, const set_rt_t *g)
+static bool pool_serves(const hf_engine_t *e, const group_rt_t *g)
 {
     (void)e;
     (void)g;
     return true;
 }
 
-static int pool_wanted(hf_engine_t *e, const set_rt_t *g)
+static int pool_wanted(hf_engine_t *e, const group_rt_t *g)
 {
     return engine_pool_start(e, g->pool);
 }
 
 static void pool_ended(hf_engine_t *e, int group)
 {
-    const set_rt_t *g = &e->sets[group];
+    const group_rt_t *g = &e->groups[group];
 
     if (g->nup < g->ntasks)
         engine_service_lost(e, group);
@@ -134,7 +134,7 @@ static const kind_t *kind_of(const hf_engine_t *e, int group)
 
 const hf_set_t *engine_spec(const hf_engine_t *e, int group)
 {
-    return kind_of(e, group)->spec(e, &e->sets[group]);
+    return kind_of(e, group)->spec(e, &e->groups[group]);
 }
 
 bool engine_calls(const hf_engine_t *e, int group)
@@ -146,27 +146,27 @@ bool engine_calls(const hf_engine_t *e, int group)
 
 void engine_unit(const hf_engine_t *e, int group, unit_t *out)
 {
-    kind_of(e, group)->unit(e, &e->sets[group], out);
+    kind_of(e, group)->unit(e, &e->groups[group], out);
 }
 
 bool engine_open(const hf_engine_t *e, int group)
 {
-    return kind_of(e, group)->open(e, &e->sets[group]);
+    return kind_of(e, group)->open(e, &e->groups[group]);
 }
 
 int engine_start(hf_engine_t *e, const hf_launch_t *l, hf_error_t *err)
 {
-    return kind_of(e, l->group)->start(e, &e->sets[l->group], l, err);
+    return kind_of(e, l->group)->start(e, &e->groups[l->group], l, err);
 }
 
 bool engine_serves(const hf_engine_t *e, int group)
 {
-    return kind_of(e, group)->serves(e, &e->sets[group]);
+    return kind_of(e, group)->serves(e, &e->groups[group]);
 }
 
 int engine_wanted(hf_engine_t *e, int group)
 {
-    return kind_of(e, group)->wanted(e, &e->sets[group]);
+    return kind_of(e, group)->wanted(e, &e->groups[group]);
 }
 
 void engine_unit_ended(hf_engine_t *e, int group)
@@ -196,14 +196,14 @@ int engine_used(const hf_engine_t *e, int group, int k)
 
 int engine_add_group(hf_engine_t *e, int set, int pool, uint32_t ntasks)
 {
-    int g = e->nsets++;
+    int g = e->ngroups++;
 
-    e->sets[g] = (set_rt_t){.set = set,
-                            .pool = pool,
-                            .first = e->ntasks,
-                            .ntasks = ntasks,
-                            .first_start = -1,
-                            .last_end = -1};
+    e->groups[g] = (group_rt_t){.set = set,
+                                .pool = pool,
+                                .first = e->ntasks,
+                                .ntasks = ntasks,
+                                .first_start = -1,
+                                .last_end = -1};
     e->children[g] = (edges_t){0};
     if (set >= 0)
         e->group_of[set] = g;
@@ -219,12 +219,12 @@ int engine_add_group(hf_engine_t *e, int set, int pool, uint32_t ntasks)
 
 int hf_engine_ngroups(const hf_engine_t *e)
 {
-    return e->nsets;
+    return e->ngroups;
 }
 
 hf_group_kind_t hf_engine_group_kind(const hf_engine_t *e, int group)
 {
-    return e->sets[group].pool >= 0 ? HF_GROUP_POOL : HF_GROUP_SET;
+    return e->groups[group].pool >= 0 ? HF_GROUP_POOL : HF_GROUP_SET;
 }
 
 const hf_set_t *hf_engine_group_spec(const hf_engine_t *e, int group)
@@ -234,7 +234,7 @@ const hf_set_t *hf_engine_group_spec(const hf_engine_t *e, int group)
 
 const char *hf_engine_group_name(const hf_engine_t *e, int group)
 {
-    const set_rt_t *g = &e->sets[group];
+    const group_rt_t *g = &e->groups[group];
 
     return g->pool >= 0 ? hf_workflow_pool(e->wf, g->pool)->name
                         : hf_workflow_set(e->wf, g->set)->name;
@@ -247,16 +247,16 @@ int hf_engine_group_of_set(const hf_engine_t *e, int set)
 
 uint32_t hf_engine_group_first(const hf_engine_t *e, int group)
 {
-    return e->sets[group].first;
+    return e->groups[group].first;
 }
 
 uint32_t hf_engine_group_ntasks(const hf_engine_t *e, int group)
 {
-    return e->sets[group].ntasks;
+    return e->groups[group].ntasks;
 }
 
 void hf_engine_span_of_group(const hf_engine_t *e, int group, double *start, double *end)
 {
-    *start = e->sets[group].first_start;
-    *end = e->sets[group].last_end;
+    *start = e->groups[group].first_start;
+    *end = e->groups[group].last_end;
 }

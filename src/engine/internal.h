@@ -1,5 +1,7 @@
 /* The engine's state, shared by engine.c (task states, dependencies,
- * failure propagation) and loop.c (the event loop, stops, timers). */
+ * failure propagation), loop.c (the event loop, stops, timers) and the
+ * files beside them.  The engine runs groups of tasks (engine.h): a set's
+ * tasks, or a pool's workers; groups.c says what differs between them. */
 #ifndef HETFLOW_ENGINE_INTERNAL_H
 #define HETFLOW_ENGINE_INTERNAL_H
 
@@ -40,14 +42,14 @@ typedef struct {
     bool released;    /* parents and gates allow its tasks to become ready */
     bool held;        /* start: on_rule, not started yet */
     int uses_pending; /* services (its pool) it uses that are not all up yet */
-    uint32_t nup;     /* a serving set's tasks up (engine_serves()) */
-    int users_left;   /* a serving set's user sets not yet ended */
+    uint32_t nup;     /* a serving group's tasks up (engine_serves()) */
+    int users_left;   /* a serving group's user sets not yet ended */
     bool unused;      /* a service whose last user ended: stopped unless a
                        * task-end callback gives it another */
     uint32_t *calls;  /* a function set: its ready tasks, a ring */
     uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
-} set_rt_t;
+} group_rt_t;
 
 /* A pool of workers (engine/pools.c). */
 typedef struct {
@@ -81,8 +83,8 @@ struct rules;
 struct hf_engine {
     hf_workflow_t *wf;
     hf_dag_t *dag;
-    int nsets; /* groups (engine.h): the workflow's sets, pools, submitted sets */
-    int sets_cap;
+    int ngroups; /* (engine.h) the workflow's sets, the pools, submitted sets */
+    int groups_cap;
     int *group_of;     /* per workflow set: its group (sets_cap entries) */
     edges_t *children; /* per group: the DAG's edges, and those of submitted sets */
     uint32_t tasks_cap;
@@ -92,7 +94,7 @@ struct hf_engine {
     gates_t gates;
     task_t *tasks;
     uint32_t ntasks;
-    set_rt_t *sets; /* per group */
+    group_rt_t *groups;
     long count[HF_TASK_CANCELED + 1];
     struct {
         hf_transition_f cb;
@@ -134,7 +136,7 @@ struct hf_engine {
 
 /* engine.c, for loop.c */
 void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to);
-int engine_set_of(const hf_engine_t *e, uint32_t task);
+int engine_group_of(const hf_engine_t *e, uint32_t task);
 int engine_make_ready(hf_engine_t *e, int set, uint32_t index);
 int engine_release_set(hf_engine_t *e, int set);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */

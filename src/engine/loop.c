@@ -61,21 +61,21 @@ int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
  * waiting.  Once per run, over every task: a resume's cost. */
 static int reopen_services(hf_engine_t *e)
 {
-    bool *needed = calloc((size_t)e->nsets, sizeof(bool));
+    bool *needed = calloc((size_t)e->ngroups, sizeof(bool));
 
     if (!needed)
         return -1;
-    for (int s = 0; s < e->nsets; s++) {
+    for (int s = 0; s < e->ngroups; s++) {
         bool left = false;
-        for (uint32_t i = 0; i < e->sets[s].ntasks && !left; i++)
-            left = e->tasks[e->sets[s].first + i].state != HF_TASK_DONE;
+        for (uint32_t i = 0; i < e->groups[s].ntasks && !left; i++)
+            left = e->tasks[e->groups[s].first + i].state != HF_TASK_DONE;
         for (int k = 0; left && k < engine_nuses(e, s);
              k++) /* a function set's pool too */
             needed[engine_used(e, s, k)] = true;
     }
-    for (int s = 0; s < e->nsets; s++) {
-        for (uint32_t i = 0; needed[s] && i < e->sets[s].ntasks; i++) {
-            task_t *t = &e->tasks[e->sets[s].first + i];
+    for (int s = 0; s < e->ngroups; s++) {
+        for (uint32_t i = 0; needed[s] && i < e->groups[s].ntasks; i++) {
+            task_t *t = &e->tasks[e->groups[s].first + i];
             if (t->state != HF_TASK_DONE)
                 continue;
             t->state = HF_TASK_WAITING;
@@ -119,7 +119,7 @@ static hf_launch_t launch_of(const hf_engine_t *e, int g, uint32_t task,
                              const hf_alloc_t *alloc)
 {
     return (hf_launch_t){
-        task, g, task - e->sets[g].first, engine_spec(e, g), hf_engine_group_name(e, g),
+        task, g, task - e->groups[g].first, engine_spec(e, g), hf_engine_group_name(e, g),
         alloc};
 }
 
@@ -127,7 +127,7 @@ static hf_launch_t launch_of(const hf_engine_t *e, int g, uint32_t task,
  * have room.  Returns 0, or -1 with a message. */
 static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
 {
-    set_rt_t *set = &e->sets[s];
+    group_rt_t *set = &e->groups[s];
     const hf_pool_t *pool = hf_workflow_pool(e->wf, hf_set_pool(engine_spec(e, s)));
 
     while (set->ncalls > 0 && !e->stopped) {
@@ -202,11 +202,11 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
 
     if (e->stopped)
         return 0;
-    for (int s = 0; e->calls_queued > 0 && s < e->nsets; s++)
-        if (e->sets[s].ncalls > 0 && call_ready(e, s, err) < 0)
+    for (int s = 0; e->calls_queued > 0 && s < e->ngroups; s++)
+        if (e->groups[s].ncalls > 0 && call_ready(e, s, err) < 0)
             return -1;
     while (staging_next_launch(e, &task)) {
-        l = launch_of(e, engine_set_of(e, task), task, e->tasks[task].alloc);
+        l = launch_of(e, engine_group_of(e, task), task, e->tasks[task].alloc);
         if ((rc = launch_placed(e, &l, err)) != 0)
             return rc < 0 ? -1 : 0;
     }
@@ -215,7 +215,7 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
            (rc = hf_sched_next(e->sched, &g, &task, &alloc)) == 1) {
         task_t *t;
         int staged;
-        l = launch_of(e, g, e->sets[g].first + task, alloc);
+        l = launch_of(e, g, e->groups[g].first + task, alloc);
         t = &e->tasks[l.task];
         if (t->state != HF_TASK_READY) { /* withdrawn while it was queued */
             hf_sched_release(e->sched, alloc);
@@ -261,8 +261,9 @@ static int fire_timers(hf_engine_t *e)
         case TIMER_RETRY:
             e->pending_retries--;
             if (t->state == HF_TASK_WAITING && !e->stopped &&
-                engine_make_ready(e, engine_set_of(e, tm.task),
-                                  tm.task - e->sets[engine_set_of(e, tm.task)].first) < 0)
+                engine_make_ready(e, engine_group_of(e, tm.task),
+                                  tm.task -
+                                      e->groups[engine_group_of(e, tm.task)].first) < 0)
                 return -1;
             break;
         case TIMER_WALLTIME:
@@ -299,8 +300,8 @@ static void end_batch(hf_engine_t *e)
  * -1 on error. */
 static int withdraw_held(hf_engine_t *e)
 {
-    for (int s = 0; s < e->nsets; s++) {
-        set_rt_t *set = &e->sets[s];
+    for (int s = 0; s < e->ngroups; s++) {
+        group_rt_t *set = &e->groups[s];
         if (!set->held || set->nended == set->ntasks)
             continue;
         set->held = false;
@@ -314,7 +315,7 @@ static int withdraw_held(hf_engine_t *e)
 
 int hf_engine_run(hf_engine_t *e, hf_error_t *err)
 {
-    int n = e->nsets;
+    int n = e->ngroups;
 
     if (e->cfg.walltime > 0 && timers_add(&e->timers, TIMER_WALLTIME,
                                           now_of(e) + e->cfg.walltime -

@@ -33,17 +33,17 @@ int engine_pool_start(hf_engine_t *e, int p)
 
 void engine_pool_lost(hf_engine_t *e, int p)
 {
-    const set_rt_t *workers = &e->sets[e->pools[p].group];
+    const group_rt_t *workers = &e->groups[e->pools[p].group];
 
     for (uint32_t i = 0; i < workers->ntasks; i++)
         if (e->tasks[workers->first + i].state == HF_TASK_RUNNING)
             return;
-    for (int s = 0; s < e->nsets; s++) {
+    for (int s = 0; s < e->ngroups; s++) {
         const hf_set_t *spec = engine_spec(e, s);
         if (!spec || hf_set_pool(spec) != p)
             continue;
-        for (uint32_t i = 0; i < e->sets[s].ntasks; i++) {
-            uint32_t id = e->sets[s].first + i;
+        for (uint32_t i = 0; i < e->groups[s].ntasks; i++) {
+            uint32_t id = e->groups[s].first + i;
             if (e->tasks[id].state == HF_TASK_READY) /* its ring entry is skipped */
                 engine_transition(e, id, HF_TASK_WAITING);
             engine_push_cancel(e, id, false);

@@ -15,9 +15,9 @@ int engine_add_set(hf_engine_t *e, int s)
 
     for (int j = 0; j < spec->nafter; j++)
         one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
-    e->sets[g].held = spec->start_on_rule;
-    for (uint32_t i = 0; i < e->sets[g].ntasks; i++)
-        e->tasks[e->sets[g].first + i].pending = one_to_one;
+    e->groups[g].held = spec->start_on_rule;
+    for (uint32_t i = 0; i < e->groups[g].ntasks; i++)
+        e->tasks[e->groups[g].first + i].pending = one_to_one;
     return g;
 }
 
@@ -42,7 +42,7 @@ int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
  * whole. */
 static bool apply_parent(hf_engine_t *e, int s, const hf_dep_t *dep)
 {
-    set_rt_t *parent = &e->sets[e->group_of[dep->parent]], *child = &e->sets[s];
+    group_rt_t *parent = &e->groups[e->group_of[dep->parent]], *child = &e->groups[s];
     bool ended = parent->nended == parent->ntasks;
     bool succeeded = parent->nok + parent->nwithdrawn == parent->ntasks;
 
@@ -76,10 +76,10 @@ int engine_link_set(hf_engine_t *e, int s)
     const hf_set_t *spec = engine_spec(e, s);
 
     for (int k = 0; k < engine_nuses(e, s); k++) { /* services, a function set's pool */
-        set_rt_t *used = &e->sets[engine_used(e, s, k)];
+        group_rt_t *used = &e->groups[engine_used(e, s, k)];
         used->users_left++;
         if (used->nup < used->ntasks)
-            e->sets[s].uses_pending++;
+            e->groups[s].uses_pending++;
     }
     for (int j = 0; j < spec->nafter; j++) {
         const hf_dep_t *dep = &spec->after[j];
@@ -87,7 +87,7 @@ int engine_link_set(hf_engine_t *e, int s)
         if (engine_add_edge(e, e->group_of[dep->parent], edge) < 0)
             return -1;
         if (apply_parent(e, s, dep))
-            e->sets[s].all_pending++;
+            e->groups[s].all_pending++;
     }
     return 0;
 }

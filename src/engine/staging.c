@@ -76,12 +76,12 @@ int staging_init(hf_engine_t *e)
         cap = HF_STAGE_PER_NODE * e->cfg.platform.nodes;
     st->cap = cap;
     e->staging = st;
-    return reserve(st, (size_t)e->sets_cap, e->tasks_cap);
+    return reserve(st, (size_t)e->groups_cap, e->tasks_cap);
 }
 
 int staging_reserve(hf_engine_t *e)
 {
-    return e->staging ? reserve(e->staging, (size_t)e->sets_cap, e->tasks_cap) : 0;
+    return e->staging ? reserve(e->staging, (size_t)e->groups_cap, e->tasks_cap) : 0;
 }
 
 void staging_fini(hf_engine_t *e)
@@ -102,7 +102,7 @@ void staging_fini(hf_engine_t *e)
 /* A task's set; a pool's worker has none, and stages nothing. */
 static const hf_set_t *spec_of(const hf_engine_t *e, uint32_t id)
 {
-    return engine_spec(e, engine_set_of(e, id));
+    return engine_spec(e, engine_group_of(e, id));
 }
 
 int staging_before_ready(hf_engine_t *e, int s, uint32_t id)
@@ -165,11 +165,11 @@ int staging_after_run(hf_engine_t *e, uint32_t id, int status)
 static int dispatch(hf_engine_t *e, uint32_t id, hf_error_t *err)
 {
     stage_task_t *t = &e->staging->tasks[id];
-    int s = engine_set_of(e, id);
+    int s = engine_group_of(e, id);
     bool out = t->phase == PH_OUT_QUEUED;
     hf_stage_req_t req = {.task = id,
                           .group = s,
-                          .index = id - e->sets[s].first,
+                          .index = id - e->groups[s].first,
                           .spec = engine_spec(e, s),
                           .dir = out ? HF_STAGE_OUT : HF_STAGE_IN,
                           .node = t->node};
@@ -301,7 +301,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     t = &st->tasks[id];
     task = &e->tasks[id];
-    s = engine_set_of(e, id);
+    s = engine_group_of(e, id);
     set = &st->sets[s];
     now = e->exec->ops->now(e->exec->ctx);
     out = t->phase == PH_OUT_MOVING;
@@ -338,7 +338,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     if (status != 0)
         return engine_end(e, id, HF_STATUS_STAGE_FAILED);
-    return engine_make_ready(e, s, id - e->sets[s].first);
+    return engine_make_ready(e, s, id - e->groups[s].first);
 }
 
 bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t *out)

@@ -59,9 +59,9 @@ int hf_engine_start_set(hf_engine_t *e, int set)
 
     if (g < 0)
         return -1;
-    if (!e->sets[g].held)
+    if (!e->groups[g].held)
         return 0;
-    e->sets[g].held = false;
+    e->groups[g].held = false;
     return engine_release_set(e, g);
 }
 
@@ -76,7 +76,7 @@ static int by_latest_start(const void *a, const void *b, void *ctx)
 
 long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction)
 {
-    set_rt_t *s;
+    group_rt_t *s;
     uint32_t *running, nrunning = 0;
     long want, done = 0;
     int g = group_of(e, set);
@@ -85,7 +85,7 @@ long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction)
         errno = EINVAL;
         return -1;
     }
-    s = &e->sets[g];
+    s = &e->groups[g];
     want = (long)ceil(fraction * (double)(s->ntasks - s->nended) - 1e-9);
     /* Tasks not started cost nothing to drop: they go first. */
     for (uint32_t i = s->ntasks; i-- > 0 && done < want;) {
@@ -142,13 +142,13 @@ int hf_engine_set_share(hf_engine_t *e, int set, double cores, double gpus)
  * array. */
 int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
 {
-    if (nsets > e->sets_cap) {
-        size_t old = (size_t)e->sets_cap, cap = grow_cap(old, (size_t)nsets);
-        if (grow_to((void **)&e->sets, old, cap, sizeof(set_rt_t)) < 0 ||
+    if (nsets > e->groups_cap) {
+        size_t old = (size_t)e->groups_cap, cap = grow_cap(old, (size_t)nsets);
+        if (grow_to((void **)&e->groups, old, cap, sizeof(group_rt_t)) < 0 ||
             grow_to((void **)&e->group_of, old, cap, sizeof(int)) < 0 ||
             grow_to((void **)&e->children, old, cap, sizeof(edges_t)) < 0)
             return -1;
-        e->sets_cap = (int)cap;
+        e->groups_cap = (int)cap;
     }
     if (hf_sched_grow(e->sched, nsets) < 0)
         return -1;
@@ -181,7 +181,7 @@ static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
         int u = p >= 0 ? e->pools[p].group
                 : name ? hf_engine_group_of_set(e, hf_workflow_find_set(e->wf, name))
                        : -1;
-        if (u >= 0 && e->sets[u].nended == e->sets[u].ntasks)
+        if (u >= 0 && e->groups[u].nended == e->groups[u].ntasks)
             return name;
     }
     return NULL;
@@ -209,7 +209,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     }
     if (hf_set_check_platform(spec, NULL, &e->cfg.platform, err) < 0)
         return -1;
-    if (steer_reserve(e, e->nsets + 1, e->ntasks + n) < 0)
+    if (steer_reserve(e, e->ngroups + 1, e->ntasks + n) < 0)
         goto nomem;
     if ((spec->stage.in != HF_STAGE_NONE || spec->stage.out != HF_STAGE_NONE) &&
         staging_init(e) < 0)
@@ -235,7 +235,7 @@ nomem:
 
 void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out)
 {
-    const set_rt_t *s = &e->sets[e->group_of[set]];
+    const group_rt_t *s = &e->groups[e->group_of[set]];
 
     *out = (hf_set_progress_t){s->ntasks, s->ndone, s->nended};
 }
