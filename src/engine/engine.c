@@ -165,7 +165,7 @@ static bool may_start(const hf_engine_t *e, int s)
  * done.  A set that waits only for the groups it uses to be up starts the
  * pools among them: a pool's workers hold their cores from when a set
  * needs them. */
-int engine_release_set(hf_engine_t *e, int s)
+int engine_release_group(hf_engine_t *e, int s)
 {
     group_rt_t *set = &e->groups[s];
 
@@ -254,7 +254,7 @@ static int task_ended(hf_engine_t *e, uint32_t id)
         const hf_edge_t *child = &children->v[k];
         if (child->threshold > 0 && set->nok == (uint32_t)child->threshold) {
             e->groups[child->set].all_pending--;
-            if (engine_release_set(e, child->set) < 0)
+            if (engine_release_group(e, child->set) < 0)
                 return -1;
         }
     }
@@ -357,7 +357,7 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
             if (engine_used(e, s, k) != u)
                 continue;
             e->groups[s].uses_pending--;
-            if (engine_release_set(e, s) < 0)
+            if (engine_release_group(e, s) < 0)
                 return -1;
         }
     }
@@ -397,14 +397,14 @@ static int set_ended(hf_engine_t *e, int s)
         e->groups[c].all_pending--;
         if (!succeeded)
             cancel_all(e, c);
-        else if (engine_release_set(e, c) < 0)
+        else if (engine_release_group(e, c) < 0)
             return -1;
     }
     mark_unused_services(e, s);
     if ((stage = gates_set_ended(&e->gates, set->set)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
         for (int i = 0; i < st->count; i++)
-            if (engine_release_set(e, e->group_of[e->gates.members[st->first + i]]) < 0)
+            if (engine_release_group(e, e->group_of[e->gates.members[st->first + i]]) < 0)
                 return -1;
     }
     return 0;

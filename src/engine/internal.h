@@ -137,8 +137,8 @@ struct hf_engine {
 /* engine.c, for loop.c */
 void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to);
 int engine_group_of(const hf_engine_t *e, uint32_t task);
-int engine_make_ready(hf_engine_t *e, int set, uint32_t index);
-int engine_release_set(hf_engine_t *e, int set);
+int engine_make_ready(hf_engine_t *e, int group, uint32_t index);
+int engine_release_group(hf_engine_t *e, int group);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */
 int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
 /* Queue a waiting task to end canceled: withdrawn, or after a failure. */

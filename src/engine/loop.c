@@ -334,7 +334,7 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
             e->ended[e->nended++] = id;
     }
     for (int s = 0; s < n; s++)
-        if (engine_release_set(e, s) < 0)
+        if (engine_release_group(e, s) < 0)
             goto nomem;
     for (;;) {
         double budget;

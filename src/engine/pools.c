@@ -28,7 +28,7 @@ int engine_pool_start(hf_engine_t *e, int p)
     if (e->pools[p].started)
         return 0;
     e->pools[p].started = true;
-    return engine_release_set(e, e->pools[p].group);
+    return engine_release_group(e, e->pools[p].group);
 }
 
 void engine_pool_lost(hf_engine_t *e, int p)

@@ -62,7 +62,7 @@ int hf_engine_start_set(hf_engine_t *e, int set)
     if (!e->groups[g].held)
         return 0;
     e->groups[g].held = false;
-    return engine_release_set(e, g);
+    return engine_release_group(e, g);
 }
 
 static int by_latest_start(const void *a, const void *b, void *ctx)
@@ -224,7 +224,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
                            spec->duration_mean) < 0 ||
         engine_link_set(e, g) < 0)
         goto nomem;
-    if (engine_drain_cancels(e) < 0 || engine_release_set(e, g) < 0)
+    if (engine_drain_cancels(e) < 0 || engine_release_group(e, g) < 0)
         goto nomem;
     return s;
 nomem:
