@@ -85,7 +85,6 @@ def _library():
         ("hf_workflow_destroy", None, [p]),
         ("hf_workflow_nsets", i, [p]),
         ("hf_workflow_set_name", s, [p, i]),
-        ("hf_workflow_find_set", i, [p, s]),
         ("hf_workflow_add_after", p, [p, p, s]),
         ("hf_dag_create", p, [p, p]),
         ("hf_dag_destroy", None, [p]),
@@ -108,7 +107,7 @@ def _library():
         ("hf_engine_on_task_end", i, [p, _TASK_END, p]),
         ("hf_engine_task_field", d, [p, u32, s]),
         ("hf_engine_group_name", s, [p, i]),
-        ("hf_engine_group_of_set", i, [p, i]),
+        ("hf_engine_ngroups", i, [p]),
         ("hf_engine_group_first", u32, [p, i]),
         ("hf_engine_group_ntasks", u32, [p, i]),
         ("hf_task_state_name", s, [i]),
@@ -254,12 +253,12 @@ class Run:
             ctypes.CDLL(None).free(ctypes.c_void_p(text))
 
     def tasks_of(self, name):
-        """The task ids of set `name`."""
-        wf = self._lib.hf_engine_workflow_mut(self._engine)
-        s = self._lib.hf_workflow_find_set(wf, name.encode())
-        if s < 0:
+        """The task ids of set `name` (or of a pool's workers, `<set>.workers`)."""
+        lib = self._lib
+        g = next((g for g in range(lib.hf_engine_ngroups(self._engine))
+                  if lib.hf_engine_group_name(self._engine, g).decode() == name), -1)
+        if g < 0:
             raise Error(f"no set '{name}'")
-        g = self._lib.hf_engine_group_of_set(self._engine, s)
         first = self._lib.hf_engine_group_first(self._engine, g)
         return list(range(first, first + self._lib.hf_engine_group_ntasks(self._engine, g)))
 
