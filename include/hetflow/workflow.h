@@ -167,10 +167,9 @@ hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mar
 hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
                               hf_map_t map, hf_mark_t mark);
 /* For bindings that do not mirror the structs (python/hetflow/api.py): set
- * on all of parent, from no place in a file (hf_workflow_add_dep()); and
- * set i's name. */
+ * on all of parent, from no place in a file (hf_workflow_add_dep()).  (A
+ * task's set name comes from the engine: hf_engine_group_name().) */
 hf_dep_t *hf_workflow_add_after(hf_workflow_t *wf, hf_set_t *set, const char *parent);
-const char *hf_workflow_set_name(const hf_workflow_t *wf, int i);
 
 /* Resolve dependency names and check edges: unknown sets, self edges,
  * one-to-one maps between sets of different sizes, too many tasks.

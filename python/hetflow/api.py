@@ -83,8 +83,6 @@ def _library():
         ("hf_error_free", None, [p]),
         ("hf_workflow_load_buffer", p, [s, s, ctypes.c_size_t, p]),
         ("hf_workflow_destroy", None, [p]),
-        ("hf_workflow_nsets", i, [p]),
-        ("hf_workflow_set_name", s, [p, i]),
         ("hf_workflow_add_after", p, [p, p, s]),
         ("hf_dag_create", p, [p, p]),
         ("hf_dag_destroy", None, [p]),
