@@ -43,8 +43,9 @@ const char *hf_cancel_cause_text(hf_cancel_cause_t cause);
 int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out);
 
 typedef struct {
-    int set;
-    uint32_t index;
+    int group;      /* its group (hf_engine_group_name()) */
+    int set;        /* its set (hf_workflow_set()), -1 for a pool's worker */
+    uint32_t index; /* within its group */
     hf_task_state_t state;
     int status;     /* when ended: 0, an exit code > 0, or -signal */
     int attempts;   /* failed runs that were retried */
@@ -211,21 +212,41 @@ typedef struct {
 } hf_task_staging_t;
 bool hf_engine_task_staging(const hf_engine_t *e, uint32_t task, hf_task_staging_t *out);
 
-/* A set's staging: bytes moved in and out, and seconds its stagings took
- * (summed over its tasks). */
+/* A group's staging: bytes moved in and out, and seconds its stagings took
+ * (summed over its tasks; a pool's workers stage nothing). */
 typedef struct {
     double bytes_in, bytes_out, seconds;
 } hf_set_staging_t;
-void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out);
-/* When a set's first task started and its last ended (-1 before any). */
-void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end);
+void hf_engine_staging_of_group(const hf_engine_t *e, int group, hf_set_staging_t *out);
+/* When a group's first task started and its last ended (-1 before any). */
+void hf_engine_span_of_group(const hf_engine_t *e, int group, double *start, double *end);
 
 /* The worker a call (a task of a function set) went to at its latest
- * start: the flat id of that worker's task in the pool set (`<set>.workers`),
+ * start: the flat id of that worker's task in the pool's group (`<set>.workers`),
  * whose cores it ran on; HF_NO_WORKER for a task that is not a call or has
  * not started.  Valid from the call's RUNNING transition on. */
 #define HF_NO_WORKER UINT32_MAX
 uint32_t hf_engine_task_worker(const hf_engine_t *e, uint32_t task);
+
+/* ---- Groups: what the engine runs ----
+ *
+ * The engine runs groups of tasks: the workflow's sets, and the function
+ * sets' pools, whose tasks are the workers (placed, journaled, traced and
+ * reported as tasks, in a group named "<set>.workers").  Groups are
+ * numbered in the order they joined: the workflow's sets at create, then
+ * the pools, then the sets submitted while it runs; a group's tasks have
+ * consecutive flat ids. */
+typedef enum { HF_GROUP_SET, HF_GROUP_POOL } hf_group_kind_t;
+int hf_engine_ngroups(const hf_engine_t *e);
+const char *hf_engine_group_name(const hf_engine_t *e, int group);
+hf_group_kind_t hf_engine_group_kind(const hf_engine_t *e, int group);
+/* The group's set (hf_workflow_set()), NULL for a pool's workers. */
+const hf_set_t *hf_engine_group_spec(const hf_engine_t *e, int group);
+/* The group of set `set` (an index of hf_workflow_set()), -1 for none. */
+int hf_engine_group_of_set(const hf_engine_t *e, int set);
+/* The flat id of the group's first task, and how many tasks it has. */
+uint32_t hf_engine_group_first(const hf_engine_t *e, int group);
+uint32_t hf_engine_group_ntasks(const hf_engine_t *e, int group);
 
 const hf_workflow_t *hf_engine_workflow(const hf_engine_t *e);
 const hf_engine_config_t *hf_engine_config(const hf_engine_t *e);
@@ -253,7 +274,7 @@ const char *hf_task_state_name(hf_task_state_t state);
 hf_engine_config_t *hf_engine_config_new(const char *mode, const char *policy,
                                          const hf_platform_t *p, hf_error_t *err);
 void hf_engine_config_free(hf_engine_config_t *cfg);
-/* A field of hf_engine_task() by its name in hf_task_info_t ("set", "index",
+/* A field of hf_engine_task() by its name in hf_task_info_t ("group", "set", "index",
  * "state", "status", "attempts", "timed_out", "cancel_cause", "ready",
  * "placed", "start", "end"), or of hf_engine_usage() ("first_start",
  * "last_end", "core_seconds", "gpu_seconds"), as a double; NAN with EINVAL

@@ -18,11 +18,14 @@
 
 typedef struct hf_engine hf_engine_t;
 
+/* A task to start: a set's, or a pool's worker.  The engine runs groups
+ * of tasks (engine.h): the workflow's sets and the pools' workers. */
 typedef struct {
-    uint32_t task; /* flat task id */
-    int set;
-    uint32_t index; /* within the set */
-    const hf_set_t *spec;
+    uint32_t task;        /* flat task id */
+    int group;            /* the engine's group of it */
+    uint32_t index;       /* within the group */
+    const hf_set_t *spec; /* its set; NULL for a worker (pool_start() has its pool) */
+    const char *name;     /* its group's: the set's, or the pool's ("<set>.workers") */
     const hf_alloc_t *alloc;
 } hf_launch_t;
 
@@ -32,7 +35,7 @@ typedef enum { HF_STAGE_IN, HF_STAGE_OUT } hf_stage_dir_t;
 
 typedef struct {
     uint32_t task;
-    int set;
+    int group;
     uint32_t index;
     const hf_set_t *spec;
     hf_stage_dir_t dir;
@@ -54,7 +57,7 @@ typedef struct {
      * timeout, or if nothing runs), -1 with a message on error. */
     int (*wait)(void *ctx, hf_engine_t *engine, double timeout, hf_error_t *err);
     /* Start a worker of `pool`: `worker` is a placed task of the pool's
-     * set of workers.  A persistent process that runs the pool's function
+     * group of workers (no spec).  A persistent process that runs the pool's function
      * for the calls sent to it and reports itself up with
      * hf_engine_service_up() once it can take them; otherwise as launch().
      * The engine stops a pool by cancelling its workers. */
@@ -139,12 +142,14 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t task, int status, double byte
  * worker. */
 int hf_engine_service_up(hf_engine_t *e, uint32_t task);
 
-/* What an executor may know of a task it was given: its set and index in
- * the set, whether it runs (launched and not ended), and whether its
- * timeout stopped it. */
+/* What an executor may know of a task it was given: its group, index in
+ * the group, set (NULL for a pool's worker) and group's name, whether it
+ * runs (launched and not ended), and whether its timeout stopped it. */
 typedef struct {
-    int set;
+    int group;
     uint32_t index;
+    const hf_set_t *spec;
+    const char *name;
     bool running;
     bool timed_out;
 } hf_exec_task_t;

@@ -170,10 +170,9 @@ hf_set_t *hf_workflow_add_set(hf_workflow_t *wf, const char *name, hf_mark_t mar
 hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *parent,
                               hf_map_t map, hf_mark_t mark);
 /* For bindings that do not mirror the structs (python/hetflow/api.py): set
- * on all of parent, from no place in a file (hf_workflow_add_dep()); and
- * set i's name. */
+ * on all of parent, from no place in a file (hf_workflow_add_dep()).  (A
+ * task's set name comes from the engine: hf_engine_group_name().) */
 hf_dep_t *hf_workflow_add_after(hf_workflow_t *wf, hf_set_t *set, const char *parent);
-const char *hf_workflow_set_name(const hf_workflow_t *wf, int i);
 
 /* Resolve dependency names and check edges: unknown sets, self edges,
  * one-to-one maps between sets of different sizes, too many tasks.
@@ -185,23 +184,21 @@ int hf_workflow_finish(hf_workflow_t *wf, hf_error_t *err);
 char *hf_set_pool_name(const hf_set_t *set);
 
 /* What hf_workflow_finish() (or hf_workflow_append()) resolved about a
- * set: the sets it waits to be up before it starts, as set indexes (the
- * services it uses, then a function set's pool's workers; *n entries); the
- * pool a function set's calls run on (an index of hf_workflow_pool()), or
- * -1. */
+ * set: the services it waits to be up before it starts, as set indexes
+ * (*n entries); the pool a function set's calls run on (an index of
+ * hf_workflow_pool()), whose workers it waits for as well, or -1. */
 const int *hf_set_uses(const hf_set_t *set, int *n);
 int hf_set_pool(const hf_set_t *set);
 
 /* A pool of persistent workers that function sets' calls are sent to
  * (docs/functions.md): one for each function set that does not share
- * another's workers, made by hf_workflow_finish().  Its workers are placed,
- * run, journaled, traced and reported as tasks: the tasks of the set
- * `set`, named after the pool, which finish adds for them and which holds
- * nothing else (no command, no function: the pool has them). */
+ * another's workers, made by hf_workflow_finish().  A pool is not a set:
+ * the DAG, the analysis and the workflow's counts do not see it; the
+ * engine runs its workers as a group of their own (engine.h), named after
+ * the pool, and no set may take that name. */
 typedef struct {
     const char *name; /* "<owner>.workers" */
     int owner;        /* the function set that defines it */
-    int set;          /* the set whose tasks are its workers */
     int size;         /* workers */
     int window;       /* calls in flight per worker */
     int cores, gpus;  /* a worker's */
@@ -211,8 +208,8 @@ typedef struct {
 
 int hf_workflow_npools(const hf_workflow_t *wf);
 const hf_pool_t *hf_workflow_pool(const hf_workflow_t *wf, int i);
-/* The pool whose workers are the tasks of set s, or -1. */
-int hf_workflow_pool_of(const hf_workflow_t *wf, int s);
+/* The pool named `name`, or -1. */
+int hf_workflow_find_pool(const hf_workflow_t *wf, const char *name);
 
 /* Sets added to a finished workflow while it runs (submitted through the
  * engine, or a repeat's next iteration): create one with the defaults, fill

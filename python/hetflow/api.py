@@ -83,10 +83,6 @@ def _library():
         ("hf_error_free", None, [p]),
         ("hf_workflow_load_buffer", p, [s, s, ctypes.c_size_t, p]),
         ("hf_workflow_destroy", None, [p]),
-        ("hf_workflow_nsets", i, [p]),
-        ("hf_workflow_set_name", s, [p, i]),
-        ("hf_workflow_find_set", i, [p, s]),
-        ("hf_workflow_first_task", u32, [p, i]),
         ("hf_workflow_add_after", p, [p, p, s]),
         ("hf_dag_create", p, [p, p]),
         ("hf_dag_destroy", None, [p]),
@@ -108,6 +104,10 @@ def _library():
         ("hf_engine_run", i, [p, p]),
         ("hf_engine_on_task_end", i, [p, _TASK_END, p]),
         ("hf_engine_task_field", d, [p, u32, s]),
+        ("hf_engine_group_name", s, [p, i]),
+        ("hf_engine_ngroups", i, [p]),
+        ("hf_engine_group_first", u32, [p, i]),
+        ("hf_engine_group_ntasks", u32, [p, i]),
         ("hf_task_state_name", s, [i]),
         ("hf_engine_result", p, [p, u32]),
         ("hf_engine_submit_set", i, [p, p, p]),
@@ -236,8 +236,7 @@ class Run:
 
         def field(name):
             return lib.hf_engine_task_field(self._engine, task, name)
-        wf = lib.hf_engine_workflow_mut(self._engine)
-        return {"set": lib.hf_workflow_set_name(wf, int(field(b"set"))).decode(),
+        return {"set": lib.hf_engine_group_name(self._engine, int(field(b"group"))).decode(),
                 "index": int(field(b"index")),
                 "state": lib.hf_task_state_name(int(field(b"state"))).decode(),
                 "status": int(field(b"status")), "start": field(b"start"), "end": field(b"end")}
@@ -254,14 +253,14 @@ class Run:
             ctypes.CDLL(None).free(ctypes.c_void_p(text))
 
     def tasks_of(self, name):
-        """The task ids of set `name`."""
-        wf = self._lib.hf_engine_workflow_mut(self._engine)
-        s = self._lib.hf_workflow_find_set(wf, name.encode())
-        if s < 0:
+        """The task ids of set `name` (or of a pool's workers, `<set>.workers`)."""
+        lib = self._lib
+        g = next((g for g in range(lib.hf_engine_ngroups(self._engine))
+                  if lib.hf_engine_group_name(self._engine, g).decode() == name), -1)
+        if g < 0:
             raise Error(f"no set '{name}'")
-        # first_task has an entry past the last set: the total.
-        return list(range(self._lib.hf_workflow_first_task(wf, s),
-                          self._lib.hf_workflow_first_task(wf, s + 1)))
+        first = self._lib.hf_engine_group_first(self._engine, g)
+        return list(range(first, first + self._lib.hf_engine_group_ntasks(self._engine, g)))
 
     def summary(self):
         first, last = (self._lib.hf_engine_usage_field(self._engine, f)

@@ -531,10 +531,10 @@ void cmd_print_summary(const cmd_input_t *in, const hf_engine_t *e, const hf_sum
     }
     putchar('\n');
     printf("%-16s %10s %10s\n", "set", "start", "end");
-    for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
-        const char *name = hf_workflow_set(in->wf, i)->name;
+    for (int g = 0; g < hf_engine_ngroups(e); g++) {
+        const char *name = hf_engine_group_name(e, g);
         double start, end;
-        hf_engine_span_of_set(e, i, &start, &end);
+        hf_engine_span_of_group(e, g, &start, &end);
         if (start < 0)
             printf("%-16s %10s %10s\n", name, "-", "-");
         else

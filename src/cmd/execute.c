@@ -35,7 +35,6 @@ static void note_oversubscription(const cmd_input_t *in)
  * file that says so. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     char why[1024], path[4096], tries[32] = "";
     hf_task_info_t t;
     long shown = 0;
@@ -44,22 +43,23 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         hf_engine_task(e, id, &t);
         if (t.state != HF_TASK_FAILED)
             continue;
-        const hf_set_t *set = hf_workflow_set(wf, t.set);
+        const hf_set_t *spec = hf_engine_group_spec(e, t.group);
+        const char *set = hf_engine_group_name(e, t.group);
         const json_t *error = json_object_get(hf_engine_result(e, id), "error");
         if (t.attempts > 0)
             snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
-        if (hf_set_pool(set) >= 0 &&
+        if (spec && hf_set_pool(spec) >= 0 &&
             json_is_string(error)) /* a call: its error is the reason */
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set->name, t.index,
-                    tries, (int)strcspn(json_string_value(error), "\n"),
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set, t.index, tries,
+                    (int)strcspn(json_string_value(error), "\n"),
                     json_string_value(error));
-        else if (hf_exec_local_failure(workdir, set->name, t.index, t.status, why,
-                                       sizeof(why), path, sizeof(path)))
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s (see %s)\n", set->name,
-                    t.index, tries, why, path);
+        else if (hf_exec_local_failure(workdir, set, t.index, t.status, why, sizeof(why),
+                                       path, sizeof(path)))
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s (see %s)\n", set, t.index,
+                    tries, why, path);
         else
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s\n", set->name, t.index,
-                    tries, why);
+            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s\n", set, t.index, tries,
+                    why);
         tries[0] = '\0';
         shown++;
     }

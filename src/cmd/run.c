@@ -60,8 +60,7 @@ static int check_commands(const cmd_input_t *in)
 {
     for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
         const hf_set_t *set = hf_workflow_set(in->wf, i);
-        if (!set->argv && !set->shell && !set->function &&
-            hf_workflow_pool_of(in->wf, i) < 0) {
+        if (!set->argv && !set->shell && !set->function) {
             fprintf(stderr, "%s:%d:%d: set '%s' has no command to run\n",
                     hf_workflow_file(in->wf), set->mark.line, set->mark.col, set->name);
             return EXIT_BAD_INPUT;

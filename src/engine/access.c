@@ -71,17 +71,12 @@ double hf_engine_task_field(const hf_engine_t *e, uint32_t task, const char *fie
     }
     hf_engine_task(e, task, &t);
     const field_t fields[] = {
-        {"set", t.set},
-        {"index", t.index},
-        {"state", t.state},
-        {"status", t.status},
-        {"attempts", t.attempts},
-        {"timed_out", t.timed_out},
-        {"cancel_cause", t.cancel_cause},
-        {"ready", t.ready},
-        {"placed", t.placed},
-        {"start", t.start},
-        {"end", t.end},
+        {"group", t.group},         {"set", t.set},
+        {"index", t.index},         {"state", t.state},
+        {"status", t.status},       {"attempts", t.attempts},
+        {"timed_out", t.timed_out}, {"cancel_cause", t.cancel_cause},
+        {"ready", t.ready},         {"placed", t.placed},
+        {"start", t.start},         {"end", t.end},
     };
     return field_of(fields, sizeof(fields) / sizeof(fields[0]), field);
 }

@@ -44,14 +44,14 @@ int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out)
     return -1;
 }
 
-/* The set of a flat task id: binary search over the sets' first ids. */
-int engine_set_of(const hf_engine_t *e, uint32_t task)
+/* The group of a flat task id: binary search over the groups' first ids. */
+int engine_group_of(const hf_engine_t *e, uint32_t task)
 {
-    int lo = 0, hi = e->nsets - 1;
+    int lo = 0, hi = e->ngroups - 1;
 
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (e->sets[mid].first <= task)
+        if (e->groups[mid].first <= task)
             lo = mid;
         else
             hi = mid - 1;
@@ -61,7 +61,7 @@ int engine_set_of(const hf_engine_t *e, uint32_t task)
 
 static void account_start(hf_engine_t *e, uint32_t id, double now)
 {
-    set_rt_t *set = &e->sets[engine_set_of(e, id)];
+    group_rt_t *set = &e->groups[engine_group_of(e, id)];
 
     if (set->first_start < 0)
         set->first_start = now;
@@ -71,20 +71,22 @@ static void account_start(hf_engine_t *e, uint32_t id, double now)
 
 static void account_end(hf_engine_t *e, uint32_t id, double now)
 {
-    int s = engine_set_of(e, id);
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
-    double ranks_s = (now - e->tasks[id].start) * spec->ranks;
+    int s = engine_group_of(e, id);
+    unit_t u;
+    double ranks_s;
 
-    if (now > e->sets[s].last_end)
-        e->sets[s].last_end = now;
+    engine_unit(e, s, &u);
+    ranks_s = (now - e->tasks[id].start) * u.ranks;
+    if (now > e->groups[s].last_end)
+        e->groups[s].last_end = now;
     if (now > e->usage.last_end)
         e->usage.last_end = now;
-    if (hf_set_pool(spec) >= 0) /* a call: its worker holds the cores, and counts them */
+    if (engine_calls(e, s)) /* a call: its worker holds the cores, and counts them */
         return;
     if (e->tasks[id].computed) /* counted when its process ended */
         return;
-    e->usage.core_seconds += ranks_s * spec->cores;
-    e->usage.gpu_seconds += ranks_s * spec->gpus;
+    e->usage.core_seconds += ranks_s * u.cores;
+    e->usage.gpu_seconds += ranks_s * u.gpus;
 }
 
 void engine_account_compute(hf_engine_t *e, uint32_t id, double now)
@@ -131,7 +133,7 @@ void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to)
 
 /* A function set's ready tasks wait in a ring for room at its workers,
  * in the order they became ready; each is in it at most once. */
-static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
+static int push_call(hf_engine_t *e, group_rt_t *set, uint32_t index)
 {
     if (!set->calls && !(set->calls = malloc(set->ntasks * sizeof(uint32_t))))
         return -1;
@@ -142,47 +144,39 @@ static int push_call(hf_engine_t *e, set_rt_t *set, uint32_t index)
 
 int engine_make_ready(hf_engine_t *e, int s, uint32_t index)
 {
-    int staged = staging_before_ready(e, s, e->sets[s].first + index);
+    int staged = staging_before_ready(e, s, e->groups[s].first + index);
 
     if (staged != 0) /* its inputs move first */
         return staged < 0 ? -1 : 0;
-    if (hf_set_pool(hf_workflow_set(e->wf, s)) >= 0
-            ? push_call(e, &e->sets[s], index) < 0
-            : hf_sched_push(e->sched, s, index) < 0)
+    if (engine_calls(e, s) ? push_call(e, &e->groups[s], index) < 0
+                           : hf_sched_push(e->sched, s, index) < 0)
         return -1;
-    engine_transition(e, e->sets[s].first + index, HF_TASK_READY);
+    engine_transition(e, e->groups[s].first + index, HF_TASK_READY);
     return 0;
 }
 
 static bool may_start(const hf_engine_t *e, int s)
 {
-    return e->sets[s].released && e->sets[s].all_pending == 0 &&
-           e->sets[s].uses_pending == 0;
+    return e->groups[s].released && e->groups[s].all_pending == 0 &&
+           e->groups[s].uses_pending == 0;
 }
 
-/* Make ready every waiting task of s whose one-to-one parents are done.  A
- * set that waits only for its services to be up starts the pools among
- * them: a pool's workers hold their cores from when a set needs them. */
-int engine_release_set(hf_engine_t *e, int s)
+/* Make ready every waiting task of group s whose one-to-one parents are
+ * done.  A set that waits only for the groups it uses to be up starts the
+ * pools among them: a pool's workers hold their cores from when a set
+ * needs them. */
+int engine_release_group(hf_engine_t *e, int s)
 {
-    set_rt_t *set = &e->sets[s];
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
-    int pool;
+    group_rt_t *set = &e->groups[s];
 
-    if (!gates_open(&e->gates, s) || set->all_pending > 0 || set->released || set->held)
+    if (!engine_open(e, s) || set->all_pending > 0 || set->released || set->held)
         return 0;
     if (set->uses_pending > 0) {
-        int nuses;
-        const int *uses = hf_set_uses(spec, &nuses);
-        for (int k = 0; k < nuses; k++) {
-            int p = hf_workflow_pool_of(e->wf, uses[k]);
-            if (p >= 0 && engine_pool_start(e, p) < 0)
+        for (int k = 0; k < engine_nuses(e, s); k++)
+            if (engine_wanted(e, engine_used(e, s, k)) < 0)
                 return -1;
-        }
         return 0;
     }
-    if ((pool = hf_workflow_pool_of(e->wf, s)) >= 0 && !e->pools[pool].started)
-        return 0;
     set->released = true;
     for (uint32_t i = 0; i < set->ntasks; i++) {
         task_t *t = &e->tasks[set->first + i];
@@ -210,7 +204,6 @@ void engine_push_cancel(hf_engine_t *e, uint32_t id, bool withdrawn)
 
 static int task_ended(hf_engine_t *e, uint32_t id);
 static int set_ended(hf_engine_t *e, int s);
-static void service_lost(hf_engine_t *e, int u);
 
 /* Withdraw a task that has not started.  A ready task's queue entry stays
  * in the scheduler and is skipped when it comes up. */
@@ -237,16 +230,18 @@ int engine_withdraw(hf_engine_t *e, uint32_t id)
  * not hold back the others. */
 static int task_ended(hf_engine_t *e, uint32_t id)
 {
-    int s = engine_set_of(e, id);
-    set_rt_t *set = &e->sets[s];
+    int s = engine_group_of(e, id);
+    group_rt_t *set = &e->groups[s];
     uint32_t index = id - set->first;
     const task_t *t = &e->tasks[id];
     hf_task_state_t state = (hf_task_state_t)t->state;
-    bool ok = state == HF_TASK_DONE ||
-              (state == HF_TASK_FAILED &&
-               hf_workflow_set(e->wf, s)->on_failure == HF_ON_FAILURE_CONTINUE);
+    unit_t u;
+    bool ok;
     const edges_t *children = &e->children[s];
-    int pool;
+
+    engine_unit(e, s, &u);
+    ok = state == HF_TASK_DONE ||
+         (state == HF_TASK_FAILED && u.on_failure == HF_ON_FAILURE_CONTINUE);
 
     if (state == HF_TASK_DONE)
         set->ndone++;
@@ -258,14 +253,14 @@ static int task_ended(hf_engine_t *e, uint32_t id)
     for (int k = 0; ok && k < children->n; k++) {
         const hf_edge_t *child = &children->v[k];
         if (child->threshold > 0 && set->nok == (uint32_t)child->threshold) {
-            e->sets[child->set].all_pending--;
-            if (engine_release_set(e, child->set) < 0)
+            e->groups[child->set].all_pending--;
+            if (engine_release_group(e, child->set) < 0)
                 return -1;
         }
     }
     for (int k = 0; k < children->n; k++) {
         int c = children->v[k].set;
-        uint32_t cid = e->sets[c].first + index;
+        uint32_t cid = e->groups[c].first + index;
         if (children->v[k].map != HF_MAP_ONE_TO_ONE)
             continue;
         if (!ok) {
@@ -276,10 +271,8 @@ static int task_ended(hf_engine_t *e, uint32_t id)
                 return -1;
         }
     }
-    if (engine_serves(e, s) && !t->service_stop && set->nup < set->ntasks)
-        service_lost(e, s);
-    else if ((pool = hf_workflow_pool_of(e->wf, s)) >= 0 && !t->service_stop)
-        engine_pool_lost(e, pool);
+    if (!t->service_stop)
+        engine_unit_ended(e, s);
     if (++set->nended == set->ntasks)
         return set_ended(e, s);
     return 0;
@@ -287,15 +280,15 @@ static int task_ended(hf_engine_t *e, uint32_t id)
 
 static void cancel_all(hf_engine_t *e, int s)
 {
-    for (uint32_t i = 0; i < e->sets[s].ntasks; i++)
-        engine_push_cancel(e, e->sets[s].first + i, false);
+    for (uint32_t i = 0; i < e->groups[s].ntasks; i++)
+        engine_push_cancel(e, e->groups[s].first + i, false);
 }
 
 /* Stop service set u: its running tasks are asked to end (and end done),
  * those not started are withdrawn. */
 static int stop_service(hf_engine_t *e, int u)
 {
-    set_rt_t *svc = &e->sets[u];
+    group_rt_t *svc = &e->groups[u];
 
     for (uint32_t i = 0; i < svc->ntasks; i++) {
         uint32_t id = svc->first + i;
@@ -312,16 +305,13 @@ static int stop_service(hf_engine_t *e, int u)
     return 0;
 }
 
-/* Set s ended: the services it used lose a user; one with none left is
- * stopped once the task-end callbacks have run (they may submit a set that
- * uses it). */
+/* Group s ended: the services (pools) it used lose a user; one with none
+ * left is stopped once the task-end callbacks have run (they may submit a
+ * set that uses it). */
 static void mark_unused_services(hf_engine_t *e, int s)
 {
-    int nuses;
-    const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
-
-    for (int k = 0; k < nuses; k++) {
-        set_rt_t *used = &e->sets[uses[k]];
+    for (int k = 0; k < engine_nuses(e, s); k++) {
+        group_rt_t *used = &e->groups[engine_used(e, s, k)];
         if (--used->users_left == 0 && !used->unused) {
             used->unused = true;
             e->nunused++;
@@ -331,12 +321,12 @@ static void mark_unused_services(hf_engine_t *e, int s)
 
 int engine_stop_unused(hf_engine_t *e)
 {
-    for (int u = 0; e->nunused > 0 && u < e->nsets; u++) {
-        if (!e->sets[u].unused)
+    for (int u = 0; e->nunused > 0 && u < e->ngroups; u++) {
+        if (!e->groups[u].unused)
             continue;
-        e->sets[u].unused = false;
+        e->groups[u].unused = false;
         e->nunused--;
-        if (e->sets[u].users_left == 0 && stop_service(e, u) < 0)
+        if (e->groups[u].users_left == 0 && stop_service(e, u) < 0)
             return -1;
     }
     return 0;
@@ -345,14 +335,14 @@ int engine_stop_unused(hf_engine_t *e)
 int hf_engine_service_up(hf_engine_t *e, uint32_t id)
 {
     int u;
-    set_rt_t *svc;
+    group_rt_t *svc;
 
     if (id >= e->ntasks || e->tasks[id].state != HF_TASK_RUNNING || e->tasks[id].up) {
         errno = EINVAL;
         return -1;
     }
-    u = engine_set_of(e, id);
-    svc = &e->sets[u];
+    u = engine_group_of(e, id);
+    svc = &e->groups[u];
     if (!engine_serves(e, u)) {
         errno = EINVAL;
         return -1;
@@ -362,31 +352,26 @@ int hf_engine_service_up(hf_engine_t *e, uint32_t id)
         return 0;
     if (svc->users_left == 0) /* nobody uses it: no reason to serve */
         return stop_service(e, u);
-    for (int s = 0; s < e->nsets; s++) {
-        int nuses;
-        const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
-        for (int k = 0; k < nuses; k++) {
-            if (uses[k] != u)
+    for (int s = 0; s < e->ngroups; s++) {
+        for (int k = 0; k < engine_nuses(e, s); k++) {
+            if (engine_used(e, s, k) != u)
                 continue;
-            e->sets[s].uses_pending--;
-            if (engine_release_set(e, s) < 0)
+            e->groups[s].uses_pending--;
+            if (engine_release_group(e, s) < 0)
                 return -1;
         }
     }
     return 0;
 }
 
-/* A service task ended before all were up (it failed or was canceled): the
- * sets still waiting for it never start. */
-static void service_lost(hf_engine_t *e, int u)
+/* A service task (a worker) ended before all were up (it failed or was
+ * canceled): the sets still waiting for it never start. */
+void engine_service_lost(hf_engine_t *e, int u)
 {
-    for (int s = 0; s < e->nsets; s++) {
-        int nuses;
-        const int *uses = hf_set_uses(hf_workflow_set(e->wf, s), &nuses);
-        for (int k = 0; k < nuses; k++)
-            if (uses[k] == u && e->sets[s].uses_pending > 0)
+    for (int s = 0; s < e->ngroups; s++)
+        for (int k = 0; k < engine_nuses(e, s); k++)
+            if (engine_used(e, s, k) == u && e->groups[s].uses_pending > 0)
                 cancel_all(e, s);
-    }
 }
 
 /* Every task of s ended: release or cancel its all-tasks children, and let
@@ -394,7 +379,7 @@ static void service_lost(hf_engine_t *e, int u)
  * done or withdrawn. */
 static int set_ended(hf_engine_t *e, int s)
 {
-    set_rt_t *set = &e->sets[s];
+    group_rt_t *set = &e->groups[s];
     const edges_t *children = &e->children[s];
     bool succeeded = set->nok + set->nwithdrawn == set->ntasks;
     int stage;
@@ -409,17 +394,17 @@ static int set_ended(hf_engine_t *e, int s)
          * decides, as for a whole-set dependency. */
         if (child->threshold > 0 && set->nok >= (uint32_t)child->threshold)
             continue;
-        e->sets[c].all_pending--;
+        e->groups[c].all_pending--;
         if (!succeeded)
             cancel_all(e, c);
-        else if (engine_release_set(e, c) < 0)
+        else if (engine_release_group(e, c) < 0)
             return -1;
     }
     mark_unused_services(e, s);
-    if ((stage = gates_set_ended(&e->gates, s)) >= 0) {
+    if ((stage = gates_set_ended(&e->gates, set->set)) >= 0) {
         const stage_t *st = &e->gates.stages[stage];
         for (int i = 0; i < st->count; i++)
-            if (engine_release_set(e, e->gates.members[st->first + i]) < 0)
+            if (engine_release_group(e, e->group_of[e->gates.members[st->first + i]]) < 0)
                 return -1;
     }
     return 0;
@@ -454,8 +439,7 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
         errno = EINVAL;
         return -1;
     }
-    if (e->calls_running > 0 &&
-        hf_set_pool(hf_workflow_set(e->wf, engine_set_of(e, id))) >= 0)
+    if (e->calls_running > 0 && engine_calls(e, engine_group_of(e, id)))
         e->calls_running--;
     if ((staged = staging_after_run(e, id, status)) != 0) /* its outputs move first */
         return staged < 0 ? -1 : 0;
@@ -465,9 +449,12 @@ int hf_engine_task_ended(hf_engine_t *e, uint32_t id, int status)
 int engine_end(hf_engine_t *e, uint32_t id, int status)
 {
     task_t *t = &e->tasks[id];
-    const hf_set_t *spec = hf_workflow_set(e->wf, engine_set_of(e, id));
+    int s = engine_group_of(e, id);
+    bool call = engine_calls(e, s);
+    unit_t u;
     hf_task_state_t to;
 
+    engine_unit(e, s, &u);
     t->status = status;
     if (t->service_stop)
         to = HF_TASK_DONE; /* stopped when no set needed it any more */
@@ -476,14 +463,13 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
     else
         to = status == 0 ? HF_TASK_DONE : HF_TASK_FAILED;
     if (to == HF_TASK_FAILED && status == HF_STATUS_LAUNCH_RETRY &&
-        (hf_set_pool(spec) >= 0 || t->launch_retries < HF_LAUNCH_RETRIES) &&
-        !e->stopped) {
+        (call || t->launch_retries < HF_LAUNCH_RETRIES) && !e->stopped) {
         /* Not the task's failure: the launcher was busy (backoff 0.1 s,
          * doubling, at most 10 s), or a call's worker died before it ran
          * it: the call goes again at once, uncounted (each death ends the
          * call it ran, so the deaths are bounded). */
         double backoff = 0;
-        if (hf_set_pool(spec) < 0)
+        if (!call)
             backoff = fmin(0.1 * (double)(1u << t->launch_retries++), 10.0);
         engine_transition(e, id, HF_TASK_WAITING);
         hf_sched_release(e->sched, t->alloc);
@@ -491,7 +477,7 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
         e->pending_retries++;
         return timers_add(&e->timers, TIMER_RETRY, t->end + backoff, id, 0);
     }
-    if (to == HF_TASK_FAILED && t->attempts < spec->retries && !e->stopped) {
+    if (to == HF_TASK_FAILED && t->attempts < u.retries && !e->stopped) {
         /* Back to waiting, and ready again once the backoff is over. */
         t->attempts++;
         if (t->state != HF_TASK_WAITING) /* (its inputs may have failed to move) */
@@ -500,12 +486,12 @@ int engine_end(hf_engine_t *e, uint32_t id, int status)
         t->alloc = NULL;
         e->pending_retries++;
         return timers_add(&e->timers, TIMER_RETRY,
-                          e->exec->ops->now(e->exec->ctx) + spec->backoff, id, 0);
+                          e->exec->ops->now(e->exec->ctx) + u.backoff, id, 0);
     }
     engine_transition(e, id, to);
     hf_sched_release(e->sched, t->alloc);
     t->alloc = NULL;
-    if (to == HF_TASK_FAILED && spec->on_failure == HF_ON_FAILURE_STOP)
+    if (to == HF_TASK_FAILED && u.on_failure == HF_ON_FAILURE_STOP)
         hf_engine_stop(e, HF_STOP_FAILURE);
     return engine_propagate(e, id);
 }
@@ -519,7 +505,7 @@ static int setup_sched(hf_engine_t *e)
 
     if (!t || !rank)
         goto done;
-    if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, n)))
+    if (!(e->sched = hf_sched_create(&e->cfg.platform, e->cfg.policy, e->ngroups)))
         goto done;
     /* Critical-path order: the longest chain of set times (waves x
      * duration) still to run; heft: of task durations, as HEFT ranks tasks
@@ -528,10 +514,12 @@ static int setup_sched(hf_engine_t *e)
         t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_set(e->wf, s),
                                    &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
-    for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(e->wf, s);
-        if (hf_sched_set_shape(e->sched, s, set->cores, set->gpus, set->ranks,
-                               set->priority, rank[s], set->duration_mean) < 0)
+    for (int g = 0; g < e->ngroups; g++) {
+        int s = e->groups[g].set; /* a pool's workers are in no DAG: no rank */
+        unit_t u;
+        engine_unit(e, g, &u);
+        if (hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks, u.priority,
+                               s >= 0 ? rank[s] : 0, u.duration_mean) < 0)
             goto done;
     }
     rc = 0;
@@ -541,23 +529,30 @@ done:
     return rc;
 }
 
+/* The workflow's sets, then the pools, as groups. */
 static int setup_tasks(hf_engine_t *e)
 {
-    int n = hf_workflow_nsets(e->wf);
+    int n = hf_workflow_nsets(e->wf), ngroups = n + hf_workflow_npools(e->wf);
 
     e->tasks_cap = (uint32_t)hf_workflow_ntasks(e->wf);
-    e->sets_cap = n;
+    for (int p = 0; p < hf_workflow_npools(e->wf); p++)
+        e->tasks_cap += (uint32_t)hf_workflow_pool(e->wf, p)->size;
+    e->groups_cap = ngroups;
     e->tasks = malloc((size_t)e->tasks_cap * sizeof(task_t));
-    e->sets = calloc((size_t)n, sizeof(set_rt_t));
-    e->children = calloc((size_t)n, sizeof(edges_t));
+    e->groups = calloc((size_t)ngroups, sizeof(group_rt_t));
+    e->group_of = calloc((size_t)ngroups, sizeof(int));
+    e->children = calloc((size_t)ngroups, sizeof(edges_t));
     e->cancel_stack = malloc((size_t)e->tasks_cap * sizeof(uint32_t));
-    if (!e->tasks || !e->sets || !e->children || !e->cancel_stack)
+    if (!e->tasks || !e->groups || !e->group_of || !e->children || !e->cancel_stack)
         return -1;
     for (int s = 0; s < n; s++)
         engine_add_set(e, s);
-    /* Every set is there before one is linked to its parents and services. */
+    if (engine_pools_init(e) < 0)
+        return -1;
+    /* Every group is there before a set is linked to its parents and to
+     * the services and pool it uses. */
     for (int s = 0; s < n; s++)
-        if (engine_link_set(e, s) < 0)
+        if (engine_link_set(e, e->group_of[s]) < 0)
             return -1;
     return 0;
 }
@@ -591,8 +586,7 @@ hf_engine_t *hf_engine_create(hf_workflow_t *wf, hf_dag_t *dag,
         return NULL;
     }
     if (gates_init(&e->gates, dag, wf, cfg->mode) < 0 || setup_tasks(e) < 0 ||
-        engine_pools_init(e) < 0 || setup_sched(e) < 0 ||
-        (hf_workflow_stages(wf) && staging_init(e) < 0))
+        setup_sched(e) < 0 || (hf_workflow_stages(wf) && staging_init(e) < 0))
         goto nomem;
     if (rules_attach(e, err) < 0) {
         hf_engine_destroy(e);
@@ -620,10 +614,10 @@ void hf_engine_destroy(hf_engine_t *e)
     staging_fini(e);
     hf_sched_destroy(e->sched);
     gates_fini(&e->gates);
-    for (int s = 0; e->children && s < e->nsets; s++)
+    for (int s = 0; e->children && s < e->ngroups; s++)
         free(e->children[s].v);
-    for (int s = 0; e->sets && s < e->nsets; s++)
-        free(e->sets[s].calls);
+    for (int s = 0; e->groups && s < e->ngroups; s++)
+        free(e->groups[s].calls);
     free(e->children);
     free(e->pools);
     timers_fini(&e->timers);
@@ -632,7 +626,8 @@ void hf_engine_destroy(hf_engine_t *e)
     free(e->results);
     free(e->worker);
     free(e->tasks);
-    free(e->sets);
+    free(e->groups);
+    free(e->group_of);
     free(e->cancel_stack);
     free(e);
     errno = saved;
@@ -674,8 +669,9 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 {
     const task_t *t = &e->tasks[id];
 
-    out->set = engine_set_of(e, id);
-    out->index = id - e->sets[out->set].first;
+    out->group = engine_group_of(e, id);
+    out->set = e->groups[out->group].set;
+    out->index = id - e->groups[out->group].first;
     out->state = (hf_task_state_t)t->state;
     out->status = t->status;
     out->attempts = t->attempts;
@@ -689,8 +685,10 @@ void hf_engine_task(const hf_engine_t *e, uint32_t id, hf_task_info_t *out)
 
 void hf_engine_exec_task(const hf_engine_t *e, uint32_t id, hf_exec_task_t *out)
 {
-    out->set = engine_set_of(e, id);
-    out->index = id - e->sets[out->set].first;
+    out->group = engine_group_of(e, id);
+    out->index = id - e->groups[out->group].first;
+    out->spec = engine_spec(e, out->group);
+    out->name = hf_engine_group_name(e, out->group);
     out->running = e->tasks[id].state == HF_TASK_RUNNING;
     out->timed_out = e->tasks[id].timed_out;
 }
@@ -717,12 +715,6 @@ void hf_engine_activity(const hf_engine_t *e, hf_activity_t *out)
 void hf_engine_usage(const hf_engine_t *e, hf_usage_t *out)
 {
     *out = e->usage;
-}
-
-void hf_engine_span_of_set(const hf_engine_t *e, int set, double *start, double *end)
-{
-    *start = e->sets[set].first_start;
-    *end = e->sets[set].last_end;
 }
 
 void hf_engine_set_result(hf_engine_t *e, uint32_t task, json_t *result)

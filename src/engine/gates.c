@@ -38,10 +38,10 @@ int gates_init(gates_t *g, const hf_dag_t *dag, const hf_workflow_t *wf, hf_mode
     g->stages = calloc((size_t)n, sizeof(stage_t));
     if (!keys || !g->members || !g->stages)
         goto nomem;
-    /* Services and pools' workers have no stage: they serve the stages of
-     * their users, and end only after them. */
+    /* Services have no stage (nor have pools, which are no sets): they
+     * serve the stages of their users, and end only after them. */
     for (int s = 0; s < n; s++)
-        if (!hf_workflow_set(wf, s)->service && hf_workflow_pool_of(wf, s) < 0)
+        if (!hf_workflow_set(wf, s)->service)
             keys[nkeys++] =
                 (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
                               hf_dag_level(dag, s), s};
@@ -86,7 +86,7 @@ int gates_set_ended(gates_t *g, int s)
 {
     stage_t *st;
 
-    if (s >= g->nsets || g->stage_of[s] < 0)
+    if (s < 0 || s >= g->nsets || g->stage_of[s] < 0) /* a pool; a set submitted late */
         return -1;
     st = &g->stages[g->stage_of[s]];
     if (--st->unfinished > 0 || st->next < 0)

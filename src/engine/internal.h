@@ -1,5 +1,7 @@
 /* The engine's state, shared by engine.c (task states, dependencies,
- * failure propagation) and loop.c (the event loop, stops, timers). */
+ * failure propagation), loop.c (the event loop, stops, timers) and the
+ * files beside them.  The engine runs groups of tasks (engine.h): a set's
+ * tasks, or a pool's workers; groups.c says what differs between them. */
 #ifndef HETFLOW_ENGINE_INTERNAL_H
 #define HETFLOW_ENGINE_INTERNAL_H
 
@@ -26,7 +28,10 @@ typedef struct {
     uint8_t computed;       /* its busy time counted when its process ended */
 } task_t;
 
+/* A group (engine.h): a set's tasks or a pool's workers. */
 typedef struct {
+    int set;        /* its set, -1 for a pool */
+    int pool;       /* its pool, -1 for a set */
     uint32_t first; /* flat id of task 0 */
     uint32_t ntasks;
     uint32_t nended; /* done, failed or canceled */
@@ -37,19 +42,31 @@ typedef struct {
     bool released;    /* parents and gates allow its tasks to become ready */
     bool held;        /* start: on_rule, not started yet */
     int uses_pending; /* services (its pool) it uses that are not all up yet */
-    uint32_t nup;     /* a serving set's tasks up (engine_serves()) */
-    int users_left;   /* a serving set's user sets not yet ended */
+    uint32_t nup;     /* a serving group's tasks up (engine_serves()) */
+    int users_left;   /* a serving group's user sets not yet ended */
     bool unused;      /* a service whose last user ended: stopped unless a
                        * task-end callback gives it another */
     uint32_t *calls;  /* a function set: its ready tasks, a ring */
     uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
-} set_rt_t;
+} group_rt_t;
 
 /* A pool of workers (engine/pools.c). */
 typedef struct {
+    int group;    /* the group of its workers */
     bool started; /* a set that calls into it may start: its workers may */
 } pool_rt_t;
+
+/* What the engine's generic paths read of a group's units: a set's
+ * fields, or a worker's (groups.c). */
+typedef struct {
+    int cores, gpus, ranks;
+    int priority;
+    double duration_mean;
+    int retries;
+    double backoff, timeout;
+    hf_on_failure_t on_failure;
+} unit_t;
 
 typedef struct {
     hf_edge_t *v;
@@ -66,9 +83,10 @@ struct rules;
 struct hf_engine {
     hf_workflow_t *wf;
     hf_dag_t *dag;
-    int nsets; /* sets known to the engine (the workflow's, and submitted) */
-    int sets_cap;
-    edges_t *children; /* per set: the DAG's edges, and those of submitted sets */
+    int ngroups; /* (engine.h) the workflow's sets, the pools, submitted sets */
+    int groups_cap;
+    int *group_of;     /* per workflow set: its group (sets_cap entries) */
+    edges_t *children; /* per group: the DAG's edges, and those of submitted sets */
     uint32_t tasks_cap;
     hf_engine_config_t cfg;
     hf_executor_t *exec;
@@ -76,7 +94,7 @@ struct hf_engine {
     gates_t gates;
     task_t *tasks;
     uint32_t ntasks;
-    set_rt_t *sets;
+    group_rt_t *groups;
     long count[HF_TASK_CANCELED + 1];
     struct {
         hf_transition_f cb;
@@ -118,9 +136,9 @@ struct hf_engine {
 
 /* engine.c, for loop.c */
 void engine_transition(hf_engine_t *e, uint32_t id, hf_task_state_t to);
-int engine_set_of(const hf_engine_t *e, uint32_t task);
-int engine_make_ready(hf_engine_t *e, int set, uint32_t index);
-int engine_release_set(hf_engine_t *e, int set);
+int engine_group_of(const hf_engine_t *e, uint32_t task);
+int engine_make_ready(hf_engine_t *e, int group, uint32_t index);
+int engine_release_group(hf_engine_t *e, int group);
 int engine_propagate(hf_engine_t *e, uint32_t task); /* a task ended: its effects */
 int engine_withdraw(hf_engine_t *e, uint32_t task);  /* cancel a task not started */
 /* Queue a waiting task to end canceled: withdrawn, or after a failure. */
@@ -152,17 +170,39 @@ int staging_in_flight(const hf_engine_t *e);           /* stagings moving now */
 bool staging_out(const hf_engine_t *e, uint32_t task); /* its process has ended */
 int staging_drain(hf_engine_t *e);                     /* after a stop */
 
-/* sets.c: the one path a set joins the engine by (see there): its record
- * and tasks first, then (every set there) its uses and edges; -1 on ENOMEM. */
-void engine_add_set(hf_engine_t *e, int set);
-int engine_link_set(hf_engine_t *e, int set);
+/* sets.c: the one path a set joins the engine by (see there): its group
+ * and tasks first, then (every set there) its uses and edges; -1 on
+ * ENOMEM.  A pool's group joins at create, after the workflow's sets. */
+int engine_add_set(hf_engine_t *e, int set); /* returns its group */
+int engine_link_set(hf_engine_t *e, int group);
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
+int engine_add_group(hf_engine_t *e, int set, int pool, uint32_t ntasks);
 
-/* pools.c: function sets' pools of workers (see there).  Whether set s
- * serves others (a service, or a pool's workers): it is up when all its
- * tasks are, and stops when no set needs it. */
-int engine_pools_init(hf_engine_t *e);
-bool engine_serves(const hf_engine_t *e, int s);
+/* groups.c: what differs between a set's tasks and a pool's workers, in
+ * one place.  A group's set (NULL for a pool); its units' shape; the
+ * groups it uses (its services, then a function set's pool's workers).
+ * engine_open(): its units may become ready beyond their dependencies (a
+ * set's mode gate is open, a pool was started).  engine_start(): start a
+ * placed unit (launch(), pool_start()).  engine_serves(): it serves
+ * others (a service, a pool): up when all its units are, stopped when no
+ * group uses it any more.  engine_wanted(): a group that uses it may start
+ * (a pool starts its workers).  engine_unit_ended(): one of its units
+ * ended by itself (not stopped): a service or pool not up yet is lost to
+ * the sets that wait for it, a pool whose workers all ended is lost. */
+const hf_set_t *engine_spec(const hf_engine_t *e, int group);
+bool engine_calls(const hf_engine_t *e, int group); /* its tasks are calls */
+void engine_unit(const hf_engine_t *e, int group, unit_t *out);
+int engine_nuses(const hf_engine_t *e, int group);
+int engine_used(const hf_engine_t *e, int group, int k);
+bool engine_open(const hf_engine_t *e, int group);
+int engine_start(hf_engine_t *e, const hf_launch_t *l, hf_error_t *err);
+bool engine_serves(const hf_engine_t *e, int group);
+int engine_wanted(hf_engine_t *e, int group);
+void engine_unit_ended(hf_engine_t *e, int group);
+void engine_service_lost(hf_engine_t *e, int group); /* engine.c */
+
+/* pools.c: function sets' pools of workers (see there). */
+int engine_pools_init(hf_engine_t *e);           /* their groups, after the sets' */
 int engine_pool_start(hf_engine_t *e, int pool); /* a set calling into it may start */
 void engine_pool_lost(hf_engine_t *e, int pool); /* one of its workers ended */
 

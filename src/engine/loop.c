@@ -55,29 +55,27 @@ int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
     return 0;
 }
 
-/* A service's tasks (a function set's workers too) restored as done were
- * only stopped when no set needed them: where a set that uses the service
- * has tasks left to run, they are to start again, and go back to waiting.
- * Once per run, over every task: a resume's cost. */
+/* A service's tasks (a pool's workers too) restored as done were only
+ * stopped when no set needed them: where a set that uses the service (the
+ * pool) has tasks left to run, they are to start again, and go back to
+ * waiting.  Once per run, over every task: a resume's cost. */
 static int reopen_services(hf_engine_t *e)
 {
-    bool *needed = calloc((size_t)e->nsets, sizeof(bool));
+    bool *needed = calloc((size_t)e->ngroups, sizeof(bool));
 
     if (!needed)
         return -1;
-    for (int s = 0; s < e->nsets; s++) {
-        const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    for (int s = 0; s < e->ngroups; s++) {
         bool left = false;
-        for (uint32_t i = 0; i < e->sets[s].ntasks && !left; i++)
-            left = e->tasks[e->sets[s].first + i].state != HF_TASK_DONE;
-        int nuses;
-        const int *uses = hf_set_uses(spec, &nuses);
-        for (int k = 0; left && k < nuses; k++) /* a function set's pool too */
-            needed[uses[k]] = true;
+        for (uint32_t i = 0; i < e->groups[s].ntasks && !left; i++)
+            left = e->tasks[e->groups[s].first + i].state != HF_TASK_DONE;
+        for (int k = 0; left && k < engine_nuses(e, s);
+             k++) /* a function set's pool too */
+            needed[engine_used(e, s, k)] = true;
     }
-    for (int s = 0; s < e->nsets; s++) {
-        for (uint32_t i = 0; needed[s] && i < e->sets[s].ntasks; i++) {
-            task_t *t = &e->tasks[e->sets[s].first + i];
+    for (int s = 0; s < e->ngroups; s++) {
+        for (uint32_t i = 0; needed[s] && i < e->groups[s].ntasks; i++) {
+            task_t *t = &e->tasks[e->groups[s].first + i];
             if (t->state != HF_TASK_DONE)
                 continue;
             t->state = HF_TASK_WAITING;
@@ -108,26 +106,34 @@ static double now_of(const hf_engine_t *e)
 static int start_timeout(hf_engine_t *e, const hf_launch_t *l)
 {
     const task_t *t = &e->tasks[l->task];
+    unit_t u;
 
-    return l->spec->timeout > 0
-               ? timers_add(&e->timers, TIMER_TIMEOUT, t->start + l->spec->timeout,
-                            l->task, t->start)
-               : 0;
+    engine_unit(e, l->group, &u);
+    return u.timeout > 0 ? timers_add(&e->timers, TIMER_TIMEOUT, t->start + u.timeout,
+                                      l->task, t->start)
+                         : 0;
+}
+
+/* Placed task `task` of group g, for the executor. */
+static hf_launch_t launch_of(const hf_engine_t *e, int g, uint32_t task,
+                             const hf_alloc_t *alloc)
+{
+    return (hf_launch_t){
+        task, g, task - e->groups[g].first, engine_spec(e, g), hf_engine_group_name(e, g),
+        alloc};
 }
 
 /* Hand function set s's ready tasks to its workers, in order, while they
  * have room.  Returns 0, or -1 with a message. */
 static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
 {
-    set_rt_t *set = &e->sets[s];
-    hf_launch_t l = {.set = s, .spec = hf_workflow_set(e->wf, s)};
-    const hf_pool_t *pool = hf_workflow_pool(e->wf, hf_set_pool(l.spec));
+    group_rt_t *set = &e->groups[s];
+    const hf_pool_t *pool = hf_workflow_pool(e->wf, hf_set_pool(engine_spec(e, s)));
 
     while (set->ncalls > 0 && !e->stopped) {
         uint32_t worker;
         int taken;
-        l.task = set->calls[set->calls_head];
-        l.index = l.task - set->first;
+        hf_launch_t l = launch_of(e, s, set->calls[set->calls_head], NULL);
         if (e->tasks[l.task].state == HF_TASK_READY) {
             if ((taken = e->exec->ops->call(e->exec->ctx, pool, &l, &worker, err)) < 0)
                 return -1;
@@ -159,11 +165,8 @@ static int call_ready(hf_engine_t *e, int s, hf_error_t *err)
 static int launch_placed(hf_engine_t *e, const hf_launch_t *l, hf_error_t *err)
 {
     task_t *t = &e->tasks[l->task];
-    int pool = hf_workflow_pool_of(e->wf, l->set);
 
-    if ((pool >= 0 ? e->exec->ops->pool_start(e->exec->ctx, hf_workflow_pool(e->wf, pool),
-                                              l, err)
-                   : e->exec->ops->launch(e->exec->ctx, l, err)) < 0)
+    if (engine_start(e, l, err) < 0)
         return -1;
     engine_transition(e, l->task, HF_TASK_RUNNING);
     if (start_timeout(e, l) < 0) {
@@ -194,29 +197,25 @@ static int launch_ready(hf_engine_t *e, hf_error_t *err)
 {
     hf_launch_t l;
     hf_alloc_t *alloc;
-    int rc = 0;
+    uint32_t task;
+    int rc = 0, g;
 
     if (e->stopped)
         return 0;
-    for (int s = 0; e->calls_queued > 0 && s < e->nsets; s++)
-        if (e->sets[s].ncalls > 0 && call_ready(e, s, err) < 0)
+    for (int s = 0; e->calls_queued > 0 && s < e->ngroups; s++)
+        if (e->groups[s].ncalls > 0 && call_ready(e, s, err) < 0)
             return -1;
-    while (staging_next_launch(e, &l.task)) {
-        l.set = engine_set_of(e, l.task);
-        l.index = l.task - e->sets[l.set].first;
-        l.spec = hf_workflow_set(e->wf, l.set);
-        l.alloc = e->tasks[l.task].alloc;
+    while (staging_next_launch(e, &task)) {
+        l = launch_of(e, engine_group_of(e, task), task, e->tasks[task].alloc);
         if ((rc = launch_placed(e, &l, err)) != 0)
             return rc < 0 ? -1 : 0;
     }
     hf_sched_set_now(e->sched, now_of(e));
     while ((e->cfg.max_running <= 0 || holding(e) < e->cfg.max_running) &&
-           (rc = hf_sched_next(e->sched, &l.set, &l.index, &alloc)) == 1) {
+           (rc = hf_sched_next(e->sched, &g, &task, &alloc)) == 1) {
         task_t *t;
         int staged;
-        l.task = e->sets[l.set].first + l.index;
-        l.spec = hf_workflow_set(e->wf, l.set);
-        l.alloc = alloc;
+        l = launch_of(e, g, e->groups[g].first + task, alloc);
         t = &e->tasks[l.task];
         if (t->state != HF_TASK_READY) { /* withdrawn while it was queued */
             hf_sched_release(e->sched, alloc);
@@ -262,8 +261,9 @@ static int fire_timers(hf_engine_t *e)
         case TIMER_RETRY:
             e->pending_retries--;
             if (t->state == HF_TASK_WAITING && !e->stopped &&
-                engine_make_ready(e, engine_set_of(e, tm.task),
-                                  tm.task - e->sets[engine_set_of(e, tm.task)].first) < 0)
+                engine_make_ready(e, engine_group_of(e, tm.task),
+                                  tm.task -
+                                      e->groups[engine_group_of(e, tm.task)].first) < 0)
                 return -1;
             break;
         case TIMER_WALLTIME:
@@ -300,8 +300,8 @@ static void end_batch(hf_engine_t *e)
  * -1 on error. */
 static int withdraw_held(hf_engine_t *e)
 {
-    for (int s = 0; s < e->nsets; s++) {
-        set_rt_t *set = &e->sets[s];
+    for (int s = 0; s < e->ngroups; s++) {
+        group_rt_t *set = &e->groups[s];
         if (!set->held || set->nended == set->ntasks)
             continue;
         set->held = false;
@@ -315,7 +315,7 @@ static int withdraw_held(hf_engine_t *e)
 
 int hf_engine_run(hf_engine_t *e, hf_error_t *err)
 {
-    int n = e->nsets;
+    int n = e->ngroups;
 
     if (e->cfg.walltime > 0 && timers_add(&e->timers, TIMER_WALLTIME,
                                           now_of(e) + e->cfg.walltime -
@@ -334,7 +334,7 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
             e->ended[e->nended++] = id;
     }
     for (int s = 0; s < n; s++)
-        if (engine_release_set(e, s) < 0)
+        if (engine_release_group(e, s) < 0)
             goto nomem;
     for (;;) {
         double budget;

@@ -338,7 +338,8 @@ static void on_end(hf_engine_t *e, uint32_t task, hf_task_state_t state, double 
 
     (void)now;
     hf_engine_task(e, task, &info);
-    if (info.set >= r->nsets_cap || (tmpl = r->template_of[info.set]) < 0)
+    if (info.set < 0 || /* a pool's worker */
+        info.set >= r->nsets_cap || (tmpl = r->template_of[info.set]) < 0)
         return;
     if (state == HF_TASK_DONE && (result = hf_engine_result(e, task)))
         add_result(r, info.set, result);

@@ -1,36 +1,24 @@
 /* A set joins the engine: one path for the workflow's own sets (at
  * create) and for those submitted while it runs.  engine_add_set() gives
- * it its runtime record and its waiting tasks; engine_link_set() wires it
+ * it its group (groups.c) and its waiting tasks; engine_link_set() wires it
  * to the services it uses and to its parents, which may have made progress
  * already (a submitted set), so that it waits for what is left only. */
 #include <stdlib.h>
 
 #include "internal.h"
 
-void engine_add_set(hf_engine_t *e, int s)
+int engine_add_set(hf_engine_t *e, int s)
 {
     const hf_set_t *spec = hf_workflow_set(e->wf, s);
-    uint32_t first = hf_workflow_first_task(e->wf, s), n = (uint32_t)spec->tasks;
+    int g = engine_add_group(e, s, -1, (uint32_t)spec->tasks);
     uint16_t one_to_one = 0;
 
     for (int j = 0; j < spec->nafter; j++)
         one_to_one += spec->after[j].map == HF_MAP_ONE_TO_ONE;
-    e->sets[s] = (set_rt_t){.first = first,
-                            .ntasks = n,
-                            .first_start = -1,
-                            .last_end = -1,
-                            .held = spec->start_on_rule};
-    e->children[s] = (edges_t){0};
-    for (uint32_t i = 0; i < n; i++)
-        e->tasks[first + i] = (task_t){.ready = -1,
-                                       .placed = -1,
-                                       .start = -1,
-                                       .end = -1,
-                                       .pending = one_to_one,
-                                       .state = HF_TASK_WAITING};
-    e->ntasks += n;
-    e->nsets++;
-    e->count[HF_TASK_WAITING] += n;
+    e->groups[g].held = spec->start_on_rule;
+    for (uint32_t i = 0; i < e->groups[g].ntasks; i++)
+        e->tasks[e->groups[g].first + i].pending = one_to_one;
+    return g;
 }
 
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
@@ -54,7 +42,7 @@ int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
  * whole. */
 static bool apply_parent(hf_engine_t *e, int s, const hf_dep_t *dep)
 {
-    set_rt_t *parent = &e->sets[dep->parent], *child = &e->sets[s];
+    group_rt_t *parent = &e->groups[e->group_of[dep->parent]], *child = &e->groups[s];
     bool ended = parent->nended == parent->ntasks;
     bool succeeded = parent->nok + parent->nwithdrawn == parent->ntasks;
 
@@ -85,22 +73,21 @@ static bool apply_parent(hf_engine_t *e, int s, const hf_dep_t *dep)
 
 int engine_link_set(hf_engine_t *e, int s)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
-    int nuses;
-    const int *uses = hf_set_uses(spec, &nuses);
+    const hf_set_t *spec = engine_spec(e, s);
 
-    for (int k = 0; k < nuses; k++) { /* services, and a function set's pool */
-        set_rt_t *used = &e->sets[uses[k]];
+    for (int k = 0; k < engine_nuses(e, s); k++) { /* services, a function set's pool */
+        group_rt_t *used = &e->groups[engine_used(e, s, k)];
         used->users_left++;
         if (used->nup < used->ntasks)
-            e->sets[s].uses_pending++;
+            e->groups[s].uses_pending++;
     }
     for (int j = 0; j < spec->nafter; j++) {
         const hf_dep_t *dep = &spec->after[j];
-        if (engine_add_edge(e, dep->parent, hf_dep_edge(dep, s)) < 0)
+        hf_edge_t edge = hf_dep_edge(dep, s); /* to a group */
+        if (engine_add_edge(e, e->group_of[dep->parent], edge) < 0)
             return -1;
         if (apply_parent(e, s, dep))
-            e->sets[s].all_pending++;
+            e->groups[s].all_pending++;
     }
     return 0;
 }

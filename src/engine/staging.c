@@ -76,12 +76,12 @@ int staging_init(hf_engine_t *e)
         cap = HF_STAGE_PER_NODE * e->cfg.platform.nodes;
     st->cap = cap;
     e->staging = st;
-    return reserve(st, (size_t)e->sets_cap, e->tasks_cap);
+    return reserve(st, (size_t)e->groups_cap, e->tasks_cap);
 }
 
 int staging_reserve(hf_engine_t *e)
 {
-    return e->staging ? reserve(e->staging, (size_t)e->sets_cap, e->tasks_cap) : 0;
+    return e->staging ? reserve(e->staging, (size_t)e->groups_cap, e->tasks_cap) : 0;
 }
 
 void staging_fini(hf_engine_t *e)
@@ -99,17 +99,18 @@ void staging_fini(hf_engine_t *e)
     e->staging = NULL;
 }
 
+/* A task's set; a pool's worker has none, and stages nothing. */
 static const hf_set_t *spec_of(const hf_engine_t *e, uint32_t id)
 {
-    return hf_workflow_set(e->wf, engine_set_of(e, id));
+    return engine_spec(e, engine_group_of(e, id));
 }
 
 int staging_before_ready(hf_engine_t *e, int s, uint32_t id)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    const hf_set_t *spec = engine_spec(e, s);
     stage_task_t *t;
 
-    if (!e->staging || spec->stage.in == HF_STAGE_NONE || spec->stage.sync)
+    if (!e->staging || !spec || spec->stage.in == HF_STAGE_NONE || spec->stage.sync)
         return 0;
     t = &e->staging->tasks[id];
     if (t->phase == PH_IN_DONE) {
@@ -124,7 +125,8 @@ int staging_after_place(hf_engine_t *e, const hf_launch_t *l)
 {
     stage_task_t *t;
 
-    if (!e->staging || l->spec->stage.in == HF_STAGE_NONE || !l->spec->stage.sync)
+    if (!e->staging || !l->spec || l->spec->stage.in == HF_STAGE_NONE ||
+        !l->spec->stage.sync)
         return 0;
     t = &e->staging->tasks[l->task];
     t->phase = PH_IN_QUEUED;
@@ -143,7 +145,7 @@ int staging_after_run(hf_engine_t *e, uint32_t id, int status)
         return 0;
     spec = spec_of(e, id);
     t = &e->staging->tasks[id];
-    if (spec->stage.out == HF_STAGE_NONE || t->phase >= PH_OUT_QUEUED)
+    if (!spec || spec->stage.out == HF_STAGE_NONE || t->phase >= PH_OUT_QUEUED)
         return 0;
     now = e->exec->ops->now(e->exec->ctx);
     t->compute_end = now;
@@ -163,12 +165,12 @@ int staging_after_run(hf_engine_t *e, uint32_t id, int status)
 static int dispatch(hf_engine_t *e, uint32_t id, hf_error_t *err)
 {
     stage_task_t *t = &e->staging->tasks[id];
-    int s = engine_set_of(e, id);
+    int s = engine_group_of(e, id);
     bool out = t->phase == PH_OUT_QUEUED;
     hf_stage_req_t req = {.task = id,
-                          .set = s,
-                          .index = id - e->sets[s].first,
-                          .spec = hf_workflow_set(e->wf, s),
+                          .group = s,
+                          .index = id - e->groups[s].first,
+                          .spec = engine_spec(e, s),
                           .dir = out ? HF_STAGE_OUT : HF_STAGE_IN,
                           .node = t->node};
     double now = e->exec->ops->now(e->exec->ctx);
@@ -299,7 +301,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     t = &st->tasks[id];
     task = &e->tasks[id];
-    s = engine_set_of(e, id);
+    s = engine_group_of(e, id);
     set = &st->sets[s];
     now = e->exec->ops->now(e->exec->ctx);
     out = t->phase == PH_OUT_MOVING;
@@ -336,7 +338,7 @@ int hf_engine_stage_ended(hf_engine_t *e, uint32_t id, int status, double bytes)
     }
     if (status != 0)
         return engine_end(e, id, HF_STATUS_STAGE_FAILED);
-    return engine_make_ready(e, s, id - e->sets[s].first);
+    return engine_make_ready(e, s, id - e->groups[s].first);
 }
 
 bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t *out)
@@ -353,10 +355,10 @@ bool hf_engine_task_staging(const hf_engine_t *e, uint32_t id, hf_task_staging_t
     return true;
 }
 
-void hf_engine_staging_of_set(const hf_engine_t *e, int set, hf_set_staging_t *out)
+void hf_engine_staging_of_group(const hf_engine_t *e, int group, hf_set_staging_t *out)
 {
-    if (e->staging && set >= 0 && (size_t)set < e->staging->nsets)
-        *out = e->staging->sets[set];
+    if (e->staging && group >= 0 && (size_t)group < e->staging->nsets)
+        *out = e->staging->sets[group];
     else
         *out = (hf_set_staging_t){0, 0, 0};
 }

@@ -11,12 +11,14 @@
 #include "internal.h"
 #include "util/grow.h"
 
-static bool valid_set(const hf_engine_t *e, int set)
+/* The group of the workflow's set `set`, or -1 with EINVAL. */
+static int group_of(const hf_engine_t *e, int set)
 {
-    if (set >= 0 && set < e->nsets)
-        return true;
-    errno = EINVAL;
-    return false;
+    int g = hf_engine_group_of_set(e, set);
+
+    if (g < 0)
+        errno = EINVAL;
+    return g;
 }
 
 int hf_engine_on_task_end(hf_engine_t *e, hf_task_end_f cb, void *arg)
@@ -53,12 +55,14 @@ int steer_deliver_ends(hf_engine_t *e)
 
 int hf_engine_start_set(hf_engine_t *e, int set)
 {
-    if (!valid_set(e, set))
+    int g = group_of(e, set);
+
+    if (g < 0)
         return -1;
-    if (!e->sets[set].held)
+    if (!e->groups[g].held)
         return 0;
-    e->sets[set].held = false;
-    return engine_release_set(e, set);
+    e->groups[g].held = false;
+    return engine_release_group(e, g);
 }
 
 static int by_latest_start(const void *a, const void *b, void *ctx)
@@ -72,15 +76,16 @@ static int by_latest_start(const void *a, const void *b, void *ctx)
 
 long hf_engine_cancel_set(hf_engine_t *e, int set, double fraction)
 {
-    set_rt_t *s;
+    group_rt_t *s;
     uint32_t *running, nrunning = 0;
     long want, done = 0;
+    int g = group_of(e, set);
 
-    if (!valid_set(e, set) || !(fraction > 0 && fraction <= 1)) {
+    if (g < 0 || !(fraction > 0 && fraction <= 1)) {
         errno = EINVAL;
         return -1;
     }
-    s = &e->sets[set];
+    s = &e->groups[g];
     want = (long)ceil(fraction * (double)(s->ntasks - s->nended) - 1e-9);
     /* Tasks not started cost nothing to drop: they go first. */
     for (uint32_t i = s->ntasks; i-- > 0 && done < want;) {
@@ -122,26 +127,28 @@ static long share_cap(double fraction, long total)
 int hf_engine_set_share(hf_engine_t *e, int set, double cores, double gpus)
 {
     const hf_platform_t *p = &e->cfg.platform;
+    int g = group_of(e, set);
 
-    if (!valid_set(e, set) || !(cores >= 0 && cores <= 1) || !(gpus >= 0 && gpus <= 1)) {
+    if (g < 0 || !(cores >= 0 && cores <= 1) || !(gpus >= 0 && gpus <= 1)) {
         errno = EINVAL;
         return -1;
     }
-    hf_sched_set_share(e->sched, set,
-                       share_cap(cores, (long)p->nodes * p->cores_per_node),
+    hf_sched_set_share(e->sched, g, share_cap(cores, (long)p->nodes * p->cores_per_node),
                        share_cap(gpus, (long)p->nodes * p->gpus_per_node));
     return 0;
 }
 
-/* Room for nsets sets and ntasks tasks in every per-set and per-task array. */
+/* Room for nsets groups and ntasks tasks in every per-group and per-task
+ * array. */
 int steer_reserve(hf_engine_t *e, int nsets, uint32_t ntasks)
 {
-    if (nsets > e->sets_cap) {
-        size_t old = (size_t)e->sets_cap, cap = grow_cap(old, (size_t)nsets);
-        if (grow_to((void **)&e->sets, old, cap, sizeof(set_rt_t)) < 0 ||
+    if (nsets > e->groups_cap) {
+        size_t old = (size_t)e->groups_cap, cap = grow_cap(old, (size_t)nsets);
+        if (grow_to((void **)&e->groups, old, cap, sizeof(group_rt_t)) < 0 ||
+            grow_to((void **)&e->group_of, old, cap, sizeof(int)) < 0 ||
             grow_to((void **)&e->children, old, cap, sizeof(edges_t)) < 0)
             return -1;
-        e->sets_cap = (int)cap;
+        e->groups_cap = (int)cap;
     }
     if (hf_sched_grow(e->sched, nsets) < 0)
         return -1;
@@ -170,8 +177,11 @@ static const char *stopped_service(const hf_engine_t *e, const hf_set_t *spec,
     *pool = spec->function ? hf_set_pool_name(spec) : NULL;
     for (int k = -1; k < spec->nuses; k++) {
         const char *name = k < 0 ? *pool : spec->uses_names[k];
-        int u = name ? hf_workflow_find_set(e->wf, name) : -1;
-        if (u >= 0 && e->sets[u].nended == e->sets[u].ntasks)
+        int p = k < 0 ? hf_workflow_find_pool(e->wf, name) : -1;
+        int u = p >= 0 ? e->pools[p].group
+                : name ? hf_engine_group_of_set(e, hf_workflow_find_set(e->wf, name))
+                       : -1;
+        if (u >= 0 && e->groups[u].nended == e->groups[u].ntasks)
             return name;
     }
     return NULL;
@@ -182,7 +192,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     uint32_t n = (uint32_t)spec->tasks;
     const char *stopped;
     char *pool;
-    int s;
+    int s, g;
 
     if ((stopped = stopped_service(e, spec, &pool))) {
         hf_error_set(err, "set '%s' uses '%s', which has stopped", spec->name, stopped);
@@ -199,7 +209,7 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     }
     if (hf_set_check_platform(spec, NULL, &e->cfg.platform, err) < 0)
         return -1;
-    if (steer_reserve(e, e->nsets + 1, e->ntasks + n) < 0)
+    if (steer_reserve(e, e->ngroups + 1, e->ntasks + n) < 0)
         goto nomem;
     if ((spec->stage.in != HF_STAGE_NONE || spec->stage.out != HF_STAGE_NONE) &&
         staging_init(e) < 0)
@@ -207,14 +217,14 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
     if ((s = hf_workflow_append(e->wf, spec, err)) < 0)
         return -1;
     /* From here the set is the workflow's. */
-    engine_add_set(e, s);
-    if (hf_sched_set_shape(e->sched, s, spec->cores, spec->gpus, spec->ranks,
+    g = engine_add_set(e, s);
+    if (hf_sched_set_shape(e->sched, g, spec->cores, spec->gpus, spec->ranks,
                            spec->priority,
                            hf_policy_rank_time(e->cfg.policy, spec, &e->cfg.platform),
                            spec->duration_mean) < 0 ||
-        engine_link_set(e, s) < 0)
+        engine_link_set(e, g) < 0)
         goto nomem;
-    if (engine_drain_cancels(e) < 0 || engine_release_set(e, s) < 0)
+    if (engine_drain_cancels(e) < 0 || engine_release_group(e, g) < 0)
         goto nomem;
     return s;
 nomem:
@@ -225,7 +235,7 @@ nomem:
 
 void hf_engine_progress_of_set(const hf_engine_t *e, int set, hf_set_progress_t *out)
 {
-    const set_rt_t *s = &e->sets[set];
+    const group_rt_t *s = &e->groups[e->group_of[set]];
 
     *out = (hf_set_progress_t){s->ntasks, s->ndone, s->nended};
 }

@@ -226,10 +226,12 @@ static char *hydra_binding(char *const *rank_cpus, uint32_t ranks)
     return s;
 }
 
-char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *rank_cpus,
-                     const char *rankfile, char **task, hf_error_t *err)
+char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, const hf_pool_t *pool,
+                     char *const *rank_cpus, const char *rankfile, char **task,
+                     hf_error_t *err)
 {
-    const hf_set_t *set = l->spec;
+    const hf_set_t *set = l->spec; /* NULL for a worker: no files */
+    int cores = pool ? pool->cores : set->cores, gpus = pool ? pool->gpus : set->gpus;
     uint32_t ranks = 0;
     args_t a = {0};
 
@@ -245,11 +247,11 @@ char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *ra
             free(hosts);
         }
         addf(&a, "--ntasks=%u", ranks);
-        addf(&a, "--cpus-per-task=%d", set->cores);
+        addf(&a, "--cpus-per-task=%d", cores);
         add(&a, strdup("--exact"));
-        if (set->gpus > 0)
-            addf(&a, "--gpus-per-task=%d", set->gpus);
-        addf(&a, "--job-name=%s", set->name);
+        if (gpus > 0)
+            addf(&a, "--gpus-per-task=%d", gpus);
+        addf(&a, "--job-name=%s", l->name);
         add(&a, strdup("--quiet"));
         add(&a, strdup("--kill-on-bad-exit=1"));
         add(&a, strdup("--"));
@@ -266,7 +268,7 @@ char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *ra
             add(&a, strdup("-x"));
             add(&a, strdup(exported[i]));
         }
-        if (set->ninputs + set->noutputs > 0) { /* as make_env sets them */
+        if (set && set->ninputs + set->noutputs > 0) { /* as make_env sets them */
             add(&a, strdup("-x"));
             add(&a, strdup("HETFLOW_INPUTS"));
             add(&a, strdup("-x"));

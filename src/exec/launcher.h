@@ -22,12 +22,13 @@ int launcher_init(launcher_t *ln, hf_launcher_t kind, char *const *hosts, int nh
                   hf_error_t *err);
 void launcher_fini(launcher_t *ln);
 
-/* The command line for task l: the launcher's options for its placement,
- * then `task`, whose strings move into the result (the array itself is
- * freed).  rank_cpus[r] lists rank r's CPUs ("3,4"), ranks in slot order;
- * Open MPI binds through a rankfile written at `rankfile`.  NULL with a
- * message on failure, `task` freed. */
-char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, char *const *rank_cpus,
-                     const char *rankfile, char **task, hf_error_t *err);
+/* The command line for task l (a worker of `pool`, or NULL): the
+ * launcher's options for its placement, then `task`, whose strings move
+ * into the result (the array itself is freed).  rank_cpus[r] lists rank
+ * r's CPUs ("3,4"), ranks in slot order; Open MPI binds through a rankfile
+ * written at `rankfile`.  NULL with a message on failure, `task` freed. */
+char **launcher_argv(const launcher_t *ln, const hf_launch_t *l, const hf_pool_t *pool,
+                     char *const *rank_cpus, const char *rankfile, char **task,
+                     hf_error_t *err);
 
 #endif

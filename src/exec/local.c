@@ -358,13 +358,12 @@ static int local_stage(void *ctx, const hf_stage_req_t *req, hf_error_t *err)
 }
 
 /* Which task `task` is, for the spawner (placed nowhere). */
-static hf_launch_t launch_of(const local_t *x, hf_engine_t *engine, uint32_t task)
+static hf_launch_t launch_of(hf_engine_t *engine, uint32_t task)
 {
     hf_exec_task_t t;
 
     hf_engine_exec_task(engine, task, &t);
-    return (hf_launch_t){task, t.set, t.index, hf_workflow_set(x->spawner.wf, t.set),
-                         NULL};
+    return (hf_launch_t){task, t.group, t.index, t.spec, t.name, NULL};
 }
 
 /* Add hetflow's line to the .err file of task's latest try (of a new try
@@ -374,7 +373,7 @@ static void note(local_t *x, hf_engine_t *engine, uint32_t task, bool new_try,
 static void note(local_t *x, hf_engine_t *engine, uint32_t task, bool new_try,
                  const char *fmt, ...)
 {
-    hf_launch_t l = launch_of(x, engine, task);
+    hf_launch_t l = launch_of(engine, task);
     va_list ap;
 
     va_start(ap, fmt);
@@ -420,15 +419,13 @@ static void kill_all(local_t *x)
 static int read_result(local_t *x, hf_engine_t *engine, uint32_t task)
 {
     hf_exec_task_t t;
-    const hf_set_t *set;
     char path[4096];
     json_error_t jerr;
     json_t *result;
     int fd;
 
     hf_engine_exec_task(engine, task, &t);
-    set = hf_workflow_set(x->spawner.wf, t.set);
-    spawner_task_path(&x->spawner, set, t.index, "result.json", path, sizeof(path));
+    spawner_task_path(&x->spawner, t.name, t.index, "result.json", path, sizeof(path));
     if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
         if (errno == ENOENT)
             return 0;
@@ -484,7 +481,7 @@ static bool step_refused(local_t *x, hf_engine_t *engine, uint32_t task)
 {
     static const char *const signs[] = {"step creation temporarily disabled",
                                         "Unable to create step", "Job step creation"};
-    hf_launch_t l = launch_of(x, engine, task);
+    hf_launch_t l = launch_of(engine, task);
     char path[4096], tail[4096];
     size_t n;
     FILE *f;
@@ -511,7 +508,8 @@ static int ended_files(local_t *x, hf_engine_t *engine, uint32_t task, int statu
     const hf_set_t *set;
 
     hf_engine_exec_task(engine, task, &t);
-    set = hf_workflow_set(x->spawner.wf, t.set);
+    if (!(set = t.spec)) /* a worker has no files */
+        return status;
     /* A recorded run's files are for the model: its stand-ins write none. */
     if (status == 0 && set->noutputs > 0 && !hf_workflow_recorded(x->spawner.wf))
         status = check_outputs(x, engine, task, set, t.index);
@@ -533,10 +531,10 @@ static void note_end(local_t *x, hf_engine_t *engine, uint32_t task, int status)
     hf_engine_exec_task(engine, task, &t);
     if (t.timed_out)
         note(x, engine, task, false, "timed out after %g s: stopped by hetflow, %s",
-             hf_workflow_set(x->spawner.wf, t.set)->timeout, how);
-    else if (x->stopped[task] && (hf_workflow_set(x->spawner.wf, t.set)->service ||
-                                  hf_workflow_pool_of(x->spawner.wf, t.set) >= 0))
-        return; /* a service (a pool) is stopped when no set needs it: no failure */
+             t.spec->timeout, how);
+    else if (x->stopped[task] && (!t.spec || t.spec->service))
+        return; /* a service (a pool's worker) is stopped when no set needs it: no failure
+                 */
     else if (x->stopped[task])
         note(x, engine, task, false, "stopped by hetflow, %s", how);
     else
@@ -627,8 +625,7 @@ static int services_up(local_t *x, hf_engine_t *engine)
         struct stat st;
         char path[4096];
         hf_engine_exec_task(engine, task, &t);
-        spawner_task_path(&x->spawner, hf_workflow_set(x->spawner.wf, t.set), t.index,
-                          "endpoint", path, sizeof(path));
+        spawner_task_path(&x->spawner, t.name, t.index, "endpoint", path, sizeof(path));
         if (!t.running) { /* it ended before it served */
             x->starting[i] = x->starting[--x->nstarting];
         } else if (stat(path, &st) == 0 && st.st_size > 0) {

@@ -197,8 +197,7 @@ int pools_call(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, uint32_t
 
     for (size_t k = 0; k < p->nslots && !w; k++) {
         worker_t *c = p->slot[(p->cursor + k) % p->nslots];
-        if (c && c->pool->set == pool->set && c->ready && !c->stopping &&
-            c->n < c->window) {
+        if (c && c->pool == pool && c->ready && !c->stopping && c->n < c->window) {
             w = c;
             p->cursor = (p->cursor + k + 1) % p->nslots;
         }
@@ -339,8 +338,7 @@ static int on_frame(pools_t *p, worker_t *w, const frame_t *f, hf_engine_t *engi
     task = pop_call(w);
     if (f->status != FRAME_OK) {
         hf_engine_exec_task(engine, task, &info);
-        log_line(p, w, "%s[%u] failed: %.*s",
-                 hf_workflow_set(p->spawner->wf, info.set)->name, info.index, (int)f->len,
+        log_line(p, w, "%s[%u] failed: %.*s", info.name, info.index, (int)f->len,
                  f->payload);
         set_error(engine, task, f->payload, f->len);
         return end_call(engine, task, 1, err);

@@ -38,8 +38,8 @@ typedef struct {
 void pools_init(pools_t *p, spawner_t *sp, int epfd);
 void pools_fini(pools_t *p);
 
-/* Start the worker of `pool` that is task l (of the pool's set of
- * workers).  Returns its pid (and process group), 0 when it cannot start
+/* Start the worker of `pool` that is task l (of the pool's group of
+ * workers, no set).  Returns its pid (and process group), 0 when it cannot start
  * (*status as for spawner_start()), -1 with a message. */
 pid_t pools_start(pools_t *p, const hf_pool_t *pool, const hf_launch_t *l, int *status,
                   hf_error_t *err);

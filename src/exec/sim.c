@@ -35,16 +35,17 @@ typedef struct {
     size_t ncanceled;
     size_t ntasks; /* room in the per-task arrays: sets may be added */
     heap_t events;
-    uint32_t *done_in; /* per set: its tasks done so far */
+    uint32_t *done_in; /* per group: its tasks done so far */
     uint32_t *ups;     /* services launched since the last wait: up now */
     size_t nups, ups_cap;
-    size_t nsets;   /* room in done_in and idle */
+    size_t nsets;   /* room in done_in and idle (groups and sets) */
     uint32_t *peer; /* per task: a call's worker; a worker's call, or NO_CALL */
     struct idle {
         uint32_t *v;
         size_t n, cap;
-    } * idle; /* per pool set: a stack of workers without a call, where those
-               * stopped since (and a busy one's older entry) are skipped */
+    } * idle; /* per pool, by its owner set: a stack of workers without a
+               * call, where those stopped since (and a busy one's older
+               * entry) are skipped */
     flows_t flows;
     struct stopped_flow {
         uint32_t task;
@@ -69,15 +70,15 @@ static int reserve_sets(sim_t *sim, int set)
     return 0;
 }
 
-/* A worker of pool `set` starts, idle.  A stack never holds more entries
- * than its workers ever started: each later push follows a pop. */
-static int worker_started(sim_t *sim, uint32_t task, int set)
+/* A worker of `pool` starts, idle.  A stack never holds more entries than
+ * its workers ever started: each later push follows a pop. */
+static int worker_started(sim_t *sim, uint32_t task, const hf_pool_t *pool)
 {
     struct idle *idle;
 
-    if (reserve_sets(sim, set) < 0)
+    if (reserve_sets(sim, pool->owner) < 0)
         return -1;
-    idle = &sim->idle[set];
+    idle = &sim->idle[pool->owner];
     if (grow_room((void **)&idle->v, &idle->cap, idle->n + 1, sizeof(uint32_t)) < 0)
         return -1;
     idle->v[idle->n++] = task;
@@ -166,7 +167,7 @@ static int schedule_end(sim_t *sim, const hf_launch_t *l)
         sim->ev_task = task;
         sim->ev_cap = cap;
     }
-    sim->ev_end[ev] = sim->now + hf_sim_duration(l->spec, l->set, l->index, sim->seed);
+    sim->ev_end[ev] = sim->now + hf_sim_duration(l->spec, l->group, l->index, sim->seed);
     sim->ev_task[ev] = l->task;
     if (heap_push(&sim->events, ev) < 0)
         return -1;
@@ -205,7 +206,7 @@ static int sim_pool_start(void *ctx, const hf_pool_t *pool, const hf_launch_t *l
 {
     sim_t *sim = ctx;
 
-    if (reserve_tasks(sim, l->task) < 0 || worker_started(sim, l->task, pool->set) < 0 ||
+    if (reserve_tasks(sim, l->task) < 0 || worker_started(sim, l->task, pool) < 0 ||
         serve(sim, l) < 0) {
         hf_error_set(err, "out of memory");
         return -1;
@@ -220,9 +221,9 @@ static int sim_call(void *ctx, const hf_pool_t *pool, const hf_launch_t *l,
     struct idle *idle;
     uint32_t w = NO_CALL;
 
-    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, pool->set) < 0)
+    if (reserve_tasks(sim, l->task) < 0 || reserve_sets(sim, pool->owner) < 0)
         goto nomem;
-    idle = &sim->idle[pool->set];
+    idle = &sim->idle[pool->owner];
     while (w == NO_CALL && idle->n > 0) {
         w = idle->v[--idle->n];
         if (!(sim->live[w] & LIVE) || sim->peer[w] != NO_CALL)
@@ -247,12 +248,14 @@ static void call_ended(sim_t *sim, hf_engine_t *engine, uint32_t task)
 {
     uint32_t w = sim->peer[task];
     hf_exec_task_t info;
+    struct idle *idle;
 
     if (!(sim->live[w] & LIVE) || sim->peer[w] != task)
         return;
-    hf_engine_exec_task(engine, w, &info);
+    hf_engine_exec_task(engine, task, &info);
+    idle = &sim->idle[hf_workflow_pool(sim->wf, hf_set_pool(info.spec))->owner];
     sim->peer[w] = NO_CALL;
-    sim->idle[info.set].v[sim->idle[info.set].n++] = w; /* room: see worker_started */
+    idle->v[idle->n++] = w; /* room: see worker_started */
 }
 
 /* Whether launch ev is its task's current, uncanceled run. */
@@ -274,15 +277,15 @@ static void model_result(sim_t *sim, hf_engine_t *engine, uint32_t task)
     uint32_t k;
 
     hf_engine_exec_task(engine, task, &info);
-    set = hf_workflow_set(sim->wf, info.set);
-    if (set->nresults == 0)
+    set = info.spec;
+    if (!set || set->nresults == 0) /* a worker models none */
         return;
-    if (reserve_sets(sim, info.set) < 0)
+    if (reserve_sets(sim, info.group) < 0)
         return; /* no memory: the task reports no result */
     if (!(result = json_object()))
         return;
     /* A repeated set's iterations carry on where the last one stopped. */
-    k = ++sim->done_in[info.set] + (uint32_t)set->iter * (uint32_t)set->tasks;
+    k = ++sim->done_in[info.group] + (uint32_t)set->iter * (uint32_t)set->tasks;
     for (int i = 0; i < set->nresults; i++)
         json_object_set_new(
             result, set->results[i].key,

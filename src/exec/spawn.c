@@ -81,8 +81,9 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
     for (size_t i = 0; i < n; i++)
         if (!is_own(environ[i]))
             sp->base_env[sp->nbase++] = environ[i];
-    sp->nsets = hf_workflow_nsets(wf);
-    if (!(sp->programs = calloc((size_t)sp->nsets, sizeof(char *))))
+    sp->ngroups = sp->nstart = hf_workflow_nsets(wf) + hf_workflow_npools(wf);
+    if (!(sp->programs = calloc((size_t)sp->ngroups, sizeof(char *))) ||
+        !(sp->made = calloc((size_t)sp->ngroups, sizeof(bool))))
         goto nomem;
     if (sched_getaffinity(0, sizeof(sp->own_cpus), &sp->own_cpus) < 0) {
         hf_error_set(err, "sched_getaffinity: %s", strerror(errno));
@@ -113,9 +114,10 @@ void spawner_fini(spawner_t *sp)
 {
     if (sp->devnull >= 0)
         close(sp->devnull);
-    for (int s = 0; sp->programs && s < sp->nsets; s++)
-        free(sp->programs[s]);
+    for (int g = 0; sp->programs && g < sp->ngroups; g++)
+        free(sp->programs[g]);
     free(sp->programs);
+    free(sp->made);
     launcher_fini(&sp->launcher);
     free(sp->workdir);
     free(sp->base_env);
@@ -242,10 +244,10 @@ static int placement(spawner_t *sp, const hf_alloc_t *a, cpu_set_t *cpus,
 /* Each rank's CPUs for a launcher to bind it to, ranks in slot order: on
  * this machine (no hosts named) the OS CPUs of its cores, mapped as for a
  * local task; on an allocation's node, its core ids there. */
-static char **rank_cpu_lists(const spawner_t *sp, const hf_launch_t *l)
+static char **rank_cpu_lists(const spawner_t *sp, const hf_launch_t *l, int cores)
 {
     const hf_machine_t *m = sp->machine;
-    uint32_t ranks = 0, r = 0, per = (uint32_t)l->spec->cores;
+    uint32_t ranks = 0, r = 0, per = (uint32_t)cores;
     char **lists;
 
     for (uint32_t i = 0; i < l->alloc->nslots; i++)
@@ -278,10 +280,10 @@ static char **rank_cpu_lists(const spawner_t *sp, const hf_launch_t *l)
     return lists;
 }
 
-void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+void spawner_task_path(const spawner_t *sp, const char *group, uint32_t index,
                        const char *name, char *out, size_t len)
 {
-    task_file_path(sp->workdir, set->name, index, -1, name, out, len);
+    task_file_path(sp->workdir, group, index, -1, name, out, len);
 }
 
 /* Room for task `task` in sp->tries. */
@@ -302,7 +304,7 @@ static int open_new_try(spawner_t *sp, const hf_launch_t *l, int *try)
 
     if (reserve_tries(sp, l->task) < 0)
         return -1;
-    fd = task_file_new_try(sp->workdir, l->spec->name, l->index, sp->tries[l->task], try);
+    fd = task_file_new_try(sp->workdir, l->name, l->index, sp->tries[l->task], try);
     if (fd >= 0)
         sp->tries[l->task] = *try + 1;
     return fd;
@@ -315,7 +317,7 @@ int spawner_try_path(const spawner_t *sp, const hf_launch_t *l, const char *ext,
 
     if (try < 0)
         return -1;
-    return task_file_path(sp->workdir, l->spec->name, l->index, try, ext, out, len);
+    return task_file_path(sp->workdir, l->name, l->index, try, ext, out, len);
 }
 
 void spawner_vnote(spawner_t *sp, const hf_launch_t *l, bool new_try, const char *fmt,
@@ -371,7 +373,7 @@ static char *service_var(const spawner_t *sp, const hf_set_t *svc)
         char path[4096], addr[1024];
         size_t n = 0;
         FILE *f;
-        spawner_task_path(sp, svc, (uint32_t)i, "endpoint", path, sizeof(path));
+        spawner_task_path(sp, svc->name, (uint32_t)i, "endpoint", path, sizeof(path));
         if ((f = fopen(path, "r"))) {
             n = fread(addr, 1, sizeof(addr) - 1, f);
             fclose(f);
@@ -420,29 +422,31 @@ static bool env_has(char *const *env, size_t n, const char *kv)
     return false;
 }
 
+/* A task's environment; a worker's (no set) has its pool's strings, no
+ * services and no files. */
 static char **make_env(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
                        const char *cores, const char *gpus, size_t *nowned)
 {
     const hf_set_t *set = l->spec;
-    char *const *given_env = pool ? pool->env : set->env; /* a worker: its pool's */
+    char *const *given_env = pool ? pool->env : set->env;
     char index[16], task[16], node[16], iter[16], result[4096];
     const char *own[][2] = {
         {"CUDA_VISIBLE_DEVICES", gpus},   {"ROCR_VISIBLE_DEVICES", gpus},
-        {"HIP_VISIBLE_DEVICES", gpus},    {"HETFLOW_SET", set->name},
+        {"HIP_VISIBLE_DEVICES", gpus},    {"HETFLOW_SET", l->name},
         {"HETFLOW_TASK_INDEX", index},    {"HETFLOW_TASK_ID", task},
         {"HETFLOW_CORES", cores},         {"HETFLOW_GPUS", gpus},
         {"HETFLOW_WORKDIR", sp->workdir}, {"HETFLOW_NODE", node},
         {"HETFLOW_RESULT", result},       {"HETFLOW_ITER", iter},
     };
     size_t nset = 0, n = 0, given, nown = sizeof(own) / sizeof(own[0]);
-    int nuses;
-    const int *uses = hf_set_uses(set, &nuses);
+    int nuses = 0;
+    const int *uses = set ? hf_set_uses(set, &nuses) : NULL;
     char **env;
 
     snprintf(index, sizeof(index), "%u", l->index);
     snprintf(task, sizeof(task), "%u", l->task);
-    snprintf(iter, sizeof(iter), "%d", set->iter);
-    spawner_task_path(sp, l->spec, l->index, "result.json", result, sizeof(result));
+    snprintf(iter, sizeof(iter), "%d", set ? set->iter : 0);
+    spawner_task_path(sp, l->name, l->index, "result.json", result, sizeof(result));
     snprintf(node, sizeof(node), "%u", l->alloc->slot[0].node);
     while (given_env && given_env[nset])
         nset++;
@@ -457,9 +461,9 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *poo
             return NULL;
         }
     }
-    if (set->service || pool) { /* where it writes its address */
+    if (pool || set->service) { /* where it writes its address */
         char path[4096];
-        spawner_task_path(sp, set, l->index, "endpoint", path, sizeof(path));
+        spawner_task_path(sp, l->name, l->index, "endpoint", path, sizeof(path));
         if (!(env[n++] = join("HETFLOW_ENDPOINT", path))) {
             free_strv(env);
             return NULL;
@@ -471,7 +475,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *poo
             return NULL;
         }
     }
-    if (set->ninputs + set->noutputs > 0 && add_file_vars(sp, l, env, &n) < 0) {
+    if (set && set->ninputs + set->noutputs > 0 && add_file_vars(sp, l, env, &n) < 0) {
         free_strv(env);
         return NULL;
     }
@@ -517,13 +521,13 @@ static int open_outputs(spawner_t *sp, const hf_launch_t *l, int *out_fd, int *e
     int try;
 
     if ((*err_fd = open_new_try(sp, l, &try)) < 0) {
-        hf_error_set(err, "%s/%s/%u.err: %s", sp->workdir, l->spec->name, l->index,
+        hf_error_set(err, "%s/%s/%u.err: %s", sp->workdir, l->name, l->index,
                      strerror(errno));
         return -1;
     }
     if (!out_fd)
         return 0;
-    task_file_path(sp->workdir, l->spec->name, l->index, try, "out", path, sizeof(path));
+    task_file_path(sp->workdir, l->name, l->index, try, "out", path, sizeof(path));
     if ((*out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
                         0600)) < 0) {
         if (errno == ELOOP)
@@ -542,13 +546,14 @@ static int open_outputs(spawner_t *sp, const hf_launch_t *l, int *out_fd, int *e
 static const char *program_of(spawner_t *sp, const hf_launch_t *l, const char *name,
                               char **owned)
 {
-    const char *tmpl = l->spec->shell ? "/bin/sh" : l->spec->argv ? l->spec->argv[0] : "";
+    const hf_set_t *set = l->spec; /* NULL for a worker */
+    const char *tmpl = !set ? "" : set->shell ? "/bin/sh" : set->argv ? set->argv[0] : "";
 
     if (strchr(tmpl, '{'))
         return *owned = fs_which(name);
-    if (!sp->programs[l->set])
-        sp->programs[l->set] = fs_which(name);
-    return sp->programs[l->set];
+    if (!sp->programs[l->group])
+        sp->programs[l->group] = fs_which(name);
+    return sp->programs[l->group];
 }
 
 /* What the vfork child needs, prepared by the parent. */
@@ -597,25 +602,27 @@ static pid_t spawn(child_t *c)
     return pid;
 }
 
-/* Sets added to the workflow while the run goes on, up to l's: their
- * folders, and room for their programs. */
-static int add_sets(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
+/* A set added while the run goes on (a group after those at the start):
+ * room for its program, and its folder, once. */
+static int add_group(spawner_t *sp, const hf_launch_t *l, hf_error_t *err)
 {
-    int n = l->set + 1;
-    char path[4096], **programs = realloc(sp->programs, (size_t)n * sizeof(char *));
+    char path[4096];
 
-    if (!programs) {
-        hf_error_set(err, "out of memory");
-        return -1;
-    }
-    memset(programs + sp->nsets, 0, (size_t)(n - sp->nsets) * sizeof(char *));
-    sp->programs = programs;
-    for (; sp->nsets < n; sp->nsets++) {
-        snprintf(path, sizeof(path), "%s/%s", sp->workdir,
-                 hf_workflow_set(sp->wf, sp->nsets)->name);
-        if (fs_private_dir(path, PRIVATE_DIR, false, err) < 0)
+    if (l->group >= sp->ngroups) {
+        size_t old = (size_t)sp->ngroups, n = (size_t)l->group + 1;
+        if (grow_to((void **)&sp->programs, old, n, sizeof(char *)) < 0 ||
+            grow_to((void **)&sp->made, old, n, sizeof(bool)) < 0) {
+            hf_error_set(err, "out of memory");
             return -1;
+        }
+        sp->ngroups = (int)n;
     }
+    if (sp->made[l->group])
+        return 0;
+    snprintf(path, sizeof(path), "%s/%s", sp->workdir, l->name);
+    if (fs_private_dir(path, PRIVATE_DIR, false, err) < 0)
+        return -1;
+    sp->made[l->group] = true;
     return 0;
 }
 
@@ -633,7 +640,9 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
     const char *why = NULL;
     pid_t pid = -1;
 
-    if (l->set >= sp->nsets && add_sets(sp, l, err) < 0)
+    int per_rank = pool ? pool->cores : l->spec->cores, ranks = pool ? 1 : l->spec->ranks;
+
+    if (l->group >= sp->nstart && add_group(sp, l, err) < 0)
         return -1;
     if (open_outputs(sp, l, io ? NULL : &c.out, &c.err, err) < 0)
         goto done;
@@ -643,17 +652,17 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
     }
     /* A result (an endpoint) left by an earlier run of the task must not
      * pass for its own. */
-    spawner_task_path(sp, l->spec, l->index, "result.json", path, sizeof(path));
+    spawner_task_path(sp, l->name, l->index, "result.json", path, sizeof(path));
     unlink(path);
-    spawner_task_path(sp, l->spec, l->index, "endpoint", path, sizeof(path));
+    spawner_task_path(sp, l->name, l->index, "endpoint", path, sizeof(path));
     unlink(path);
-    if (sp->launcher.kind == HF_LAUNCHER_LOCAL && l->spec->ranks > 1) {
+    if (sp->launcher.kind == HF_LAUNCHER_LOCAL && ranks > 1) {
         /* One process would run where ranks were asked for (a set added
          * while running: the CLI refuses such a file before it starts). */
         dprintf(c.err,
                 "hetflow: cannot run ranks: %d with the local launcher (one process "
                 "per task): use --launcher mpiexec or srun\n",
-                l->spec->ranks);
+                ranks);
         *status = 126;
         pid = 0;
         goto done;
@@ -683,13 +692,13 @@ pid_t spawner_start(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *pool,
     }
     if (sp->launcher.kind != HF_LAUNCHER_LOCAL) {
         /* The launcher runs here and binds the ranks where they run. */
-        char **cpus = rank_cpu_lists(sp, l);
+        char **cpus = rank_cpu_lists(sp, l, per_rank);
         if (!cpus) {
             hf_error_set(err, "out of memory");
             goto done;
         }
-        spawner_task_path(sp, l->spec, l->index, "rankfile", path, sizeof(path));
-        argv = launcher_argv(&sp->launcher, l, cpus, path, argv, err);
+        spawner_task_path(sp, l->name, l->index, "rankfile", path, sizeof(path));
+        argv = launcher_argv(&sp->launcher, l, pool, cpus, path, argv, err);
         free_strv(cpus);
         if (!argv)
             goto done;

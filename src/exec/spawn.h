@@ -24,10 +24,12 @@ typedef struct {
     char **base_env; /* this process's environment less what tasks get anew */
     size_t nbase;
     sigset_t ignored; /* signals ignored here, set back to default in tasks */
-    char **programs;  /* per set, its program resolved on PATH, once */
+    char **programs;  /* per group, its program resolved on PATH, once */
     launcher_t launcher;
     cpu_set_t own_cpus; /* this process's: what a launcher process runs on */
-    int nsets;          /* sets known: those added later get their folder at launch */
+    int ngroups;        /* groups known (room in programs and made) */
+    int nstart;         /* groups at the start (sets, pools): folders made then */
+    bool *made;         /* per group: a later one's folder was made */
     int devnull;
     const char *scratch; /* the root of tasks' scratch directories (borrowed) */
     int *tries;          /* per task, the tries it has had in this run */
@@ -41,10 +43,10 @@ int spawner_init(spawner_t *sp, const hf_workflow_t *wf, const hf_machine_t *mac
                  const hf_platform_t *p, const char *workdir, hf_error_t *err);
 void spawner_fini(spawner_t *sp);
 
-/* A file of task `index` of `set` itself: WORKDIR/<set>/<index>.<name>,
- * where name is "result.json" (its $HETFLOW_RESULT), "endpoint" or
- * "rankfile". */
-void spawner_task_path(const spawner_t *sp, const hf_set_t *set, uint32_t index,
+/* A file of task `index` of group `group` (a set's name, or a pool's)
+ * itself: WORKDIR/<group>/<index>.<name>, where name is "result.json" (its
+ * $HETFLOW_RESULT), "endpoint" or "rankfile". */
+void spawner_task_path(const spawner_t *sp, const char *group, uint32_t index,
                        const char *name, char *out, size_t len);
 
 /* The file `ext` ("out", "err") of the latest try of l's task in this

@@ -148,8 +148,11 @@ int hf_exec_local_check_workdir(const char *workdir, const hf_workflow_t *wf,
 
     if (fs_private_dir(workdir, 0700, true, err) < 0)
         return -1;
-    for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        snprintf(path, sizeof(path), "%s/%s", workdir, hf_workflow_set(wf, s)->name);
+    for (int s = 0; s < hf_workflow_nsets(wf) + hf_workflow_npools(wf); s++) {
+        const char *name = s < hf_workflow_nsets(wf)
+                               ? hf_workflow_set(wf, s)->name
+                               : hf_workflow_pool(wf, s - hf_workflow_nsets(wf))->name;
+        snprintf(path, sizeof(path), "%s/%s", workdir, name); /* a set's, a pool's */
         if (fs_private_dir(path, 0700, false, err) < 0)
             return -1;
     }

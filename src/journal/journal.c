@@ -32,7 +32,7 @@ struct hf_journal {
     size_t ndirty;
     uint8_t *is_dirty;
     size_t ntasks;     /* room in dirty and is_dirty */
-    int nsets;         /* sets with rows: those submitted later get theirs at a flush */
+    int nsets;         /* groups with rows: sets submitted later get theirs at a flush */
     int failed;        /* SQLite error code of the first failed write: none after */
     char *file, *text; /* the stored spec's strings */
     double now;        /* of the latest transition */
@@ -86,10 +86,17 @@ static int put_meta(sqlite3_stmt *st, const char *key, const char *text, size_t 
     return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
-/* Rows for sets first .. nsets - 1 of wf and their tasks, as waiting. */
-static int store_sets(hf_journal_t *j, const hf_workflow_t *wf, int first, int nsets)
+/* The engine's groups from `from` on (engine.h: a set's tasks, a pool's
+ * workers), as the "sets" of the journal, each task a row.  Before the
+ * engine exists (e NULL), wf's groups as the engine will number them: its
+ * sets, then its pools. */
+static int store_sets(hf_journal_t *j, const hf_engine_t *e, const hf_workflow_t *wf,
+                      int from)
 {
+    int nsets = hf_workflow_nsets(wf),
+        n = e ? hf_engine_ngroups(e) : nsets + hf_workflow_npools(wf);
     sqlite3_stmt *set = NULL, *task = NULL;
+    uint32_t id = 0;
     int rc = -1;
 
     if (sqlite3_prepare_v2(j->db, "INSERT OR IGNORE INTO sets VALUES(?1, ?2, ?3)", -1,
@@ -99,25 +106,31 @@ static int store_sets(hf_journal_t *j, const hf_workflow_t *wf, int first, int n
                            "VALUES(?1, ?2, ?3, 'waiting')",
                            -1, &task, NULL))
         goto done;
-    for (int s = first; s < nsets; s++) {
-        const hf_set_t *x = hf_workflow_set(wf, s);
-        uint32_t id = hf_workflow_first_task(wf, s);
+    for (int g = from; g < n; g++) {
+        const char *name = e           ? hf_engine_group_name(e, g)
+                           : g < nsets ? hf_workflow_set(wf, g)->name
+                                       : hf_workflow_pool(wf, g - nsets)->name;
+        long ntasks = e           ? (long)hf_engine_group_ntasks(e, g)
+                      : g < nsets ? hf_workflow_set(wf, g)->tasks
+                                  : hf_workflow_pool(wf, g - nsets)->size;
+        if (e)
+            id = hf_engine_group_first(e, g);
         sqlite3_reset(set);
-        sqlite3_bind_int(set, 1, s);
-        sqlite3_bind_text(set, 2, x->name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(set, 3, x->tasks);
+        sqlite3_bind_int(set, 1, g);
+        sqlite3_bind_text(set, 2, name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(set, 3, ntasks);
         if (sqlite3_step(set) != SQLITE_DONE)
             goto done;
-        for (long i = 0; i < x->tasks; i++) {
+        for (long i = 0; i < ntasks; i++, id++) {
             sqlite3_reset(task);
-            sqlite3_bind_int64(task, 1, (sqlite3_int64)id + i);
-            sqlite3_bind_int(task, 2, s);
+            sqlite3_bind_int64(task, 1, (sqlite3_int64)id);
+            sqlite3_bind_int(task, 2, g);
             sqlite3_bind_int64(task, 3, i);
             if (sqlite3_step(task) != SQLITE_DONE)
                 goto done;
         }
     }
-    j->nsets = nsets;
+    j->nsets = n;
     rc = 0;
 done:
     sqlite3_finalize(set);
@@ -144,7 +157,7 @@ static int store_spec(hf_journal_t *j, const hf_workflow_t *wf, const hf_run_spe
         put_meta(st, "gpus_per_node", NULL, 0, spec->cfg.platform.gpus_per_node) ||
         put_meta(st, "walltime", NULL, 0, spec->walltime))
         goto done;
-    rc = store_sets(j, wf, 0, hf_workflow_nsets(wf));
+    rc = store_sets(j, NULL, wf, 0);
 done:
     sqlite3_finalize(st);
     return rc;
@@ -358,7 +371,8 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
     if (!alloc) {
         hf_task_info_t t;
         hf_engine_task(e, task, &t);
-        call = hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) >= 0;
+        call =
+            t.set >= 0 && hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) >= 0;
         if (call && to >= HF_TASK_READY && to <= HF_TASK_RUNNING)
             return;
     }
@@ -425,9 +439,8 @@ int hf_journal_flush(hf_journal_t *j, hf_error_t *err)
         write_failed(j);
         goto done;
     }
-    if (j->nsets < hf_workflow_nsets(hf_engine_workflow(j->engine)) &&
-        store_sets(j, hf_engine_workflow(j->engine), j->nsets,
-                   hf_workflow_nsets(hf_engine_workflow(j->engine))) < 0)
+    if (j->nsets < hf_engine_ngroups(j->engine) &&
+        store_sets(j, j->engine, hf_engine_workflow(j->engine), j->nsets) < 0)
         write_failed(j);
     for (size_t i = 0; i < j->ndirty && !j->failed; i++)
         if (write_task(j, j->dirty[i]) < 0)
@@ -503,7 +516,7 @@ int hf_journal_attach(hf_journal_t *j, hf_engine_t *e, hf_handle_f handle_of,
     j->engine = e;
     j->handle_of = handle_of;
     j->handle_ctx = handle_ctx;
-    j->nsets = hf_workflow_nsets(hf_engine_workflow(e));
+    j->nsets = hf_engine_ngroups(e);
     if (reserve(j, hf_engine_ntasks(e)) < 0) {
         hf_error_set(err, "out of memory");
         return -1;

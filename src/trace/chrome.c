@@ -67,8 +67,8 @@ static json_t *run_info(const hf_engine_t *e)
     const hf_engine_config_t *cfg = hf_engine_config(e);
     json_t *sets = json_array();
 
-    for (int s = 0; sets && s < hf_workflow_nsets(wf); s++)
-        json_array_append_new(sets, json_string(hf_workflow_set(wf, s)->name));
+    for (int g = 0; sets && g < hf_engine_ngroups(e); g++)
+        json_array_append_new(sets, json_string(hf_engine_group_name(e, g)));
     return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i},s:o*,s:o*}", "workflow",
                      hf_workflow_name(wf), "mode", hf_mode_name(cfg->mode), "policy",
                      hf_policy_name(cfg->policy), "platform", "nodes",
@@ -89,8 +89,7 @@ static const char *task_name(const hf_engine_t *e, uint32_t task, char *buf, siz
     hf_task_info_t info;
 
     hf_engine_task(e, task, &info);
-    snprintf(buf, len, "%s[%u]", hf_workflow_set(hf_engine_workflow(e), info.set)->name,
-             info.index);
+    snprintf(buf, len, "%s[%u]", hf_engine_group_name(e, info.group), info.index);
     return buf;
 }
 
@@ -136,9 +135,8 @@ done:
 static json_t *slice(const hf_engine_t *e, const placement_t *p, json_int_t tid,
                      uint32_t lane)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     hf_task_info_t info;
-    const hf_set_t *set;
+    const char *set;
     char name[HF_MAX_NAME + 32];
     /* Trace times are integral microseconds; the end rounded as the start,
      * so a slice ends where one starting then begins. */
@@ -151,12 +149,12 @@ static json_t *slice(const hf_engine_t *e, const placement_t *p, json_int_t tid,
     json_t *ev;
 
     hf_engine_task(e, p->task, &info);
-    set = hf_workflow_set(wf, info.set);
+    set = hf_engine_group_name(e, info.group);
     ev = json_pack(
         "{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:{s:s,s:I,s:I,s:I,s:I,s:s,s:i,s:b,s:I}}", "name",
-        task_name(e, p->task, name, sizeof(name)), "cat", set->name, "ph", "X", "ts", ts,
-        "dur", end - ts, "pid", (json_int_t)p->node, "tid", tid, "args", "set", set->name,
-        "index", (json_int_t)info.index, "ranks", (json_int_t)p->ranks, "cores",
+        task_name(e, p->task, name, sizeof(name)), "cat", set, "ph", "X", "ts", ts, "dur",
+        end - ts, "pid", (json_int_t)p->node, "tid", tid, "args", "set", set, "index",
+        (json_int_t)info.index, "ranks", (json_int_t)p->ranks, "cores",
         (json_int_t)p->cores, "gpus", (json_int_t)p->gpus, "state", outcome, "status",
         p->status, "timed_out", p->timed_out, "lane", (json_int_t)lane);
     if (ev && p->outcome == HF_TASK_CANCELED &&

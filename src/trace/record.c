@@ -33,7 +33,7 @@ static void close_rows(hf_trace_t *t, hf_engine_t *e, uint32_t task, hf_task_sta
     /* Its cores were free from its process's end when its outputs moved out
      * asynchronously. */
     if (hf_engine_task_staging(e, task, &st) && st.compute_end >= info.start &&
-        !hf_workflow_set(hf_engine_workflow(e), info.set)->stage.sync)
+        !hf_engine_group_spec(e, info.group)->stage.sync) /* only a set's stage */
         end = st.compute_end;
     for (placement_t *p = first; p < t->rows + t->n && p->task == task; p++) {
         p->end = end;

@@ -78,8 +78,8 @@ int hf_staging_compute(const hf_engine_t *e, hf_staging_summary_t *out)
         hf_task_info_t t;
         hf_engine_task(e, id, &t);
         bool staged = hf_engine_task_staging(e, id, &st);
-        if (t.start >= 0 &&
-            hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) < 0) {
+        const hf_set_t *spec = hf_engine_group_spec(e, t.group);
+        if (t.start >= 0 && !(spec && hf_set_pool(spec) >= 0)) { /* not a call */
             double end = staged && st.compute_end >= 0 ? st.compute_end : t.end;
             if (end >= t.start)
                 computing[nc++] = (span_t){t.start, end};
@@ -112,15 +112,14 @@ static json_t *rounded(double v)
 
 json_t *hf_staging_json(const hf_engine_t *e, const hf_staging_summary_t *s)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     json_t *sets = json_object();
 
-    for (int i = 0; sets && i < hf_workflow_nsets(wf); i++) {
-        const hf_set_t *set = hf_workflow_set(wf, i);
+    for (int g = 0; sets && g < hf_engine_ngroups(e); g++) {
+        const hf_set_t *set = hf_engine_group_spec(e, g);
         hf_set_staging_t st;
-        if (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE)
+        if (!set || (set->stage.in == HF_STAGE_NONE && set->stage.out == HF_STAGE_NONE))
             continue;
-        hf_engine_staging_of_set(e, i, &st);
+        hf_engine_staging_of_group(e, g, &st);
         json_object_set_new(sets, set->name,
                             json_pack("{s:o,s:o,s:o}", "bytes_in", rounded(st.bytes_in),
                                       "bytes_out", rounded(st.bytes_out), "seconds",

@@ -47,17 +47,16 @@ static json_t *seconds(double s)
 
 static json_t *sets_json(const hf_engine_t *e, double origin)
 {
-    const hf_workflow_t *wf = hf_engine_workflow(e);
     json_t *sets = json_object();
 
-    for (int s = 0; sets && s < hf_workflow_nsets(wf); s++) {
+    for (int g = 0; sets && g < hf_engine_ngroups(e); g++) {
         double start, end;
         json_t *o;
-        hf_engine_span_of_set(e, s, &start, &end);
+        hf_engine_span_of_group(e, g, &start, &end);
         o = start >= 0 ? json_pack("{s:o,s:o}", "start", seconds(start - origin), "end",
                                    seconds(end - origin))
                        : json_pack("{s:n,s:n}", "start", "end");
-        if (!o || json_object_set_new(sets, hf_workflow_set(wf, s)->name, o) < 0) {
+        if (!o || json_object_set_new(sets, hf_engine_group_name(e, g), o) < 0) {
             json_decref(sets);
             return NULL;
         }

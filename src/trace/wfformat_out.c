@@ -41,10 +41,11 @@ static bool id_char(char c)
            c == '-' || c == '_' || c == '.';
 }
 
-/* Whether set s's tasks are exported: all but the pools'. */
-static bool exported(const hf_workflow_t *wf, int s)
+/* The flat id of set s's first task in the run (the pools' workers, which
+ * are no set, are left out). */
+static uint32_t first_of(const hf_engine_t *e, int s)
 {
-    return hf_workflow_pool_of(wf, s) < 0;
+    return hf_engine_group_first(e, hf_engine_group_of_set(e, s));
 }
 
 static int make_ids(const hf_engine_t *e, ids_t *ids)
@@ -57,8 +58,8 @@ static int make_ids(const hf_engine_t *e, ids_t *ids)
         return -1;
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
-        uint32_t first = hf_workflow_first_task(wf, s);
-        for (long i = 0; i < set->tasks && exported(wf, s); i++) {
+        uint32_t first = first_of(e, s);
+        for (long i = 0; i < set->tasks; i++) {
             char buf[HF_MAX_NAME + 64], *p;
             size_t len;
             if (set->tasks == 1)
@@ -88,17 +89,15 @@ static void ids_free(ids_t *ids)
 }
 
 /* Parents (children) of task i of set s, appended to `out` as ids. */
-static int parents_of(const hf_workflow_t *wf, const ids_t *ids, int s, long i,
-                      json_t *out)
+static int parents_of(const hf_engine_t *e, const ids_t *ids, int s, long i, json_t *out)
 {
+    const hf_workflow_t *wf = hf_engine_workflow(e);
     const hf_set_t *set = hf_workflow_set(wf, s);
 
     for (int j = 0; j < set->nafter; j++) {
         const hf_dep_t *d = &set->after[j];
-        uint32_t first = hf_workflow_first_task(wf, d->parent);
+        uint32_t first = first_of(e, d->parent);
         long n = hf_workflow_set(wf, d->parent)->tasks;
-        if (!exported(wf, d->parent))
-            continue;
         if (d->map == HF_MAP_ONE_TO_ONE) {
             if (json_array_append_new(out, json_string(ids->id[first + i])) < 0)
                 return -1;
@@ -111,17 +110,17 @@ static int parents_of(const hf_workflow_t *wf, const ids_t *ids, int s, long i,
     return 0;
 }
 
-static int add_children(const hf_workflow_t *wf, const ids_t *ids, json_t **children)
+static int add_children(const hf_engine_t *e, const ids_t *ids, json_t **children)
 {
+    const hf_workflow_t *wf = hf_engine_workflow(e);
+
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
-        uint32_t first = hf_workflow_first_task(wf, s);
-        for (int j = 0; j < set->nafter && exported(wf, s); j++) {
+        uint32_t first = first_of(e, s);
+        for (int j = 0; j < set->nafter; j++) {
             const hf_dep_t *d = &set->after[j];
-            uint32_t pfirst = hf_workflow_first_task(wf, d->parent);
+            uint32_t pfirst = first_of(e, d->parent);
             long pn = hf_workflow_set(wf, d->parent)->tasks;
-            if (!exported(wf, d->parent))
-                continue;
             for (long i = 0; i < set->tasks; i++) {
                 for (long k = d->map == HF_MAP_ONE_TO_ONE ? i : 0;
                      k < (d->map == HF_MAP_ONE_TO_ONE ? i + 1 : pn); k++)
@@ -223,13 +222,13 @@ static json_t *specification(const hf_engine_t *e, const ids_t *ids)
 
     for (uint32_t i = 0; ok && i < ids->n; i++)
         ok = (children[i] = json_array()) != NULL;
-    ok = ok && add_children(wf, ids, children) == 0;
+    ok = ok && add_children(e, ids, children) == 0;
     for (int s = 0; ok && s < hf_workflow_nsets(wf); s++) {
         const hf_set_t *set = hf_workflow_set(wf, s);
-        uint32_t first = hf_workflow_first_task(wf, s);
-        for (long i = 0; ok && i < set->tasks && exported(wf, s); i++) {
+        uint32_t first = first_of(e, s);
+        for (long i = 0; ok && i < set->tasks; i++) {
             json_t *parents = json_array(), *task;
-            ok = parents && parents_of(wf, ids, s, i, parents) == 0;
+            ok = parents && parents_of(e, ids, s, i, parents) == 0;
             task = json_pack("{s:s,s:s,s:o,s:O,s:[],s:[]}", "name", set->name, "id",
                              ids->id[first + i], "parents", parents, "children",
                              children[first + i], "inputFiles", "outputFiles");

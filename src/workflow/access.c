@@ -6,8 +6,3 @@ hf_dep_t *hf_workflow_add_after(hf_workflow_t *wf, hf_set_t *set, const char *pa
 {
     return hf_workflow_add_dep(wf, set, parent, HF_MAP_ALL, (hf_mark_t){0, 0});
 }
-
-const char *hf_workflow_set_name(const hf_workflow_t *wf, int i)
-{
-    return hf_workflow_set(wf, i)->name;
-}

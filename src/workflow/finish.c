@@ -31,7 +31,7 @@ hf_dep_t *hf_workflow_add_dep(hf_workflow_t *wf, hf_set_t *set, const char *pare
     return &after[set->nafter++];
 }
 
-/* The services a set uses: known sets marked `service: true`; then a
+/* The services a set uses: known sets marked `service: true`; and a
  * function set's pool. */
 static int resolve_uses(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
@@ -39,7 +39,7 @@ static int resolve_uses(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 
     free(st->uses);
     st->nuses = 0;
-    if (!(st->uses = malloc((size_t)(set->nuses + 1) * sizeof(int)))) {
+    if (!(st->uses = malloc((size_t)set->nuses * sizeof(int) + 1))) {
         hf_error_set(err, "out of memory");
         errno = ENOMEM;
         return -1;

@@ -39,10 +39,9 @@ typedef struct {
     hf_set_t spec;
     char *name_template; /* the name as written when it has {iter}, or NULL */
     bool literal;        /* recorded (WfFormat): its name holds no placeholders */
-    int *uses;           /* spec.uses_names resolved, then its pool's set */
+    int *uses;           /* spec.uses_names resolved */
     int nuses;
     int pool;        /* a function set's pool, -1 otherwise */
-    int workers_of;  /* the pool whose workers its tasks are, -1 otherwise */
     bool pool_added; /* a function set's pool was made */
 } set_state_t;
 
@@ -69,12 +68,12 @@ hf_set_t *set_index_add(hf_workflow_t *wf, const char *name, hf_mark_t mark, boo
 
 /* pools.c: pools_check() checks what a function set may be and whose
  * workers it shares; pools_add() gives every function set of wf that does
- * not share its pool, and the set of its workers; pools_resolve() finds
- * the pool of a function set whose uses are resolved and adds its workers'
- * set as its last use (room for it is there).  Return 0, or -1 with a message. */
+ * not share its pool; pools_resolve() finds the pool of a function set.
+ * Return 0, or -1 with a message.  pools_free() frees wf's pools. */
 int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
 int pools_add(hf_workflow_t *wf, hf_error_t *err);
 int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err);
+void pools_free(hf_workflow_t *wf);
 
 /* set_templates.c: every placeholder of set checked where it stands, as
  * the loader checks a file's (hf_template_check()); a recorded set's name

@@ -1,6 +1,8 @@
 /* Function sets' pools of workers: what a function set may be, whose
  * workers it may share, and the pool each one that does not share gets at
- * finish. */
+ * finish.  A pool is not a set: the DAG, the analysis and the counts see
+ * the user's sets only; the engine runs a pool's workers as a group of its
+ * own. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,15 +78,23 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
     return 0;
 }
 
-/* The pool of function set fn (set index i), and the set its workers are
- * the tasks of. */
+int hf_workflow_find_pool(const hf_workflow_t *wf, const char *name)
+{
+    for (int p = 0; name && p < wf->npools; p++)
+        if (strcmp(wf->pools[p].name, name) == 0)
+            return p;
+    return -1;
+}
+
+/* The pool of function set fn (set index i).  Its name is the workers'
+ * folder in the workdir, and no set may take it. */
 static int add_pool(hf_workflow_t *wf, int i, hf_error_t *err)
 {
     hf_set_t *fn = wf->sets[i];
     char *name = hf_set_pool_name(fn);
     hf_pool_t *pools =
         name ? realloc(wf->pools, (size_t)(wf->npools + 1) * sizeof(*pools)) : NULL;
-    hf_set_t *workers;
+    int taken;
 
     if (!pools) {
         free(name);
@@ -93,18 +103,16 @@ static int add_pool(hf_workflow_t *wf, int i, hf_error_t *err)
         return -1;
     }
     wf->pools = pools;
-    workers = hf_workflow_add_set(wf, name, fn->mark, err);
-    free(name);
-    if (!workers)
+    if ((taken = hf_workflow_find_set(wf, name)) >= 0) {
+        hf_error_at(err, wf->file, fn->mark.line, fn->mark.col,
+                    "duplicate set name '%s' (first at line %d)", name,
+                    wf->sets[taken]->mark.line);
+        free(name);
+        errno = EEXIST;
         return -1;
-    workers->tasks = fn->workers.count;
-    workers->cores = fn->cores;
-    workers->gpus = fn->gpus;
-    workers->iter = fn->iter;
-    set_state(workers)->workers_of = wf->npools;
-    pools[wf->npools++] = (hf_pool_t){.name = workers->name,
+    }
+    pools[wf->npools++] = (hf_pool_t){.name = name,
                                       .owner = i,
-                                      .set = wf->nsets - 1,
                                       .size = fn->workers.count,
                                       .window = fn->workers.window,
                                       .cores = fn->cores,
@@ -136,7 +144,6 @@ int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
     set_state_t *st = set_state(set);
     char *name;
-    int workers;
 
     st->pool = -1;
     if (!set->function)
@@ -146,12 +153,16 @@ int pools_resolve(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         errno = ENOMEM;
         return -1;
     }
-    /* Its calls wait for the pool's workers to be up, as for a service. */
-    workers = hf_workflow_find_set(wf, name);
+    st->pool = hf_workflow_find_pool(wf, name);
     free(name);
-    st->uses[st->nuses++] = workers;
-    st->pool = set_state(wf->sets[workers])->workers_of;
     return 0;
+}
+
+void pools_free(hf_workflow_t *wf)
+{
+    for (int p = 0; p < wf->npools; p++)
+        free((char *)wf->pools[p].name);
+    free(wf->pools);
 }
 
 int hf_set_pool(const hf_set_t *set)
@@ -167,9 +178,4 @@ int hf_workflow_npools(const hf_workflow_t *wf)
 const hf_pool_t *hf_workflow_pool(const hf_workflow_t *wf, int i)
 {
     return &wf->pools[i];
-}
-
-int hf_workflow_pool_of(const hf_workflow_t *wf, int s)
-{
-    return set_state(wf->sets[s])->workers_of;
 }

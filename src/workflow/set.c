@@ -136,7 +136,7 @@ hf_set_t *set_create(const char *name, bool literal)
     set->tasks = 1;
     set->cores = 1;
     set->ranks = 1;
-    st->pool = st->workers_of = -1;
+    st->pool = -1;
     return set;
 }
 

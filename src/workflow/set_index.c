@@ -14,11 +14,12 @@
 int set_index_put(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
 {
     int other = strmap_get(&wf->by_name, set->name);
+    int pool = hf_workflow_find_pool(wf, set->name); /* its workers' name */
 
-    if (other >= 0) {
+    if (other >= 0 || pool >= 0) {
         hf_error_at(err, wf->file, set->mark.line, set->mark.col,
                     "duplicate set name '%s' (first at line %d)", set->name,
-                    wf->sets[other]->mark.line);
+                    wf->sets[other >= 0 ? other : wf->pools[pool].owner]->mark.line);
         errno = EEXIST;
         return -1;
     }
@@ -77,8 +78,8 @@ int hf_workflow_truncate(hf_workflow_t *wf, int n)
     for (int i = n; i < wf->nsets; i++)
         hf_set_destroy(wf->sets[i]);
     wf->nsets = n;
-    while (wf->npools > 0 && wf->pools[wf->npools - 1].set >= n)
-        wf->npools--;
+    while (wf->npools > 0 && wf->pools[wf->npools - 1].owner >= n)
+        free((char *)wf->pools[--wf->npools].name);
     return 0;
 }
 
@@ -104,9 +105,7 @@ const char *hf_workflow_near_set(const hf_workflow_t *wf, const char *name, char
     str_near_t near = str_near(name);
 
     for (int i = 0; i < wf->nsets; i++)
-        if (set_state(wf->sets[i])->workers_of <
-            0) /* named by hetflow, not in the file */
-            str_near_try(&near, wf->sets[i]->name);
+        str_near_try(&near, wf->sets[i]->name);
     return str_near_hint(&near, buf, len);
 }
 

@@ -37,7 +37,7 @@ void hf_workflow_destroy(hf_workflow_t *wf)
         hf_set_destroy(wf->sets[i]);
     free(wf->sets);
     rules_free(wf);
-    free(wf->pools);
+    pools_free(wf);
     strmap_fini(&wf->by_name);
     free(wf->first_task);
     free(wf->name);

@@ -75,6 +75,9 @@ MISSPELT = [
     ("sets:\n  pool: {function: {python: 'm:f'}}\n"
      "  b: {function: {python: 'm:f'}, workers: pol}\n",
      "3:3: set 'b' has workers of an unknown set 'pol' (did you mean 'pool'?)"),
+    # A pool's name is its workers' folder: no set may take it.
+    ("sets:\n  a: {function: {python: 'm:f'}}\n  a.workers: {command: [true]}\n",
+     "2:3: duplicate set name 'a.workers' (first at line 3)"),
     ("sets:\n  train: {}\nrules:\n  - when: {set: tarin}\n    do: [{start: train}]\n",
      "4:17: rule names unknown set 'tarin' (did you mean 'train'?)"),
     ("sets:\n  train: {}\nrules:\n  - when: {set: train}\n    do: [{cancle: train}]\n",

@@ -63,6 +63,13 @@ class Api(unittest.TestCase):
             self.assertEqual([run.result(t) for t in run.tasks_of("sq")],
                              [{"square": 0}, {"square": 1}, {"square": 4}])
             self.assertEqual(run.result(run.tasks_of("more")[1]), {"square": 49})
+            # The pool's worker is a task too, after the file's sets, and
+            # the submitted set comes after it.
+            self.assertEqual(run.tasks_of("sq.workers"), [3])
+            self.assertEqual(run.task(3)["set"], "sq.workers")
+            self.assertEqual(run.tasks_of("more"), [4, 5])
+            with self.assertRaisesRegex(Error, "no set 'nope'"):
+                run.tasks_of("nope")
             run.close()
 
     def test_errors(self):

@@ -131,7 +131,7 @@ static inline hf_task_info_t task_named(const hf_engine_t *e, const char *set,
     int s = hf_workflow_find_set(hf_engine_workflow(e), set);
 
     assert_true(s >= 0);
-    hf_engine_task(e, hf_workflow_first_task(hf_engine_workflow(e), s) + index, &t);
+    hf_engine_task(e, hf_engine_group_first(e, hf_engine_group_of_set(e, s)) + index, &t);
     return t;
 }
 

@@ -93,8 +93,9 @@ static void a_run_read_by_name(void **state)
     assert_int_equal(hf_engine_submit_set(e, post, &err), 1);
     assert_int_equal(hf_engine_run(e, &err), 0);
 
-    assert_string_equal(hf_workflow_set_name(hf_engine_workflow(e), 1), "post");
+    assert_string_equal(hf_engine_group_name(e, 1), "post");
     assert_close(hf_engine_task_field(e, 2, "set"), 1, 0);
+    assert_close(hf_engine_task_field(e, 2, "group"), 1, 0);
     assert_close(hf_engine_task_field(e, 1, "index"), 1, 0);
     assert_close(hf_engine_task_field(e, 2, "state"), HF_TASK_DONE, 0);
     assert_close(hf_engine_task_field(e, 2, "status"), 0, 0);

@@ -170,7 +170,7 @@ static void simulates_transfer_bound(void **state)
         assert_true(hf_workflow_platform(wf, &p));
         simulate(wf, &p, HF_MODE_TASK, HF_POLICY_FIFO, &run);
         assert_close(run.summary.makespan, sync ? 19.0 : 17.0, 1e-6);
-        hf_engine_staging_of_set(run.engine, 0, &st);
+        hf_engine_staging_of_group(run.engine, 0, &st);
         assert_close(st.bytes_in, 1.2e9, 1);
         assert_close(st.bytes_out, 0.6e9, 1);
         assert_close(st.seconds, sync ? 4 * (6 + 3) : 4 * (4 + 3), 1e-6);

@@ -57,6 +57,15 @@ static void core_list(const hf_machine_t *m, int k, char *out, size_t len)
         n += (size_t)snprintf(out + n, len - n, "%s%d", n ? "," : "", m->pus[j]);
 }
 
+/* Task `task` of wf's first set (its index too), placed by `alloc`. */
+static hf_launch_t task_of(const hf_workflow_t *wf, uint32_t task,
+                           const hf_alloc_t *alloc)
+{
+    const hf_set_t *set = hf_workflow_set(wf, 0);
+
+    return (hf_launch_t){task, 0, task, set, set->name, alloc};
+}
+
 static void environment_and_output(void **state)
 {
     hf_workflow_t *wf = load_ok(
@@ -72,10 +81,8 @@ static void environment_and_output(void **state)
     hf_error_t err;
     hf_alloc_t *on0 = alloc_of(0, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
     hf_alloc_t *on1 = alloc_of(1, 1, (uint32_t[]){0}, 1, (uint32_t[]){1});
-    hf_launch_t l0 = {
-        .task = 1, .set = 0, .index = 1, .spec = hf_workflow_set(wf, 0), .alloc = on0};
-    hf_launch_t l1 = {
-        .task = 2, .set = 0, .index = 2, .spec = hf_workflow_set(wf, 0), .alloc = on1};
+    hf_launch_t l0 = task_of(wf, 1, on0);
+    hf_launch_t l1 = task_of(wf, 2, on1);
     char cores[64], want[256];
     int status = -5, wstatus;
     pid_t pid;
@@ -119,8 +126,7 @@ static void affinity_is_inherited(void **state)
     hf_platform_t p;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {
-        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
+    hf_launch_t l = task_of(wf, 0, a);
     char want[128];
     cpu_set_t before, after;
     int status;
@@ -156,8 +162,7 @@ static void missing_program(void **state)
     hf_machine_t machine;
     spawner_t sp;
     hf_alloc_t *a = alloc_of(0, 1, (uint32_t[]){0}, 0, NULL);
-    hf_launch_t l = {
-        .task = 0, .set = 0, .index = 0, .spec = hf_workflow_set(wf, 0), .alloc = a};
+    hf_launch_t l = task_of(wf, 0, a);
     int status = 0;
 
     (void)state;

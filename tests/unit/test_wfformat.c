@@ -201,7 +201,6 @@ static void recorded_names_literal(void **state)
     t = hf_workflow_set(wf, 0);
     u = hf_workflow_set(wf, 1);
     assert_string_equal(t->name, "t{iter}");
-    assert_string_equal(hf_workflow_set_name(wf, 0), "t{iter}");
     assert_int_equal(u->nafter, 1);
     assert_int_equal(u->after[0].parent, 0);
     assert_int_equal(u->after[0].map, HF_MAP_ALL);

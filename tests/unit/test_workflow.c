@@ -127,8 +127,7 @@ static void settings_and_names(void **state)
 }
 
 /* A function set gets a pool of its own, one that shares it calls into
- * that pool, and the pool's workers are the tasks of a set that holds
- * nothing else. */
+ * that pool, and a pool is not a set. */
 static void pools_are_their_own(void **state)
 {
     hf_workflow_t *wf = hf_workflow_create("w", "w.yaml");
@@ -137,11 +136,11 @@ static void pools_are_their_own(void **state)
     hf_set_t *svc = hf_workflow_add_set(wf, "svc", here, NULL);
     hf_set_t *u = hf_workflow_add_set(wf, "u", here, NULL);
     const hf_pool_t *pool;
-    const hf_set_t *lane;
     const int *uses;
     hf_dep_t *dep;
+    hf_error_t err;
     char hint[64];
-    int n, w;
+    int n;
 
     (void)state;
     f->function = calloc(1, sizeof(*f->function));
@@ -162,37 +161,31 @@ static void pools_are_their_own(void **state)
 
     assert_int_equal(hf_workflow_npools(wf), 1);
     pool = hf_workflow_pool(wf, 0);
-    w = hf_workflow_find_set(wf, "f.workers");
-    assert_int_equal(w, 4); /* added after the file's sets */
+    /* A pool is no set: the workflow keeps the file's sets and tasks. */
+    assert_int_equal(hf_workflow_find_set(wf, "f.workers"), -1);
+    assert_int_equal(hf_workflow_nsets(wf), 4);
+    assert_int_equal(hf_workflow_ntasks(wf), 8 + 1 + 1 + 1);
+    assert_int_equal(hf_workflow_find_pool(wf, "f.workers"), 0);
+    assert_int_equal(hf_workflow_find_pool(wf, "g.workers"), -1);
     assert_string_equal(pool->name, "f.workers");
     assert_int_equal(pool->owner, 0);
-    assert_int_equal(pool->set, w);
     assert_int_equal(pool->size, 3);
     assert_int_equal(pool->window, HF_WORKERS_WINDOW);
     assert_int_equal(pool->cores, 2);
     assert_int_equal(pool->gpus, 0);
     assert_ptr_equal(pool->function, f->function);
-    lane = hf_workflow_set(wf, w);
-    assert_int_equal(lane->tasks, 3);
-    assert_int_equal(lane->cores, 2);
-    assert_null(lane->function);
-    assert_false(lane->service);
-    assert_int_equal(hf_workflow_pool_of(wf, w), 0);
-    assert_int_equal(hf_workflow_pool_of(wf, 0), -1);
     assert_int_equal(hf_set_pool(f), 0);
     assert_int_equal(hf_set_pool(g), 0);
     assert_int_equal(g->cores, 2); /* its calls run on f's workers */
     assert_int_equal(hf_set_pool(u), -1);
-    /* A function set waits for its pool's workers as for a service; the
-     * uses it was written with are left as they were. */
+    /* A function set's pool is not among the services it uses. */
     uses = hf_set_uses(g, &n);
-    assert_int_equal(n, 1);
-    assert_int_equal(uses[0], w);
+    assert_int_equal(n, 0);
     assert_int_equal(g->nuses, 0);
     uses = hf_set_uses(u, &n);
     assert_int_equal(n, 1);
     assert_int_equal(uses[0], 2);
-    /* The pool's set is hetflow's name, never a hint for a misspelt one. */
+    /* A pool's name is hetflow's, never a hint for a misspelt set. */
     assert_string_equal(hf_workflow_near_set(wf, "f.worker", hint, sizeof(hint)), "");
     /* A dependency becomes its edge in one place. */
     {
@@ -201,8 +194,26 @@ static void pools_are_their_own(void **state)
         assert_int_equal(e.map, HF_MAP_ALL);
         assert_int_equal(e.threshold, 5);
     }
-    assert_int_equal(hf_workflow_truncate(wf, 4), 0); /* the pool goes with its set */
+    /* The pool's name is the workers' folder: no set takes it. */
+    assert_null(hf_workflow_add_set(wf, "f.workers", (hf_mark_t){9, 1}, &err));
+    assert_int_equal(errno, EEXIST);
+    assert_string_equal(err.text,
+                        "w.yaml:9:1: duplicate set name 'f.workers' (first at line 3)");
+    assert_int_equal(hf_workflow_truncate(wf, 4), 0); /* no set added: nothing goes */
+    assert_int_equal(hf_workflow_npools(wf), 1);
+    assert_int_equal(hf_workflow_truncate(wf, 0), 0); /* the pool goes with its owner */
     assert_int_equal(hf_workflow_npools(wf), 0);
+    hf_workflow_destroy(wf);
+
+    /* Nor does a set of the file: finish names it. */
+    wf = hf_workflow_create("w", "w.yaml");
+    f = hf_workflow_add_set(wf, "f", (hf_mark_t){2, 3}, NULL);
+    f->function = calloc(1, sizeof(*f->function));
+    f->function->python = strdup("m:f");
+    assert_non_null(hf_workflow_add_set(wf, "f.workers", (hf_mark_t){5, 3}, NULL));
+    assert_int_equal(hf_workflow_finish(wf, &err), -1);
+    assert_string_equal(err.text,
+                        "w.yaml:2:3: duplicate set name 'f.workers' (first at line 5)");
     hf_workflow_destroy(wf);
 }
 
