@@ -8,7 +8,7 @@ library only).
     run.on_task_end(lambda r, task: ...)         # each ended task, as it ends
     run.submit("train", {"duration": 5}, after=["sim"])   # from a callback, or before
     run.run()
-    run.result(task), run.summary()
+    run.result(task), run.summary()              # as `hetflow simulate --json`
 
 The callbacks run inside the engine's loop, between two batches of work:
 what they submit takes effect at once.  The library is found through
@@ -75,6 +75,8 @@ def _library():
     _jansson = ctypes.CDLL(ctypes.util.find_library("jansson") or "libjansson.so.4")
     _jansson.json_dumps.restype = ctypes.c_void_p
     _jansson.json_dumps.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    _jansson.json_delete.restype = None
+    _jansson.json_delete.argtypes = [ctypes.c_void_p]
     p, i, u32, d, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_double, \
         ctypes.c_char_p
     for name, restype, argtypes in [
@@ -115,11 +117,25 @@ def _library():
         ("hf_engine_usage_field", d, [p, s]),
         ("hf_engine_workflow_mut", p, [p]),
         ("hf_run_prepare", i, [p, p, p, ctypes.c_uint64, p, p]),
+        ("hf_run_summary_json", p, [p, p, ctypes.c_bool]),
     ]:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
     _lib = lib
     return lib
+
+
+# jansson's JSON_REAL_PRECISION(12): reals as the CLI prints them.
+_REAL_PRECISION_12 = 12 << 11
+
+
+def _loads(j, flags):
+    """A jansson value as Python's."""
+    text = _jansson.json_dumps(j, flags)
+    try:
+        return json.loads(ctypes.string_at(text).decode())
+    finally:
+        ctypes.CDLL(None).free(ctypes.c_void_p(text))
 
 
 class Workflow:
@@ -243,13 +259,7 @@ class Run:
     def result(self, task):
         """The JSON result a task gave, as a dict, or None."""
         j = self._lib.hf_engine_result(self._engine, task)
-        if not j:
-            return None
-        text = _jansson.json_dumps(j, 0)
-        try:
-            return json.loads(ctypes.string_at(text).decode())
-        finally:
-            ctypes.CDLL(None).free(ctypes.c_void_p(text))
+        return _loads(j, 0) if j else None
 
     def tasks_of(self, name):
         """The task ids of set `name`."""
@@ -262,12 +272,15 @@ class Run:
                           self._lib.hf_workflow_first_task(wf, s + 1)))
 
     def summary(self):
-        first, last = (self._lib.hf_engine_usage_field(self._engine, f)
-                       for f in (b"first_start", b"last_end"))
-        states = [self.task(t)["state"] for t in range(self._lib.hf_engine_ntasks(self._engine))]
-        return {"makespan": last - first if first >= 0 else 0.0,
-                "tasks": len(states), **{s: states.count(s) for s in ("done", "failed",
-                                                                       "canceled")}}
+        """The run's summary: the object `hetflow simulate --json` prints
+        (without its `seed`), bounds included."""
+        j = self._lib.hf_run_summary_json(self._engine, self._workflow._dag, False)
+        if not j:
+            raise MemoryError("hf_run_summary_json")
+        try:
+            return _loads(j, _REAL_PRECISION_12)
+        finally:
+            _jansson.json_delete(j)  # a new object: its one reference
 
     def close(self):
         if getattr(self, "_engine", None):

@@ -33,8 +33,12 @@ class Api(unittest.TestCase):
 
         run.on_task_end(on_end)
         s = run.run()
-        self.assertEqual(s, {"makespan": 25.0, "tasks": 5, "done": 5, "failed": 0,
-                             "canceled": 0})
+        self.assertEqual({k: s[k] for k in ("makespan", "tasks", "tasks_done", "tasks_failed",
+                                            "tasks_canceled")},
+                         {"makespan": 25.0, "tasks": 5, "tasks_done": 5, "tasks_failed": 0,
+                          "tasks_canceled": 0})
+        # The bound is of the workflow as written (sim: 4 x 10 s on 2 cores).
+        self.assertEqual(s["lower_bound"], 20.0)
         self.assertEqual(ended[-1], ("train", 0))
         self.assertEqual(run.result(run.tasks_of("sim")[3]), {"e": 0.0625})
         self.assertIsNone(run.result(run.tasks_of("train")[0]))
@@ -59,7 +63,7 @@ class Api(unittest.TestCase):
 
             run.on_task_end(on_end)
             s = run.run()
-            self.assertEqual((s["done"], s["failed"]), (3 + 2 + 1, 0))
+            self.assertEqual((s["tasks_done"], s["tasks_failed"]), (3 + 2 + 1, 0))
             self.assertEqual([run.result(t) for t in run.tasks_of("sq")],
                              [{"square": 0}, {"square": 1}, {"square": 4}])
             self.assertEqual(run.result(run.tasks_of("more")[1]), {"square": 49})
@@ -93,6 +97,27 @@ class Api(unittest.TestCase):
             run.close()
         self.assertEqual(want, 1540.0)
         self.assertEqual(makespans, {"heft": 2000.0, "tuned": want})
+
+    def test_summary_as_the_cli(self):
+        # summary() is the library's: `simulate --json`'s object, bounds
+        # too; the CLI adds only the seed it drew with.
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        for name, policy in (("cdag2.yaml", "heft"), ("fig1b.yaml", "critical-path")):
+            path = os.path.join(ROOT, "examples", name)
+            p = subprocess.run([cli, "simulate", path, "--policy", policy, "--json"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            want = json.loads(p.stdout)
+            self.assertEqual(want.pop("seed"), 0)
+            with open(path) as f:
+                wf = Workflow(f.read(), name=path)
+            pl = want["platform"]
+            run = Run(wf, platform=(pl["nodes"], pl["cores_per_node"], pl["gpus_per_node"]),
+                      policy=policy)
+            run.run()
+            self.assertEqual(run.summary(), want, name)
+            self.assertGreater(want["lower_bound"], 0)
+            run.close()
 
     def test_no_struct_mirrors(self):
         # The binding builds and reads C structs only through calls of the
