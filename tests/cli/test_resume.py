@@ -127,7 +127,7 @@ class KillAndResume(CliTest):
                         f"        command: 'test {{index}} != 0 || test -e {mark} || "
                         f"{{ touch {mark}; exit 1; }}'}}\n"
                         "  T36: {tasks: 96, cores: 4, gpus: 1, duration: 760, after: [T12],\n"
-                        "        command: 'sleep 0.37'}\n"
+                        "        command: 'sleep 0.6'}\n"
                         "  T45: {tasks: 16, cores: 32, gpus: 1, duration: 240, after: [T12],\n"
                         "        command: [true]}\n"
                         "  T7:  {tasks: 16, cores: 4, duration: 460, after: [T45], command: [true]}\n")
