@@ -87,17 +87,24 @@ int hf_run_reload(hf_run_t *r, uint64_t seed, hf_workflow_t **wf, hf_engine_conf
         !(*wf = hf_workflow_load_buffer(spec.file, spec.text, spec.text_len, &why)))
         goto error;
     *cfg = spec.cfg;
-    /* The search the run made: on its platform, before its walltime (a
-     * flag's, maybe) replaced the file's. */
-    cfg->walltime = hf_workflow_walltime(*wf);
-    if (hf_policy_features(cfg->policy).tuned &&
-        (!(dag = hf_dag_create(*wf, &why)) ||
-         (tries = hf_run_prepare(*wf, dag, cfg, seed, best, &why)) < 0))
-        goto error;
+    cfg->walltime = spec.walltime;
+    if (hf_policy_features(cfg->policy).tuned) {
+        /* The search the run made: on its platform, with the file's
+         * bandwidths (the journal keeps none; only simulations use them),
+         * before its walltime (a flag's, maybe) replaced the file's. */
+        hf_engine_config_t search = spec.cfg;
+        hf_platform_t file = {-1, -1, -1, 0, 0};
+        hf_workflow_platform(*wf, &file);
+        search.platform.bw_shared = file.bw_shared;
+        search.platform.bw_node = file.bw_node;
+        search.walltime = hf_workflow_walltime(*wf);
+        if (!(dag = hf_dag_create(*wf, &why)) ||
+            (tries = hf_run_prepare(*wf, dag, &search, seed, best, &why)) < 0)
+            goto error;
+    }
     hf_dag_destroy(dag);
     if (spec.walltime > 0)
         hf_workflow_set_walltime(*wf, spec.walltime);
-    cfg->walltime = spec.walltime;
     return tries;
 error:
     hf_error_set(err, "%s: %s", r->workdir, why.text);
