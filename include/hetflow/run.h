@@ -48,6 +48,12 @@ int hf_run_restore(hf_engine_t *e, hf_journal_t *j, const char *workdir,
  * executor and the engine. */
 typedef struct hf_run hf_run_t;
 
+/* Whether every set of wf has something to run for real: a command, or a
+ * function (whose pool runs the workers).  Returns 0, or -1 with EINVAL
+ * and a message that names the first set without ("FILE:LINE:COL: set 'S'
+ * has no command to run"). */
+int hf_run_check_commands(const hf_workflow_t *wf, hf_error_t *err);
+
 /* A new run of wf in workdir: become its owner and make its set folders
  * (hf_exec_local_check_workdir()).  A workdir that holds an earlier run's
  * journal is refused with EEXIST ("WORKDIR holds an earlier run (D of T

@@ -55,22 +55,6 @@ const cmd_entry_t cmd_run_entry = {
     .exec = cmd_run,
 };
 
-/* Every set needs something to run: a command, or a function (whose pool
- * runs the workers). */
-static int check_commands(const cmd_input_t *in)
-{
-    for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
-        const hf_set_t *set = hf_workflow_set(in->wf, i);
-        if (!set->argv && !set->shell && !set->function &&
-            hf_workflow_pool_of(in->wf, i) < 0) {
-            fprintf(stderr, "%s:%d:%d: set '%s' has no command to run\n",
-                    hf_workflow_file(in->wf), set->mark.line, set->mark.col, set->name);
-            return EXIT_BAD_INPUT;
-        }
-    }
-    return EXIT_OK;
-}
-
 int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_GROUP_BY | OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON |
@@ -89,8 +73,11 @@ int cmd_run(int argc, char **argv)
     /* With --resume the file is only compared with what ran. */
     if ((rc = cmd_load(&opts, !opts.resume, &in)) != EXIT_OK)
         return rc;
-    if ((rc = check_commands(&in)) != EXIT_OK)
+    if (hf_run_check_commands(in.wf, &err) < 0) {
+        fprintf(stderr, "%s\n", err.text);
+        rc = EXIT_BAD_INPUT;
         goto done;
+    }
     if (opts.workdir)
         snprintf(workdir, sizeof(workdir), "%s", opts.workdir);
     else

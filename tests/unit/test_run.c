@@ -287,6 +287,25 @@ static void reload_searches_as_the_run_did(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void check_commands_names_the_set(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  a: {command: [true]}\n  b: {command: 'true'}\n"
+                                "  c: {tasks: 2, duration: 1}\n");
+    hf_error_t err = {{0}};
+    const char *at;
+
+    (void)state;
+    errno = 0;
+    assert_int_equal(hf_run_check_commands(wf, &err), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_non_null(at = strchr(err.text, ':'));
+    assert_string_equal(at, ":4:3: set 'c' has no command to run");
+    hf_workflow_destroy(wf);
+    wf = load_ok(failing);
+    assert_int_equal(hf_run_check_commands(wf, &err), 0);
+    hf_workflow_destroy(wf);
+}
+
 static void failure_says_why(void **state)
 {
     hf_failure_t f;
@@ -312,6 +331,7 @@ int main(void)
         cmocka_unit_test(restore_replays_the_journal),
         cmocka_unit_test(open_claims_records_and_resumes),
         cmocka_unit_test(reload_searches_as_the_run_did),
+        cmocka_unit_test(check_commands_names_the_set),
         cmocka_unit_test(failure_says_why),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
