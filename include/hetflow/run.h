@@ -108,6 +108,13 @@ int hf_run_start(hf_run_t *r, hf_workflow_t *wf, hf_dag_t *dag,
                  const hf_engine_config_t *cfg, const hf_run_exec_t *x,
                  hf_resume_counts_t *counts, hf_error_t *err);
 
+/* hf_run_start() of a new run with the local executor on this machine
+ * (`machine`), no launcher and no trace: for bindings that do not mirror
+ * hf_run_exec_t (python/hetflow/api.py). */
+int hf_run_start_here(hf_run_t *r, hf_workflow_t *wf, hf_dag_t *dag,
+                      const hf_engine_config_t *cfg, const hf_machine_t *machine,
+                      hf_error_t *err);
+
 /* The engine (NULL before hf_run_start()), to observe and steer the run,
  * and the placements recorded (NULL unless asked). */
 hf_engine_t *hf_run_engine(const hf_run_t *r);

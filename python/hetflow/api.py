@@ -102,7 +102,6 @@ def _library():
         ("hf_executor_new", p, []),
         ("hf_executor_free", None, [p]),
         ("hf_exec_sim_create", i, [p, ctypes.c_uint64, p]),
-        ("hf_exec_local_create", i, [p, p, p, s, p, p]),
         ("hf_engine_config_new", p, [s, s, p, p]),
         ("hf_engine_config_free", None, [p]),
         ("hf_engine_create", p, [p, p, p, p, p]),
@@ -118,6 +117,10 @@ def _library():
         ("hf_engine_workflow_mut", p, [p]),
         ("hf_run_prepare", i, [p, p, p, ctypes.c_uint64, p, p]),
         ("hf_run_summary_json", p, [p, p, ctypes.c_bool]),
+        ("hf_run_open", p, [s, p, ctypes.c_bool, p]),
+        ("hf_run_start_here", i, [p, p, p, p, p, p]),
+        ("hf_run_engine", p, [p]),
+        ("hf_run_close", None, [p]),
     ]:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
@@ -164,14 +167,17 @@ class Workflow:
 
 class Run:
     """One run of a workflow: simulated (the default) or for real in
-    `workdir`, each task a process on this machine."""
+    `workdir`, each task a process on this machine.  A real run owns its
+    workdir until close(), as `hetflow run` does (one run at a time; one
+    that holds a journal of an earlier run is refused); it keeps no
+    journal."""
 
     def __init__(self, workflow, platform=None, mode="task", policy="critical-path",
                  workdir=None, seed=0):
         lib = self._lib = workflow._lib
         self._workflow = workflow  # keeps it alive while the engine uses it
         self._callbacks = []
-        self._machine = self._exec = self._engine = None
+        self._machine = self._exec = self._engine = self._run = None
         err = _Err()
         if workdir is None and not platform:
             raise Error("a simulation needs a platform: (nodes, cores, gpus)")
@@ -189,18 +195,25 @@ class Run:
             if not cfg:
                 err.raise_("engine")
             try:
-                self._exec = lib.hf_executor_new()
-                if not self._exec:
-                    raise MemoryError("hf_executor_new")
-                if workdir is None:
-                    if lib.hf_exec_sim_create(workflow._wf, seed, self._exec) < 0:
-                        raise Error("simulator: out of memory")
-                elif lib.hf_exec_local_create(workflow._wf, self._machine, p,
-                                              os.fsencode(workdir), self._exec, err.p) < 0:
-                    err.raise_("executor")
+                if workdir is not None:  # the library's run: owner, executor, engine
+                    self._run = lib.hf_run_open(os.fsencode(workdir), workflow._wf, False,
+                                                err.p)
+                    if not self._run:
+                        err.raise_("workdir")
                 # What the policy needs first: tuned searches set priorities.
                 if lib.hf_run_prepare(workflow._wf, workflow._dag, cfg, seed, None, err.p) < 0:
                     err.raise_(policy)
+                if workdir is not None:
+                    if lib.hf_run_start_here(self._run, workflow._wf, workflow._dag, cfg,
+                                             self._machine, err.p) < 0:
+                        err.raise_("run")
+                    self._engine = lib.hf_run_engine(self._run)
+                    return
+                self._exec = lib.hf_executor_new()
+                if not self._exec:
+                    raise MemoryError("hf_executor_new")
+                if lib.hf_exec_sim_create(workflow._wf, seed, self._exec) < 0:
+                    raise Error("simulator: out of memory")
                 self._engine = lib.hf_engine_create(workflow._wf, workflow._dag, cfg,
                                                     self._exec, err.p)
                 if not self._engine:
@@ -283,6 +296,9 @@ class Run:
             _jansson.json_delete(j)  # a new object: its one reference
 
     def close(self):
+        if getattr(self, "_run", None):  # its engine and executor with it
+            self._lib.hf_run_close(self._run)
+            self._run = self._engine = None
         if getattr(self, "_engine", None):
             self._lib.hf_engine_destroy(self._engine)
             self._engine = None

@@ -160,6 +160,15 @@ int hf_run_start(hf_run_t *r, hf_workflow_t *wf, hf_dag_t *dag,
     return 0;
 }
 
+int hf_run_start_here(hf_run_t *r, hf_workflow_t *wf, hf_dag_t *dag,
+                      const hf_engine_config_t *cfg, const hf_machine_t *machine,
+                      hf_error_t *err)
+{
+    hf_run_exec_t x = {machine, HF_LAUNCHER_LOCAL, NULL, 0, false};
+
+    return hf_run_start(r, wf, dag, cfg, &x, NULL, err);
+}
+
 hf_engine_t *hf_run_engine(const hf_run_t *r)
 {
     return r->engine;

@@ -69,6 +69,28 @@ class Api(unittest.TestCase):
             self.assertEqual(run.result(run.tasks_of("more")[1]), {"square": 49})
             run.close()
 
+    def test_real_run_owns_its_workdir(self):
+        # As `hetflow run`: one run at a time in a workdir, and not where an
+        # earlier run's journal is.
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        with tempfile.TemporaryDirectory() as d:
+            work = os.path.join(d, "w")
+            wf = Workflow({"sets": {"a": {"command": ["true"]}}})
+            run = Run(wf, platform=(1, 1, 0), workdir=work)
+            with self.assertRaisesRegex(Error, "^workdir: .* is in use by another hetflow"):
+                Run(wf, platform=(1, 1, 0), workdir=work)
+            self.assertEqual(run.run()["tasks_done"], 1)
+            run.close()
+            Run(wf, platform=(1, 1, 0), workdir=work).close()  # no journal: free again
+            yaml = os.path.join(d, "w.yaml")
+            with open(yaml, "w") as f:
+                f.write("sets:\n  a: {command: [true]}\n")
+            p = subprocess.run([cli, "run", yaml, "--workdir", work, "--quiet"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with self.assertRaisesRegex(Error, r"holds an earlier run \(1 of 1 tasks done\)"):
+                Run(wf, platform=(1, 1, 0), workdir=work)
+
     def test_errors(self):
         with self.assertRaisesRegex(Error, "unknown key 'tasksz'"):
             Workflow({"sets": {"a": {"tasksz": 1}}})

@@ -287,6 +287,38 @@ static void reload_searches_as_the_run_did(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void start_here_runs_without_a_journal(void **state)
+{
+    hf_workflow_t *wf = load_ok(failing);
+    hf_dag_t *dag = hf_dag_create(wf, NULL);
+    hf_engine_config_t cfg = {
+        .mode = HF_MODE_TASK, .policy = HF_POLICY_FIFO, .platform = {1, 1, 0, 0, 0}};
+    hf_error_t err = {{0}};
+    hf_machine_t m;
+    hf_run_t *r;
+    char dir[64];
+
+    (void)state;
+    new_workdir(dir);
+    assert_int_equal(hf_machine_detect(&m, NULL), 0);
+    assert_non_null(r = hf_run_open(dir, wf, false, &err));
+    assert_int_equal(hf_run_start_here(r, wf, dag, &cfg, &m, &err), 0);
+    assert_null(hf_run_trace(r));
+    assert_null(hf_run_journal(r));
+    assert_int_equal(hf_run_execute(r, &err), 0);
+    assert_int_equal(hf_run_end(r, &err), 0);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_DONE), 2);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_FAILED), 1);
+    hf_run_close(r);
+    /* No journal: the workdir is free for a new run. */
+    assert_non_null(r = hf_run_open(dir, wf, false, &err));
+    hf_run_close(r);
+    hf_machine_free(&m);
+    fs_remove_tree(dir);
+    hf_dag_destroy(dag);
+    hf_workflow_destroy(wf);
+}
+
 static void check_commands_names_the_set(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  a: {command: [true]}\n  b: {command: 'true'}\n"
@@ -331,6 +363,7 @@ int main(void)
         cmocka_unit_test(restore_replays_the_journal),
         cmocka_unit_test(open_claims_records_and_resumes),
         cmocka_unit_test(reload_searches_as_the_run_did),
+        cmocka_unit_test(start_here_runs_without_a_journal),
         cmocka_unit_test(check_commands_names_the_set),
         cmocka_unit_test(failure_says_why),
     };
