@@ -75,10 +75,10 @@ def main(argv):
 
     run.on_task_end(on_end)
     s = run.run()
-    print(f"rounds {len(rounds)}, tasks {s['tasks']}, done {s['done']}, "
+    print(f"rounds {len(rounds)}, tasks {s['tasks']}, done {s['tasks_done']}, "
           f"makespan {s['makespan']:.1f} s")
     run.close()
-    return 0 if s["done"] == s["tasks"] else 1
+    return 0 if s["tasks_done"] == s["tasks"] else 1
 
 
 if __name__ == "__main__":

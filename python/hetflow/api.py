@@ -8,7 +8,7 @@ library only).
     run.on_task_end(lambda r, task: ...)         # each ended task, as it ends
     run.submit("train", {"duration": 5}, after=["sim"])   # from a callback, or before
     run.run()
-    run.result(task), run.summary()
+    run.result(task), run.summary()              # as `hetflow simulate --json`
 
 The callbacks run inside the engine's loop, between two batches of work:
 what they submit takes effect at once.  The library is found through
@@ -75,6 +75,8 @@ def _library():
     _jansson = ctypes.CDLL(ctypes.util.find_library("jansson") or "libjansson.so.4")
     _jansson.json_dumps.restype = ctypes.c_void_p
     _jansson.json_dumps.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    _jansson.json_delete.restype = None
+    _jansson.json_delete.argtypes = [ctypes.c_void_p]
     p, i, u32, d, s = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_double, \
         ctypes.c_char_p
     for name, restype, argtypes in [
@@ -96,7 +98,6 @@ def _library():
         ("hf_executor_new", p, []),
         ("hf_executor_free", None, [p]),
         ("hf_exec_sim_create", i, [p, ctypes.c_uint64, p]),
-        ("hf_exec_local_create", i, [p, p, p, s, p, p]),
         ("hf_engine_config_new", p, [s, s, p, p]),
         ("hf_engine_config_free", None, [p]),
         ("hf_engine_create", p, [p, p, p, p, p]),
@@ -115,11 +116,29 @@ def _library():
         ("hf_engine_usage_field", d, [p, s]),
         ("hf_engine_workflow_mut", p, [p]),
         ("hf_run_prepare", i, [p, p, p, ctypes.c_uint64, p, p]),
+        ("hf_run_summary_json", p, [p, p, ctypes.c_bool]),
+        ("hf_run_open", p, [s, p, ctypes.c_bool, p]),
+        ("hf_run_start_here", i, [p, p, p, p, p, p]),
+        ("hf_run_engine", p, [p]),
+        ("hf_run_close", None, [p]),
     ]:
         fn = getattr(lib, name)
         fn.restype, fn.argtypes = restype, argtypes
     _lib = lib
     return lib
+
+
+# jansson's JSON_REAL_PRECISION(12): reals as the CLI prints them.
+_REAL_PRECISION_12 = 12 << 11
+
+
+def _loads(j, flags):
+    """A jansson value as Python's."""
+    text = _jansson.json_dumps(j, flags)
+    try:
+        return json.loads(ctypes.string_at(text).decode())
+    finally:
+        ctypes.CDLL(None).free(ctypes.c_void_p(text))
 
 
 class Workflow:
@@ -148,14 +167,17 @@ class Workflow:
 
 class Run:
     """One run of a workflow: simulated (the default) or for real in
-    `workdir`, each task a process on this machine."""
+    `workdir`, each task a process on this machine.  A real run owns its
+    workdir until close(), as `hetflow run` does (one run at a time; one
+    that holds a journal of an earlier run is refused); it keeps no
+    journal."""
 
     def __init__(self, workflow, platform=None, mode="task", policy="critical-path",
                  workdir=None, seed=0):
         lib = self._lib = workflow._lib
         self._workflow = workflow  # keeps it alive while the engine uses it
         self._callbacks = []
-        self._machine = self._exec = self._engine = None
+        self._machine = self._exec = self._engine = self._run = None
         err = _Err()
         if workdir is None and not platform:
             raise Error("a simulation needs a platform: (nodes, cores, gpus)")
@@ -173,18 +195,25 @@ class Run:
             if not cfg:
                 err.raise_("engine")
             try:
-                self._exec = lib.hf_executor_new()
-                if not self._exec:
-                    raise MemoryError("hf_executor_new")
-                if workdir is None:
-                    if lib.hf_exec_sim_create(workflow._wf, seed, self._exec) < 0:
-                        raise Error("simulator: out of memory")
-                elif lib.hf_exec_local_create(workflow._wf, self._machine, p,
-                                              os.fsencode(workdir), self._exec, err.p) < 0:
-                    err.raise_("executor")
+                if workdir is not None:  # the library's run: owner, executor, engine
+                    self._run = lib.hf_run_open(os.fsencode(workdir), workflow._wf, False,
+                                                err.p)
+                    if not self._run:
+                        err.raise_("workdir")
                 # What the policy needs first: tuned searches set priorities.
                 if lib.hf_run_prepare(workflow._wf, workflow._dag, cfg, seed, None, err.p) < 0:
                     err.raise_(policy)
+                if workdir is not None:
+                    if lib.hf_run_start_here(self._run, workflow._wf, workflow._dag, cfg,
+                                             self._machine, err.p) < 0:
+                        err.raise_("run")
+                    self._engine = lib.hf_run_engine(self._run)
+                    return
+                self._exec = lib.hf_executor_new()
+                if not self._exec:
+                    raise MemoryError("hf_executor_new")
+                if lib.hf_exec_sim_create(workflow._wf, seed, self._exec) < 0:
+                    raise Error("simulator: out of memory")
                 self._engine = lib.hf_engine_create(workflow._wf, workflow._dag, cfg,
                                                     self._exec, err.p)
                 if not self._engine:
@@ -244,13 +273,7 @@ class Run:
     def result(self, task):
         """The JSON result a task gave, as a dict, or None."""
         j = self._lib.hf_engine_result(self._engine, task)
-        if not j:
-            return None
-        text = _jansson.json_dumps(j, 0)
-        try:
-            return json.loads(ctypes.string_at(text).decode())
-        finally:
-            ctypes.CDLL(None).free(ctypes.c_void_p(text))
+        return _loads(j, 0) if j else None
 
     def tasks_of(self, name):
         """The task ids of set `name` (or of a pool's workers, `<set>.workers`)."""
@@ -263,14 +286,20 @@ class Run:
         return list(range(first, first + self._lib.hf_engine_group_ntasks(self._engine, g)))
 
     def summary(self):
-        first, last = (self._lib.hf_engine_usage_field(self._engine, f)
-                       for f in (b"first_start", b"last_end"))
-        states = [self.task(t)["state"] for t in range(self._lib.hf_engine_ntasks(self._engine))]
-        return {"makespan": last - first if first >= 0 else 0.0,
-                "tasks": len(states), **{s: states.count(s) for s in ("done", "failed",
-                                                                       "canceled")}}
+        """The run's summary: the object `hetflow simulate --json` prints
+        (without its `seed`), bounds included."""
+        j = self._lib.hf_run_summary_json(self._engine, self._workflow._dag, False)
+        if not j:
+            raise MemoryError("hf_run_summary_json")
+        try:
+            return _loads(j, _REAL_PRECISION_12)
+        finally:
+            _jansson.json_delete(j)  # a new object: its one reference
 
     def close(self):
+        if getattr(self, "_run", None):  # its engine and executor with it
+            self._lib.hf_run_close(self._run)
+            self._run = self._engine = None
         if getattr(self, "_engine", None):
             self._lib.hf_engine_destroy(self._engine)
             self._engine = None

@@ -140,6 +140,9 @@ const char *cmd_bytes(double bytes, char *out, size_t len);
 
 void cmd_input_free(cmd_input_t *in);
 
+/* Say what the tuned policy's search did (hf_run_prepare()). */
+void cmd_note_tuned(int tries, double best);
+
 /* Simulate in->wf under `mode`.  Returns the engine (for summaries and
  * traces) or NULL after printing the error.  *trace is attached when not
  * NULL. */
@@ -162,25 +165,17 @@ int cmd_report(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
-/* Run in->wf for real into workdir (execute.c), recording in `journal` (may be
- * NULL); `resuming` when the journal's done tasks are to be skipped.
+/* Run in->wf for real into workdir (execute.c) through r, which holds
+ * the workdir (and its journal, if any); `resuming` when r is a resume.
  * Returns the CLI's exit status. */
-int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
-                hf_journal_t *journal, bool resuming);
+int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts, hf_run_t *r,
+                bool resuming);
 
-/* Make workdir (workdir.c) and become its owner (*lock, -1 on failure).
- * A workdir that holds an earlier run's journal is refused, saying what to
- * do, unless opts->force: then that run's journal and its tasks' files
- * (and those of wf's sets) are deleted.  Returns the CLI's exit status,
- * having printed why it is not 0. */
-int cmd_claim_workdir(const char *workdir, const cmd_opts_t *opts,
-                      const hf_workflow_t *wf, int *lock);
-
-/* Resume the run in workdir from its journal (resume.c).  With `text`, the
- * workflow `file` holds, it must be the workflow that ran.  Returns the
- * CLI's exit status. */
-int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *file,
-                       const char *text, size_t len);
+/* Resume the run in workdir from its journal (resume.c).  With `same`, the
+ * workflow `hetflow run --resume` loaded, it must be the workflow that
+ * ran.  Returns the CLI's exit status. */
+int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts,
+                       const hf_workflow_t *same);
 
 extern const cmd_entry_t cmd_validate_entry;
 extern const cmd_entry_t cmd_analyze_entry;

@@ -386,9 +386,14 @@ static int tune(cmd_input_t *in, uint64_t seed, hf_error_t *err)
 
     if (tries < 0)
         return -1;
+    cmd_note_tuned(tries, best);
+    return 0;
+}
+
+void cmd_note_tuned(int tries, double best)
+{
     fprintf(stderr, "hetflow: tuned: %d trial simulations, best makespan %.1f s\n", tries,
             best);
-    return 0;
 }
 
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
@@ -422,7 +427,9 @@ int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in)
         in->mode = opts->mode;
     if (opts->has_policy)
         in->policy = opts->policy;
-    if (hf_policy_features(in->policy).tuned && tune(in, opts->seed, &err) < 0)
+    /* A resume searches as the run it continues did (hf_run_reload()). */
+    if (hf_policy_features(in->policy).tuned && !opts->resume &&
+        tune(in, opts->seed, &err) < 0)
         goto error;
     return EXIT_OK;
 error:

@@ -1,6 +1,6 @@
-/* A real run of a loaded workflow, for `run` and `resume`: the local
- * executor, the journal, a resume's replay (hf_run_restore()), the live
- * status line, and what is printed when it ends. */
+/* A real run of a loaded workflow, for `run` and `resume`, through the
+ * library's run (hf_run_start()): the live status line, and what is
+ * printed when it ends. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +35,9 @@ static void note_oversubscription(const cmd_input_t *in)
  * file that says so. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
 {
-    char why[1024], path[4096], tries[32] = "";
+    char tries[32] = "";
     hf_task_info_t t;
+    hf_failure_t why;
     long shown = 0;
 
     for (uint32_t id = 0; id < hf_engine_ntasks(e) && shown < 10; id++) {
@@ -45,31 +46,21 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
             continue;
         const hf_set_t *spec = hf_engine_group_spec(e, t.group);
         const char *set = hf_engine_group_name(e, t.group);
-        const json_t *error = json_object_get(hf_engine_result(e, id), "error");
+        const char *error =
+            json_string_value(json_object_get(hf_engine_result(e, id), "error"));
         if (t.attempts > 0)
             snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
-        if (spec && hf_set_pool(spec) >= 0 &&
-            json_is_string(error)) /* a call: its error is the reason */
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %.*s\n", set, t.index, tries,
-                    (int)strcspn(json_string_value(error), "\n"),
-                    json_string_value(error));
-        else if (hf_exec_local_failure(workdir, set, t.index, t.status, why, sizeof(why),
-                                       path, sizeof(path)))
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s (see %s)\n", set, t.index,
-                    tries, why, path);
-        else
-            fprintf(stderr, "hetflow: task %s[%u] failed%s: %s\n", set, t.index, tries,
-                    why);
+        hf_run_failure(workdir, set, t.index, t.status,
+                       spec && hf_set_pool(spec) >= 0 ? error : NULL, &why);
+        fprintf(stderr,
+                why.file[0] ? "hetflow: task %s[%u] failed%s: %.*s (see %s)\n"
+                            : "hetflow: task %s[%u] failed%s: %.*s\n",
+                set, t.index, tries, why.why_len, why.why, why.file);
         tries[0] = '\0';
         shown++;
     }
     if (failed > shown)
         fprintf(stderr, "hetflow: ... and %ld more failed tasks\n", failed - shown);
-}
-
-static long pid_of(void *ctx, uint32_t task)
-{
-    return hf_exec_local_pid(ctx, task);
 }
 
 /* Why the run stopped before the end, and, with a journal, how it goes on;
@@ -106,14 +97,15 @@ static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char 
                 full ? "free space, then" : "once it can be written,", workdir);
 }
 
-int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
-                hf_journal_t *journal, bool resuming)
+int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts, hf_run_t *r,
+                bool resuming)
 {
-    hf_executor_t local = {0};
+    hf_run_exec_t x = {&in->machine, in->launcher, in->alloc.hosts, in->alloc.nhosts,
+                       opts->trace || opts->wfformat};
     hf_engine_config_t cfg;
-    hf_engine_t *e = NULL;
-    hf_trace_t *trace = NULL;
+    hf_engine_t *e;
     progress_t *progress = NULL;
+    hf_resume_counts_t counts;
     hf_summary_t s;
     hf_error_t err = {{0}}, jerr = {{0}};
     hf_bounds_t bounds;
@@ -132,36 +124,25 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
         .max_running = opts->max_steps > 0                 ? opts->max_steps
                        : in->launcher != HF_LAUNCHER_LOCAL ? DEFAULT_MAX_STEPS
                                                            : 0};
-    if (hf_exec_local_create(in->wf, &in->machine, &in->platform, workdir, &local, &err) <
-            0 ||
-        (in->launcher != HF_LAUNCHER_LOCAL &&
-         hf_exec_local_set_launcher(&local, in->launcher, in->alloc.hosts,
-                                    in->alloc.nhosts, &err) < 0))
+    if (hf_run_start(r, in->wf, in->dag, &cfg, &x, &counts, &err) < 0)
         goto error;
-    if (!(e = hf_engine_create(in->wf, in->dag, &cfg, &local, &err)) ||
-        ((opts->trace || opts->wfformat) && !(trace = hf_trace_attach(e))))
-        goto error;
-    if (resuming) {
-        hf_resume_counts_t r;
-        if (hf_run_restore(e, journal, workdir, &r, &err) < 0)
-            goto error;
+    e = hf_run_engine(r);
+    if (resuming)
         fprintf(stderr, "hetflow: resuming %s: %ld tasks already done%s\n", workdir,
-                r.restored, r.reclaimed ? ", leftovers of the last run killed" : "");
-    }
-    if (journal && hf_journal_attach(journal, e, pid_of, &local, &err) < 0)
-        goto error;
+                counts.restored,
+                counts.reclaimed ? ", leftovers of the last run killed" : "");
     if (!opts->quiet && isatty(STDERR_FILENO))
         progress = progress_start(e);
-    if (hf_engine_run(e, &err) < 0) {
+    if (hf_run_execute(r, &err) < 0) {
         progress_finish(progress);
         goto error;
     }
     progress_finish(progress);
-    if (journal && hf_journal_detach(journal, &jerr) < 0)
+    if (hf_run_end(r, &jerr) < 0)
         disk_full = errno == ENOSPC;
     hf_summary_compute(e, &s);
     /* What ran is written out even when the run was stopped or failed. */
-    if (cmd_write_traces(opts, in, trace, e, epoch) < 0)
+    if (cmd_write_traces(opts, in, hf_run_trace(r), e, epoch) < 0)
         rc = EXIT_BAD_INPUT;
     /* A resume ran a part of the workflow: its bound is of all of it. */
     if (hf_summary_bounds(e, in->dag, resuming, &bounds) < 0)
@@ -171,22 +152,17 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts,
     else
         cmd_print_summary(in, e, &s, &bounds);
     report_failures(e, workdir, s.failed);
-    report_stop(e, &s, workdir, journal != NULL, jerr.text[0] ? jerr.text : NULL,
-                disk_full);
+    report_stop(e, &s, workdir, hf_run_journal(r) != NULL,
+                jerr.text[0] ? jerr.text : NULL, disk_full);
     if (hf_engine_stopped(e) > 0)
         rc = 128 + hf_engine_stopped(e);
     else if (rc == EXIT_OK && (s.failed > 0 || hf_engine_stopped(e) != 0))
         rc = EXIT_TASK_FAILED;
-    goto done;
+    return rc;
 error:
     fprintf(stderr, "hetflow: %s\n", err.text);
     /* What the error left unwritten is written, while the engine still is. */
-    if (journal && e && hf_journal_detach(journal, &jerr) < 0)
+    if (hf_run_end(r, &jerr) < 0)
         fprintf(stderr, "hetflow: %s\n", jerr.text);
-    rc = EXIT_BAD_INPUT;
-done:
-    hf_trace_destroy(trace);
-    hf_engine_destroy(e);
-    hf_executor_destroy(&local);
-    return rc;
+    return EXIT_BAD_INPUT;
 }

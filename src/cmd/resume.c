@@ -23,25 +23,30 @@ const cmd_entry_t cmd_resume_entry = {
     .exec = cmd_resume,
 };
 
-/* Fill `in` from the journal in workdir.  Returns 0, or prints the error
+/* Fill `in` from the journal of r: the workflow and settings the run
+ * started with (tuned: its priorities).  Returns 0, or prints the error
  * and returns 2. */
-static int load_journal(hf_journal_t *j, const char *workdir, const cmd_opts_t *opts,
+static int load_journal(hf_run_t *r, const char *workdir, const cmd_opts_t *opts,
                         cmd_input_t *in)
 {
-    hf_run_spec_t spec;
+    hf_engine_config_t cfg;
     hf_error_t err = {{0}};
+    double best;
+    int tries;
 
     memset(in, 0, sizeof(*in));
-    if (hf_journal_spec(j, &spec, &err) < 0 ||
-        !(in->wf = hf_workflow_load_buffer(spec.file, spec.text, spec.text_len, &err)) ||
-        hf_machine_detect(&in->machine, &err) < 0)
+    if ((tries = hf_run_reload(r, 0, &in->wf, &cfg, &best, &err)) < 0) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        return EXIT_BAD_INPUT;
+    }
+    if (hf_policy_features(cfg.policy).tuned)
+        cmd_note_tuned(tries, best);
+    in->platform = cfg.platform;
+    in->mode = cfg.mode;
+    in->policy = cfg.policy;
+    if (hf_machine_detect(&in->machine, &err) < 0)
         goto error;
     in->has_machine = true;
-    in->platform = spec.cfg.platform;
-    in->mode = spec.cfg.mode;
-    in->policy = spec.cfg.policy;
-    if (spec.walltime > 0)
-        hf_workflow_set_walltime(in->wf, spec.walltime);
     /* A resume may run in a new allocation: its nodes are the platform. */
     if (cmd_choose_launcher(opts, in, &err) < 0 || cmd_check_input(in, &err) < 0)
         goto error;
@@ -52,39 +57,40 @@ error:
     return EXIT_BAD_INPUT;
 }
 
-int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts, const char *file,
-                       const char *text, size_t len)
+int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts,
+                       const hf_workflow_t *same)
 {
-    hf_journal_t *journal;
-    hf_run_spec_t spec;
     hf_error_t err = {{0}};
     cmd_input_t in;
-    int lock = -1, rc = EXIT_BAD_INPUT;
+    hf_run_t *r;
+    int same_rc, rc = EXIT_BAD_INPUT;
 
-    /* Owned before anything is read: a live run's tasks are not leftovers. */
-    if (!(journal = hf_journal_open(workdir, true, &err)) ||
-        (lock = hf_workdir_lock(workdir, &err)) < 0 ||
-        (text && hf_journal_spec(journal, &spec, &err) < 0)) {
+    if (!(r = hf_run_resume(workdir, &err))) {
+        fprintf(stderr, "hetflow: %s\n", err.text);
+        return rc;
+    }
+    if (same && (same_rc = hf_run_same_workflow(r, same, &err)) < 0) {
         fprintf(stderr, "hetflow: %s\n", err.text);
         goto done;
     }
-    if (text && (spec.text_len != len || memcmp(spec.text, text, len) != 0)) {
+    if (same && same_rc == 0) {
         fprintf(stderr,
                 "hetflow: %s is not the workflow the journal in %s ran: continue that "
                 "run with 'hetflow resume %s', or start over with 'hetflow run %s "
                 "--workdir %s --force'\n",
-                file, workdir, workdir, file, workdir);
+                opts->file, workdir, workdir, opts->file, workdir);
         goto done;
     }
     if (cmd_check_traces(opts) < 0)
         goto done;
-    if ((rc = load_journal(journal, workdir, opts, &in)) == EXIT_OK) {
-        rc = cmd_execute(&in, workdir, opts, journal, true);
+    if ((rc = load_journal(r, workdir, opts, &in)) == EXIT_OK) {
+        rc = cmd_execute(&in, workdir, opts, r, true);
+        hf_run_close(r);
+        r = NULL;
         cmd_input_free(&in);
     }
 done:
-    hf_journal_close(journal);
-    hf_workdir_unlock(lock);
+    hf_run_close(r);
     return rc;
 }
 
@@ -98,5 +104,5 @@ int cmd_resume(int argc, char **argv)
 
     if (rc != EXIT_OK || done)
         return rc;
-    return cmd_resume_workdir(opts.file, &opts, NULL, NULL, 0);
+    return cmd_resume_workdir(opts.file, &opts, NULL);
 }

@@ -1,5 +1,6 @@
 /* hetflow run: execute a workflow on this machine with the local executor,
  * through the same engine and scheduler as `simulate`. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -54,21 +55,6 @@ const cmd_entry_t cmd_run_entry = {
     .exec = cmd_run,
 };
 
-/* Every set needs something to run: a command, or a function (whose pool
- * runs the workers). */
-static int check_commands(const cmd_input_t *in)
-{
-    for (int i = 0; i < hf_workflow_nsets(in->wf); i++) {
-        const hf_set_t *set = hf_workflow_set(in->wf, i);
-        if (!set->argv && !set->shell && !set->function) {
-            fprintf(stderr, "%s:%d:%d: set '%s' has no command to run\n",
-                    hf_workflow_file(in->wf), set->mark.line, set->mark.col, set->name);
-            return EXIT_BAD_INPUT;
-        }
-    }
-    return EXIT_OK;
-}
-
 int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_GROUP_BY | OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON |
@@ -76,19 +62,22 @@ int cmd_run(int argc, char **argv)
                   OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE | OPT_FORCE;
     cmd_opts_t opts;
     cmd_input_t in;
-    hf_journal_t *journal = NULL;
+    hf_run_t *r = NULL;
     hf_error_t err = {{0}};
     char workdir[4096];
     bool done;
-    int lock = -1, rc = cmd_parse(&cmd_run_entry, allowed, argc, argv, &opts, &done);
+    int rc = cmd_parse(&cmd_run_entry, allowed, argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)
         return rc;
     /* With --resume the file is only compared with what ran. */
     if ((rc = cmd_load(&opts, !opts.resume, &in)) != EXIT_OK)
         return rc;
-    if ((rc = check_commands(&in)) != EXIT_OK)
+    if (hf_run_check_commands(in.wf, &err) < 0) {
+        fprintf(stderr, "%s\n", err.text);
+        rc = EXIT_BAD_INPUT;
         goto done;
+    }
     if (opts.workdir)
         snprintf(workdir, sizeof(workdir), "%s", opts.workdir);
     else
@@ -99,39 +88,40 @@ int cmd_run(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto done;
     }
-    if (opts.resume) {
-        /* The same as `hetflow resume`, once FILE is the workflow that ran. */
-        size_t len;
-        const char *text = hf_workflow_text(in.wf, &len);
-        rc = cmd_resume_workdir(workdir, &opts, opts.file, text, len);
+    if (opts.resume) { /* the same as `hetflow resume`, once FILE is what ran */
+        rc = cmd_resume_workdir(workdir, &opts, in.wf);
+        goto done;
+    }
+    rc = EXIT_BAD_INPUT;
+    if (!(r = hf_run_open(workdir, in.wf, opts.force, &err))) {
+        if (errno == EEXIST)
+            fprintf(stderr,
+                    "hetflow: %s: continue it with 'hetflow resume %s', start over with "
+                    "'hetflow run %s --workdir %s --force' (its journal and task outputs "
+                    "there are deleted), or choose another --workdir\n",
+                    err.text, workdir, opts.file, workdir);
+        else
+            fprintf(stderr, "hetflow: %s\n", err.text);
         goto done;
     }
     /* The traces' folders are checked once the workdir, which may hold
      * them, is there; before the journal, which would count as a run. */
-    if ((rc = cmd_claim_workdir(workdir, &opts, in.wf, &lock)) != EXIT_OK)
+    if (cmd_check_traces(&opts) < 0)
         goto done;
-    if (cmd_check_traces(&opts) < 0) {
-        rc = EXIT_BAD_INPUT;
-        goto done;
-    }
     if (!opts.no_journal) {
-        hf_run_spec_t spec = {
-            hf_workflow_file(in.wf),
-            NULL,
-            0,
-            {.mode = in.mode, .policy = in.policy, .platform = in.platform},
-            opts.walltime > 0 ? opts.walltime : hf_workflow_walltime(in.wf)};
-        spec.text = hf_workflow_text(in.wf, &spec.text_len);
-        if (!(journal = hf_journal_create(workdir, in.wf, &spec, &err))) {
+        hf_engine_config_t cfg = {
+            .mode = in.mode,
+            .policy = in.policy,
+            .platform = in.platform,
+            .walltime = opts.walltime > 0 ? opts.walltime : hf_workflow_walltime(in.wf)};
+        if (hf_run_record(r, in.wf, &cfg, &err) < 0) {
             fprintf(stderr, "hetflow: %s\n", err.text);
-            rc = EXIT_BAD_INPUT;
             goto done;
         }
     }
-    rc = cmd_execute(&in, workdir, &opts, journal, false);
+    rc = cmd_execute(&in, workdir, &opts, r, false);
 done:
-    hf_journal_close(journal);
-    hf_workdir_unlock(lock);
+    hf_run_close(r);
     cmd_input_free(&in);
     return rc;
 }

@@ -50,26 +50,22 @@ static void count(const char *set, hf_task_state_t state, long n, void *arg)
     st->total[state] += n;
 }
 
-/* Why a failed task failed: a call's error, hetflow's note in the .err
- * file of its last try, or, without either, its exit status. */
+/* A failed task's row: why it failed (hf_run_failure()). */
 static json_t *failure(const status_t *st, const hf_journal_task_t *t)
 {
     json_t *result = t->result ? json_loads(t->result, 0, NULL) : NULL;
-    const char *error = json_string_value(json_object_get(result, "error"));
-    char why[1024], path[4096], name[300];
+    hf_failure_t why;
+    char name[300];
     json_t *row;
 
+    hf_run_failure(st->workdir, t->set, t->index, t->status,
+                   json_string_value(json_object_get(result, "error")), &why);
     snprintf(name, sizeof(name), "%s[%u]", t->set, t->index);
     row = json_pack("{s:s,s:s,s:i,s:i}", "task", name, "set", t->set, "index",
                     (int)t->index, "tries", t->attempts + 1);
-    if (error) {
-        json_object_set_new(row, "reason", json_stringn(error, strcspn(error, "\n")));
-    } else {
-        if (hf_exec_local_failure(st->workdir, t->set, t->index, t->status, why,
-                                  sizeof(why), path, sizeof(path)))
-            json_object_set_new(row, "file", json_string(path));
-        json_object_set_new(row, "reason", json_string(why));
-    }
+    if (why.file[0])
+        json_object_set_new(row, "file", json_string(why.file));
+    json_object_set_new(row, "reason", json_stringn(why.why, (size_t)why.why_len));
     json_decref(result);
     return row;
 }
@@ -90,47 +86,18 @@ static void unsuccessful(const hf_journal_task_t *t, void *arg)
                                 t->cause ? hf_cancel_cause_name(t->cause) : "unknown"));
 }
 
-/* Whether some task was canceled because the run was stopped. */
-static bool was_stopped(const status_t *st)
+/* The run's state (hf_run_state()), with its process while it runs. */
+static json_t *run_state(hf_journal_t *j, const char *workdir, hf_error_t *err)
 {
-    size_t i;
-    json_t *t;
-
-    json_array_foreach(st->canceled, i, t)
-    {
-        if (strcmp(json_string_value(json_object_get(t, "cause")),
-                   hf_cancel_cause_name(HF_CANCEL_STOPPED)) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The run: "running" (its process holds the workdir), "finished" (every
- * task ended), "stopped" (it ended, stopped before the end: a signal, the
- * walltime, on_failure: stop), or "interrupted" (its process is gone
- * before the end). */
-static json_t *run_state(const status_t *st, hf_error_t *err)
-{
+    hf_run_state_t state;
     hf_owner_t owner;
-    int live = hf_workdir_owner(st->workdir, &owner);
-    long ended = st->total[HF_TASK_DONE] + st->total[HF_TASK_FAILED] +
-                 st->total[HF_TASK_CANCELED],
-         tasks = 0;
 
-    for (int s = 0; s < NSTATES; s++)
-        tasks += st->total[s];
-    if (live < 0) {
-        hf_error_set(err, "%s/run.lock: cannot tell whether the run goes on",
-                     st->workdir);
+    if (hf_run_state(j, workdir, &state, &owner, err) < 0)
         return NULL;
-    }
-    if (live)
-        return json_pack("{s:s,s:i,s:s}", "state", "running", "pid", (int)owner.pid,
-                         "host", owner.host);
-    return json_pack("{s:s}", "state",
-                     ended != tasks    ? "interrupted"
-                     : was_stopped(st) ? "stopped"
-                                       : "finished");
+    if (state == HF_RUN_RUNNING)
+        return json_pack("{s:s,s:i,s:s}", "state", hf_run_state_name(state), "pid",
+                         (int)owner.pid, "host", owner.host);
+    return json_pack("{s:s}", "state", hf_run_state_name(state));
 }
 
 static void print_run(const status_t *st, const json_t *run)
@@ -243,7 +210,7 @@ int cmd_status(int argc, char **argv)
     if (!(j = hf_journal_open(opts.file, false, &err)) ||
         hf_journal_counts(j, count, &st, &err) < 0 ||
         hf_journal_unsuccessful(j, unsuccessful, &st, &err) < 0 ||
-        !(run = run_state(&st, &err))) {
+        !(run = run_state(j, opts.file, &err))) {
         fprintf(stderr, "hetflow: %s\n", err.text);
         rc = EXIT_BAD_INPUT;
         goto out;

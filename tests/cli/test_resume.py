@@ -114,6 +114,48 @@ class KillAndResume(CliTest):
         self.assertEqual(rc, 0)
         self.assertRegex(out, r"a +0 +0 +0 +0 +1 +0 +0")
 
+    def test_tuned_resume_runs_the_tuned_order(self):
+        # c-DAG2 (examples/cdag2.yaml) with commands: heft would start T36
+        # first (its 96 tasks take every GPU; T45 waits for them), the
+        # tuned search puts T45 first.  T12[0] fails the first time and
+        # stops the run before either; the resume searches again as the run
+        # did, so T45 starts with the first T36 tasks, not after them.
+        mark = os.path.join(self.dir, "mark")
+        wf = self.write("w.yaml", "platform: {nodes: 16, cores_per_node: 48, gpus_per_node: 6}\n"
+                        "policy: tuned\nsets:\n"
+                        "  T0:  {tasks: 96, cores: 16, gpus: 1, duration: 190, command: [true]}\n"
+                        "  T12: {tasks: 32, cores: 40, duration: 80, after: [T0],\n"
+                        "        on_failure: stop,\n"
+                        f"        command: 'test {{index}} != 0 || test -e {mark} || "
+                        f"{{ touch {mark}; exit 1; }}'}}\n"
+                        "  T36: {tasks: 96, cores: 4, gpus: 1, duration: 760, after: [T12],\n"
+                        "        command: 'sleep 0.6'}\n"
+                        "  T45: {tasks: 16, cores: 32, gpus: 1, duration: 240, after: [T12],\n"
+                        "        command: [true]}\n"
+                        "  T7:  {tasks: 16, cores: 4, duration: 460, after: [T45], command: [true]}\n")
+        work = os.path.join(self.dir, "work")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet")
+        self.assertEqual(rc, 1, err)
+        self.assertRegex(err, r"^hetflow: tuned: \d+ trial simulations, best makespan 1540.0 s\n")
+        tuned = err.splitlines(keepends=True)[0]
+        self.assertIn("stopped after a failure", err)
+        for args in (("resume", work), ("run", wf, "--workdir", work, "--resume")):
+            rc, _, err = run(*args, "--quiet")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(err.count("tuned:"), 1, err)
+            self.assertTrue(err.startswith(tuned), err)
+            db = sqlite3.connect(os.path.join(work, "journal.db"))
+            first = dict(db.execute("SELECT s.name, MIN(t.start) FROM tasks t JOIN sets s "
+                                    "ON s.id = t.set_id GROUP BY s.name"))
+            db.close()
+            self.assertLessEqual(first["T45"], first["T36"] + 0.2, args)
+            if args[0] == "resume":  # a finished run resumed runs it all again
+                db = sqlite3.connect(os.path.join(work, "journal.db"))
+                db.execute("UPDATE tasks SET state = 'waiting' WHERE set_id IN "
+                           "(SELECT id FROM sets WHERE name IN ('T36', 'T45', 'T7'))")
+                db.commit()
+                db.close()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -33,8 +33,12 @@ class Api(unittest.TestCase):
 
         run.on_task_end(on_end)
         s = run.run()
-        self.assertEqual(s, {"makespan": 25.0, "tasks": 5, "done": 5, "failed": 0,
-                             "canceled": 0})
+        self.assertEqual({k: s[k] for k in ("makespan", "tasks", "tasks_done", "tasks_failed",
+                                            "tasks_canceled")},
+                         {"makespan": 25.0, "tasks": 5, "tasks_done": 5, "tasks_failed": 0,
+                          "tasks_canceled": 0})
+        # The bound is of the workflow as written (sim: 4 x 10 s on 2 cores).
+        self.assertEqual(s["lower_bound"], 20.0)
         self.assertEqual(ended[-1], ("train", 0))
         self.assertEqual(run.result(run.tasks_of("sim")[3]), {"e": 0.0625})
         self.assertIsNone(run.result(run.tasks_of("train")[0]))
@@ -59,7 +63,7 @@ class Api(unittest.TestCase):
 
             run.on_task_end(on_end)
             s = run.run()
-            self.assertEqual((s["done"], s["failed"]), (3 + 2 + 1, 0))
+            self.assertEqual((s["tasks_done"], s["tasks_failed"]), (3 + 2 + 1, 0))
             self.assertEqual([run.result(t) for t in run.tasks_of("sq")],
                              [{"square": 0}, {"square": 1}, {"square": 4}])
             self.assertEqual(run.result(run.tasks_of("more")[1]), {"square": 49})
@@ -71,6 +75,28 @@ class Api(unittest.TestCase):
             with self.assertRaisesRegex(Error, "no set 'nope'"):
                 run.tasks_of("nope")
             run.close()
+
+    def test_real_run_owns_its_workdir(self):
+        # As `hetflow run`: one run at a time in a workdir, and not where an
+        # earlier run's journal is.
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        with tempfile.TemporaryDirectory() as d:
+            work = os.path.join(d, "w")
+            wf = Workflow({"sets": {"a": {"command": ["true"]}}})
+            run = Run(wf, platform=(1, 1, 0), workdir=work)
+            with self.assertRaisesRegex(Error, "^workdir: .* is in use by another hetflow"):
+                Run(wf, platform=(1, 1, 0), workdir=work)
+            self.assertEqual(run.run()["tasks_done"], 1)
+            run.close()
+            Run(wf, platform=(1, 1, 0), workdir=work).close()  # no journal: free again
+            yaml = os.path.join(d, "w.yaml")
+            with open(yaml, "w") as f:
+                f.write("sets:\n  a: {command: [true]}\n")
+            p = subprocess.run([cli, "run", yaml, "--workdir", work, "--quiet"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with self.assertRaisesRegex(Error, r"holds an earlier run \(1 of 1 tasks done\)"):
+                Run(wf, platform=(1, 1, 0), workdir=work)
 
     def test_errors(self):
         with self.assertRaisesRegex(Error, "unknown key 'tasksz'"):
@@ -109,12 +135,33 @@ class Api(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             run = Run(wf, platform=(1, 2, 0), workdir=os.path.join(d, "w"))
             summary = run.run()
-            self.assertEqual((summary["done"], summary["failed"]), (0, 2))
+            self.assertEqual((summary["tasks_done"], summary["tasks_failed"]), (0, 2))
             self.assertEqual([run.task(t)["status"] for t in range(2)], [127, 127])
             with self.assertRaises(IndexError):
                 run.task(50000000)
             with open(os.path.join(d, "w", "sim", "0.err")) as f:
                 self.assertEqual(f.read(), "hetflow: set 'sim' has no command to run\n")
+            run.close()
+
+    def test_summary_as_the_cli(self):
+        # summary() is the library's: `simulate --json`'s object, bounds
+        # too; the CLI adds only the seed it drew with.
+        cli = os.path.join(os.path.dirname(os.environ.get("HETFLOW_LIB", "")), "hetflow")
+        for name, policy in (("cdag2.yaml", "heft"), ("fig1b.yaml", "critical-path")):
+            path = os.path.join(ROOT, "examples", name)
+            p = subprocess.run([cli, "simulate", path, "--policy", policy, "--json"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            want = json.loads(p.stdout)
+            self.assertEqual(want.pop("seed"), 0)
+            with open(path) as f:
+                wf = Workflow(f.read(), name=path)
+            pl = want["platform"]
+            run = Run(wf, platform=(pl["nodes"], pl["cores_per_node"], pl["gpus_per_node"]),
+                      policy=policy)
+            run.run()
+            self.assertEqual(run.summary(), want, name)
+            self.assertGreater(want["lower_bound"], 0)
             run.close()
 
     def test_no_struct_mirrors(self):

@@ -1,13 +1,12 @@
-/* Claiming a run's workdir: one owner at a time (the lock of
- * journal/owner.c), and an earlier run there continued, refused, or, with
- * --force, cleared away: its journal and the files hetflow wrote for its
- * tasks, nothing else. */
+/* Claiming a new run's workdir: one owner at a time (the lock of
+ * journal/owner.c), and an earlier run there refused or, when forced,
+ * cleared away: its journal and the files hetflow wrote for its tasks,
+ * nothing else. */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "run/workdir.h"
 
 typedef struct {
     const char *workdir;
@@ -57,42 +56,39 @@ static int start_over(const char *workdir, const hf_workflow_t *wf, hf_error_t *
     return hf_journal_remove(workdir, err);
 }
 
-int cmd_claim_workdir(const char *workdir, const cmd_opts_t *opts,
-                      const hf_workflow_t *wf, int *lock)
+int run_claim_workdir(const char *workdir, const hf_workflow_t *wf, bool force, int *lock,
+                      hf_error_t *err)
 {
-    hf_error_t err = {{0}};
     char journal[4096];
     earlier_t e = {0};
     hf_journal_t *j;
 
     /* Its set folders too, before a journal says a run was there. */
-    if ((*lock = hf_workdir_lock(workdir, &err)) < 0 ||
-        hf_exec_local_check_workdir(workdir, wf, &err) < 0)
+    if ((*lock = hf_workdir_lock(workdir, err)) < 0 ||
+        hf_exec_local_check_workdir(workdir, wf, err) < 0)
         goto error;
     snprintf(journal, sizeof(journal), "%s/%s", workdir, HF_JOURNAL_FILE);
     if (access(journal, F_OK) < 0)
-        return EXIT_OK;
-    if (opts->force) {
-        if (start_over(workdir, wf, &err) < 0)
+        return 0;
+    if (force) {
+        if (start_over(workdir, wf, err) < 0)
             goto error;
-        return EXIT_OK;
+        return 0;
     }
     if ((j = hf_journal_open(workdir, false, NULL))) {
         hf_journal_counts(j, count_done, &e, NULL);
         hf_journal_close(j);
     }
-    fprintf(stderr,
-            "hetflow: %s holds an earlier run (%ld of %ld tasks done): continue it with "
-            "'hetflow resume %s', start over with 'hetflow run %s --workdir %s --force' "
-            "(its journal and task outputs there are deleted), or choose another "
-            "--workdir\n",
-            workdir, e.done, e.tasks, workdir, opts->file, workdir);
+    hf_error_set(err, "%s holds an earlier run (%ld of %ld tasks done)", workdir, e.done,
+                 e.tasks);
     hf_workdir_unlock(*lock);
     *lock = -1;
-    return EXIT_BAD_INPUT;
+    errno = EEXIST;
+    return -1;
 error:
-    fprintf(stderr, "hetflow: %s\n", err.text);
+    if (errno == EEXIST) /* a file where a folder goes: not an earlier run */
+        errno = ENOTDIR;
     hf_workdir_unlock(*lock);
     *lock = -1;
-    return EXIT_BAD_INPUT;
+    return -1;
 }
