@@ -44,7 +44,7 @@ int hf_cancel_cause_parse(const char *name, hf_cancel_cause_t *out);
 
 typedef struct {
     int group;      /* its group (hf_engine_group_name()) */
-    int set;        /* its set (hf_workflow_set()), -1 for a pool's worker */
+    int set;        /* its set (hf_workflow_get_set()), -1 for a pool's worker */
     uint32_t index; /* within its group */
     hf_task_state_t state;
     int status;     /* when ended: 0, an exit code > 0, or -signal */
@@ -240,9 +240,9 @@ typedef enum { HF_GROUP_SET, HF_GROUP_POOL } hf_group_kind_t;
 int hf_engine_ngroups(const hf_engine_t *e);
 const char *hf_engine_group_name(const hf_engine_t *e, int group);
 hf_group_kind_t hf_engine_group_kind(const hf_engine_t *e, int group);
-/* The group's set (hf_workflow_set()), NULL for a pool's workers. */
+/* The group's set (hf_workflow_get_set()), NULL for a pool's workers. */
 const hf_set_t *hf_engine_group_spec(const hf_engine_t *e, int group);
-/* The group of set `set` (an index of hf_workflow_set()), -1 for none. */
+/* The group of set `set` (an index of hf_workflow_get_set()), -1 for none. */
 int hf_engine_group_of_set(const hf_engine_t *e, int set);
 /* The flat id of the group's first task, and how many tasks it has. */
 uint32_t hf_engine_group_first(const hf_engine_t *e, int group);

@@ -250,8 +250,8 @@ int hf_set_check_platform(const hf_set_t *set, const char *file, const hf_platfo
 const char *hf_workflow_name(const hf_workflow_t *wf);
 const char *hf_workflow_file(const hf_workflow_t *wf);
 int hf_workflow_nsets(const hf_workflow_t *wf);
-const hf_set_t *hf_workflow_set(const hf_workflow_t *wf, int i);
-hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i);
+const hf_set_t *hf_workflow_get_set(const hf_workflow_t *wf, int i);
+hf_set_t *hf_workflow_get_set_mut(hf_workflow_t *wf, int i);
 /* The set named `name`, or -1.  "{iter}" in a name stands for 0: the file's
  * sets are a repeat's first iteration (a recorded set named with "{iter}",
  * from WfFormat, is found by its name as it is). */

@@ -76,8 +76,8 @@ static void search(search_t *s, const uint64_t *allowed, int depth, double cores
 static int by_core_need(const void *a, const void *b, void *arg)
 {
     const hf_workflow_t *wf = arg;
-    const hf_set_t *x = hf_workflow_set(wf, *(const int *)a);
-    const hf_set_t *y = hf_workflow_set(wf, *(const int *)b);
+    const hf_set_t *x = hf_workflow_get_set(wf, *(const int *)a);
+    const hf_set_t *y = hf_workflow_get_set(wf, *(const int *)b);
     double nx = (double)x->tasks * x->ranks * x->cores;
     double ny = (double)y->tasks * y->ranks * y->cores;
 
@@ -98,7 +98,7 @@ static int doa_res(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *
     if (!(s.cand = malloc((size_t)n * sizeof(int))))
         goto done;
     for (int i = 0; i < n; i++) {
-        const hf_set_t *set = hf_workflow_set(wf, i);
+        const hf_set_t *set = hf_workflow_get_set(wf, i);
         double tasks = (double)set->tasks * set->ranks;
         if (tasks * set->cores <= s.cap_cores && tasks * set->gpus <= s.cap_gpus)
             s.cand[s.ncand++] = i;
@@ -114,7 +114,7 @@ static int doa_res(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *
     if (!s.need_cores || !s.need_gpus || !s.incomparable || !s.scratch)
         goto done;
     for (int i = 0; i < s.ncand; i++) {
-        const hf_set_t *set = hf_workflow_set(wf, s.cand[i]);
+        const hf_set_t *set = hf_workflow_get_set(wf, s.cand[i]);
         uint64_t *row = s.incomparable + (size_t)i * s.words;
         double tasks = (double)set->tasks * set->ranks;
         s.need_cores[i] = tasks * set->cores;

@@ -26,7 +26,7 @@ json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
         json_t *o = json_pack("{s:o,s:I,s:I,s:i,s:i}", "t", number(m->t), "waves",
                               (json_int_t)m->waves, "fit", (json_int_t)m->fit, "level",
                               hf_dag_level(dag, s), "pipeline", hf_dag_pipeline(dag, s));
-        if (!o || json_object_set_new(sets, hf_workflow_set(wf, s)->name, o) < 0) {
+        if (!o || json_object_set_new(sets, hf_workflow_get_set(wf, s)->name, o) < 0) {
             json_decref(sets);
             return NULL;
         }

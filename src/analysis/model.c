@@ -37,7 +37,7 @@ static void areas(const hf_workflow_t *wf, int n, const hf_platform_t *p, double
     double core_s = 0, gpu_s = 0;
 
     for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         double task_s = (double)set->tasks * set->ranks * set->duration_mean;
         core_s += task_s * set->cores;
         gpu_s += task_s * set->gpus;
@@ -99,7 +99,7 @@ static double gather_bound(const hf_workflow_t *wf, const hf_set_t *set,
                 continue; /* waits for part of the parent only */
             a = dep->parent;
         }
-        x = hf_workflow_set(wf, a);
+        x = hf_workflow_get_set(wf, a);
         task_s = (double)x->tasks * x->ranks * x->duration_mean;
         v[k++] = (earlier_t){start[a], task_s * x->cores, task_s * x->gpus};
     }
@@ -153,7 +153,7 @@ static double tails_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
         return -1;
     }
     for (int s = 0; s < n; s++)
-        v[s] = (by_t_t){hf_set_model(hf_workflow_set(wf, s), p).t, s};
+        v[s] = (by_t_t){hf_set_model(hf_workflow_get_set(wf, s), p).t, s};
     qsort(v, (size_t)n, sizeof(*v), by_t_desc);
     for (int i = 0; i < n && distinct < TAIL_LENGTHS; i++) {
         const uint64_t *mine = anc + (size_t)v[i].set * words;
@@ -189,7 +189,7 @@ static uint64_t *all_ancestors(const hf_workflow_t *wf, const hf_dag_t *dag,
         return NULL;
     for (int i = 0; i < n; i++) {
         int s = topo[i];
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         uint64_t *mine = anc + (size_t)s * *words;
         for (int j = 0; j < set->nafter; j++) {
             const hf_dep_t *dep = &set->after[j];
@@ -227,12 +227,12 @@ static double longest_path(const hf_workflow_t *wf, const hf_dag_t *dag,
         goto nomem;
     for (int i = 0; i < n; i++) {
         int s = topo[i];
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         double t = hf_set_model(set, p).t, late = 0;
         start[s] = 0;
         for (int j = 0; j < set->nafter; j++) {
             const hf_dep_t *dep = &set->after[j];
-            const hf_set_t *parent = hf_workflow_set(wf, dep->parent);
+            const hf_set_t *parent = hf_workflow_get_set(wf, dep->parent);
             double at;
             if (dep->threshold > 0) {
                 long fit = hf_set_fit(parent, p);
@@ -301,7 +301,7 @@ hf_data_model_t hf_data_model(const hf_workflow_t *wf, const hf_platform_t *p)
     hf_data_model_t d = {0};
 
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         double tasks = (double)set->tasks;
         double in = hf_set_bytes(wf, set, true, &d.unknown) * tasks;
         double out = hf_set_bytes(wf, set, false, &d.unknown) * tasks;
@@ -337,7 +337,7 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
     if (!t || !(out->sets = calloc((size_t)n, sizeof(*out->sets))))
         goto nomem;
     for (int s = 0; s < n; s++) {
-        out->sets[s] = hf_set_model(hf_workflow_set(wf, s), p);
+        out->sets[s] = hf_set_model(hf_workflow_get_set(wf, s), p);
         t[s] = out->sets[s].t;
     }
     out->t_seq = t_seq_by_levels(dag, out->sets);

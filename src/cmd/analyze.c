@@ -37,7 +37,7 @@ static void print_text(const cmd_input_t *in, const hf_analysis_t *a)
     printf("%-16s %8s %5s %4s %5s %10s %7s %6s %10s %5s\n", "set", "tasks", "cores",
            "gpus", "ranks", "duration", "fit", "waves", "t", "level");
     for (int s = 0; s < a->nsets; s++) {
-        const hf_set_t *set = hf_workflow_set(in->wf, s);
+        const hf_set_t *set = hf_workflow_get_set(in->wf, s);
         printf("%-16s %8ld %5d %4d %5d %10.1f %7ld %6ld %10.1f %5d\n", set->name,
                set->tasks, set->cores, set->gpus, set->ranks, set->duration_mean,
                a->sets[s].fit, a->sets[s].waves, a->sets[s].t, hf_dag_level(in->dag, s));

@@ -13,7 +13,7 @@
 static int check_ranks(const hf_workflow_t *wf, hf_error_t *err)
 {
     for (int i = 0; i < hf_workflow_nsets(wf); i++) {
-        const hf_set_t *set = hf_workflow_set(wf, i);
+        const hf_set_t *set = hf_workflow_get_set(wf, i);
         if (set->ranks > 1) {
             hf_error_set(err,
                          "%s:%d:%d: set '%s' has ranks: %d, but the local launcher "

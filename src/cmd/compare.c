@@ -110,7 +110,7 @@ static int compare_files(cmd_opts_t *opts)
 static void force_staging(hf_workflow_t *wf, bool sync)
 {
     for (int s = 0; s < hf_workflow_nsets(wf); s++)
-        hf_workflow_set_mut(wf, s)->stage.sync = sync;
+        hf_workflow_get_set_mut(wf, s)->stage.sync = sync;
 }
 
 /* A workflow that stages files, simulated in its mode with synchronous and

@@ -511,7 +511,7 @@ static int setup_sched(hf_engine_t *e)
      * duration) still to run; heft: of task durations, as HEFT ranks tasks
      * (a set is its tasks' stand-in: they share a duration and an edge). */
     for (int s = 0; s < n; s++)
-        t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_set(e->wf, s),
+        t[s] = hf_policy_rank_time(e->cfg.policy, hf_workflow_get_set(e->wf, s),
                                    &e->cfg.platform);
     hf_dag_upward_rank(e->dag, t, rank);
     for (int g = 0; g < e->ngroups; g++) {

@@ -41,7 +41,7 @@ int gates_init(gates_t *g, const hf_dag_t *dag, const hf_workflow_t *wf, hf_mode
     /* Services have no stage (nor have pools, which are no sets): they
      * serve the stages of their users, and end only after them. */
     for (int s = 0; s < n; s++)
-        if (!hf_workflow_set(wf, s)->service)
+        if (!hf_workflow_get_set(wf, s)->service)
             keys[nkeys++] =
                 (stage_key_t){mode == HF_MODE_SEQUENTIAL ? 0 : hf_dag_pipeline(dag, s),
                               hf_dag_level(dag, s), s};

@@ -20,7 +20,7 @@ typedef struct {
 
 static const hf_set_t *set_spec(const hf_engine_t *e, const group_rt_t *g)
 {
-    return hf_workflow_set(e->wf, g->set);
+    return hf_workflow_get_set(e->wf, g->set);
 }
 
 static void set_unit(const hf_engine_t *e, const group_rt_t *g, unit_t *out)
@@ -237,7 +237,7 @@ const char *hf_engine_group_name(const hf_engine_t *e, int group)
     const group_rt_t *g = &e->groups[group];
 
     return g->pool >= 0 ? hf_workflow_pool(e->wf, g->pool)->name
-                        : hf_workflow_set(e->wf, g->set)->name;
+                        : hf_workflow_get_set(e->wf, g->set)->name;
 }
 
 int hf_engine_group_of_set(const hf_engine_t *e, int set)

@@ -215,7 +215,7 @@ static int make_iteration(struct rules *r, const hf_action_t *a, int iter,
         return fail(r, "out of memory");
     for (int k = 0; k < a->ngroup; k++) {
         int m = order[k], s;
-        const hf_set_t *tmpl = hf_workflow_set(wf, m);
+        const hf_set_t *tmpl = hf_workflow_get_set(wf, m);
         char *name = hf_set_iter_name(tmpl, iter);
         hf_set_t *copy = name ? hf_set_copy(tmpl, name) : NULL;
         free(name);
@@ -227,8 +227,8 @@ static int make_iteration(struct rules *r, const hf_action_t *a, int iter,
             /* Inside the group, the parent's newest instance: made first. */
             int p = r->template_of[d->parent] >= 0 ? r->current[r->template_of[d->parent]]
                                                    : d->parent;
-            hf_dep_t *dep = hf_workflow_add_dep(wf, copy, hf_workflow_set(wf, p)->name,
-                                                d->map, d->mark);
+            hf_dep_t *dep = hf_workflow_add_dep(
+                wf, copy, hf_workflow_get_set(wf, p)->name, d->map, d->mark);
             if (!dep) {
                 hf_set_destroy(copy);
                 goto done;
@@ -261,7 +261,7 @@ static int act(struct rules *r, int ri, int ai, char *said, size_t len)
 {
     const hf_action_t *a = &hf_workflow_rule(wf_of(r), ri)->actions[ai];
     int s = a->kind == HF_ACTION_REPEAT ? -1 : r->current[a->set];
-    const char *name = s >= 0 ? hf_workflow_set(wf_of(r), s)->name : "";
+    const char *name = s >= 0 ? hf_workflow_get_set(wf_of(r), s)->name : "";
     size_t n = strlen(said);
     hf_error_t err = {{0}};
     repeat_rt_t *rep;
@@ -324,7 +324,7 @@ static void fire(struct rules *r, int ri, int inst)
     }
     /* Each action appended "; what it did". */
     snprintf(label, sizeof(label), "rule %d (%s): %s", ri + 1,
-             hf_workflow_set(wf_of(r), inst)->name, said + 2);
+             hf_workflow_get_set(wf_of(r), inst)->name, said + 2);
     hf_engine_mark(r->e, label);
 }
 

@@ -9,7 +9,7 @@
 
 int engine_add_set(hf_engine_t *e, int s)
 {
-    const hf_set_t *spec = hf_workflow_set(e->wf, s);
+    const hf_set_t *spec = hf_workflow_get_set(e->wf, s);
     int g = engine_add_group(e, s, -1, (uint32_t)spec->tasks);
     uint16_t one_to_one = 0;
 
@@ -52,7 +52,7 @@ static bool apply_parent(hf_engine_t *e, int s, const hf_dep_t *dep)
             task_t *t = &e->tasks[child->first + i];
             bool ok = pt->state == HF_TASK_DONE ||
                       (pt->state == HF_TASK_FAILED &&
-                       hf_workflow_set(e->wf, dep->parent)->on_failure ==
+                       hf_workflow_get_set(e->wf, dep->parent)->on_failure ==
                            HF_ON_FAILURE_CONTINUE);
             if (ok)
                 t->pending--;

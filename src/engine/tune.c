@@ -52,13 +52,13 @@ int hf_tune_priorities(hf_workflow_t *wf, hf_dag_t *dag, const hf_engine_config_
             if (hf_dag_level(dag, s) != level)
                 continue;
             members++;
-            if (hf_workflow_set(wf, s)->priority > top)
-                top = hf_workflow_set(wf, s)->priority;
+            if (hf_workflow_get_set(wf, s)->priority > top)
+                top = hf_workflow_get_set(wf, s)->priority;
         }
         if (members < 2)
             continue;
         for (int s = 0; s < n && tries < budget; s++) {
-            hf_set_t *set = hf_workflow_set_mut(wf, s);
+            hf_set_t *set = hf_workflow_get_set_mut(wf, s);
             int was = set->priority;
             if (hf_dag_level(dag, s) != level)
                 continue;

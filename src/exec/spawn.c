@@ -470,7 +470,7 @@ static char **make_env(spawner_t *sp, const hf_launch_t *l, const hf_pool_t *poo
         }
     }
     for (int k = 0; k < nuses; k++) {
-        if (!(env[n++] = service_var(sp, hf_workflow_set(sp->wf, uses[k])))) {
+        if (!(env[n++] = service_var(sp, hf_workflow_get_set(sp->wf, uses[k])))) {
             free_strv(env);
             return NULL;
         }

@@ -150,7 +150,7 @@ int hf_exec_local_check_workdir(const char *workdir, const hf_workflow_t *wf,
         return -1;
     for (int s = 0; s < hf_workflow_nsets(wf) + hf_workflow_npools(wf); s++) {
         const char *name = s < hf_workflow_nsets(wf)
-                               ? hf_workflow_set(wf, s)->name
+                               ? hf_workflow_get_set(wf, s)->name
                                : hf_workflow_pool(wf, s - hf_workflow_nsets(wf))->name;
         snprintf(path, sizeof(path), "%s/%s", workdir, name); /* a set's, a pool's */
         if (fs_private_dir(path, 0700, false, err) < 0)

@@ -108,10 +108,10 @@ static int store_sets(hf_journal_t *j, const hf_engine_t *e, const hf_workflow_t
         goto done;
     for (int g = from; g < n; g++) {
         const char *name = e           ? hf_engine_group_name(e, g)
-                           : g < nsets ? hf_workflow_set(wf, g)->name
+                           : g < nsets ? hf_workflow_get_set(wf, g)->name
                                        : hf_workflow_pool(wf, g - nsets)->name;
         long ntasks = e           ? (long)hf_engine_group_ntasks(e, g)
-                      : g < nsets ? hf_workflow_set(wf, g)->tasks
+                      : g < nsets ? hf_workflow_get_set(wf, g)->tasks
                                   : hf_workflow_pool(wf, g - nsets)->size;
         if (e)
             id = hf_engine_group_first(e, g);
@@ -371,8 +371,8 @@ static void on_transition(hf_engine_t *e, uint32_t task, hf_task_state_t from,
     if (!alloc) {
         hf_task_info_t t;
         hf_engine_task(e, task, &t);
-        call =
-            t.set >= 0 && hf_set_pool(hf_workflow_set(hf_engine_workflow(e), t.set)) >= 0;
+        call = t.set >= 0 &&
+               hf_set_pool(hf_workflow_get_set(hf_engine_workflow(e), t.set)) >= 0;
         if (call && to >= HF_TASK_READY && to <= HF_TASK_RUNNING)
             return;
     }

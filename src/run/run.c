@@ -25,7 +25,7 @@ static hf_run_t *run_new(const char *workdir, hf_error_t *err)
 int hf_run_check_commands(const hf_workflow_t *wf, hf_error_t *err)
 {
     for (int i = 0; i < hf_workflow_nsets(wf); i++) {
-        const hf_set_t *set = hf_workflow_set(wf, i);
+        const hf_set_t *set = hf_workflow_get_set(wf, i);
         if (!set->argv && !set->shell && !set->function) {
             hf_error_set(err, "%s:%d:%d: set '%s' has no command to run",
                          hf_workflow_file(wf), set->mark.line, set->mark.col, set->name);

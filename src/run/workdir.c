@@ -46,7 +46,7 @@ static int start_over(const char *workdir, const hf_workflow_t *wf, hf_error_t *
         hf_journal_sets(j, forget_set, &e, NULL);
     hf_journal_close(j);
     for (int s = 0; s < hf_workflow_nsets(wf) && !e.failed; s++)
-        forget_set(hf_workflow_set(wf, s)->name, &e);
+        forget_set(hf_workflow_get_set(wf, s)->name, &e);
     for (int p = 0; p < hf_workflow_npools(wf) && !e.failed; p++) /* workers' folders */
         forget_set(hf_workflow_pool(wf, p)->name, &e);
     if (e.failed) {

@@ -57,7 +57,7 @@ static int make_ids(const hf_engine_t *e, ids_t *ids)
     if (!(ids->id = calloc(ids->n + 1, sizeof(char *))))
         return -1;
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         uint32_t first = first_of(e, s);
         for (long i = 0; i < set->tasks; i++) {
             char buf[HF_MAX_NAME + 64], *p;
@@ -92,12 +92,12 @@ static void ids_free(ids_t *ids)
 static int parents_of(const hf_engine_t *e, const ids_t *ids, int s, long i, json_t *out)
 {
     const hf_workflow_t *wf = hf_engine_workflow(e);
-    const hf_set_t *set = hf_workflow_set(wf, s);
+    const hf_set_t *set = hf_workflow_get_set(wf, s);
 
     for (int j = 0; j < set->nafter; j++) {
         const hf_dep_t *d = &set->after[j];
         uint32_t first = first_of(e, d->parent);
-        long n = hf_workflow_set(wf, d->parent)->tasks;
+        long n = hf_workflow_get_set(wf, d->parent)->tasks;
         if (d->map == HF_MAP_ONE_TO_ONE) {
             if (json_array_append_new(out, json_string(ids->id[first + i])) < 0)
                 return -1;
@@ -115,12 +115,12 @@ static int add_children(const hf_engine_t *e, const ids_t *ids, json_t **childre
     const hf_workflow_t *wf = hf_engine_workflow(e);
 
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         uint32_t first = first_of(e, s);
         for (int j = 0; j < set->nafter; j++) {
             const hf_dep_t *d = &set->after[j];
             uint32_t pfirst = first_of(e, d->parent);
-            long pn = hf_workflow_set(wf, d->parent)->tasks;
+            long pn = hf_workflow_get_set(wf, d->parent)->tasks;
             for (long i = 0; i < set->tasks; i++) {
                 for (long k = d->map == HF_MAP_ONE_TO_ONE ? i : 0;
                      k < (d->map == HF_MAP_ONE_TO_ONE ? i + 1 : pn); k++)
@@ -187,7 +187,7 @@ static json_t *execution(const hf_trace_t *t, const hf_engine_t *e, const ids_t 
         if (!cores) { /* a call holds none: it had its worker's, its set's */
             hf_task_info_t info;
             hf_engine_task(e, id, &info);
-            cores = (uint32_t)hf_workflow_set(hf_engine_workflow(e), info.set)->cores;
+            cores = (uint32_t)hf_workflow_get_set(hf_engine_workflow(e), info.set)->cores;
         }
         iso_time(epoch + t->rows[r].start, when, sizeof(when));
         task = json_pack("{s:s,s:f,s:s,s:i,s:o}", "id", ids->id[id], "runtimeInSeconds",
@@ -224,7 +224,7 @@ static json_t *specification(const hf_engine_t *e, const ids_t *ids)
         ok = (children[i] = json_array()) != NULL;
     ok = ok && add_children(e, ids, children) == 0;
     for (int s = 0; ok && s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         uint32_t first = first_of(e, s);
         for (long i = 0; ok && i < set->tasks; i++) {
             json_t *parents = json_array(), *task;

@@ -37,7 +37,7 @@ static int build_children(hf_dag_t *d)
     if (!(d->child_off = calloc((size_t)d->n + 1, sizeof(int))))
         return -1;
     for (int s = 0; s < d->n; s++) {
-        const hf_set_t *set = hf_workflow_set(d->wf, s);
+        const hf_set_t *set = hf_workflow_get_set(d->wf, s);
         for (int j = 0; j < set->nafter; j++)
             d->child_off[set->after[j].parent + 1]++;
     }
@@ -49,7 +49,7 @@ static int build_children(hf_dag_t *d)
         return -1;
     memcpy(fill, d->child_off, (size_t)d->n * sizeof(int));
     for (int s = 0; s < d->n; s++) {
-        const hf_set_t *set = hf_workflow_set(d->wf, s);
+        const hf_set_t *set = hf_workflow_get_set(d->wf, s);
         for (int j = 0; j < set->nafter; j++) {
             int p = set->after[j].parent;
             d->child[fill[p]++] = hf_dep_edge(&set->after[j], s);
@@ -82,7 +82,7 @@ static void name_cycle(hf_dag_t *d, const int *indeg, hf_error_t *err)
     while (indeg[s] == 0)
         s++;
     while (pos[s] < 0) {
-        const hf_set_t *set = hf_workflow_set(d->wf, s);
+        const hf_set_t *set = hf_workflow_get_set(d->wf, s);
         pos[s] = nwalk;
         walk[nwalk] = s;
         for (int j = 0; j < set->nafter; j++) {
@@ -100,7 +100,7 @@ static void name_cycle(hf_dag_t *d, const int *indeg, hf_error_t *err)
     size_t room =
         sizeof(names) - (file ? strlen(file) : 0) - 60; /* the prefix, the cut */
     for (int i = nwalk - 1; i >= first; i--) {
-        const char *name = hf_workflow_set(d->wf, walk[i])->name;
+        const char *name = hf_workflow_get_set(d->wf, walk[i])->name;
         if (len + strlen(name) + 4 > room || room > sizeof(names)) {
             snprintf(names + len, sizeof(names) - len, "... (%d sets in all)",
                      nwalk - first);
@@ -111,7 +111,7 @@ static void name_cycle(hf_dag_t *d, const int *indeg, hf_error_t *err)
     }
     if (len < sizeof(names))
         snprintf(names + len, sizeof(names) - len, "%s",
-                 hf_workflow_set(d->wf, walk[nwalk - 1])->name);
+                 hf_workflow_get_set(d->wf, walk[nwalk - 1])->name);
     hf_error_at(err, file, via[nwalk - 1].line, via[nwalk - 1].col,
                 "dependency cycle: %s", names);
 done:
@@ -131,7 +131,7 @@ static int build_topo(hf_dag_t *d, hf_error_t *err)
         return -1;
     }
     for (int s = 0; s < d->n; s++) {
-        indeg[s] = hf_workflow_set(d->wf, s)->nafter;
+        indeg[s] = hf_workflow_get_set(d->wf, s)->nafter;
         if (indeg[s] == 0)
             d->topo[tail++] = s;
     }
@@ -186,7 +186,7 @@ static int build_pipelines(hf_dag_t *d)
     for (int s = 0; s < d->n; s++)
         uf[s] = s;
     for (int s = 0; s < d->n; s++) {
-        const hf_set_t *set = hf_workflow_set(d->wf, s);
+        const hf_set_t *set = hf_workflow_get_set(d->wf, s);
         if (set->pipeline) {
             int first = strmap_get(&labels, set->pipeline);
             if (first >= 0)
@@ -198,7 +198,7 @@ static int build_pipelines(hf_dag_t *d)
         /* The default cut keeps an edge only out of a set with one child. */
         if (hf_dag_nchildren(d, s) == 1) {
             int c = d->child[d->child_off[s]].set;
-            if (!hf_workflow_set(d->wf, c)->pipeline)
+            if (!hf_workflow_get_set(d->wf, c)->pipeline)
                 uf_union(uf, s, c);
         }
     }

@@ -254,13 +254,13 @@ int files_link(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
         return 0;
     strmap_init(&ix.by_key);
     for (int i = 0; i < n && rc == 0; i++)
-        rc = index_set(&ix, wf, hf_workflow_set(wf, i), i, err);
+        rc = index_set(&ix, wf, hf_workflow_get_set(wf, i), i, err);
     if (rc == 0 && set)
         rc = index_set(&ix, wf, set, n, err);
     if (rc == 0 && set)
         rc = link_set(wf, &ix, set, err);
     for (int i = 0; i < n && rc == 0 && !set; i++)
-        rc = link_set(wf, &ix, hf_workflow_set_mut(wf, i), err);
+        rc = link_set(wf, &ix, hf_workflow_get_set_mut(wf, i), err);
     index_fini(&ix);
     return rc;
 }
@@ -283,7 +283,7 @@ int hf_file_path(const hf_workflow_t *wf, const hf_set_t *set, const hf_file_t *
 long hf_file_count(const hf_workflow_t *wf, const hf_file_t *f)
 {
     if (f->producer >= 0 && !f->literal && hf_template_has(f->path, HF_TEMPLATE_ALL))
-        return hf_workflow_set(wf, f->producer)->tasks;
+        return hf_workflow_get_set(wf, f->producer)->tasks;
     return 1;
 }
 

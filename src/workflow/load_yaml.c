@@ -875,7 +875,7 @@ hf_set_t *hf_set_parse(const char *name, const char *spec, hf_error_t *err)
     if (!(text = json_dumps(doc, JSON_COMPACT)))
         goto done;
     if ((wf = hf_workflow_load_buffer(label, text, strlen(text), err)))
-        set = hf_set_copy(hf_workflow_set(wf, 0), name);
+        set = hf_set_copy(hf_workflow_get_set(wf, 0), name);
     if (set && set->function) {
         set->workers.share = share;
         share = NULL;

@@ -95,7 +95,7 @@ static int check_action(hf_workflow_t *wf, hf_action_t *a, int *group_of, int ta
     if (a->kind != HF_ACTION_REPEAT) {
         if (resolve(wf, a->set_name, a->mark, &a->set, hf_action_name(a->kind), err) < 0)
             return -1;
-        set = hf_workflow_set(wf, a->set);
+        set = hf_workflow_get_set(wf, a->set);
         if (a->kind == HF_ACTION_START && !set->start_on_rule)
             return bad(wf, err, a->mark,
                        "set '%s' starts with its dependencies: give it 'start: on_rule' "
@@ -129,14 +129,14 @@ static int check_action(hf_workflow_t *wf, hf_action_t *a, int *group_of, int ta
 static int check_closed(const hf_workflow_t *wf, const int *group_of, hf_error_t *err)
 {
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         for (int j = 0; j < set->nafter; j++) {
             int p = set->after[j].parent;
             if (group_of[p] >= 0 && group_of[p] != group_of[s])
                 return bad(wf, err, set->after[j].mark,
                            "set '%s' depends on '%s', which a rule repeats: only sets of "
                            "the same repeat may depend on it",
-                           set->name, hf_workflow_set(wf, p)->name);
+                           set->name, hf_workflow_get_set(wf, p)->name);
         }
     }
     return 0;
@@ -182,7 +182,7 @@ static int check_copy_names(const hf_workflow_t *wf, const repeated_t *rep, int 
             goto done;
         }
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         char base[HF_MAX_NAME + 16];
         size_t len;
         long k = copy_iter(set->name, &len);
@@ -232,7 +232,7 @@ static int check_repeat_tasks(const hf_workflow_t *wf, hf_error_t *err)
             if (a->kind != HF_ACTION_REPEAT)
                 continue;
             for (int g = 0; g < a->ngroup; g++)
-                group += hf_workflow_set(wf, a->group[g])->tasks;
+                group += hf_workflow_get_set(wf, a->group[g])->tasks;
             /* Both at most 10^8 or so: no overflow in 64 bits. */
             total += (long)(a->max - 1) * group;
             if (total > HF_MAX_TOTAL_TASKS)
@@ -281,7 +281,7 @@ int rules_check(hf_workflow_t *wf, hf_error_t *err)
                 const hf_action_t *a = &r->actions[k];
                 for (int g = 0; a->kind == HF_ACTION_REPEAT && g < a->ngroup; g++, nrep++)
                     if (rep)
-                        rep[nrep] = (repeated_t){hf_workflow_set(wf, a->group[g]), a};
+                        rep[nrep] = (repeated_t){hf_workflow_get_set(wf, a->group[g]), a};
             }
         }
         if (pass == 0 && nrep > 0 && !(rep = malloc((size_t)nrep * sizeof(*rep)))) {
@@ -295,7 +295,7 @@ int rules_check(hf_workflow_t *wf, hf_error_t *err)
     if (nrep > 0 && check_copy_names(wf, rep, nrep, err) < 0)
         goto done;
     for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         if (set->start_on_rule && !started[s]) {
             bad(wf, err, set->mark, "set '%s' has 'start: on_rule' but no rule starts it",
                 set->name);

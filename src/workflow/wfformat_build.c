@@ -134,13 +134,13 @@ static int each_edge(wf_t *w, edge_f cb, void *arg)
  * hf_workflow_finish() sets again). */
 static int add_edge(wf_t *w, hf_workflow_t *wf, int child, int parent, hf_mark_t mark)
 {
-    hf_set_t *set = hf_workflow_set_mut(wf, child);
+    hf_set_t *set = hf_workflow_get_set_mut(wf, child);
     hf_dep_t *dep;
 
     for (int k = 0; k < set->nafter; k++)
         if (set->after[k].parent == parent)
             return 0;
-    if (!(dep = hf_workflow_add_dep(wf, set, hf_workflow_set(wf, parent)->name,
+    if (!(dep = hf_workflow_add_dep(wf, set, hf_workflow_get_set(wf, parent)->name,
                                     HF_MAP_ALL, mark)))
         return wfr_nomem(w);
     dep->parent = parent;
@@ -210,7 +210,7 @@ static int build_per_category(wf_t *w, hf_workflow_t *wf)
         name_t *cat = &w->cats.v[t->category];
         hf_set_t *set;
         if (cat->task >= 0) {
-            set = hf_workflow_set_mut(wf, cat->task);
+            set = hf_workflow_get_set_mut(wf, cat->task);
             set->tasks++;
         } else {
             char why[200];
@@ -232,7 +232,7 @@ static int build_per_category(wf_t *w, hf_workflow_t *wf)
         set->duration_stddev += t->runtime * t->runtime;
     }
     for (int s = 0; s < hf_workflow_nsets(wf); s++) {
-        hf_set_t *set = hf_workflow_set_mut(wf, s);
+        hf_set_t *set = hf_workflow_get_set_mut(wf, s);
         double n = (double)set->tasks, mean = set->duration_mean / n;
         double var = set->duration_stddev / n - mean * mean;
         set->duration_mean = mean;

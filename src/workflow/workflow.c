@@ -62,12 +62,12 @@ int hf_workflow_nsets(const hf_workflow_t *wf)
     return wf->nsets;
 }
 
-const hf_set_t *hf_workflow_set(const hf_workflow_t *wf, int i)
+const hf_set_t *hf_workflow_get_set(const hf_workflow_t *wf, int i)
 {
     return wf->sets[i];
 }
 
-hf_set_t *hf_workflow_set_mut(hf_workflow_t *wf, int i)
+hf_set_t *hf_workflow_get_set_mut(hf_workflow_t *wf, int i)
 {
     return wf->sets[i];
 }

@@ -231,7 +231,7 @@ static void refuses_ends_of_tasks_not_running(void **state)
     hf_engine_destroy(e);
     /* A platform the workflow cannot fit is refused at creation. */
     cfg.platform.gpus_per_node = 0;
-    hf_workflow_set_mut(wf, 0)->gpus = 1;
+    hf_workflow_get_set_mut(wf, 0)->gpus = 1;
     assert_null(hf_engine_create(wf, d, &cfg, &sim, &err));
     assert_non_null(strstr(err.text, "asks 1 cores and 1 GPUs per rank"));
     hf_executor_destroy(&sim);

@@ -7,7 +7,7 @@
 static const hf_dep_t *dep_on(const hf_workflow_t *wf, const char *set,
                               const char *parent)
 {
-    const hf_set_t *s = hf_workflow_set(wf, hf_workflow_find_set(wf, set));
+    const hf_set_t *s = hf_workflow_get_set(wf, hf_workflow_find_set(wf, set));
 
     for (int j = 0; j < s->nafter; j++)
         if (strcmp(s->after[j].parent_name, parent) == 0)
@@ -25,8 +25,8 @@ static void derives_dependencies(void **state)
         "  merge: {inputs: ['d/l_{all}.h5', d/e_2.h5, /etc/hostname]}\n"
         "  told: {inputs: [d/log.txt], after: [sim]}\n"
         "  self: {outputs: [x], inputs: [x]}\n");
-    const hf_set_t *merge = hf_workflow_set(wf, hf_workflow_find_set(wf, "merge"));
-    const hf_set_t *sim = hf_workflow_set(wf, hf_workflow_find_set(wf, "sim"));
+    const hf_set_t *merge = hf_workflow_get_set(wf, hf_workflow_find_set(wf, "merge"));
+    const hf_set_t *sim = hf_workflow_get_set(wf, hf_workflow_find_set(wf, "sim"));
 
     (void)state;
     /* Same template, as many tasks: task i reads what task i wrote. */
@@ -44,9 +44,10 @@ static void derives_dependencies(void **state)
     /* `after` given: files add no dependency, but still find their writer. */
     assert_null(dep_on(wf, "told", "gen"));
     assert_int_equal(
-        hf_workflow_set(wf, hf_workflow_find_set(wf, "told"))->inputs[0].producer,
+        hf_workflow_get_set(wf, hf_workflow_find_set(wf, "told"))->inputs[0].producer,
         hf_workflow_find_set(wf, "gen"));
-    assert_int_equal(hf_workflow_set(wf, hf_workflow_find_set(wf, "self"))->nafter, 0);
+    assert_int_equal(hf_workflow_get_set(wf, hf_workflow_find_set(wf, "self"))->nafter,
+                     0);
     hf_workflow_destroy(wf);
 }
 
@@ -55,12 +56,12 @@ static void expands_paths(void **state)
     hf_workflow_t *wf = load_ok("sets:\n"
                                 "  a: {tasks: 3, outputs: ['r{iter}/a_{index}.h5']}\n"
                                 "  b: {inputs: ['r{iter}/a_{all}.h5']}\n");
-    const hf_set_t *b = hf_workflow_set(wf, 1);
+    const hf_set_t *b = hf_workflow_get_set(wf, 1);
     char path[64];
 
     (void)state;
-    assert_int_equal(hf_file_path(wf, hf_workflow_set(wf, 0),
-                                  &hf_workflow_set(wf, 0)->outputs[0], 7, 0, path,
+    assert_int_equal(hf_file_path(wf, hf_workflow_get_set(wf, 0),
+                                  &hf_workflow_get_set(wf, 0)->outputs[0], 7, 0, path,
                                   sizeof(path)),
                      0);
     assert_string_equal(path, "r0/a_7.h5");

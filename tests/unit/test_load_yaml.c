@@ -20,8 +20,8 @@ static void reads_every_key(void **state)
                 "    after: [{set: a, map: one-to-one}]\n"
                 "  c: {after: b}\n"
                 "  d:\n");
-    const hf_set_t *a = hf_workflow_set(wf, 0), *b = hf_workflow_set(wf, 1);
-    const hf_set_t *c = hf_workflow_set(wf, 2), *d = hf_workflow_set(wf, 3);
+    const hf_set_t *a = hf_workflow_get_set(wf, 0), *b = hf_workflow_get_set(wf, 1);
+    const hf_set_t *c = hf_workflow_get_set(wf, 2), *d = hf_workflow_get_set(wf, 3);
     hf_platform_t p;
     hf_mode_t mode;
     hf_policy_t policy;
@@ -80,8 +80,8 @@ static void reads_json(void **state)
 
     (void)state;
     assert_int_equal(hf_workflow_nsets(wf), 2);
-    assert_int_equal(hf_workflow_set(wf, 0)->tasks, 3);
-    assert_int_equal(hf_workflow_set(wf, 1)->after[0].parent, 0);
+    assert_int_equal(hf_workflow_get_set(wf, 0)->tasks, 3);
+    assert_int_equal(hf_workflow_get_set(wf, 1)->after[0].parent, 0);
     hf_workflow_destroy(wf);
 }
 
@@ -213,7 +213,7 @@ static void reads_scalars_as_text(void **state)
                                 "  5: {command: [echo, 5, true], pipeline: 7}\n"
                                 "  b: {command: \"5\", after: [5], env: {N: 1}}\n"
                                 "  c: ~\n");
-    const hf_set_t *a = hf_workflow_set(wf, 0), *b = hf_workflow_set(wf, 1);
+    const hf_set_t *a = hf_workflow_get_set(wf, 0), *b = hf_workflow_get_set(wf, 1);
 
     (void)state;
     assert_string_equal(hf_workflow_name(wf), "2024");
@@ -223,7 +223,7 @@ static void reads_scalars_as_text(void **state)
     assert_string_equal(a->pipeline, "7");
     assert_string_equal(b->shell, "5");
     assert_int_equal(b->after[0].parent, 0);
-    assert_int_equal(hf_workflow_set(wf, 2)->tasks, 1); /* `c: ~` as `c:` */
+    assert_int_equal(hf_workflow_get_set(wf, 2)->tasks, 1); /* `c: ~` as `c:` */
     hf_workflow_destroy(wf);
 }
 

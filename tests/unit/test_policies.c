@@ -80,8 +80,8 @@ static void tuned_learns_the_cdag2_lesson(void **state)
     sim_run_free(&run);
     assert_true(hf_tune_priorities(wf, dag, &cfg, make_sim, NULL, 64, &best, &err) > 0);
     assert_close(best, 1540, 1e-9);
-    assert_true(hf_workflow_set(wf, hf_workflow_find_set(wf, "T45"))->priority >
-                hf_workflow_set(wf, hf_workflow_find_set(wf, "T36"))->priority);
+    assert_true(hf_workflow_get_set(wf, hf_workflow_find_set(wf, "T45"))->priority >
+                hf_workflow_get_set(wf, hf_workflow_find_set(wf, "T36"))->priority);
     simulate(wf, &p, HF_MODE_TASK, HF_POLICY_TUNED, &run);
     assert_close(run.summary.makespan, 1540, 1e-9);
     assert_close(task_named(run.engine, "T45", 0).start, 540, 1e-9);

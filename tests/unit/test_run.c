@@ -12,7 +12,7 @@
 
 static int priority_of(const hf_workflow_t *wf, const char *name)
 {
-    return hf_workflow_set(wf, hf_workflow_find_set(wf, name))->priority;
+    return hf_workflow_get_set(wf, hf_workflow_find_set(wf, name))->priority;
 }
 
 static void prepare_tunes_only_the_tuned_policy(void **state)
@@ -277,8 +277,8 @@ static void reload_searches_as_the_run_did(void **state)
     assert_close(best2, 1540, 1e-9);
     assert_int_equal(back.policy, HF_POLICY_TUNED);
     for (int s = 0; s < hf_workflow_nsets(wf); s++)
-        assert_int_equal(hf_workflow_set(again, s)->priority,
-                         hf_workflow_set(wf, s)->priority);
+        assert_int_equal(hf_workflow_get_set(again, s)->priority,
+                         hf_workflow_get_set(wf, s)->priority);
     assert_true(priority_of(again, "T45") > priority_of(again, "T36"));
     hf_run_close(r);
     hf_workflow_destroy(again);

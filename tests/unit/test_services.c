@@ -88,7 +88,7 @@ static void pool_workers_are_a_group(void **state)
     sim_start(wf, &cfg, &run);
     assert_int_equal(hf_engine_ngroups(run.engine), 3);
     assert_int_equal(hf_engine_group_kind(run.engine, 0), HF_GROUP_SET);
-    assert_ptr_equal(hf_engine_group_spec(run.engine, 1), hf_workflow_set(wf, 1));
+    assert_ptr_equal(hf_engine_group_spec(run.engine, 1), hf_workflow_get_set(wf, 1));
     assert_int_equal(hf_engine_group_kind(run.engine, 2), HF_GROUP_POOL);
     assert_null(hf_engine_group_spec(run.engine, 2));
     assert_string_equal(hf_engine_group_name(run.engine, 2), "score.workers");

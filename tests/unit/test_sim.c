@@ -66,7 +66,7 @@ static void same_seed_same_run(void **state)
         assert_true(x.start == y.start && x.end == y.end);
         /* The simulator's clock gives each task exactly its draw. */
         assert_close(x.end - x.start,
-                     hf_sim_duration(hf_workflow_set(wf, x.set), x.set, x.index, 0),
+                     hf_sim_duration(hf_workflow_get_set(wf, x.set), x.set, x.index, 0),
                      1e-9);
     }
     sim_run_free(&r1);

@@ -61,7 +61,7 @@ static void core_list(const hf_machine_t *m, int k, char *out, size_t len)
 static hf_launch_t task_of(const hf_workflow_t *wf, uint32_t task,
                            const hf_alloc_t *alloc)
 {
-    const hf_set_t *set = hf_workflow_set(wf, 0);
+    const hf_set_t *set = hf_workflow_get_set(wf, 0);
 
     return (hf_launch_t){task, 0, task, set, set->name, alloc};
 }

@@ -158,7 +158,7 @@ static void loads_set_in_args(void **state)
 {
     hf_workflow_t *wf = load_ok("sets:\n  'f\"n':\n    function: {python: 'm:f'}\n"
                                 "    args: {who: '{set}', i: '{index}'}\n");
-    const hf_set_t *set = hf_workflow_set(wf, 0);
+    const hf_set_t *set = hf_workflow_get_set(wf, 0);
     hf_template_values_t v = {HF_TEMPLATE_INDEX | HF_TEMPLATE_ITER | HF_TEMPLATE_SET, 4,
                               set->iter, set->name, 0};
     char *args;
@@ -241,7 +241,7 @@ static void api_sets_checked(void **state)
     free(b->args); /* args are a function set's, which this is not */
     b->args = NULL;
     assert_int_equal(hf_workflow_append(wf, b, &err), 1);
-    assert_string_equal(hf_workflow_set(wf, 1)->outputs[0].path, "o_{all}");
+    assert_string_equal(hf_workflow_get_set(wf, 1)->outputs[0].path, "o_{all}");
     hf_workflow_destroy(wf);
 }
 

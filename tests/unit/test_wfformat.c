@@ -22,7 +22,7 @@ static char *dag_text(const hf_workflow_t *wf)
     size_t len = 0;
 
     for (int s = 0; s < n; s++) {
-        const hf_set_t *set = hf_workflow_set(wf, s);
+        const hf_set_t *set = hf_workflow_get_set(wf, s);
         char buf[8192];
         int k = snprintf(buf, sizeof(buf), "%s %d %.6f <-", set->name, set->cores,
                          set->duration_mean);
@@ -130,10 +130,11 @@ static void group_by_category(void **state)
     blast = hf_workflow_find_set(wf, "blastall");
     cat = hf_workflow_find_set(wf, "cat_blast");
     assert_true(split >= 0 && blast >= 0 && cat >= 0);
-    assert_int_equal(hf_workflow_set(wf, blast)->tasks, 40);
-    assert_int_equal(hf_workflow_set(wf, blast)->nafter, 1);
-    assert_string_equal(hf_workflow_set(wf, blast)->after[0].parent_name, "split_fasta");
-    assert_true(hf_workflow_set(wf, blast)->duration_stddev > 0);
+    assert_int_equal(hf_workflow_get_set(wf, blast)->tasks, 40);
+    assert_int_equal(hf_workflow_get_set(wf, blast)->nafter, 1);
+    assert_string_equal(hf_workflow_get_set(wf, blast)->after[0].parent_name,
+                        "split_fasta");
+    assert_true(hf_workflow_get_set(wf, blast)->duration_stddev > 0);
     hf_workflow_destroy(wf);
 }
 
@@ -162,11 +163,11 @@ static void tiny_and_errors(void **state)
     (void)state;
     snprintf(text, sizeof(text), tiny, "a", ", \"runtimeInSeconds\": 2");
     wf = load_ok(text);
-    a = hf_workflow_set(wf, hf_workflow_find_set(wf, "a"));
+    a = hf_workflow_get_set(wf, hf_workflow_find_set(wf, "a"));
     assert_int_equal(a->cores, 3); /* 2.4 rounds up */
     assert_close(a->duration_mean, 1.5, 1e-12);
     assert_string_equal(a->argv[0], "sleep"); /* a stand-in for `run` */
-    assert_int_equal(hf_workflow_set(wf, hf_workflow_find_set(wf, "b"))->cores, 1);
+    assert_int_equal(hf_workflow_get_set(wf, hf_workflow_find_set(wf, "b"))->cores, 1);
     hf_workflow_destroy(wf);
     snprintf(text, sizeof(text), tiny, "zz", ", \"runtimeInSeconds\": 2");
     assert_string_equal(load_error(text), "7:44: task 'b' names unknown parent 'zz'");
@@ -198,8 +199,8 @@ static void recorded_names_literal(void **state)
 
     (void)state;
     assert_int_equal(hf_workflow_find_set(wf, "t{iter}"), 0);
-    t = hf_workflow_set(wf, 0);
-    u = hf_workflow_set(wf, 1);
+    t = hf_workflow_get_set(wf, 0);
+    u = hf_workflow_get_set(wf, 1);
     assert_string_equal(t->name, "t{iter}");
     assert_int_equal(u->nafter, 1);
     assert_int_equal(u->after[0].parent, 0);
@@ -233,15 +234,15 @@ static void runs_out_of_order(void **state)
 
     (void)state;
     for (int i = 0; i < 3; i++) {
-        const hf_set_t *set = hf_workflow_set(wf, i);
+        const hf_set_t *set = hf_workflow_get_set(wf, i);
         assert_int_equal(set->name[0], 'a' + i);
         assert_close(set->duration_mean, i + 1, 1e-12);
         assert_int_equal(set->cores, 1);             /* null: as absent */
         assert_int_equal(set->gpus, i == 2 ? 1 : 0); /* a fraction rounds up */
     }
-    assert_int_equal(hf_workflow_set(wf, 2)->after[0].mark.line,
+    assert_int_equal(hf_workflow_get_set(wf, 2)->after[0].mark.line,
                      3); /* its edge's place */
-    assert_int_equal(hf_workflow_set(wf, 2)->after[0].mark.col, 38);
+    assert_int_equal(hf_workflow_get_set(wf, 2)->after[0].mark.col, 38);
     hf_workflow_destroy(wf);
 }
 
@@ -259,7 +260,7 @@ static void no_edges(void **state)
 
     (void)state;
     assert_int_equal(hf_workflow_nsets(wf), 2);
-    assert_int_equal(hf_workflow_set(wf, 1)->nafter, 0);
+    assert_int_equal(hf_workflow_get_set(wf, 1)->nafter, 0);
     hf_workflow_destroy(wf);
 }
 
@@ -419,8 +420,8 @@ static void any_order_and_escapes(void **state)
 
     (void)state;
     assert_int_equal(hf_workflow_nsets(wf), 2);
-    a = hf_workflow_set(wf, 0);
-    b = hf_workflow_set(wf, 1);
+    a = hf_workflow_get_set(wf, 0);
+    b = hf_workflow_get_set(wf, 1);
     assert_string_equal(a->name, "\xc3\xa9\xf0\x9f\x98\x80"); /* é and U+1F600 */
     assert_close(a->duration_mean, 1, 1e-12);
     assert_string_equal(b->name, "b");
@@ -472,7 +473,7 @@ static void big_numbers(void **state)
         "[{\"name\": "
         "\"a\", \"runtime\": 1e2, \"files\": [{\"link\": \"input\", \"name\": \"f\", "
         "\"size\": 100000000000000000000000}]}]}}");
-    const hf_set_t *a = hf_workflow_set(wf, 0);
+    const hf_set_t *a = hf_workflow_get_set(wf, 0);
 
     (void)state;
     assert_close(a->duration_mean, 100, 1e-12);
