@@ -56,7 +56,7 @@ void hf_sched_destroy(hf_sched_t *s);
 
 /* Declare set `set`'s shape and order keys before pushing its tasks (and
  * not while it has tasks queued).  `upward_rank` orders sets under the
- * critical-path and heft policies; `duration` is a task's expected time,
+ * ranked policies (hf_policy_features()); `duration` is a task's expected time,
  * for backfilling.  Returns 0, or -1 with ENOMEM. */
 int hf_sched_set_shape(hf_sched_t *s, int set, int cores, int gpus, int ranks,
                        int priority, double upward_rank, double duration);

@@ -116,8 +116,10 @@ int cmd_write_traces(const cmd_opts_t *opts, const cmd_input_t *in,
 int cmd_choose_launcher(const cmd_opts_t *opts, cmd_input_t *in, hf_error_t *err);
 
 /* Load opts->file; detect this machine when `need_machine` or when the
- * file and flags leave a platform field open.  Returns 0, or prints the
- * error and returns 2. */
+ * file and flags leave a platform field open; with `need_machine`, choose
+ * the launcher (cmd_choose_launcher()); for the tuned policy, search set
+ * priorities (hf_run_prepare()), unless resuming.  Returns 0, or prints
+ * the error and returns 2. */
 int cmd_load(const cmd_opts_t *opts, bool need_machine, cmd_input_t *in);
 
 /* Check in->platform and in->wf against it, and build in->dag.  Returns 0,
