@@ -516,10 +516,7 @@ static int setup_sched(hf_engine_t *e)
     hf_dag_upward_rank(e->dag, t, rank);
     for (int g = 0; g < e->ngroups; g++) {
         int s = e->groups[g].set; /* a pool's workers are in no DAG: no rank */
-        unit_t u;
-        engine_unit(e, g, &u);
-        if (hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks, u.priority,
-                               s >= 0 ? rank[s] : 0, u.duration_mean) < 0)
+        if (engine_shape_group(e, g, s >= 0 ? rank[s] : 0) < 0)
             goto done;
     }
     rc = 0;

@@ -175,6 +175,9 @@ int staging_drain(hf_engine_t *e);                     /* after a stop */
  * ENOMEM.  A pool's group joins at create, after the workflow's sets. */
 int engine_add_set(hf_engine_t *e, int set); /* returns its group */
 int engine_link_set(hf_engine_t *e, int group);
+/* Tell the scheduler group g's shape (a unit's cores, GPUs, ranks, priority,
+ * expected time) and its rank under ranked policies.  -1 on ENOMEM. */
+int engine_shape_group(hf_engine_t *e, int g, double rank);
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge);
 int engine_add_group(hf_engine_t *e, int set, int pool, uint32_t ntasks);
 

@@ -21,6 +21,15 @@ int engine_add_set(hf_engine_t *e, int s)
     return g;
 }
 
+int engine_shape_group(hf_engine_t *e, int g, double rank)
+{
+    unit_t u;
+
+    engine_unit(e, g, &u);
+    return hf_sched_set_shape(e->sched, g, u.cores, u.gpus, u.ranks, u.priority, rank,
+                              u.duration_mean);
+}
+
 int engine_add_edge(hf_engine_t *e, int parent, hf_edge_t edge)
 {
     edges_t *l = &e->children[parent];

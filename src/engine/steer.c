@@ -218,10 +218,9 @@ int hf_engine_submit_set(hf_engine_t *e, hf_set_t *spec, hf_error_t *err)
         return -1;
     /* From here the set is the workflow's. */
     g = engine_add_set(e, s);
-    if (hf_sched_set_shape(e->sched, g, spec->cores, spec->gpus, spec->ranks,
-                           spec->priority,
-                           hf_policy_rank_time(e->cfg.policy, spec, &e->cfg.platform),
-                           spec->duration_mean) < 0 ||
+    /* Its rank is its own time: a set that joins later is in no DAG. */
+    if (engine_shape_group(
+            e, g, hf_policy_rank_time(e->cfg.policy, spec, &e->cfg.platform)) < 0 ||
         engine_link_set(e, g) < 0)
         goto nomem;
     if (engine_drain_cancels(e) < 0 || engine_release_group(e, g) < 0)
