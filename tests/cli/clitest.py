@@ -22,6 +22,13 @@ def example(name):
     return os.path.join(EXAMPLES, name)
 
 
+def own_seconds(seconds):
+    """seconds with this test process's id in 7 digits as the fraction
+    (301.0012345): a sleep that long is this run's own, so that a search for
+    it (pgrep -f) finds no other run's, side by side in another build tree."""
+    return f"{seconds}.{os.getpid():07d}"
+
+
 def run(*args, timeout=120, cwd=None, env=None):
     """Run hetflow with args; return (exit status, stdout, stderr)."""
     p = subprocess.run([HETFLOW, *args], capture_output=True, text=True,

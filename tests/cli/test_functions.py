@@ -24,6 +24,11 @@ class Functions(CliTest):
         super().setUp()
         # Python workers import the module from the workflow file's folder.
         shutil.copy(PYFUNCTIONS, self.dir)
+        # The same module under a name of this run's own (its process id),
+        # for the workers that a search (pgrep -f) must tell from those of
+        # the same test run side by side in another build tree.
+        self.own = f"pyfunctions_{os.getpid():07d}"
+        shutil.copy(PYFUNCTIONS, os.path.join(self.dir, self.own + ".py"))
 
     def journal(self, work):
         db = sqlite3.connect(os.path.join(work, "journal.db"))
@@ -219,11 +224,11 @@ sets:
 sets:
   naps:
     tasks: 2
-    function: {python: "pyfunctions:nap"}
+    function: {python: "%s:nap"}
     workers: {count: 1}
     args: {s: 1.5}
     retries: 1
-""")
+""" % self.own)
         work = os.path.join(self.dir, "work")
         p = subprocess.Popen([HETFLOW, "run", path, "--workdir", work, "--quiet", "--json"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -231,7 +236,7 @@ sets:
         pid = ""
         while not pid and time.monotonic() < deadline:
             time.sleep(0.3)
-            pid = subprocess.run(["pgrep", "-f", "hetflow.worker pyfunctions:nap"],
+            pid = subprocess.run(["pgrep", "-f", f"hetflow.worker {self.own}:nap"],
                                  capture_output=True, text=True).stdout.split()
         self.assertTrue(pid, "the worker did not start")
         time.sleep(0.5)  # imported, and into call 0's 1.5 s
@@ -361,14 +366,14 @@ sets:
 sets:
   naps:
     tasks: 2
-    function: {python: "pyfunctions:nap"}
+    function: {python: "%s:nap"}
     args: {s: 30}
     timeout: 0.5
-""", expect=1)
+""" % self.own, expect=1)
         self.assertLess(time.monotonic() - t0, 10)
         self.assertEqual(out["tasks_failed"], 2)
         self.assertEqual(tasks["naps[0]"][:2], ("failed", -9))
-        p = subprocess.run(["pgrep", "-f", "hetflow.worker pyfunctions:nap"],
+        p = subprocess.run(["pgrep", "-f", f"hetflow.worker {self.own}:nap"],
                            capture_output=True, text=True)
         self.assertEqual(p.stdout.strip(), "")
 

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from clitest import HETFLOW, CliTest, run, run_json
+from clitest import HETFLOW, CliTest, own_seconds, run, run_json
 
 STEER = os.path.join(os.path.dirname(HETFLOW), "examples", "steer")
 
@@ -19,15 +19,17 @@ def pgrep(pattern):
 
 class RulesReal(CliTest):
     def test_cancel_running_and_start(self):
-        # watch ends after 0.3 s; the rule cancels long (four tasks of
-        # 'sleep 5.37' running, two waiting) and starts late.  long's running
-        # tasks are terminated, so the run ends long before 5.37 s; late runs
-        # on the cores they held; after_long, whose parent was withdrawn, runs.
+        # watch ends after 0.3 s; the rule cancels long (four tasks of a
+        # 5 s sleep, this run's own, running, two waiting) and starts late.
+        # long's running tasks are terminated, so the run ends long before
+        # 5 s; late runs on the cores they held; after_long, whose parent was
+        # withdrawn, runs.
+        sleep = own_seconds(5)
         path = self.write("cancel.yaml", """
 platform: {nodes: 1, cores_per_node: 5, gpus_per_node: 0}
 sets:
   watch: {command: [sleep, "0.3"]}
-  long: {tasks: 6, command: [sleep, "5.37"]}
+  long: {tasks: 6, command: [sleep, "%s"]}
   late: {tasks: 4, command: [true], start: on_rule}
   after_long: {command: [true], after: [long]}
 rules:
@@ -35,7 +37,7 @@ rules:
     do:
       - cancel: long
       - start: late
-""")
+""" % sleep)
         t0 = time.monotonic()
         out = run_json("run", path, "--workdir", os.path.join(self.dir, "w"))
         elapsed = time.monotonic() - t0
@@ -48,7 +50,7 @@ rules:
         self.assertGreaterEqual(out["sets"]["late"]["start"], 0.29)
         self.assertEqual(len(out["marks"]), 1)
         self.assertIn("cancel 6 of long", out["marks"][0]["label"])
-        self.assertEqual(pgrep("sleep 5.37"), [])
+        self.assertEqual(pgrep(f"sleep {sleep}"), [])
 
     def test_share_caps_concurrency(self):
         # Four tasks of 0.2 s on 4 cores, capped at a quarter of the cores by

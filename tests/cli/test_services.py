@@ -8,19 +8,20 @@ import subprocess
 import time
 import unittest
 
-from clitest import CliTest, run, run_json
+from clitest import CliTest, own_seconds, run, run_json
 
 
 class Services(CliTest):
     def test_two_users_then_stopped(self):
+        sleep = own_seconds(301)
         path = self.write("svc.yaml", """
 platform: {nodes: 1, cores_per_node: 4, gpus_per_node: 0}
 sets:
-  model: {service: true, command: "sleep 0.2; echo 127.0.0.1:5$HETFLOW_TASK_INDEX > $HETFLOW_ENDPOINT; exec sleep 301"}
+  model: {service: true, command: "sleep 0.2; echo 127.0.0.1:5$HETFLOW_TASK_INDEX > $HETFLOW_ENDPOINT; exec sleep %s"}
   a: {tasks: 2, uses: model, command: "echo $HETFLOW_SERVICE_MODEL > $HETFLOW_WORKDIR/a.$HETFLOW_TASK_INDEX; sleep 0.2"}
   b: {uses: [model], after: [a], command: "echo $HETFLOW_SERVICE_MODEL > $HETFLOW_WORKDIR/b.0"}
   after_model: {after: [model], command: [true]}
-""")
+""" % sleep)
         workdir = os.path.join(self.dir, "w")
         t0 = time.monotonic()
         out = run_json("run", path, "--workdir", workdir, "--quiet")
@@ -36,7 +37,7 @@ sets:
         for f in ("a.0", "a.1", "b.0"):
             with open(os.path.join(workdir, f)) as fh:
                 self.assertEqual(fh.read().strip(), "127.0.0.1:50")
-        p = subprocess.run(["pgrep", "-f", "sleep 301"], capture_output=True, text=True)
+        p = subprocess.run(["pgrep", "-f", f"sleep {sleep}"], capture_output=True, text=True)
         self.assertEqual(p.stdout.strip(), "")
 
     def test_service_that_dies_first(self):

@@ -8,7 +8,9 @@ import subprocess
 import time
 import unittest
 
-from clitest import CliTest, HETFLOW, run
+from clitest import CliTest, HETFLOW, own_seconds, run
+
+SLEEP = own_seconds(60)  # this run's own: no_sleepers_left finds no other's
 
 
 class Signals(CliTest):
@@ -38,13 +40,13 @@ class Signals(CliTest):
     def no_sleepers_left(self):
         # A killed process may take a moment to be gone: allow 2 s.
         deadline = time.time() + 2
-        while subprocess.run(["pgrep", "-f", "[s]leep 60"]).returncode == 0:
+        while subprocess.run(["pgrep", "-f", f"[s]leep {SLEEP}"]).returncode == 0:
             self.assertLess(time.time(), deadline, "a task's process outlived the run")
             time.sleep(0.05)
 
     def test_sigint(self):
-        p = self.start("  long: {tasks: 2, command: 'sleep 60 & wait'}\n"
-                       "  next: {command: [true], after: [long]}\n",
+        p = self.start("  long: {tasks: 2, command: 'sleep %s & wait'}\n"
+                       "  next: {command: [true], after: [long]}\n" % SLEEP,
                        ["long/0.out", "long/1.out"])
         t0 = time.time()
         p.send_signal(signal.SIGINT)
@@ -74,8 +76,9 @@ class Signals(CliTest):
         # Its mark goes to an absolute path in the workdir, named by the
         # test rather than taken from the environment.
         mark = os.path.join(self.dir, "work", "trapped")
-        p = self.start("  long: {command: 'sleep 60 & wait'}\n"
-                       "  stubborn: {command: \"trap '' TERM; touch '%s'; sleep 60\"}\n" % mark,
+        p = self.start("  long: {command: 'sleep %s & wait'}\n"
+                       "  stubborn: {command: \"trap '' TERM; touch '%s'; sleep %s\"}\n"
+                       % (SLEEP, mark, SLEEP),
                        ["long/0.out", "trapped"])
         t0 = time.time()
         p.send_signal(signal.SIGTERM)

@@ -1,8 +1,10 @@
 /* Helpers shared by the unit tests: cmocka's headers in the order it needs,
- * workflows written to temporary files and loaded, and a simulation run. */
+ * a folder of the test's own, workflows written to temporary files and
+ * loaded, and a simulation run. */
 #ifndef HETFLOW_TEST_HELPERS_H
 #define HETFLOW_TEST_HELPERS_H
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,48 @@
     } while (0)
 
 #include "hetflow/hetflow.h"
+
+static char test_dir_path[32];
+
+static inline int test_dir_remove_one(const char *path, const struct stat *st, int flag,
+                                      struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static inline void test_dir_remove(void)
+{
+    nftw(test_dir_path, test_dir_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* This process's own folder, /tmp/hetflow-test-XXXXXX, made at first use and
+ * removed at exit: runs of a test side by side (other build trees, the
+ * sanitizer build) never share a path. */
+static inline const char *test_dir(void)
+{
+    if (!test_dir_path[0]) {
+        strcpy(test_dir_path, "/tmp/hetflow-test-XXXXXX");
+        assert_non_null(mkdtemp(test_dir_path));
+        atexit(test_dir_remove);
+    }
+    return test_dir_path;
+}
+
+/* test_dir()/name.  The same name gives the same string, valid to the end. */
+static inline const char *test_path(const char *name)
+{
+    static char paths[16][256];
+    static int n;
+    size_t skip = strlen(test_dir()) + 1;
+
+    for (int i = 0; i < n; i++)
+        if (strcmp(paths[i] + skip, name) == 0)
+            return paths[i];
+    assert_true(n < 16);
+    snprintf(paths[n], sizeof(paths[n]), "%s/%s", test_dir(), name);
+    return paths[n++];
+}
 
 /* Write text to a new temporary file; returns its path (static buffer). */
 static inline const char *write_temp(const char *text)

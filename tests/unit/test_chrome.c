@@ -8,7 +8,7 @@
  * `walltime` if not 0. */
 static json_t *simulated(const char *yaml, hf_platform_t p, double walltime)
 {
-    const char *path = "/tmp/hetflow-test-trace.json";
+    const char *path = test_path("trace.json");
     hf_workflow_t *wf = load_ok(yaml);
     hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
                               .policy = HF_POLICY_FIFO,

@@ -49,7 +49,7 @@ static void statuses_and_times(void **state)
     hf_task_info_t t;
 
     (void)state;
-    start(&r, wf, "/tmp/hetflow-test-local/a");
+    start(&r, wf, test_path("local/a"));
     assert_int_equal(hf_engine_run(r.engine, NULL), 0);
     assert_int_equal(hf_engine_count(r.engine, HF_TASK_DONE), 3);
     assert_int_equal(hf_engine_count(r.engine, HF_TASK_FAILED), 3);
@@ -84,21 +84,28 @@ static void stop_terminates_groups(void **state)
     /* Two long tasks, one of which ignores SIGTERM (and so does its child
      * sleep, which inherits the ignored signal); the stop comes from a tick
      * once the trap is set.  SIGTERM ends the first, SIGKILL after the
-     * grace period the second and its child. */
-    hf_workflow_t *wf =
-        load_ok("sets:\n"
-                "  polite: {command: [sleep, '37']}\n"
-                "  stubborn: {command: \"trap '' TERM; touch trapped-mark;"
-                " sleep 37; true\"}\n"
-                "  later: {command: [true], after: [polite]}\n");
+     * grace period the second and its child.  The sleeps last 37 s and this
+     * process's id in 7 digits as the fraction: a search for them finds
+     * this run's alone, not those of the same test run elsewhere. */
+    const char *mark = test_path("trapped-mark");
+    char sleep[32], yaml[512], search[256];
+    hf_workflow_t *wf;
     real_run_t r;
     struct timespec t0, t1;
     double took;
 
     (void)state;
-    start(&r, wf, "/tmp/hetflow-test-local/b");
-    unlink("trapped-mark");
-    hf_engine_on_tick(r.engine, 0.05, stop_when_trapped, "trapped-mark");
+    snprintf(sleep, sizeof(sleep), "37.%07d", (int)getpid());
+    assert_true(
+        snprintf(yaml, sizeof(yaml),
+                 "sets:\n"
+                 "  polite: {command: [sleep, '%s']}\n"
+                 "  stubborn: {command: \"trap '' TERM; touch '%s'; sleep %s; true\"}\n"
+                 "  later: {command: [true], after: [polite]}\n",
+                 sleep, mark, sleep) < (int)sizeof(yaml));
+    wf = load_ok(yaml);
+    start(&r, wf, test_path("local/b"));
+    hf_engine_on_tick(r.engine, 0.05, stop_when_trapped, (void *)mark);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(hf_engine_run(r.engine, NULL), 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -109,13 +116,13 @@ static void stop_terminates_groups(void **state)
     if (!(took >= 2.5 && took < 10)) /* the 3 s grace, not 30 s */
         fail_msg("took %.2f s", took);
     finish(&r);
-    /* Nothing of it is left running (37 s: no other test sleeps that long,
-     * and tests run side by side). */
-    /* A killed process may take a moment to be gone: allow 2 s. */
-    assert_int_equal(system("for i in $(seq 40); do pgrep -f '[s]leep 37' >/dev/null ||"
-                            " exit 0; sleep 0.05; done; exit 1"),
-                     0);
-    unlink("trapped-mark");
+    /* Nothing of it is left running.  A killed process may take a moment
+     * to be gone: allow 2 s. */
+    assert_true(snprintf(search, sizeof(search),
+                         "for i in $(seq 40); do pgrep -f '[s]leep %s' >/dev/null ||"
+                         " exit 0; sleep 0.05; done; exit 1",
+                         sleep) < (int)sizeof(search));
+    assert_int_equal(system(search), 0);
     hf_workflow_destroy(wf);
 }
 

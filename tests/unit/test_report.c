@@ -3,7 +3,7 @@
 
 static const char *trace_of(const char *yaml, hf_platform_t p)
 {
-    static const char *path = "/tmp/hetflow-test-report.json";
+    const char *path = test_path("report.json");
     hf_workflow_t *wf = load_ok(yaml);
     hf_engine_config_t cfg = {
         .mode = HF_MODE_TASK, .policy = HF_POLICY_FIFO, .platform = p, .walltime = 0};
@@ -61,9 +61,8 @@ static void html_has_sets_and_charts(void **state)
     char *html;
 
     (void)state;
-    assert_int_equal(hf_report_write(trace, "/tmp/hetflow-test-report.html", false, NULL),
-                     0);
-    html = slurp("/tmp/hetflow-test-report.html");
+    assert_int_equal(hf_report_write(trace, test_path("report.html"), false, NULL), 0);
+    html = slurp(test_path("report.html"));
     assert_non_null(strstr(html, "<title>hetflow report: r&lt;&amp;&gt;</title>"));
     assert_non_null(strstr(html, "a&lt;b")); /* escaped set name */
     assert_null(strstr(html, "a<b"));
@@ -78,8 +77,7 @@ static void html_has_sets_and_charts(void **state)
 /* The report of trace, an SVG or a page, as text (the caller's). */
 static char *drawn(const char *trace, bool svg)
 {
-    const char *out =
-        svg ? "/tmp/hetflow-test-report.svg" : "/tmp/hetflow-test-report.html";
+    const char *out = svg ? test_path("report.svg") : test_path("report.html");
 
     assert_int_equal(hf_report_write(trace, out, svg, NULL), 0);
     return slurp(out);
@@ -238,9 +236,8 @@ static void svg_alone(void **state)
     char *svg;
 
     (void)state;
-    assert_int_equal(hf_report_write(trace, "/tmp/hetflow-test-report.svg", true, NULL),
-                     0);
-    svg = slurp("/tmp/hetflow-test-report.svg");
+    assert_int_equal(hf_report_write(trace, test_path("report.svg"), true, NULL), 0);
+    svg = slurp(test_path("report.svg"));
     assert_true(strncmp(svg, "<svg xmlns=", 11) == 0);
     assert_non_null(strstr(svg, "no GPUs on this platform"));
     assert_non_null(strstr(svg, "</svg>\n"));
@@ -254,11 +251,11 @@ static void rejects_other_json(void **state)
     const char *path = write_temp("{\"traceEvents\": []}");
 
     (void)state;
-    assert_int_equal(hf_report_write(path, "/tmp/hetflow-test-x.html", false, &err), -1);
+    assert_int_equal(hf_report_write(path, test_path("x.html"), false, &err), -1);
     assert_non_null(strstr(err.text, "not a trace written by hetflow"));
     unlink(path);
     path = write_temp("{\"traceEvents\": [\n");
-    assert_int_equal(hf_report_write(path, "/tmp/hetflow-test-x.html", false, &err), -1);
+    assert_int_equal(hf_report_write(path, test_path("x.html"), false, &err), -1);
     assert_non_null(strstr(err.text, ":2:")); /* where the JSON broke */
     unlink(path);
 }
@@ -284,8 +281,7 @@ static void says_what_is_not_a_trace(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *path = write_temp(cases[i].text);
-        assert_int_equal(hf_report_write(path, "/tmp/hetflow-test-x.html", false, &err),
-                         -1);
+        assert_int_equal(hf_report_write(path, test_path("x.html"), false, &err), -1);
         unlink(path);
         if (!strstr(err.text, cases[i].says))
             fail_msg("%s: says '%s'", cases[i].text, err.text);

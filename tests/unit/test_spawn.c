@@ -90,7 +90,7 @@ static void environment_and_output(void **state)
     (void)state;
     fake_machine(&real, &machine);
     setenv("CUDA_VISIBLE_DEVICES", "inherited", 1);
-    if (spawner_init(&sp, wf, &machine, &p, "/tmp/hetflow-test-spawn/work", &err) < 0)
+    if (spawner_init(&sp, wf, &machine, &p, test_path("spawn/work"), &err) < 0)
         fail_msg("%s", err.text);
     /* Node 0's GPU 1 is the machine's second GPU, named "9"; node 1's GPU 1
      * is global GPU 3, beyond the machine's two: virtual, "3".  Neither the
@@ -101,14 +101,14 @@ static void environment_and_output(void **state)
     assert_true(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
     core_list(&real, 0, cores, sizeof(cores));
     snprintf(want, sizeof(want), "sim-1 {x} sim 1 1 0 [%s] [9] [9] [9] [9] yes\n", cores);
-    assert_string_equal(slurp("/tmp/hetflow-test-spawn/work/sim/1.out"), want);
-    assert_string_equal(slurp("/tmp/hetflow-test-spawn/work/sim/1.err"), "oops\n");
+    assert_string_equal(slurp(test_path("spawn/work/sim/1.out")), want);
+    assert_string_equal(slurp(test_path("spawn/work/sim/1.err")), "oops\n");
     pid = spawner_start(&sp, &l1, NULL, NULL, &status, &err);
     assert_true(pid > 0);
     waitpid(pid, &wstatus, 0);
     core_list(&real, 1 % real.ncores, cores, sizeof(cores));
     snprintf(want, sizeof(want), "sim-2 {x} sim 2 2 1 [%s] [3] [3] [3] [3] yes\n", cores);
-    assert_string_equal(slurp("/tmp/hetflow-test-spawn/work/sim/2.out"), want);
+    assert_string_equal(slurp(test_path("spawn/work/sim/2.out")), want);
     unsetenv("CUDA_VISIBLE_DEVICES");
     spawner_fini(&sp);
     hf_machine_free(&real);
@@ -136,8 +136,7 @@ static void affinity_is_inherited(void **state)
     assert_int_equal(hf_machine_detect(&real, NULL), 0);
     p = (hf_platform_t){1, real.ncores, 0, 0, 0};
     sched_getaffinity(0, sizeof(before), &before);
-    assert_int_equal(
-        spawner_init(&sp, wf, &real, &p, "/tmp/hetflow-test-spawn/aff", NULL), 0);
+    assert_int_equal(spawner_init(&sp, wf, &real, &p, test_path("spawn/aff"), NULL), 0);
     pid = spawner_start(&sp, &l, NULL, NULL, &status, NULL);
     assert_true(pid > 0);
     waitpid(pid, NULL, 0);
@@ -145,7 +144,7 @@ static void affinity_is_inherited(void **state)
     snprintf(want, sizeof(want), "Cpus_allowed_list:\t%d\nCpus_allowed_list:\t%d\n",
              real.pus[0], real.pus[0]);
     if (real.pu_offset[1] == 1)
-        assert_string_equal(slurp("/tmp/hetflow-test-spawn/aff/a/0.out"), want);
+        assert_string_equal(slurp(test_path("spawn/aff/a/0.out")), want);
     /* The spawning thread got its own affinity back. */
     sched_getaffinity(0, sizeof(after), &after);
     assert_true(CPU_EQUAL(&before, &after));
@@ -167,11 +166,11 @@ static void missing_program(void **state)
 
     (void)state;
     assert_int_equal(hf_machine_detect(&machine, NULL), 0);
-    assert_int_equal(
-        spawner_init(&sp, wf, &machine, &p, "/tmp/hetflow-test-spawn/miss", NULL), 0);
+    assert_int_equal(spawner_init(&sp, wf, &machine, &p, test_path("spawn/miss"), NULL),
+                     0);
     assert_int_equal(spawner_start(&sp, &l, NULL, NULL, &status, NULL), 0);
     assert_int_equal(status, 127);
-    assert_string_equal(slurp("/tmp/hetflow-test-spawn/miss/a/0.err"),
+    assert_string_equal(slurp(test_path("spawn/miss/a/0.err")),
                         "hetflow: cannot run '/no/such/program': No such file or "
                         "directory\n");
     spawner_fini(&sp);
