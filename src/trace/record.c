@@ -13,7 +13,7 @@ static int append(hf_trace_t *t, placement_t p, const uint32_t *cores)
             0)
         return -1;
     p.core_at = t->ncore;
-    if (p.cores)
+    if (p.cores && cores) /* a call holds no cores of its own: NULL */
         memcpy(t->core + t->ncore, cores, p.cores * sizeof(uint32_t));
     t->ncore += p.cores;
     t->rows[t->n++] = p;
