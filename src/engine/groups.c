@@ -146,7 +146,7 @@ bool engine_calls(const hf_engine_t *e, int group)
 
 void engine_unit(const hf_engine_t *e, int group, unit_t *out)
 {
-    kind_of(e, group)->unit(e, &e->groups[group], out);
+    *out = e->groups[group].unit; /* on every task's path: not its kind's call */
 }
 
 bool engine_open(const hf_engine_t *e, int group)
@@ -204,6 +204,7 @@ int engine_add_group(hf_engine_t *e, int set, int pool, uint32_t ntasks)
                                 .ntasks = ntasks,
                                 .first_start = -1,
                                 .last_end = -1};
+    kind_of(e, g)->unit(e, &e->groups[g], &e->groups[g].unit);
     e->children[g] = (edges_t){0};
     if (set >= 0)
         e->group_of[set] = g;

@@ -28,6 +28,17 @@ typedef struct {
     uint8_t computed;       /* its busy time counted when its process ended */
 } task_t;
 
+/* What the engine's generic paths read of a group's units: a set's
+ * fields, or a worker's (groups.c). */
+typedef struct {
+    int cores, gpus, ranks;
+    int priority;
+    double duration_mean;
+    int retries;
+    double backoff, timeout;
+    hf_on_failure_t on_failure;
+} unit_t;
+
 /* A group (engine.h): a set's tasks or a pool's workers. */
 typedef struct {
     int set;        /* its set, -1 for a pool */
@@ -49,6 +60,7 @@ typedef struct {
     uint32_t *calls;  /* a function set: its ready tasks, a ring */
     uint32_t calls_head, ncalls;
     double first_start, last_end; /* over every attempt; -1 before any */
+    unit_t unit; /* what its units need, read once as it joins (engine_unit()) */
 } group_rt_t;
 
 /* A pool of workers (engine/pools.c). */
@@ -56,17 +68,6 @@ typedef struct {
     int group;    /* the group of its workers */
     bool started; /* a set that calls into it may start: its workers may */
 } pool_rt_t;
-
-/* What the engine's generic paths read of a group's units: a set's
- * fields, or a worker's (groups.c). */
-typedef struct {
-    int cores, gpus, ranks;
-    int priority;
-    double duration_mean;
-    int retries;
-    double backoff, timeout;
-    hf_on_failure_t on_failure;
-} unit_t;
 
 typedef struct {
     hf_edge_t *v;
