@@ -63,11 +63,19 @@ typedef struct {
 
 /* What a function set's tasks call inside its workers: a C function
  * `int symbol(const char *args_json, char **result_json)` in a shared
- * library, or a Python callable "module:callable". */
+ * library, or a Python callable "module:callable" run by `interpreter`
+ * (the loaders keep it resolved, an absolute path where the file gave a
+ * name or a path relative to its folder; NULL: python3 on PATH). */
 typedef struct {
     char *library, *symbol; /* C, or both NULL */
     char *python;           /* Python, or NULL */
+    char *interpreter;      /* Python's program, or NULL */
 } hf_function_t;
+
+/* The program that runs a Python function's workers: its interpreter, or
+ * python3 found on PATH.  A new string, or NULL with errno (ENOENT: no
+ * python3 on PATH). */
+char *hf_function_program(const hf_function_t *f);
 
 /* A function set's workers: `count` persistent processes of `cores` and
  * `gpus` each, with up to `window` calls sent to each ahead of its replies;

@@ -1,5 +1,6 @@
 /* How a pool's workers start: hetflow-worker LIBRARY SYMBOL for a C
- * function, python3 -m hetflow.worker MODULE:CALLABLE for a Python one,
+ * function, PYTHON -m hetflow.worker MODULE:CALLABLE for a Python one (its
+ * interpreter, or python3 on PATH),
  * and where Python finds hetflow's worker module and the workflow's own. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -11,17 +12,6 @@
 
 #include "util/fs.h"
 #include "worker_cmd.h"
-
-/* The folder of `path` (resolved), into out; false if it has none. */
-static bool folder_of(const char *path, char out[PATH_MAX])
-{
-    char *slash;
-
-    if (!path || !realpath(path, out) || !(slash = strrchr(out, '/')))
-        return false;
-    *slash = '\0';
-    return true;
-}
 
 /* hetflow-worker: $HETFLOW_WORKER, else beside the program or the library
  * that holds this code (a build tree), else in its bin/ (an install), else
@@ -36,8 +26,8 @@ static char *worker_program(void)
 
     if (given && *given)
         return strdup(given);
-    have[0] = folder_of("/proc/self/exe", dirs[0]);
-    have[1] = dladdr((void *)worker_argv, &self) && folder_of(self.dli_fname, dirs[1]);
+    have[0] = fs_folder_of("/proc/self/exe", dirs[0]);
+    have[1] = dladdr((void *)worker_argv, &self) && fs_folder_of(self.dli_fname, dirs[1]);
     for (int d = 0; d < 2; d++) {
         for (size_t i = 0; have[d] && i < sizeof(beside) / sizeof(beside[0]); i++) {
             if (snprintf(candidate, sizeof(candidate), "%s/%s", dirs[d], beside[i]) <
@@ -55,7 +45,7 @@ static char *library_path(const char *library, const char *wf_file)
 {
     char dir[PATH_MAX], *out;
 
-    if (library[0] == '/' || !strchr(library, '/') || !folder_of(wf_file, dir))
+    if (library[0] == '/' || !strchr(library, '/') || !fs_folder_of(wf_file, dir))
         return strdup(library);
     if (!(out = malloc(strlen(dir) + strlen(library) + 2)))
         return NULL;
@@ -70,7 +60,7 @@ char **worker_argv(const hf_function_t *f, const char *wf_file)
     if (!argv)
         return NULL;
     if (f->python) {
-        argv[0] = fs_which("python3");
+        argv[0] = hf_function_program(f);
         argv[1] = strdup("-m");
         argv[2] = strdup("hetflow.worker");
         argv[3] = strdup(f->python);
@@ -101,7 +91,7 @@ char *worker_pythonpath(const char *wf_file, const char *inherited)
     snprintf(module, sizeof(module), "%s/hetflow/worker.py", parts[0]);
     if (access(module, R_OK) < 0)
         parts[0] = NULL; /* installed: python3 finds it in dist-packages */
-    if (folder_of(wf_file, dir))
+    if (fs_folder_of(wf_file, dir))
         parts[1] = dir;
     for (int i = 0; i < 3; i++)
         len += parts[i] ? strlen(parts[i]) + 1 : 0;

@@ -75,6 +75,16 @@ char *fs_which(const char *name)
     return NULL;
 }
 
+bool fs_folder_of(const char *path, char *out)
+{
+    char *slash;
+
+    if (!path || !realpath(path, out) || !(slash = strrchr(out, '/')))
+        return false;
+    *slash = '\0';
+    return true;
+}
+
 int fs_open_dir_at(int dirfd, const char *name)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

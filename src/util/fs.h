@@ -16,6 +16,10 @@ int fs_mkdirs(const char *path, mode_t mode, hf_error_t *err);
  * when it is not there.  Names with a slash are taken as they are. */
 char *fs_which(const char *name);
 
+/* The folder of `path`, resolved (realpath), into out (PATH_MAX bytes);
+ * false when path is NULL, not there or has none. */
+bool fs_folder_of(const char *path, char *out);
+
 /* rm -rf: remove path and everything under it.  No link is followed below
  * path, nor path itself if it is one: a link is removed, not what it points
  * to.  Returns 0 (also when it is not there), or -1 with errno. */

@@ -1,32 +1,75 @@
-/* The keys of a function set: `function`, `workers` and `args`.  The
+/* The keys of a function set: `function` (and a Python one's interpreter),
+ * `workers` and `args`.  The
  * arguments are YAML turned into JSON text once, here, so that a call
  * costs a copy of that text (its placeholders replaced), not a walk. */
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "util/fs.h"
 #include "yaml_read.h"
+
+/* A Python function's `interpreter`: a name found on PATH, an absolute
+ * path, or a relative one taken from the workflow file's folder (from the
+ * current folder for a set with no file: hf_set_parse()).  It is kept
+ * resolved, so that the workers run the program that was checked. */
+static int interpreter(loader_t *ld, const yaml_node_t *node, const char *given,
+                       char **out)
+{
+    char dir[PATH_MAX], *path = NULL;
+    struct stat st;
+
+    if (!strchr(given, '/')) {
+        if (!(path = fs_which(given)))
+            return ld_fail(ld, node, "interpreter '%s' is not on PATH", given);
+    } else if (given[0] != '/' && fs_folder_of(ld->file, dir)) {
+        if (asprintf(&path, "%s/%s", dir, given) < 0)
+            path = NULL;
+    } else {
+        path = strdup(given);
+    }
+    if (!path)
+        return ld_fail(ld, node, "interpreter: out of memory");
+    const char *why = stat(path, &st) < 0      ? strerror(errno)
+                      : !S_ISREG(st.st_mode)   ? "not a file"
+                      : access(path, X_OK) < 0 ? strerror(errno)
+                                               : NULL;
+    if (why) {
+        ld_fail(ld, node, "interpreter '%s' is not an executable file (%s)", path, why);
+        free(path);
+        return -1;
+    }
+    *out = path;
+    return 0;
+}
 
 static int function_pair(loader_t *ld, const yaml_node_t *key, const char *name,
                          yaml_node_t *value, void *arg)
 {
-    static const char *const keys[] = {"library", "symbol", "python", NULL};
+    static const char *const keys[] = {"library", "symbol", "python", "interpreter",
+                                       NULL};
     hf_function_t *f = arg;
     char what[32];
     const char *s;
-    char **field = strcmp(name, "library") == 0  ? &f->library
-                   : strcmp(name, "symbol") == 0 ? &f->symbol
-                   : strcmp(name, "python") == 0 ? &f->python
-                                                 : NULL;
+    char **field = strcmp(name, "library") == 0       ? &f->library
+                   : strcmp(name, "symbol") == 0      ? &f->symbol
+                   : strcmp(name, "python") == 0      ? &f->python
+                   : strcmp(name, "interpreter") == 0 ? &f->interpreter
+                                                      : NULL;
 
     if (!field)
         return ld_unknown(ld, key, name, keys, "unknown function key '%s'", name);
     snprintf(what, sizeof(what), "function %s", name);
     if (ld_text(ld, value, what, &s) < 0)
         return -1;
+    if (field == &f->interpreter)
+        return interpreter(ld, value, s, field);
     return (*field = strdup(s)) ? 0 : -1;
 }
 
@@ -38,6 +81,8 @@ int ld_function(loader_t *ld, hf_set_t *set, yaml_node_t *node)
         return -1;
     if (ld_each_pair(ld, node, "function", true, function_pair, f) < 0)
         return -1;
+    if (f->interpreter && !f->python)
+        return ld_fail(ld, node, "an 'interpreter' is for a Python function");
     if (f->python && (f->library || f->symbol))
         return ld_fail(ld, node, "a function is either {python} or {library, symbol}");
     if (f->python && (!strchr(f->python, ':') || f->python[0] == ':' ||

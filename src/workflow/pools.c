@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "util/fs.h"
 #include "util/str.h"
 
 char *hf_set_pool_name(const hf_set_t *set)
@@ -26,6 +27,18 @@ static bool same_function(const hf_function_t *a, const hf_function_t *b)
     if (a->python || b->python)
         return a->python && b->python && strcmp(a->python, b->python) == 0;
     return strcmp(a->library, b->library) == 0 && strcmp(a->symbol, b->symbol) == 0;
+}
+
+/* Workers run one program: sets sharing them name the same (or none). */
+static bool same_interpreter(const hf_function_t *a, const hf_function_t *b)
+{
+    return a->interpreter && b->interpreter ? strcmp(a->interpreter, b->interpreter) == 0
+                                            : a->interpreter == b->interpreter;
+}
+
+char *hf_function_program(const hf_function_t *f)
+{
+    return f->interpreter ? strdup(f->interpreter) : fs_which("python3");
 }
 
 /* What a function set may not be, and whose workers it may share. */
@@ -58,6 +71,8 @@ int pools_check(hf_workflow_t *wf, hf_set_t *set, hf_error_t *err)
                   ? "workers of a set that has no pool"
               : !same_function(set->function, wf->sets[owner]->function)
                   ? "the workers of a set with another function"
+              : !same_interpreter(set->function, wf->sets[owner]->function)
+                  ? "the workers of a set with another interpreter"
                   : NULL;
         if (!why) { /* its calls run on those workers' cores */
             set->cores = wf->sets[owner]->cores;

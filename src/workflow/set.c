@@ -24,6 +24,7 @@ static void function_destroy(hf_function_t *f)
         free(f->library);
         free(f->symbol);
         free(f->python);
+        free(f->interpreter);
         free(f);
     }
 }
@@ -34,7 +35,8 @@ hf_function_t *set_function_copy(const hf_function_t *from)
 
     if (f && (!from->library || (f->library = strdup(from->library))) &&
         (!from->symbol || (f->symbol = strdup(from->symbol))) &&
-        (!from->python || (f->python = strdup(from->python))))
+        (!from->python || (f->python = strdup(from->python))) &&
+        (!from->interpreter || (f->interpreter = strdup(from->interpreter))))
         return f;
     function_destroy(f);
     return NULL;
