@@ -29,6 +29,8 @@ static int interpreter(loader_t *ld, const yaml_node_t *node, const char *given,
         if (!(path = fs_which(given)))
             return ld_fail(ld, node, "interpreter '%s' is not on PATH", given);
     } else if (given[0] != '/' && fs_folder_of(ld->file, dir)) {
+        while (strncmp(given, "./", 2) == 0) /* not resolved further: a venv's */
+            given += 2;                      /* python is a link it needs */
         if (asprintf(&path, "%s/%s", dir, given) < 0)
             path = NULL;
     } else {

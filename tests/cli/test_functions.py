@@ -126,6 +126,88 @@ sets:
         self.assertEqual([tasks[f"square[{i}]"][3] for i in range(2)],
                          [{"square": 0}, {"square": 1}])
 
+    def interpreter(self, name):
+        """A Python behind a wrapper script in the test's folder that logs
+        each start (its arguments) and execs this python."""
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(f'#!/bin/sh\necho "$*" >> "{path}.log"\nexec {sys.executable} "$@"\n')
+        os.chmod(path, 0o755)
+        return path
+
+    def test_python_interpreter(self):
+        # The set's interpreter starts its workers (a path relative to the
+        # workflow file's folder, from elsewhere), PYTHONPATH as always;
+        # validate names it.
+        wrapper = self.interpreter("py.sh")
+        path = self.write("w.yaml", """
+platform: {nodes: 1, cores_per_node: 2}
+sets:
+  square:
+    tasks: 3
+    function: {python: "pyfunctions:square", interpreter: ./py.sh}
+    workers: {count: 2}
+    args: {x: "{index}"}
+  again:
+    after: [square]
+    tasks: 2
+    function: {python: "pyfunctions:square", interpreter: ./py.sh}
+    workers: square
+    args: {x: 5}
+""")
+        rc, out, err = run("validate", path, cwd="/")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines()[1], f"{path}: square.workers: Python {wrapper}")
+        work = os.path.join(self.dir, "work")
+        rc, out, err = run("run", path, "--workdir", work, "--quiet", "--json", cwd="/")
+        self.assertEqual(rc, 0, err)
+        tasks = self.journal(work)
+        self.assertEqual([tasks[f"square[{i}]"][3] for i in range(3)],
+                         [{"square": 0}, {"square": 1}, {"square": 4}])
+        self.assertEqual(tasks["again[1]"][3], {"square": 25})
+        with open(wrapper + ".log") as f:
+            self.assertEqual(f.read().splitlines(), ["-m hetflow.worker pyfunctions:square"] * 2)
+
+    def test_python_interpreter_on_path(self):
+        # A name is looked up on PATH, as validate shows.
+        bindir = os.path.join(self.dir, "bin")
+        os.mkdir(bindir)
+        shutil.move(self.interpreter("mypython"), os.path.join(bindir, "mypython"))
+        path = self.write("w.yaml", """
+sets:
+  square: {function: {python: "pyfunctions:square", interpreter: mypython}, args: {x: 3}}
+""")
+        env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
+        rc, out, err = run("validate", path, env=env)
+        self.assertEqual(out.splitlines()[1],
+                         f"{path}: square.workers: Python {bindir}/mypython")
+        rc, out, err = run("validate", path)
+        self.assertEqual((rc, out), (2, ""))
+        self.assertEqual(err, f"{path}:3:66: interpreter 'mypython' is not on PATH\n")
+
+    def test_bad_interpreter(self):
+        # A program that is not there, or not executable, is the file's
+        # error at its place, before anything runs: validate, simulate, run.
+        with open(os.path.join(self.dir, "notexec"), "w") as f:
+            f.write("#!/bin/sh\n")
+        for given, why in (("./nope", "No such file or directory"),
+                           ("notexec", "Permission denied"), ("/", "not a file")):
+            resolved = given if given.startswith("/") else \
+                os.path.join(self.dir, given.removeprefix("./"))
+            given = given if "/" in given else "./" + given
+            path = self.write("w.yaml", f"""
+sets:
+  square:
+    function: {{python: "pyfunctions:square",
+                interpreter: "{given}"}}
+""")
+            for cmd in ("validate", "simulate", "run"):
+                work = ["--workdir", os.path.join(self.dir, "work")] if cmd == "run" else []
+                rc, out, err = run(cmd, path, *work)
+                self.assertEqual((rc, out), (2, ""), cmd)
+                self.assertEqual(err, f"{path}:5:30: interpreter '{resolved}' is not an "
+                                 f"executable file ({why})\n", cmd)
+
     def test_python_raises(self):
         out, tasks, work = self.run_workflow("""
 sets:
@@ -421,6 +503,12 @@ sets:
             ("  f: {function: {python: 'm:f'}, args: [1]}\n", "args must be a mapping"),
             ("  f: {function: {python: 'm:f'}}\n  g: {function: {python: 'm:g'}, workers: f}\n",
              "the workers of a set with another function"),
+            # Sets sharing workers run one program; an interpreter is Python's.
+            ("  f: {function: {python: 'm:f', interpreter: sh}}\n"
+             "  g: {function: {python: 'm:f'}, workers: f}\n",
+             "3:3: set 'g' has the workers of a set with another interpreter"),
+            ("  f: {function: {library: l.so, symbol: s, interpreter: sh}}\n",
+             "2:17: an 'interpreter' is for a Python function"),
         ]
         for body, message in cases:
             path = self.write("bad.yaml", "sets:\n" + body)
