@@ -76,6 +76,45 @@ class Api(unittest.TestCase):
                 run.tasks_of("nope")
             run.close()
 
+    def test_submit_with_interpreter(self):
+        # A submitted function set names the interpreter of the workers it
+        # shares: the same as theirs, or it is refused; one that is not
+        # there is refused at once.
+        data = os.path.join(ROOT, "tests", "data")
+        with tempfile.TemporaryDirectory() as d:
+            wrapper = os.path.join(d, "py.sh")
+            with open(wrapper, "w") as f:
+                f.write(f'#!/bin/sh\necho "$*" >> {d}/log\nexec {sys.executable} "$@"\n')
+            os.chmod(wrapper, 0o755)
+            fn = {"python": "pyfunctions:square", "interpreter": wrapper}
+            wf = Workflow({"sets": {"sq": {"function": fn, "env": {"PYTHONPATH": data},
+                                           "args": {"x": 2}}}})
+            run = Run(wf, platform=(1, 2, 0), workdir=os.path.join(d, "w"))
+            errors = []
+
+            def on_end(r, task):
+                if r.task(task)["set"] != "sq":
+                    return
+                r.submit("more", {"function": fn, "workers": "sq", "args": {"x": 7}})
+                for name, other in (("plain", {"python": "pyfunctions:square"}),
+                                    ("gone", dict(fn, interpreter=d + "/nope"))):
+                    try:
+                        r.submit(name, {"function": other, "workers": "sq"})
+                    except Error as e:
+                        errors.append(str(e))
+
+            run.on_task_end(on_end)
+            s = run.run()
+            self.assertEqual((s["tasks_done"], s["tasks_failed"]), (1 + 1 + 1, 0))
+            self.assertEqual(run.result(run.tasks_of("more")[0]), {"square": 49})
+            self.assertEqual(len(errors), 2, errors)
+            self.assertIn("set 'plain' has the workers of a set with another interpreter",
+                          errors[0])
+            self.assertIn(f"interpreter '{d}/nope' is not an executable file", errors[1])
+            run.close()
+            with open(os.path.join(d, "log")) as f:
+                self.assertEqual(f.read(), "-m hetflow.worker pyfunctions:square\n")
+
     def test_real_run_owns_its_workdir(self):
         # As `hetflow run`: one run at a time in a workdir, and not where an
         # earlier run's journal is.
