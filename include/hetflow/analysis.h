@@ -1,9 +1,9 @@
 /* The degree-of-asynchronicity model of Pascuzzi, Kilic, Turilli and Jha:
  * per-set waves and times, t_seq, t_async, the improvement I, DOA_dep,
- * DOA_res, WLA, the critical path and a makespan lower bound, exactly as
- * docs/model.md defines them (a set's own model, hf_set_model(), is in
- * workflow.h: the scheduler's ranks read it too).  Nothing here runs
- * anything.
+ * DOA_res, WLA, the critical path, a makespan lower bound and the
+ * bound-aware estimate, exactly as docs/model.md defines them (a set's own
+ * model, hf_set_model(), is in workflow.h: the scheduler's ranks read it
+ * too).  Nothing here runs anything.
  */
 #ifndef HETFLOW_ANALYSIS_H
 #define HETFLOW_ANALYSIS_H
@@ -27,6 +27,14 @@ typedef struct {
 
 hf_data_model_t hf_data_model(const hf_workflow_t *wf, const hf_platform_t *p);
 
+/* What limits a workflow: its dependencies (t_async, the paper's critical
+ * path, is at least the tight bound) or its resources (the tight bound's
+ * work over the platform's capacity is above t_async). */
+typedef enum { HF_LIMIT_DEPENDENCIES, HF_LIMIT_RESOURCES } hf_limit_t;
+
+/* "dependencies" or "resources". */
+const char *hf_limit_name(hf_limit_t limit);
+
 typedef struct {
     int nsets;
     hf_set_model_t *sets; /* per set, in file order */
@@ -43,6 +51,13 @@ typedef struct {
     double lower_bound;
     double tight_bound; /* hf_tight_bound() */
     hf_data_model_t data;
+    /* The bound-aware estimate: the paper's model sees each set's fit
+     * alone, so t_seq and t_async may promise less than the tight bound,
+     * which no schedule beats; here they are raised to it. */
+    double t_seq_bounded;       /* max(t_seq, tight_bound) */
+    double t_async_bounded;     /* max(t_async, tight_bound) */
+    double improvement_bounded; /* 1 - t_async_bounded / t_seq_bounded; 0 when 0 */
+    hf_limit_t limit;           /* resources when tight_bound > t_async */
 } hf_analysis_t;
 
 /* Fill `out` for wf on p.  The workflow must have passed
@@ -70,5 +85,10 @@ double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
 /* The `analyze --json` object (docs/cli.md).  Returns NULL with ENOMEM. */
 json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
                          const hf_platform_t *p, const hf_analysis_t *a);
+
+/* Add the bound-aware estimate's keys (t_seq_bounded, t_async_bounded,
+ * improvement_bounded, limited_by) to `o`, as `analyze --json` and
+ * `compare --json` give them.  Returns 0, or -1 with ENOMEM. */
+int hf_analysis_json_bounded(json_t *o, const hf_analysis_t *a);
 
 #endif

@@ -1,4 +1,6 @@
-/* The `analyze --json` object (docs/cli.md). */
+/* The `analyze --json` object (docs/cli.md) and the bound-aware estimate's
+ * keys, which `compare --json` shares. */
+#include <errno.h>
 #include <math.h>
 
 #include "hetflow/analysis.h"
@@ -14,10 +16,23 @@ static json_t *degree(int v)
     return v < 0 ? json_null() : json_integer(v);
 }
 
+int hf_analysis_json_bounded(json_t *o, const hf_analysis_t *a)
+{
+    if (json_object_set_new(o, "t_seq_bounded", number(a->t_seq_bounded)) < 0 ||
+        json_object_set_new(o, "t_async_bounded", number(a->t_async_bounded)) < 0 ||
+        json_object_set_new(o, "improvement_bounded", number(a->improvement_bounded)) <
+            0 ||
+        json_object_set_new(o, "limited_by", json_string(hf_limit_name(a->limit))) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
 json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
                          const hf_platform_t *p, const hf_analysis_t *a)
 {
-    json_t *sets = json_object();
+    json_t *sets = json_object(), *all;
 
     if (!sets)
         return NULL;
@@ -31,7 +46,7 @@ json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
             return NULL;
         }
     }
-    return json_pack(
+    all = json_pack(
         "{s:s,s:{s:i,s:i,s:i},s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
         "s:o,s:{s:o,s:o},s:i,s:i,s:o,s:{s:o,s:o,s:o,s:o,s:I}}",
         "workflow", hf_workflow_name(wf), "platform", "nodes", p->nodes, "cores_per_node",
@@ -45,4 +60,9 @@ json_t *hf_analysis_json(const hf_workflow_t *wf, const hf_dag_t *dag,
         hf_dag_npipelines(dag), "sets", sets, "data", "read", number(a->data.read),
         "written", number(a->data.written), "staged", number(a->data.staged), "bound",
         number(a->data.bound), "unknown_sizes", (json_int_t)a->data.unknown);
+    if (all && hf_analysis_json_bounded(all, a) < 0) {
+        json_decref(all);
+        return NULL;
+    }
+    return all;
 }

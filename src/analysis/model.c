@@ -1,7 +1,8 @@
 /* The degree-of-asynchronicity model (Pascuzzi, Kilic, Turilli, Jha) with
  * the definitions of docs/model.md: per-set waves and times, t_seq (Eq. 2 with
  * the levels as stages), t_async (Eq. 3), I (Eq. 4), DOA_dep, DOA_res, WLA
- * (Eq. 1), the critical path and a makespan lower bound. */
+ * (Eq. 1), the critical path, a makespan lower bound and the bound-aware
+ * estimate. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -326,6 +327,24 @@ double hf_tight_bound(const hf_workflow_t *wf, const hf_dag_t *dag,
     return bound(wf, dag, p, true);
 }
 
+const char *hf_limit_name(hf_limit_t limit)
+{
+    return limit == HF_LIMIT_RESOURCES ? "resources" : "dependencies";
+}
+
+/* The paper's times raised to the tight bound (no less than the lower
+ * bound, and as valid), and I from them.  t_async never falls below the
+ * bound's critical path (the relaxed path is no longer), so a bound above
+ * it comes from the work over the platform's capacity: resources limit. */
+static void bound_aware(hf_analysis_t *a)
+{
+    a->t_seq_bounded = fmax(a->t_seq, a->tight_bound);
+    a->t_async_bounded = fmax(a->t_async, a->tight_bound);
+    a->improvement_bounded =
+        a->t_seq_bounded > 0 ? 1.0 - a->t_async_bounded / a->t_seq_bounded : 0;
+    a->limit = a->tight_bound > a->t_async ? HF_LIMIT_RESOURCES : HF_LIMIT_DEPENDENCIES;
+}
+
 int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
                hf_analysis_t *out)
 {
@@ -351,6 +370,7 @@ int hf_analyze(const hf_workflow_t *wf, hf_dag_t *dag, const hf_platform_t *p,
     out->critical_path = out->t_async;
     out->data = hf_data_model(wf, p);
     areas(wf, hf_dag_nsets(dag), p, &out->area_cores, &out->area_gpus);
+    bound_aware(out);
     if (doa_compute(wf, dag, p, out) < 0)
         goto nomem;
     free(t);

@@ -14,7 +14,9 @@ const cmd_entry_t cmd_analyze_entry = {
             "weighted by t; I = 1 - t_async / t_seq.  DOA_dep is the largest\n"
             "antichain of sets minus one, DOA_res the largest whose sets fit the\n"
             "platform together minus one, WLA their minimum.  The lower bound is\n"
-            "the critical path or the work over the platform's capacity.\n"
+            "the critical path or the work over the platform's capacity.  'bounded'\n"
+            "raises t_seq and t_async to the tight bound, which no schedule beats,\n"
+            "and 'limit' says whether dependencies or resources set it.\n"
             "\n  --json         print one JSON object on stdout\n"
             "  --group-by G   for a WfFormat file: task (default) or category\n",
     .exec = cmd_analyze,
@@ -44,6 +46,15 @@ static void print_text(const cmd_input_t *in, const hf_analysis_t *a)
     }
     printf("\nt_seq     %.1f s\nt_async   %.1f s\nI         %.3f\n", a->t_seq, a->t_async,
            a->improvement);
+    printf("bounded   t_seq %.1f s, t_async %.1f s, I %.3f  (each at least the tight "
+           "bound)\n",
+           a->t_seq_bounded, a->t_async_bounded, a->improvement_bounded);
+    if (a->limit == HF_LIMIT_RESOURCES)
+        printf("limit     resources (the tight bound, work over capacity, is above "
+               "t_async)\n");
+    else
+        printf("limit     dependencies (t_async, the critical path, is at least the "
+               "tight bound)\n");
     print_degree("DOA_dep", a->doa_dep);
     print_degree("DOA_res", a->doa_res);
     if (a->doa_res >= 0 && !a->doa_res_exact)

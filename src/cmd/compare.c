@@ -12,7 +12,8 @@ const cmd_entry_t cmd_compare_entry = {
     .summary = "simulate in sequential, workload and task modes and compare",
     .help = "With one FILE, for each mode: makespan, core and GPU utilization, and the\n"
             "improvement I = 1 - makespan / sequential makespan; then the model's\n"
-            "prediction (t_seq, t_async, I) from 'hetflow analyze'.\n"
+            "prediction (t_seq, t_async, I) from 'hetflow analyze', and the same\n"
+            "raised to the tight bound, with what limits the workflow.\n"
             "\n"
             "With several FILEs (an adaptive design and the workflow without its\n"
             "rules, say), each is simulated once in its own mode, and set against the\n"
@@ -216,14 +217,18 @@ int cmd_compare(int argc, char **argv)
                       hf_workflow_name(in.wf), "policy", hf_policy_name(in.policy),
                       "modes", by_mode, "model", "t_seq", round6(a.t_seq), "t_async",
                       round6(a.t_async), "improvement", round6(a.improvement));
-        if (!o || (hf_workflow_stages(in.wf) &&
-                   json_object_set_new(o, "staging", compare_staging(&in, &opts)) < 0))
+        if (!o || hf_analysis_json_bounded(json_object_get(o, "model"), &a) < 0 ||
+            (hf_workflow_stages(in.wf) &&
+             json_object_set_new(o, "staging", compare_staging(&in, &opts)) < 0))
             cmd_die_nomem();
         cmd_print_json(o);
     } else {
         json_decref(by_mode);
         printf("\nmodel       t_seq %.1f s, t_async %.1f s, I %.3f\n", a.t_seq, a.t_async,
                a.improvement);
+        printf("bounded     t_seq %.1f s, t_async %.1f s, I %.3f; limit %s\n",
+               a.t_seq_bounded, a.t_async_bounded, a.improvement_bounded,
+               hf_limit_name(a.limit));
         if (hf_workflow_stages(in.wf))
             json_decref(compare_staging(&in, &opts));
     }

@@ -1,8 +1,13 @@
 """hetflow analyze --json on the paper's examples, against values worked
 out by hand below (platform: 16 nodes x 48 cores x 6 GPUs unless said)."""
+import os
 import unittest
 
-from clitest import CliTest, example, run_json
+from clitest import CliTest, example, run, run_json
+
+# Written for these tests; the hand derivation is in the file's comment.
+RESOURCE_BOUND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                              "resource-bound.yaml")
 
 
 class Analyze(CliTest):
@@ -88,6 +93,57 @@ class Analyze(CliTest):
         self.assertEqual(asy["doa_dep"], 2)
         self.assertEqual(asy["doa_res"], 2)
         self.assertEqual(asy["wla"], 2)
+
+    def test_bounded_by_resources(self):
+        a = run_json("analyze", RESOURCE_BOUND)
+        # One node of 4 cores.  sim 4x(1c, 10 s), fit 4: t 10, level 0;
+        # train 1x(2c, 20 s) after sim: t 20; agg 4x(1c, 10 s) after sim:
+        # t 10 (both level 1); infer 2x(1c, 10 s) after agg: t 10, level 2.
+        # t_seq = 10 + max(20, 10) + 10 = 40
+        # t_async = max(10 + 20, 10 + 10 + 10) = 30, I = 1 - 30/40 = 0.25
+        self.assertEqual((a["t_seq"], a["t_async"], a["improvement"]), (40, 30, 0.25))
+        # The paper's model runs train (2 cores) beside agg (4 cores) on 4
+        # cores.  Work: 4x10 + 2x20 + 4x10 + 2x10 = 140 core-s / 4 = 35.
+        # Tight bound: train and agg start at max(10, 0 + 40/4) = 10, infer
+        # at max(20, 10 + 40/4, 0 + 80/4) = 20, path 30; tails: 20 + 10 and
+        # 10 + 20 = 30; so the bound is the area, 35 (lower bound too).
+        self.assertEqual(a["area"]["cores"], 35)
+        self.assertEqual((a["lower_bound"], a["tight_bound"]), (35, 35))
+        # Bound-aware: t_seq stays 40 (above 35), t_async rises to 35,
+        # I = 1 - 35/40 = 0.125; the work over the capacity limits.
+        self.assertEqual(a["t_seq_bounded"], 40)
+        self.assertEqual(a["t_async_bounded"], 35)
+        self.assertEqual(a["improvement_bounded"], 0.125)
+        self.assertEqual(a["limited_by"], "resources")
+        rc, out, err = run("analyze", RESOURCE_BOUND)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn("t_seq     40.0 s\n"
+                      "t_async   30.0 s\n"
+                      "I         0.250\n"
+                      "bounded   t_seq 40.0 s, t_async 35.0 s, I 0.125  "
+                      "(each at least the tight bound)\n"
+                      "limit     resources (the tight bound, work over capacity, is "
+                      "above t_async)\n", out)
+
+    def test_bounded_by_dependencies(self):
+        a = run_json("analyze", example("fig1b.yaml"))
+        # fig1b (test_fig1b): t_seq 7500, t_async 5500; the tight bound is
+        # the path, 5500 (work 10500 core-s / 4 = 2625; T5 gathers T0, T1,
+        # T3: at most 1500 + 2000/4 = 2000 < its start 3500; the long tail
+        # T4 4000 after T0, T2: 4000 + max(500 + 1000/4, 1500/4) = 4750).
+        # The estimate is t_async itself: dependencies limit.
+        self.assertEqual(a["tight_bound"], 5500)
+        self.assertEqual(a["t_seq_bounded"], 7500)
+        self.assertEqual(a["t_async_bounded"], 5500)
+        self.assertEqual(a["improvement_bounded"], a["improvement"])
+        self.assertAlmostEqual(a["improvement_bounded"], 1 - 5500 / 7500, places=6)
+        self.assertEqual(a["limited_by"], "dependencies")
+        rc, out, err = run("analyze", example("fig1b.yaml"))
+        self.assertIn("I         0.267\n"
+                      "bounded   t_seq 7500.0 s, t_async 5500.0 s, I 0.267  "
+                      "(each at least the tight bound)\n"
+                      "limit     dependencies (t_async, the critical path, is at least "
+                      "the tight bound)\n", out)
 
     def test_platform_flags_override(self):
         # On 32 nodes T0 of c-DAG2 fits in one wave: t = 190.

@@ -1,5 +1,6 @@
 """hetflow compare: the three modes side by side, for the examples whose
 schedules test_simulate.py derives by hand."""
+import os
 import unittest
 
 from clitest import CliTest, example, run, run_json
@@ -23,8 +24,13 @@ class Compare(CliTest):
         self.assertAlmostEqual(c["modes"]["task"]["improvement"], 1 - 1503 / 1541,
                                places=6)
         self.assertEqual(c["modes"]["sequential"]["improvement"], 0)
+        # The model, and the same raised to the tight bound: 1244 (the
+        # path, docs/paper.md's simulate line), so nothing changes.
         self.assertEqual(c["model"], {"t_seq": 1257, "t_async": 1244,
-                                      "improvement": round(1 - 1244 / 1257, 6)})
+                                      "improvement": round(1 - 1244 / 1257, 6),
+                                      "t_seq_bounded": 1257, "t_async_bounded": 1244,
+                                      "improvement_bounded": round(1 - 1244 / 1257, 6),
+                                      "limited_by": "dependencies"})
 
     def test_cdags(self):
         # c-DAG1: T7 needs T45 only, but T36 ends first (1100 < 1140), so
@@ -65,6 +71,24 @@ class Compare(CliTest):
         self.assertIn("5500.0 s", lines[5])
         self.assertIn("0.267", lines[5])
         self.assertEqual(err, "")
+
+    def test_bounded_model(self):
+        # tests/data/resource-bound.yaml (its comment and test_analyze.py):
+        # t_seq 40, t_async 30, I 0.25; the work needs 35 s on 4 cores, so
+        # the bound-aware prediction is t_async 35, I 1 - 35/40 = 0.125.
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                            "resource-bound.yaml")
+        rc, out, err = run("compare", path)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines()[-2:], [
+            "model       t_seq 40.0 s, t_async 30.0 s, I 0.250",
+            "bounded     t_seq 40.0 s, t_async 35.0 s, I 0.125; limit resources"])
+        c = run_json("compare", path)
+        self.assertEqual(c["model"]["t_async_bounded"], 35)
+        self.assertEqual(c["model"]["improvement_bounded"], 0.125)
+        self.assertEqual(c["model"]["limited_by"], "resources")
+        # No schedule beats the estimate: task mode's makespan is at least 35.
+        self.assertGreaterEqual(c["modes"]["task"]["makespan"], 35)
 
     def test_several_files(self):
         # Each file in its own mode, set against the first: fig1b's 7500 s

@@ -9,9 +9,11 @@ static void has_every_field_of_the_contract(void **state)
     hf_dag_t *d = hf_dag_create(wf, NULL);
     hf_analysis_t a;
     json_t *o;
-    const char *keys[] = {"doa_dep",       "doa_res",     "wla",
-                          "t_seq",         "t_async",     "improvement",
-                          "critical_path", "lower_bound", "sets"};
+    const char *keys[] = {"doa_dep",       "doa_res",         "wla",
+                          "t_seq",         "t_async",         "improvement",
+                          "critical_path", "lower_bound",     "sets",
+                          "t_seq_bounded", "t_async_bounded", "improvement_bounded",
+                          "limited_by"};
 
     (void)state;
     assert_int_equal(hf_analyze(wf, d, &p, &a), 0);

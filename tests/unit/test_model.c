@@ -136,6 +136,43 @@ static void bound_by_area(void **state)
     hf_workflow_destroy(wf);
 }
 
+/* The bound-aware estimate on bound_by_area's sets: t_seq = t_async = 130
+ * (13 waves, side by side in the paper's model), both below the work
+ * bound 250, so both rise to it and I is 0, not 1 - 250/130 < 0; the
+ * resources limit.  On fig1b the path (5500) is the tight bound, so the
+ * estimate is t_async and the dependencies limit. */
+static void bound_aware_estimate(void **state)
+{
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 100, duration: 10}\n"
+                                "  b: {tasks: 100, duration: 10}\n");
+    hf_platform_t p = {1, 8, 0, 0, 0};
+    hf_analysis_t a;
+    hf_dag_t *d;
+
+    (void)state;
+    analyze(wf, &p, &a, &d);
+    assert_true(a.t_seq == 130 && a.t_async == 130 && a.improvement == 0);
+    assert_true(a.tight_bound == 250);
+    assert_true(a.t_seq_bounded == 250 && a.t_async_bounded == 250);
+    assert_true(a.improvement_bounded == 0);
+    assert_int_equal(a.limit, HF_LIMIT_RESOURCES);
+    assert_string_equal(hf_limit_name(a.limit), "resources");
+    hf_analysis_free(&a);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+
+    wf = load_example("fig1b.yaml", &p);
+    analyze(wf, &p, &a, &d);
+    assert_true(a.tight_bound == 5500);
+    assert_true(a.t_seq_bounded == 7500 && a.t_async_bounded == 5500);
+    assert_true(a.improvement_bounded == a.improvement);
+    assert_int_equal(a.limit, HF_LIMIT_DEPENDENCIES);
+    assert_string_equal(hf_limit_name(a.limit), "dependencies");
+    hf_analysis_free(&a);
+    hf_dag_destroy(d);
+    hf_workflow_destroy(wf);
+}
+
 static void partial_edges_shorten_the_path(void **state)
 {
     /* a: 4 x 10 s, 2 at once: t = 20.  b waits for 2 of a: one wave of a,
@@ -224,6 +261,7 @@ int main(void)
         cmocka_unit_test(cdag_times),
         cmocka_unit_test(bound_with_one_to_one),
         cmocka_unit_test(bound_by_area),
+        cmocka_unit_test(bound_aware_estimate),
         cmocka_unit_test(partial_edges_shorten_the_path),
         cmocka_unit_test(tight_bound_sees_the_wave),
         cmocka_unit_test(tight_bound_long_tails),
