@@ -69,7 +69,7 @@ static void restore_replays_the_journal(void **state)
     hf_workflow_t *wf = load_ok(yaml), *part = load_ok("sets:\n  a: {tasks: 3}\n");
     hf_dag_t *d = hf_dag_create(wf, NULL), *dpart = hf_dag_create(part, NULL);
     hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), {0}, 0};
-    hf_resume_counts_t counts = {-1, -1};
+    hf_resume_counts_t counts = {-1, -1, -1};
     hf_executor_t sim;
     hf_engine_t *e;
     hf_journal_t *j;
@@ -89,7 +89,7 @@ static void restore_replays_the_journal(void **state)
 
     /* A resume: all 5 tasks were done, none is run again. */
     e = engine_of(wf, d, &sim);
-    assert_int_equal(hf_run_restore(e, j, dir, &counts, &err), 0);
+    assert_int_equal(hf_run_restore(e, j, dir, false, &counts, &err), 0);
     assert_int_equal(counts.restored, 5);
     assert_int_equal(counts.reclaimed, 0);
     assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 5);
@@ -101,7 +101,7 @@ static void restore_replays_the_journal(void **state)
     /* The journal knows tasks this workflow has not: refused. */
     e = engine_of(part, dpart, &sim);
     errno = 0;
-    assert_int_equal(hf_run_restore(e, j, dir, &counts, &err), -1);
+    assert_int_equal(hf_run_restore(e, j, dir, false, &counts, &err), -1);
     assert_int_equal(errno, EINVAL);
     assert_non_null(strstr(err.text, "rules added sets"));
     hf_engine_destroy(e);
@@ -159,7 +159,7 @@ static void open_claims_records_and_resumes(void **state)
                               .platform = {1, 1, 0, 0, 0},
                               .walltime = 50},
                        back;
-    hf_resume_counts_t counts = {-1, -1};
+    hf_resume_counts_t counts = {-1, -1, -1};
     hf_error_t err = {{0}};
     hf_run_state_t st;
     hf_owner_t owner;
@@ -173,7 +173,7 @@ static void open_claims_records_and_resumes(void **state)
     new_workdir(dir);
     /* No journal there: nothing to resume. */
     errno = 0;
-    assert_null(hf_run_resume(dir, &err));
+    assert_null(hf_run_resume(dir, false, &err));
     assert_int_equal(errno, ENOENT);
 
     assert_non_null(r = hf_run_open(dir, wf, false, &err));
@@ -219,7 +219,7 @@ static void open_claims_records_and_resumes(void **state)
     assert_non_null(strstr(err.text, "holds an earlier run (2 of 4 tasks done)"));
 
     /* A resume: the same workflow and settings, the done tasks restored. */
-    assert_non_null(r = hf_run_resume(dir, &err));
+    assert_non_null(r = hf_run_resume(dir, false, &err));
     assert_int_equal(hf_run_same_workflow(r, wf, &err), 1);
     assert_int_equal(hf_run_same_workflow(r, other, &err), 0);
     assert_int_equal(hf_run_reload(r, 0, &again, &back, NULL, &err), 0);
@@ -271,7 +271,7 @@ static void reload_searches_as_the_run_did(void **state)
     assert_non_null(r = hf_run_open(dir, wf, false, &err));
     assert_int_equal(hf_run_record(r, wf, &cfg, &err), 0);
     hf_run_close(r);
-    assert_non_null(r = hf_run_resume(dir, &err));
+    assert_non_null(r = hf_run_resume(dir, false, &err));
     assert_int_equal(hf_run_reload(r, 0, &again, &back, &best2, &err), tries);
     assert_close(best2, best, 0);
     assert_close(best2, 1540, 1e-9);
