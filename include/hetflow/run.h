@@ -141,8 +141,10 @@ int hf_run_end(hf_run_t *r, hf_error_t *err);
  * go of the workdir. */
 void hf_run_close(hf_run_t *r);
 
-/* Why a failed task (set[index] of the run in workdir) failed: the first
- * line of `error` (a call's error; NULL for none), else hetflow's note in
+/* Why a failed task (set[index] of the run in workdir, of workflow wf)
+ * failed: the first line of `error` (a call's error; NULL for none), with,
+ * in `file`, the .err file of the worker of the set's pool that noted it
+ * (hf_exec_local_call_log(); none without wf); else hetflow's note in
  * the .err file of its last try (that file in `file`), else what its exit
  * status `status` tells (`file` empty).  The reason is why_len bytes at
  * why (in `error` or in `note`), valid while both are. */
@@ -153,7 +155,7 @@ typedef struct {
     char note[1024];
 } hf_failure_t;
 void hf_run_failure(const char *workdir, const char *set, uint32_t index, int status,
-                    const char *error, hf_failure_t *out);
+                    const char *error, const hf_workflow_t *wf, hf_failure_t *out);
 
 /* Where the run recorded in journal j (of workdir) stands. */
 typedef enum {

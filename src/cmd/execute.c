@@ -61,7 +61,8 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         if (t.attempts > 0)
             snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
         hf_run_failure(workdir, set, t.index, t.status,
-                       spec && hf_set_pool(spec) >= 0 ? error : NULL, &why);
+                       spec && hf_set_pool(spec) >= 0 ? error : NULL,
+                       hf_engine_workflow(e), &why);
         fprintf(stderr,
                 why.file[0] ? "hetflow: task %s[%u] failed%s: %.*s (see %s)\n"
                             : "hetflow: task %s[%u] failed%s: %.*s\n",

@@ -198,7 +198,7 @@ static void open_claims_records_and_resumes(void **state)
     assert_int_equal(json_integer_value(json_object_get(sum, "tasks_canceled")), 1);
     json_decref(sum);
     /* b's note, in the .err file of its try. */
-    hf_run_failure(dir, "b", 0, 3, NULL, &why);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
     snprintf(path, sizeof(path), "%s/b/0.err", dir);
     assert_string_equal(why.file, path);
     assert_ptr_equal(why.why, why.note);
@@ -344,12 +344,12 @@ static void failure_says_why(void **state)
 
     (void)state;
     /* A call's error: its first line. */
-    hf_run_failure("/nonexistent", "s", 0, 1, "ValueError: no\nTraceback", &f);
+    hf_run_failure("/nonexistent", "s", 0, 1, "ValueError: no\nTraceback", NULL, &f);
     assert_int_equal(f.why_len, 14);
     assert_memory_equal(f.why, "ValueError: no", 14);
     assert_string_equal(f.file, "");
     /* No note written: what the exit status says. */
-    hf_run_failure("/nonexistent", "s", 0, 3, NULL, &f);
+    hf_run_failure("/nonexistent", "s", 0, 3, NULL, NULL, &f);
     assert_string_equal(f.file, "");
     assert_string_equal(f.note, "exit 3");
     assert_ptr_equal(f.why, f.note);
