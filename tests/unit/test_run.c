@@ -4,7 +4,9 @@
  * hf_run_close, hf_run_resume, hf_run_reload), why a task failed, where a
  * run stands, and the summary object. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "hetflow/run.h"
@@ -229,7 +231,27 @@ static void open_claims_records_and_resumes(void **state)
     assert_close(back.walltime, 50, 0);
     assert_int_equal(run_to_end(r, wf, dag, &counts), 2);
     assert_int_equal(counts.restored, 2);
+    /* b stays failed, as it was (no new try), and c canceled again. */
+    assert_int_equal(counts.failed, 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_FAILED), 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_CANCELED), 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_RUNNING), 0);
     hf_run_close(r);
+    snprintf(path, sizeof(path), "%s/b/0.1.err", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
+    snprintf(path, sizeof(path), "%s/b/0.err", dir);
+    assert_string_equal(why.file, path);
+    /* Asked to, a resume runs b again (a new try) and c after it. */
+    assert_non_null(r = hf_run_resume(dir, true, &err));
+    assert_int_equal(run_to_end(r, wf, dag, &counts), 2);
+    assert_int_equal(counts.restored, 2);
+    assert_int_equal(counts.failed, 0);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_FAILED), 1);
+    hf_run_close(r);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
+    snprintf(path, sizeof(path), "%s/b/0.1.err", dir);
+    assert_string_equal(why.file, path);
     hf_workflow_destroy(again);
 
     /* --force: start over, the earlier journal and task files gone. */
@@ -356,6 +378,53 @@ static void failure_says_why(void **state)
     assert_int_equal(f.why_len, 6);
 }
 
+/* Write `text` to dir/name, modified `age` seconds ago. */
+static void write_aged(const char *dir, const char *name, const char *text, int age)
+{
+    char path[256];
+    struct timespec t[2];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(text, f);
+    fclose(f);
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= age;
+    t[1] = t[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static void failed_call_names_its_workers_log(void **state)
+{
+    /* calls[1] failed on worker 0, then on worker 1 started again: the
+     * newer note's file is named; calls[0]'s note is another call's. */
+    hf_workflow_t *wf =
+        load_ok("sets:\n  calls: {tasks: 2, function: {python: 'm:f'}}\n");
+    char dir[64], pool[128], path[256];
+    hf_failure_t f;
+
+    (void)state;
+    new_workdir(dir);
+    snprintf(pool, sizeof(pool), "%s/calls.workers", dir);
+    assert_int_equal(fs_mkdirs(pool, 0700, NULL), 0);
+    write_aged(pool, "0.err", "print\nhetflow: calls[1] failed: ValueError: a\n", 20);
+    write_aged(pool, "1.err", "hetflow: calls[0] failed: ValueError: c\n", 0);
+    write_aged(pool, "1.1.err", "hetflow: calls[1] failed: ValueError: b\n", 10);
+    write_aged(pool, "notes.txt", "hetflow: calls[1] failed: ValueError: d\n", 0);
+    hf_run_failure(dir, "calls", 1, 1, "ValueError: b", wf, &f);
+    snprintf(path, sizeof(path), "%s/1.1.err", pool);
+    assert_string_equal(f.file, path);
+    assert_memory_equal(f.why, "ValueError: b", 13);
+    /* Without the workflow, or for a call no worker noted: no file. */
+    hf_run_failure(dir, "calls", 1, 1, "ValueError: b", NULL, &f);
+    assert_string_equal(f.file, "");
+    hf_run_failure(dir, "calls", 5, 1, "ValueError: b", wf, &f);
+    assert_string_equal(f.file, "");
+    fs_remove_tree(dir);
+    hf_workflow_destroy(wf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +435,7 @@ int main(void)
         cmocka_unit_test(start_here_runs_without_a_journal),
         cmocka_unit_test(check_commands_names_the_set),
         cmocka_unit_test(failure_says_why),
+        cmocka_unit_test(failed_call_names_its_workers_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
