@@ -6,9 +6,8 @@
 
 const cmd_entry_t cmd_resume_entry = {
     .name = "resume",
-    .usage =
-        "WORKDIR [--retry-failed] [--json] [--trace OUT] [--wfformat OUT] [--quiet]\n"
-        "       [--launcher L] [--hostfile F] [--max-steps N]",
+    .usage = "WORKDIR [--retry-failed] [--json] [--trace OUT] [--wfformat OUT]\n"
+             "       [--quiet] [--launcher L] [--hostfile F] [--max-steps N]",
     .summary = "continue a killed run from the journal in its workdir",
     .help = "Reloads the workflow text, mode, policy, platform and walltime the run\n"
             "started with from WORKDIR/journal.db.  Tasks recorded done are not run\n"
