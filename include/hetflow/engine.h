@@ -113,6 +113,13 @@ void hf_engine_on_batch(hf_engine_t *e, hf_batch_f cb, void *arg);
  * with EINVAL if the task is not waiting. */
 int hf_engine_restore_done(hf_engine_t *e, uint32_t task);
 
+/* Before hf_engine_run(): record that `task` failed in an earlier run with
+ * `status` after `attempts` retried tries, so it stays failed: the run
+ * applies its set's on_failure to it as it starts (its dependents are
+ * canceled, or run for `continue`; `stop` stops the run again).  Returns 0,
+ * or -1 with EINVAL if the task is not waiting or attempts is out of range. */
+int hf_engine_restore_failed(hf_engine_t *e, uint32_t task, int status, int attempts);
+
 /* Call `cb` about every `period` seconds of the executor's clock while the
  * run waits on running tasks (a live progress line, say).  One at a time. */
 typedef void (*hf_tick_f)(hf_engine_t *e, double now, void *arg);

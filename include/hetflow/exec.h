@@ -59,6 +59,14 @@ long hf_exec_local_pid(const hf_executor_t *x, uint32_t task);
  * environment says so).  Returns 1 if something was killed, else 0. */
 int hf_exec_local_reclaim(long pid, uint32_t task, const char *workdir);
 
+/* The .err file of pool `pool`'s worker that noted the failure of call
+ * `index` of set `set` (hetflow's line "set[index] failed: ..."), the
+ * newest of them, into `path` (WORKDIR/<pool>/<worker>.err, or
+ * <worker>.<try>.err for a worker started again); returns 1, or 0 with
+ * `path` empty when no file has that line. */
+int hf_exec_local_call_log(const char *workdir, const char *pool, const char *set,
+                           uint32_t index, char *path, size_t path_len);
+
 /* Why task `index` of set `set` of the run in `workdir` failed, as hetflow
  * noted it in the .err file of the task's last try: the note into `why`,
  * the file into `path` (WORKDIR/<set>/<index>.err, <index>.<try>.err for

@@ -79,12 +79,23 @@ int hf_journal_flush(hf_journal_t *j, hf_error_t *err);
  * before. */
 int hf_journal_detach(hf_journal_t *j, hf_error_t *err);
 
-/* For a resume: call `cb` for every task with its recorded state, handle
- * and result (JSON text, or NULL); then mark every task not done as
- * waiting, in one transaction. */
-typedef void (*hf_task_record_f)(uint32_t task, hf_task_state_t state, long handle,
-                                 const char *result, void *arg);
-int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err);
+/* A task as the journal recorded it, for a resume (result valid during
+ * the callback). */
+typedef struct {
+    uint32_t task;
+    hf_task_state_t state;
+    long handle;        /* its process id when it ran, else 0 */
+    int status;         /* its last try's: an exit code, or -signal */
+    int attempts;       /* failed tries that were retried */
+    const char *result; /* JSON text, or NULL */
+} hf_task_record_t;
+
+/* For a resume: call `cb` for every task as recorded; then mark every task
+ * that is to run again as waiting, in one transaction: every task not done,
+ * but for a failed one unless `retry_failed`. */
+typedef void (*hf_task_record_f)(const hf_task_record_t *t, void *arg);
+int hf_journal_restart(hf_journal_t *j, bool retry_failed, hf_task_record_f cb, void *arg,
+                       hf_error_t *err);
 
 /* A task that ended failed or canceled, as the journal has it (strings
  * valid during the callback). */

@@ -27,21 +27,25 @@
 int hf_run_prepare(hf_workflow_t *wf, hf_dag_t *dag, const hf_engine_config_t *cfg,
                    uint64_t seed, double *best, hf_error_t *err);
 
-/* What a resume replayed: tasks restored done, and leftovers of the last
- * run (process groups of tasks it left running) killed. */
+/* What a resume replayed: tasks restored done, tasks restored failed, and
+ * leftovers of the last run (process groups of tasks it left running)
+ * killed. */
 typedef struct {
-    long restored, reclaimed;
+    long restored, reclaimed, failed;
 } hf_resume_counts_t;
 
 /* Before hf_engine_run() of a resume of the run in workdir: every task the
- * journal j recorded done is restored done in e, with its result; what the
- * last run left running is killed, if it is still there and still that
- * task; then j marks every task not done as waiting.  Returns 0 with the
- * counts in *out, or -1 with a message (EINVAL: the journal's rules added sets (a
- * repeat; not supported yet), or a task was recorded done twice or out of
+ * journal j recorded done is restored done in e, with its result, and
+ * every task it recorded failed is restored failed, with its status, tries
+ * and result (its error), unless `retry_failed`: then it runs again (a new
+ * try), as do the tasks canceled because of it.  What the last run left
+ * running is killed, if it is still there and still that task; then j
+ * marks every task that runs again as waiting.  Returns 0 with the counts
+ * in *out, or -1 with a message (EINVAL: the journal's rules added sets (a
+ * repeat; not supported yet), or a task was recorded ended twice or out of
  * place; else the journal's error). */
 int hf_run_restore(hf_engine_t *e, hf_journal_t *j, const char *workdir,
-                   hf_resume_counts_t *out, hf_error_t *err);
+                   bool retry_failed, hf_resume_counts_t *out, hf_error_t *err);
 
 /* A run of a workflow for real on a workdir: its owner (the workdir's
  * lock, hf_workdir_lock()) from open to close, its journal, the local
@@ -72,9 +76,10 @@ int hf_run_record(hf_run_t *r, const hf_workflow_t *wf, const hf_engine_config_t
 
 /* Continue the run in workdir from its journal: become its owner before
  * anything is read (a live run's tasks are not leftovers), and open the
- * journal.  Returns NULL with a message (ENOENT: no journal there, EBUSY:
- * a live process owns it). */
-hf_run_t *hf_run_resume(const char *workdir, hf_error_t *err);
+ * journal.  Its failed tasks stay failed, unless `retry_failed`
+ * (hf_run_restore()).  Returns NULL with a message (ENOENT: no journal
+ * there, EBUSY: a live process owns it). */
+hf_run_t *hf_run_resume(const char *workdir, bool retry_failed, hf_error_t *err);
 
 /* Whether wf's text is that of the workflow r's journal ran: 1 if it is,
  * 0 if not, -1 with a message when the journal cannot tell. */
@@ -136,8 +141,10 @@ int hf_run_end(hf_run_t *r, hf_error_t *err);
  * go of the workdir. */
 void hf_run_close(hf_run_t *r);
 
-/* Why a failed task (set[index] of the run in workdir) failed: the first
- * line of `error` (a call's error; NULL for none), else hetflow's note in
+/* Why a failed task (set[index] of the run in workdir, of workflow wf)
+ * failed: the first line of `error` (a call's error; NULL for none), with,
+ * in `file`, the .err file of the worker of the set's pool that noted it
+ * (hf_exec_local_call_log(); none without wf); else hetflow's note in
  * the .err file of its last try (that file in `file`), else what its exit
  * status `status` tells (`file` empty).  The reason is why_len bytes at
  * why (in `error` or in `note`), valid while both are. */
@@ -148,7 +155,7 @@ typedef struct {
     char note[1024];
 } hf_failure_t;
 void hf_run_failure(const char *workdir, const char *set, uint32_t index, int status,
-                    const char *error, hf_failure_t *out);
+                    const char *error, const hf_workflow_t *wf, hf_failure_t *out);
 
 /* Where the run recorded in journal j (of workdir) stands. */
 typedef enum {

@@ -42,6 +42,7 @@ enum {
     OPT_GROUP_BY = 1 << 17, /* --group-by task|category (WfFormat files) */
     OPT_HOSTFILE = 1 << 18, /* --hostfile */
     OPT_FORCE = 1 << 19,    /* --force */
+    OPT_RETRY = 1 << 20,    /* --retry-failed */
 };
 
 #define CMD_MAX_FILES 16
@@ -71,6 +72,7 @@ typedef struct {
     const char *partition, *account;
     bool dry_run;
     bool force;           /* start over in a workdir that holds an earlier run */
+    bool retry_failed;    /* a resume runs the failed tasks again */
     int load_flags;       /* HF_LOAD_* */
     const char *wfformat; /* --wfformat OUT */
 } cmd_opts_t;

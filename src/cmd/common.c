@@ -79,6 +79,7 @@ enum {
     O_GROUP_BY,
     O_WFFORMAT,
     O_FORCE,
+    O_RETRY_FAILED,
     O_HELP
 };
 
@@ -182,16 +183,24 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
         {"group-by", required_argument, NULL, O_GROUP_BY},
         {"wfformat", required_argument, NULL, O_WFFORMAT},
         {"force", no_argument, NULL, O_FORCE},
+        {"retry-failed", no_argument, NULL, O_RETRY_FAILED},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
     /* The option each long option needs, in the order of O_*. */
-    static const int needs[] = {
-        OPT_PLATFORM, OPT_PLATFORM, OPT_PLATFORM, OPT_MODE,     OPT_POLICY,
-        OPT_SEED,     OPT_JSON,     OPT_TRACE,    OPT_WORKDIR,  OPT_QUIET,
-        OPT_OUTPUT,   OPT_SVG,      OPT_RESUME,   OPT_WALLTIME, OPT_NO_JOURNAL,
-        OPT_LAUNCHER, OPT_HOSTFILE, OPT_LAUNCHER, OPT_SUBMIT,   OPT_SUBMIT,
-        OPT_SUBMIT,   OPT_GROUP_BY, OPT_TRACE,    OPT_FORCE,    0};
+    static const int needs[] = {OPT_PLATFORM,   OPT_PLATFORM,
+                                OPT_PLATFORM,   OPT_MODE,
+                                OPT_POLICY,     OPT_SEED,
+                                OPT_JSON,       OPT_TRACE,
+                                OPT_WORKDIR,    OPT_QUIET,
+                                OPT_OUTPUT,     OPT_SVG,
+                                OPT_RESUME,     OPT_WALLTIME,
+                                OPT_NO_JOURNAL, OPT_LAUNCHER,
+                                OPT_HOSTFILE,   OPT_LAUNCHER,
+                                OPT_SUBMIT,     OPT_SUBMIT,
+                                OPT_SUBMIT,     OPT_GROUP_BY,
+                                OPT_TRACE,      OPT_FORCE,
+                                OPT_RETRY,      0};
     int c, index;
     long v;
 
@@ -313,6 +322,9 @@ int cmd_parse(const cmd_entry_t *cmd, int allowed, int argc, char **argv,
             break;
         case O_FORCE:
             opts->force = true;
+            break;
+        case O_RETRY_FAILED:
+            opts->retry_failed = true;
             break;
         case O_WFFORMAT:
             opts->wfformat = optarg;

@@ -31,6 +31,16 @@ static void note_oversubscription(const cmd_input_t *in)
                 gpus, in->machine.ngpus, in->machine.ngpus);
 }
 
+/* A resume's note on the failures it kept: how many, and how to retry. */
+static const char *failed_kept(long n)
+{
+    static char text[96];
+
+    snprintf(text, sizeof(text),
+             n ? ", %ld failed (kept; --retry-failed runs them again)" : "", n);
+    return text;
+}
+
 /* Name the failed tasks, a line each, the first ten of them: why, and the
  * file that says so. */
 static void report_failures(const hf_engine_t *e, const char *workdir, long failed)
@@ -51,7 +61,8 @@ static void report_failures(const hf_engine_t *e, const char *workdir, long fail
         if (t.attempts > 0)
             snprintf(tries, sizeof(tries), " after %d tries", t.attempts + 1);
         hf_run_failure(workdir, set, t.index, t.status,
-                       spec && hf_set_pool(spec) >= 0 ? error : NULL, &why);
+                       spec && hf_set_pool(spec) >= 0 ? error : NULL,
+                       hf_engine_workflow(e), &why);
         fprintf(stderr,
                 why.file[0] ? "hetflow: task %s[%u] failed%s: %.*s (see %s)\n"
                             : "hetflow: task %s[%u] failed%s: %.*s\n",
@@ -76,8 +87,14 @@ static void report_stop(const hf_engine_t *e, const hf_summary_t *s, const char 
         fprintf(stderr, "hetflow: %s\n", jfail);
     if (why == 0)
         return;
+    /* A plain resume keeps the failure, and stops again on it. */
     if (journal)
-        snprintf(more, sizeof(more), "; continue with 'hetflow resume %s'", workdir);
+        snprintf(more, sizeof(more),
+                 why == HF_STOP_FAILURE
+                     ? "; once its cause is fixed, continue with 'hetflow resume "
+                       "--retry-failed %s'"
+                     : "; continue with 'hetflow resume %s'",
+                 workdir);
     if (why > 0)
         fprintf(stderr, "hetflow: stopped by %s: %ld tasks canceled%s\n", strsignal(why),
                 s->canceled, more);
@@ -128,8 +145,8 @@ int cmd_execute(cmd_input_t *in, const char *workdir, const cmd_opts_t *opts, hf
         goto error;
     e = hf_run_engine(r);
     if (resuming)
-        fprintf(stderr, "hetflow: resuming %s: %ld tasks already done%s\n", workdir,
-                counts.restored,
+        fprintf(stderr, "hetflow: resuming %s: %ld tasks already done%s%s\n", workdir,
+                counts.restored, failed_kept(counts.failed),
                 counts.reclaimed ? ", leftovers of the last run killed" : "");
     if (!opts->quiet && isatty(STDERR_FILENO))
         progress = progress_start(e);

@@ -6,14 +6,18 @@
 
 const cmd_entry_t cmd_resume_entry = {
     .name = "resume",
-    .usage = "WORKDIR [--json] [--trace OUT] [--wfformat OUT] [--quiet] [--launcher L]\n"
-             "       [--hostfile F] [--max-steps N]",
+    .usage = "WORKDIR [--retry-failed] [--json] [--trace OUT] [--wfformat OUT]\n"
+             "       [--quiet] [--launcher L] [--hostfile F] [--max-steps N]",
     .summary = "continue a killed run from the journal in its workdir",
     .help = "Reloads the workflow text, mode, policy, platform and walltime the run\n"
             "started with from WORKDIR/journal.db.  Tasks recorded done are not run\n"
             "again; what was left running is killed (if it is still there and still\n"
             "that task) and run again, as is every task that had not finished.\n"
+            "Failed tasks stay failed, with their reasons, and so do the tasks\n"
+            "canceled because of them; the exit status is 1 when any task failed.\n"
             "\n"
+            "  --retry-failed  run the failed tasks again (new tries), and what was\n"
+            "                  canceled because they failed\n"
             "  --json          print one JSON object on stdout (as run --json)\n"
             "  --trace OUT     write a Chrome trace-event file of this part of the run\n"
             "  --wfformat OUT  write this part of the run as a WfFormat 1.5 instance\n"
@@ -65,7 +69,7 @@ int cmd_resume_workdir(const char *workdir, const cmd_opts_t *opts,
     hf_run_t *r;
     int same_rc, rc = EXIT_BAD_INPUT;
 
-    if (!(r = hf_run_resume(workdir, &err))) {
+    if (!(r = hf_run_resume(workdir, opts->retry_failed, &err))) {
         fprintf(stderr, "hetflow: %s\n", err.text);
         return rc;
     }
@@ -99,7 +103,8 @@ int cmd_resume(int argc, char **argv)
     cmd_opts_t opts;
     bool done;
     int rc = cmd_parse(&cmd_resume_entry,
-                       OPT_JSON | OPT_TRACE | OPT_QUIET | OPT_LAUNCHER | OPT_HOSTFILE,
+                       OPT_JSON | OPT_TRACE | OPT_QUIET | OPT_LAUNCHER | OPT_HOSTFILE |
+                           OPT_RETRY,
                        argc, argv, &opts, &done);
 
     if (rc != EXIT_OK || done)

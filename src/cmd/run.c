@@ -7,12 +7,13 @@
 
 const cmd_entry_t cmd_run_entry = {
     .name = "run",
-    .usage =
-        "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
-        "       [--gpus-per-node G] [--workdir DIR] [--resume | --force] [--walltime S]\n"
-        "       [--json] [--trace OUT] [--quiet] [--no-journal] [--launcher L] "
-        "[--hostfile F]\n"
-        "       [--max-steps N] [--wfformat OUT] [--group-by task|category]",
+    .usage = "FILE [--mode M] [--policy P] [--nodes N] [--cores-per-node C]\n"
+             "       [--gpus-per-node G] [--workdir DIR] [--resume [--retry-failed] | "
+             "--force]\n"
+             "       [--walltime S] [--json] [--trace OUT] [--quiet] [--no-journal]\n"
+             "       [--launcher L] [--hostfile F]"
+             "\n"
+             "       [--max-steps N] [--wfformat OUT] [--group-by task|category]",
     .summary = "run a workflow on this machine or in a batch allocation",
     .help =
         "Each task runs its set's command (a list: no shell; a string: /bin/sh -c),\n"
@@ -31,7 +32,8 @@ const cmd_entry_t cmd_run_entry = {
         "  --workdir DIR   where outputs and the journal go (default:\n"
         "                  ./<workflow name>.run); one run at a time uses it, and\n"
         "                  one that holds an earlier run is refused unless:\n"
-        "  --resume        continue the run in DIR (FILE must be what it ran), or\n"
+        "  --resume        continue the run in DIR (FILE must be what it ran; with\n"
+        "                  --retry-failed its failed tasks run again), or\n"
         "  --force         start over in DIR: the earlier run's journal and the\n"
         "                  files hetflow wrote for its tasks are deleted\n"
         "  --walltime S    stop in time for running tasks to end within S seconds\n"
@@ -59,7 +61,7 @@ int cmd_run(int argc, char **argv)
 {
     int allowed = OPT_GROUP_BY | OPT_PLATFORM | OPT_MODE | OPT_POLICY | OPT_JSON |
                   OPT_TRACE | OPT_WORKDIR | OPT_QUIET | OPT_RESUME | OPT_WALLTIME |
-                  OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE | OPT_FORCE;
+                  OPT_NO_JOURNAL | OPT_LAUNCHER | OPT_HOSTFILE | OPT_FORCE | OPT_RETRY;
     cmd_opts_t opts;
     cmd_input_t in;
     hf_run_t *r = NULL;
@@ -85,6 +87,13 @@ int cmd_run(int argc, char **argv)
     if (opts.resume && opts.force) {
         fprintf(stderr, "hetflow run: --resume continues a run, --force starts it over: "
                         "choose one (try 'hetflow run --help')\n");
+        rc = EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (opts.retry_failed && !opts.resume) {
+        fprintf(stderr,
+                "hetflow run: --retry-failed goes with --resume (try 'hetflow run "
+                "--help')\n");
         rc = EXIT_BAD_INPUT;
         goto done;
     }

@@ -14,8 +14,9 @@ const cmd_entry_t cmd_status_entry = {
         "Reads WORKDIR/journal.db (while the run goes on, too) and prints whether\n"
         "the run is running, finished, stopped before the end (by a signal, its\n"
         "walltime or on_failure: stop) or interrupted (its process is gone\n"
-        "before the end); 'hetflow resume WORKDIR' continues the last two (and\n"
-        "runs a finished run's failed tasks again).  Then, per set, how many tasks are\n"
+        "before the end); 'hetflow resume WORKDIR' continues the last two, and\n"
+        "'hetflow resume --retry-failed WORKDIR' runs failed tasks again.  Then, per\n"
+        "set, how many tasks are\n"
         "waiting, ready, placed, running, done, failed and canceled; and each\n"
         "failed task with why it failed and the file that says so, and the\n"
         "canceled tasks with why.\n"
@@ -29,10 +30,11 @@ const cmd_entry_t cmd_status_entry = {
 
 typedef struct {
     const char *workdir;
-    json_t *sets;     /* name -> {state: count} */
-    json_t *order;    /* names in file order */
-    json_t *failed;   /* [{task, set, index, tries, reason, file}] */
-    json_t *canceled; /* [{task, set, index, cause}] */
+    hf_workflow_t *wf; /* what the run ran, NULL when it cannot be read */
+    json_t *sets;      /* name -> {state: count} */
+    json_t *order;     /* names in file order */
+    json_t *failed;    /* [{task, set, index, tries, reason, file}] */
+    json_t *canceled;  /* [{task, set, index, cause}] */
     long total[NSTATES];
 } status_t;
 
@@ -59,7 +61,7 @@ static json_t *failure(const status_t *st, const hf_journal_task_t *t)
     json_t *row;
 
     hf_run_failure(st->workdir, t->set, t->index, t->status,
-                   json_string_value(json_object_get(result, "error")), &why);
+                   json_string_value(json_object_get(result, "error")), st->wf, &why);
     snprintf(name, sizeof(name), "%s[%u]", t->set, t->index);
     row = json_pack("{s:s,s:s,s:i,s:i}", "task", name, "set", t->set, "index",
                     (int)t->index, "tries", t->attempts + 1);
@@ -200,6 +202,7 @@ int cmd_status(int argc, char **argv)
                    .order = json_array(),
                    .failed = json_array(),
                    .canceled = json_array()};
+    hf_run_spec_t spec;
     json_t *run = NULL;
     bool done;
     int rc = cmd_parse(&cmd_status_entry, OPT_JSON, argc, argv, &opts, &done);
@@ -207,8 +210,10 @@ int cmd_status(int argc, char **argv)
     if (rc != EXIT_OK || done)
         goto out;
     st.workdir = opts.file;
-    if (!(j = hf_journal_open(opts.file, false, &err)) ||
-        hf_journal_counts(j, count, &st, &err) < 0 ||
+    if ((j = hf_journal_open(opts.file, false, &err)) &&
+        hf_journal_spec(j, &spec, NULL) == 0) /* to find a failed call's worker */
+        st.wf = hf_workflow_load_buffer(spec.file, spec.text, spec.text_len, NULL);
+    if (!j || hf_journal_counts(j, count, &st, &err) < 0 ||
         hf_journal_unsuccessful(j, unsuccessful, &st, &err) < 0 ||
         !(run = run_state(j, opts.file, &err))) {
         fprintf(stderr, "hetflow: %s\n", err.text);
@@ -229,6 +234,7 @@ int cmd_status(int argc, char **argv)
     print_table(&st);
     print_unsuccessful(&st);
 out:
+    hf_workflow_destroy(st.wf);
     hf_journal_close(j);
     json_decref(run);
     json_decref(st.sets);

@@ -41,17 +41,33 @@ void hf_engine_on_batch(hf_engine_t *e, hf_batch_f cb, void *arg)
     e->batch_arg = arg;
 }
 
-int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
+/* Not a transition: the task ended in an earlier run.  Its effects on
+ * dependents are applied when the run starts, once all are restored. */
+static int restore(hf_engine_t *e, uint32_t task, hf_task_state_t state)
 {
     if (task >= e->ntasks || e->tasks[task].state != HF_TASK_WAITING) {
         errno = EINVAL;
         return -1;
     }
-    /* Not a transition: the task ended in an earlier run.  Its effects on
-     * dependents are applied when the run starts, once all are restored. */
-    e->tasks[task].state = HF_TASK_DONE;
+    e->tasks[task].state = (uint8_t)state;
     e->count[HF_TASK_WAITING]--;
-    e->count[HF_TASK_DONE]++;
+    e->count[state]++;
+    return 0;
+}
+
+int hf_engine_restore_done(hf_engine_t *e, uint32_t task)
+{
+    return restore(e, task, HF_TASK_DONE);
+}
+
+int hf_engine_restore_failed(hf_engine_t *e, uint32_t task, int status, int attempts)
+{
+    if (attempts < 0 || attempts > UINT8_MAX || restore(e, task, HF_TASK_FAILED) < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    e->tasks[task].status = status;
+    e->tasks[task].attempts = (uint8_t)attempts;
     return 0;
 }
 
@@ -68,7 +84,7 @@ static int reopen_services(hf_engine_t *e)
     for (int s = 0; s < e->ngroups; s++) {
         bool left = false;
         for (uint32_t i = 0; i < e->groups[s].ntasks && !left; i++)
-            left = e->tasks[e->groups[s].first + i].state != HF_TASK_DONE;
+            left = e->tasks[e->groups[s].first + i].state == HF_TASK_WAITING;
         for (int k = 0; left && k < engine_nuses(e, s);
              k++) /* a function set's pool too */
             needed[engine_used(e, s, k)] = true;
@@ -313,6 +329,25 @@ static int withdraw_held(hf_engine_t *e)
     return 0;
 }
 
+/* The restored tasks in `state` end as they did; a restored failure of a
+ * set that says on_failure: stop stops the run again. */
+static int restored_ended(hf_engine_t *e, hf_task_state_t state)
+{
+    for (uint32_t id = 0; id < e->ntasks; id++) {
+        unit_t u;
+        if (e->tasks[id].state != state)
+            continue;
+        engine_unit(e, engine_group_of(e, id), &u);
+        if (state == HF_TASK_FAILED && u.on_failure == HF_ON_FAILURE_STOP)
+            hf_engine_stop(e, HF_STOP_FAILURE); /* before its effects, as it did */
+        if (engine_propagate(e, id) < 0)
+            return -1;
+        if (e->non_end > 0) /* callbacks (rules) see them end, as they did */
+            e->ended[e->nended++] = id;
+    }
+    return 0;
+}
+
 int hf_engine_run(hf_engine_t *e, hf_error_t *err)
 {
     int n = e->ngroups;
@@ -322,17 +357,13 @@ int hf_engine_run(hf_engine_t *e, hf_error_t *err)
                                               fmin(WALLTIME_MARGIN, e->cfg.walltime / 4),
                                           0, 0) < 0)
         goto nomem;
-    /* Tasks restored as done from an earlier run pass their effects on. */
-    if (e->count[HF_TASK_DONE] > 0 && reopen_services(e) < 0)
+    /* Tasks restored from an earlier run pass their effects on: failures
+     * first, so that what they cancel needs no service started again. */
+    if (e->count[HF_TASK_FAILED] > 0 && restored_ended(e, HF_TASK_FAILED) < 0)
         goto nomem;
-    for (uint32_t id = 0; id < e->ntasks; id++) {
-        if (e->tasks[id].state != HF_TASK_DONE)
-            continue;
-        if (engine_propagate(e, id) < 0)
-            goto nomem;
-        if (e->non_end > 0) /* callbacks (rules) see them end, as they did */
-            e->ended[e->nended++] = id;
-    }
+    if (e->count[HF_TASK_DONE] > 0 &&
+        (reopen_services(e) < 0 || restored_ended(e, HF_TASK_DONE) < 0))
+        goto nomem;
     for (int s = 0; s < n; s++)
         if (engine_release_group(e, s) < 0)
             goto nomem;

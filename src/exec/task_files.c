@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hetflow/exec.h"
@@ -139,6 +141,59 @@ int hf_exec_local_failure(const char *workdir, const char *set, uint32_t index,
     if (path_len)
         path[0] = '\0';
     return 0;
+}
+
+/* Whether the file at path has a line that starts with `line`. */
+static bool has_line(const char *path, const char *line)
+{
+    size_t n = strlen(line), cap = 0;
+    char *text = NULL;
+    bool found = false;
+    FILE *f = fopen(path, "r");
+
+    while (f && !found && getline(&text, &cap, f) >= 0)
+        found = strncmp(text, line, n) == 0;
+    free(text);
+    if (f)
+        fclose(f);
+    return found;
+}
+
+int hf_exec_local_call_log(const char *workdir, const char *pool, const char *set,
+                           uint32_t index, char *path, size_t path_len)
+{
+    char dir[4096], line[4200], file[8192];
+    struct dirent *entry;
+    struct timespec newest = {0, 0};
+    struct stat st;
+    DIR *d;
+
+    if (path_len == 0)
+        return 0;
+    path[0] = '\0';
+    snprintf(dir, sizeof(dir), "%s/%s", workdir, pool);
+    snprintf(line, sizeof(line), "hetflow: %s[%u] failed: ", set, index);
+    if (!(d = opendir(dir)))
+        return 0;
+    /* The call ran on one of the pool's workers, in one of its tries: the
+     * newest file that has the line is that of its last failure. */
+    while ((entry = readdir(d))) {
+        size_t len = strlen(entry->d_name);
+        if (!task_file_is_own(entry->d_name) || len < 4 ||
+            strcmp(entry->d_name + len - 4, ".err") != 0)
+            continue;
+        snprintf(file, sizeof(file), "%s/%s", dir, entry->d_name);
+        if (stat(file, &st) < 0 || (path[0] && (st.st_mtim.tv_sec < newest.tv_sec ||
+                                                (st.st_mtim.tv_sec == newest.tv_sec &&
+                                                 st.st_mtim.tv_nsec < newest.tv_nsec))))
+            continue;
+        if (has_line(file, line) && strlen(file) < path_len) {
+            strcpy(path, file);
+            newest = st.st_mtim;
+        }
+    }
+    closedir(d);
+    return path[0] ? 1 : 0;
 }
 
 int hf_exec_local_check_workdir(const char *workdir, const hf_workflow_t *wf,

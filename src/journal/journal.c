@@ -545,33 +545,44 @@ static int state_of(const char *name)
     return -1;
 }
 
-int hf_journal_restart(hf_journal_t *j, hf_task_record_f cb, void *arg, hf_error_t *err)
+int hf_journal_restart(hf_journal_t *j, bool retry_failed, hf_task_record_f cb, void *arg,
+                       hf_error_t *err)
 {
     sqlite3_stmt *st;
     int rc;
 
-    if (sqlite3_prepare_v2(j->db, "SELECT id, state, pid, result FROM tasks ORDER BY id",
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT id, state, pid, status, attempts, result FROM tasks "
+                           "ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
         return fail(j, err, "reading tasks");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        hf_task_record_t t = {
+            .task = (uint32_t)sqlite3_column_int64(st, 0),
+            .handle = (long)sqlite3_column_int64(st, 2), /* NULL reads 0 */
+            .status = sqlite3_column_int(st, 3),
+            .attempts = sqlite3_column_int(st, 4),
+            .result = (const char *)sqlite3_column_text(st, 5),
+        };
         int state = state_of((const char *)sqlite3_column_text(st, 1));
-        long pid = sqlite3_column_type(st, 2) == SQLITE_NULL
-                       ? 0
-                       : (long)sqlite3_column_int64(st, 2);
         if (state < 0) {
             sqlite3_finalize(st); /* after it, st's columns are gone */
-            hf_error_set(err, "journal: task %lld has an unknown state", (long long)id);
+            hf_error_set(err, "journal: task %lu has an unknown state",
+                         (unsigned long)t.task);
             errno = EINVAL;
             return -1;
         }
-        cb((uint32_t)id, (hf_task_state_t)state, pid,
-           (const char *)sqlite3_column_text(st, 3), arg);
+        t.state = (hf_task_state_t)state;
+        cb(&t, arg);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return fail(j, err, "reading tasks");
-    return exec(j, "UPDATE tasks SET state = 'waiting', pid = NULL WHERE state != 'done'",
+    return exec(j,
+                retry_failed ? "UPDATE tasks SET state = 'waiting', pid = NULL "
+                               "WHERE state != 'done'"
+                             : "UPDATE tasks SET state = 'waiting', pid = NULL "
+                               "WHERE state NOT IN ('done', 'failed')",
                 err);
 }
 

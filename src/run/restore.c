@@ -1,6 +1,6 @@
 /* A resume's replay of its journal: the tasks the last run finished are
- * restored done, and what it left running is killed, before the engine
- * runs the rest. */
+ * restored done or failed (unless failures are to be retried), and what it
+ * left running is killed, before the engine runs the rest. */
 #include <errno.h>
 #include <jansson.h>
 
@@ -10,35 +10,43 @@
 typedef struct {
     hf_engine_t *engine;
     const char *workdir;
+    bool retry_failed;
     hf_resume_counts_t counts;
     int failed, added;
 } restore_t;
 
-static void restore_task(uint32_t task, hf_task_state_t state, long pid,
-                         const char *result, void *arg)
+static void restore_task(const hf_task_record_t *t, void *arg)
 {
     restore_t *r = arg;
+    bool kept =
+        t->state == HF_TASK_DONE || (t->state == HF_TASK_FAILED && !r->retry_failed);
 
-    if (task >= hf_engine_ntasks(r->engine)) {
+    if (t->task >= hf_engine_ntasks(r->engine)) {
         r->added = 1; /* a task of a set that rules added to the last run */
-    } else if (state == HF_TASK_DONE) {
-        if (hf_engine_restore_done(r->engine, task) < 0)
+    } else if (kept) {
+        if ((t->state == HF_TASK_DONE
+                 ? hf_engine_restore_done(r->engine, t->task)
+                 : hf_engine_restore_failed(r->engine, t->task, t->status, t->attempts)) <
+            0)
             r->failed = 1;
-        else
+        else if (t->state == HF_TASK_DONE)
             r->counts.restored++;
-        if (result)
-            hf_engine_set_result(r->engine, task, json_loads(result, 0, NULL));
-    } else if (pid > 0) {
-        r->counts.reclaimed += hf_exec_local_reclaim(pid, task, r->workdir);
+        else
+            r->counts.failed++;
+        /* A call's failure is its result too: {"error": ...}. */
+        if (t->result)
+            hf_engine_set_result(r->engine, t->task, json_loads(t->result, 0, NULL));
+    } else if (t->handle > 0) {
+        r->counts.reclaimed += hf_exec_local_reclaim(t->handle, t->task, r->workdir);
     }
 }
 
 int hf_run_restore(hf_engine_t *e, hf_journal_t *j, const char *workdir,
-                   hf_resume_counts_t *out, hf_error_t *err)
+                   bool retry_failed, hf_resume_counts_t *out, hf_error_t *err)
 {
-    restore_t r = {e, workdir, {0, 0}, 0, 0};
+    restore_t r = {e, workdir, retry_failed, {0, 0, 0}, 0, 0};
 
-    if (hf_journal_restart(j, restore_task, &r, err) < 0)
+    if (hf_journal_restart(j, retry_failed, restore_task, &r, err) < 0)
         return -1;
     if (r.added) {
         errno = EINVAL;
@@ -48,7 +56,7 @@ int hf_run_restore(hf_engine_t *e, hf_journal_t *j, const char *workdir,
     }
     if (r.failed) {
         errno = EINVAL;
-        hf_error_set(err, "journal: a task recorded done twice or out of place");
+        hf_error_set(err, "journal: a task recorded ended twice or out of place");
         return -1;
     }
     *out = r.counts;

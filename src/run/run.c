@@ -59,13 +59,14 @@ int hf_run_record(hf_run_t *r, const hf_workflow_t *wf, const hf_engine_config_t
     return (r->journal = hf_journal_create(r->workdir, wf, &spec, err)) ? 0 : -1;
 }
 
-hf_run_t *hf_run_resume(const char *workdir, hf_error_t *err)
+hf_run_t *hf_run_resume(const char *workdir, bool retry_failed, hf_error_t *err)
 {
     hf_run_t *r = run_new(workdir, err);
 
     if (!r)
         return NULL;
     r->resuming = true;
+    r->retry_failed = retry_failed;
     /* Owned before anything is read: a live run's tasks are not leftovers. */
     if (!(r->journal = hf_journal_open(workdir, true, err)) ||
         (r->lock = hf_workdir_lock(workdir, err)) < 0) {
@@ -150,7 +151,7 @@ int hf_run_start(hf_run_t *r, hf_workflow_t *wf, hf_dag_t *dag,
         hf_error_set(err, "out of memory");
         return -1;
     }
-    if (r->resuming && hf_run_restore(r->engine, r->journal, r->workdir,
+    if (r->resuming && hf_run_restore(r->engine, r->journal, r->workdir, r->retry_failed,
                                       counts ? counts : &none, err) < 0)
         return -1;
     if (r->journal &&

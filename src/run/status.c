@@ -7,12 +7,18 @@
 #include "hetflow/run.h"
 
 void hf_run_failure(const char *workdir, const char *set, uint32_t index, int status,
-                    const char *error, hf_failure_t *out)
+                    const char *error, const hf_workflow_t *wf, hf_failure_t *out)
 {
+    int s = wf ? hf_workflow_find_set(wf, set) : -1;
+    int pool = s >= 0 ? hf_set_pool(hf_workflow_get_set(wf, s)) : -1;
+
     out->file[0] = '\0';
-    if (error) { /* a call's error is the reason */
+    if (error) { /* a call's error is the reason, its worker's log the file */
         out->why = error;
         out->why_len = (int)strcspn(error, "\n");
+        if (pool >= 0)
+            hf_exec_local_call_log(workdir, hf_workflow_pool(wf, pool)->name, set, index,
+                                   out->file, sizeof(out->file));
         return;
     }
     hf_exec_local_failure(workdir, set, index, status, out->note, sizeof(out->note),

@@ -10,6 +10,7 @@ struct hf_run {
     int lock;              /* the workdir's, held from open to close */
     hf_journal_t *journal; /* NULL: none kept */
     bool resuming;
+    bool retry_failed; /* a resume runs the failed tasks again */
     hf_executor_t local;
     hf_engine_t *engine;
     hf_trace_t *trace;

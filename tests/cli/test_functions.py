@@ -225,10 +225,12 @@ sets:
         with open(os.path.join(work, "boom.workers", "0.err")) as f:
             self.assertIn("boom[1] failed: ValueError: x must not be 1", f.read())
 
-    def test_resume_runs_failed_calls_again(self):
-        # A call that failed runs again on resume, in a pool started again
-        # (its workers were recorded done when they were stopped); once it
-        # succeeds, a further resume changes nothing.
+    def test_resume_keeps_failed_calls_and_retries_them_when_asked(self):
+        # A call that failed stays failed on resume, with its error, and its
+        # dependents canceled; the resume exits 1, and both name the
+        # worker's .err that noted it.  --retry-failed runs it again, in a
+        # pool started again (its workers were recorded done when they
+        # were stopped); once it succeeds, a further resume changes nothing.
         with open(os.path.join(self.dir, "flaky.py"), "w") as f:
             f.write("import os\n"
                     "def f(args):\n"
@@ -241,13 +243,30 @@ sets:
   calls: {{tasks: 3, function: {{python: "flaky:f"}}, args: {{x: "{{index}}", fixed: {fixed}}}}}
   after: {{command: [true], after: [calls]}}
 """, expect=1)
-        self.assertEqual(tasks["calls[1]"][0], "failed")
+        log = os.path.join(work, "calls.workers", "0.err")
+        self.assertEqual(tasks["calls[1]"], ("failed", 1, 0, {"error": "ValueError: not yet"}))
         rc, _, err = run("resume", work, "--quiet")
         self.assertEqual(rc, 1, err)
-        self.assertIn("task calls[1] failed: ValueError: not yet", err)
-        self.assertEqual(self.journal(work)["calls[1]"][0], "failed")
+        self.assertIn("1 failed (kept; --retry-failed runs them again)", err)
+        self.assertIn(f"task calls[1] failed: ValueError: not yet (see {log})\n", err)
+        again = self.journal(work)
+        self.assertEqual(again["calls[1]"], ("failed", 1, 0, {"error": "ValueError: not yet"}))
+        self.assertEqual(again["after[0]"][0], "canceled")
+        self.assertEqual(sorted(os.listdir(os.path.join(work, "calls.workers"))), ["0.err"])
+        with open(log) as f:
+            self.assertIn("hetflow: calls[1] failed: ValueError: not yet\n", f.read())
+        rc, out, err = run("status", work, "--json")
+        self.assertEqual(json.loads(out)["failed"],
+                         [{"task": "calls[1]", "set": "calls", "index": 1, "tries": 1,
+                           "file": log, "reason": "ValueError: not yet"}])
+        # Retried while the cause is still there: it fails again, noted in
+        # the restarted worker's own file.
+        rc, _, err = run("resume", work, "--quiet", "--retry-failed")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("task calls[1] failed: ValueError: not yet (see "
+                      f"{os.path.join(work, 'calls.workers', '0.1.err')})\n", err)
         open(fixed, "w").close()
-        rc, out, err = run("resume", work, "--quiet", "--json")
+        rc, out, err = run("resume", work, "--quiet", "--json", "--retry-failed")
         self.assertEqual(rc, 0, err)
         self.assertEqual({k: v[0] for k, v in self.journal(work).items()},
                          {"calls[0]": "done", "calls[1]": "done", "calls[2]": "done",

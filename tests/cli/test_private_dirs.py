@@ -180,18 +180,18 @@ sets:
             self.assertFalse(os.path.exists(os.path.join(work, "submit.sh")))
         self.assertFalse(os.path.exists(marker))
         # A resume, too: the journal there names what to run (a failed
-        # task runs again).
+        # task runs again when retried).
         work = os.path.join(d, "w-resume")
         wf = self.write("w.yaml", f"sets:\n  a: {{command: 'touch {marker}; exit 1'}}\n")
         self.assertEqual(run("run", wf, "--workdir", work, "--quiet")[0], 1)
         os.unlink(marker)
         os.chmod(work, 0o777)
-        self.refused(("resume", work), f"{work} {writable.format(work)}")
-        self.refused(("run", wf, "--workdir", work, "--resume"),
+        self.refused(("resume", work, "--retry-failed"), f"{work} {writable.format(work)}")
+        self.refused(("run", wf, "--workdir", work, "--resume", "--retry-failed"),
                      f"{work} {writable.format(work)}")
         self.assertFalse(os.path.exists(marker))
         os.chmod(work, 0o700)
-        self.assertEqual(run("resume", work, "--quiet")[0], 1)
+        self.assertEqual(run("resume", work, "--quiet", "--retry-failed")[0], 1)
         self.assertTrue(os.path.exists(marker))
         # A folder its group may write (a project's, umask 002) is accepted.
         shared = os.path.join(d, "shared")

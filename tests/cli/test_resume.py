@@ -4,6 +4,7 @@ is never run again; when the last resume ends every task is done and has
 appended its id to the log.  A task whose run was cut by a kill runs again;
 one that finished but was not yet recorded done when the kill came (a
 window of one engine batch) may have appended twice, and only such tasks."""
+import json
 import os
 import random
 import re
@@ -114,6 +115,102 @@ class KillAndResume(CliTest):
         self.assertEqual(rc, 0)
         self.assertRegex(out, r"a +0 +0 +0 +0 +1 +0 +0")
 
+    def tasks(self, work):
+        db = sqlite3.connect(os.path.join(work, "journal.db"))
+        try:
+            return {f"{name}[{idx}]": (state, status, attempts, cause)
+                    for name, idx, state, status, attempts, cause in db.execute(
+                        "SELECT s.name, t.idx, t.state, t.status, t.attempts, t.cause "
+                        "FROM tasks t JOIN sets s ON s.id = t.set_id")}
+        finally:
+            db.close()
+
+    def test_failures_survive_resume(self):
+        # A command that failed after its retry stays failed across resumes,
+        # with its status, tries and the file that says why; what it
+        # canceled stays canceled, a set with on_failure: continue is not
+        # run again; every resume exits 1 and runs no new try.
+        fixed = os.path.join(self.dir, "fixed")
+        wf = self.write("w.yaml", "sets:\n"
+                        f"  bad: {{tasks: 2, retries: 1, command: 'test {{index}} = 0 || "
+                        f"test -e {fixed} || {{ echo broken >&2; exit 3; }}'}}\n"
+                        "  one: {tasks: 2, command: [true], after: [{set: bad, map: one-to-one}]}\n"
+                        "  all: {command: [true], after: [bad]}\n"
+                        "  soft: {command: 'exit 4', on_failure: continue}\n"
+                        "  next: {command: [true], after: [soft]}\n")
+        work = os.path.join(self.dir, "work")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet")
+        self.assertEqual(rc, 1, err)
+        first = self.tasks(work)
+        want = {"bad[0]": ("done", 0, 0, None), "bad[1]": ("failed", 3, 1, None),
+                "one[0]": ("done", 0, 0, None), "one[1]": ("canceled", 0, 0, "upstream"),
+                "all[0]": ("canceled", 0, 0, "upstream"),
+                "soft[0]": ("failed", 4, 0, None), "next[0]": ("done", 0, 0, None)}
+        for k, v in want.items():
+            self.assertEqual(first[k][0], v[0], k)
+            if v[0] == "failed":
+                self.assertEqual(first[k][1:3], v[1:3], k)
+        files = sorted(os.listdir(os.path.join(work, "bad")))
+        for _ in range(2):
+            rc, out, err = run("resume", work, "--quiet", "--json")
+            self.assertEqual(rc, 1, err)
+            self.assertIn("hetflow: resuming " + work + ": 3 tasks already done, 2 failed "
+                          "(kept; --retry-failed runs them again)\n", err)
+            self.assertIn("task bad[1] failed after 2 tries: exit 3 (see "
+                          f"{os.path.join(work, 'bad', '1.1.err')})\n", err)
+            s = json.loads(out)
+            self.assertEqual((s["tasks_done"], s["tasks_failed"], s["tasks_canceled"]),
+                             (3, 2, 2))
+            again = self.tasks(work)
+            for k, v in want.items():
+                self.assertEqual(again[k][0], v[0], k)
+                if v[0] != "canceled":
+                    self.assertEqual(again[k][1:3], first[k][1:3], k)
+            self.assertEqual(again["all[0]"][3], "upstream")
+            self.assertEqual(sorted(os.listdir(os.path.join(work, "bad"))), files)
+        rc, out, err = run("status", work)
+        self.assertIn("  bad[1]           exit 3, after 2 tries (see "
+                      f"{os.path.join(work, 'bad', '1.1.err')})\n", out)
+        self.assertIn("  soft[0]          exit 4 (see "
+                      f"{os.path.join(work, 'soft', '0.err')})\n", out)
+        # The cause fixed, --retry-failed runs the failures again (new
+        # tries) and what they canceled; soft fails again, next is not rerun.
+        open(fixed, "w").close()
+        rc, out, err = run("resume", work, "--quiet", "--json", "--retry-failed")
+        self.assertEqual(rc, 1, err)
+        final = self.tasks(work)
+        self.assertEqual({k: v[0] for k, v in final.items()},
+                         {"bad[0]": "done", "bad[1]": "done", "one[0]": "done",
+                          "one[1]": "done", "all[0]": "done", "soft[0]": "failed",
+                          "next[0]": "done"})
+        self.assertTrue(os.path.exists(os.path.join(work, "bad", "1.2.err")))
+        self.assertTrue(os.path.exists(os.path.join(work, "soft", "0.1.err")))
+
+    def test_stop_on_failure_stops_a_resume_again(self):
+        fixed = os.path.join(self.dir, "fixed")
+        wf = self.write("w.yaml", "platform: {nodes: 1, cores_per_node: 1}\nsets:\n"
+                        f"  bad: {{command: 'test -e {fixed} || exit 3', on_failure: stop}}\n"
+                        "  rest: {tasks: 2, command: [true], after: [bad]}\n"
+                        "  other: {command: [true], priority: -1}\n")
+        work = os.path.join(self.dir, "work")
+        rc, _, err = run("run", wf, "--workdir", work, "--quiet", "--policy", "fifo")
+        self.assertEqual(rc, 1, err)
+        hint = f"once its cause is fixed, continue with 'hetflow resume --retry-failed {work}'"
+        self.assertIn(hint, err)
+        before = self.tasks(work)
+        rc, out, err = run("resume", work, "--quiet", "--json")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("stopped after a failure (on_failure: stop)", err)
+        self.assertIn(hint, err)
+        after = self.tasks(work)
+        self.assertEqual(after["bad[0]"][:3], ("failed", 3, 0))
+        self.assertEqual({k: v[0] for k, v in after.items()},
+                         {k: v[0] for k, v in before.items()})
+        open(fixed, "w").close()
+        rc, out, err = run("resume", work, "--quiet", "--retry-failed")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(set(v[0] for v in self.tasks(work).values()), {"done"})
+
     def test_tuned_resume_runs_the_tuned_order(self):
         # c-DAG2 (examples/cdag2.yaml) with commands: heft would start T36
         # first (its 96 tasks take every GPU; T45 waits for them), the
@@ -139,7 +236,8 @@ class KillAndResume(CliTest):
         self.assertRegex(err, r"^hetflow: tuned: \d+ trial simulations, best makespan 1540.0 s\n")
         tuned = err.splitlines(keepends=True)[0]
         self.assertIn("stopped after a failure", err)
-        for args in (("resume", work), ("run", wf, "--workdir", work, "--resume")):
+        for args in (("resume", work, "--retry-failed"),
+                     ("run", wf, "--workdir", work, "--resume", "--retry-failed")):
             rc, _, err = run(*args, "--quiet")
             self.assertEqual(rc, 0, err)
             self.assertEqual(err.count("tuned:"), 1, err)

@@ -15,7 +15,7 @@ OPTIONS = {
     "quiet": False, "output": True, "svg": False, "resume": False, "walltime": True,
     "no-journal": False, "launcher": True, "hostfile": True, "max-steps": True,
     "partition": True, "account": True, "dry-run": False, "group-by": True,
-    "wfformat": True, "force": False,
+    "wfformat": True, "force": False, "retry-failed": False,
 }
 
 

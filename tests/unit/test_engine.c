@@ -355,6 +355,65 @@ static void restored_tasks_are_not_run(void **state)
     hf_workflow_destroy(wf);
 }
 
+static void restored_failures_stay_failed(void **state)
+{
+    /* a[0] failed (exit 3, after 1 retry) in an earlier run, a[1] was
+     * done: nothing of a runs again; b[0] (one-to-one) and c (all of a)
+     * are canceled as upstream of a failure, b[1] runs; d, after a set
+     * with on_failure: continue, runs.  A restored failure of a set with
+     * on_failure: stop stops the run before anything starts. */
+    hf_workflow_t *wf = load_ok("sets:\n  a: {tasks: 2, duration: 5}\n"
+                                "  b: {tasks: 2, duration: 1,"
+                                " after: [{set: a, map: one-to-one}]}\n"
+                                "  c: {duration: 1, after: [a]}\n"
+                                "  s: {duration: 1, on_failure: continue}\n"
+                                "  d: {duration: 1, after: [s]}\n");
+    hf_workflow_t *stop = load_ok("sets:\n  a: {duration: 5, on_failure: stop}\n"
+                                  "  o: {duration: 1}\n");
+    hf_engine_config_t cfg = {.mode = HF_MODE_TASK,
+                              .policy = HF_POLICY_FIFO,
+                              .platform = (hf_platform_t){1, 4, 0, 0, 0},
+                              .walltime = 0};
+    hf_task_info_t t;
+    sim_run_t r;
+
+    (void)state;
+    sim_start(wf, &cfg, &r);
+    assert_int_equal(hf_engine_restore_failed(r.engine, 0, 3, 1), 0);
+    assert_int_equal(hf_engine_restore_done(r.engine, 1), 0);
+    assert_int_equal(hf_engine_restore_failed(r.engine, 5, 1, 0), 0);    /* s */
+    assert_int_equal(hf_engine_restore_failed(r.engine, 0, 3, 1), -1);   /* not waiting */
+    assert_int_equal(hf_engine_restore_failed(r.engine, 2, 3, 300), -1); /* tries */
+    sim_finish(&r);
+    hf_engine_task(r.engine, 0, &t);
+    assert_int_equal(t.state, HF_TASK_FAILED);
+    assert_int_equal(t.status, 3);
+    assert_int_equal(t.attempts, 1);
+    hf_engine_task(r.engine, 2, &t); /* b[0] */
+    assert_int_equal(t.state, HF_TASK_CANCELED);
+    assert_int_equal(t.cancel_cause, HF_CANCEL_UPSTREAM);
+    hf_engine_task(r.engine, 3, &t); /* b[1] */
+    assert_int_equal(t.state, HF_TASK_DONE);
+    hf_engine_task(r.engine, 4, &t); /* c */
+    assert_int_equal(t.state, HF_TASK_CANCELED);
+    hf_engine_task(r.engine, 6, &t); /* d */
+    assert_int_equal(t.state, HF_TASK_DONE);
+    assert_int_equal(hf_engine_count(r.engine, HF_TASK_FAILED), 2);
+    assert_int_equal(hf_engine_stopped(r.engine), 0);
+    sim_run_free(&r);
+
+    sim_start(stop, &cfg, &r);
+    assert_int_equal(hf_engine_restore_failed(r.engine, 0, 3, 0), 0);
+    sim_finish(&r);
+    assert_int_equal(hf_engine_stopped(r.engine), HF_STOP_FAILURE);
+    hf_engine_task(r.engine, 1, &t);
+    assert_int_equal(t.state, HF_TASK_CANCELED);
+    assert_int_equal(t.cancel_cause, HF_CANCEL_STOPPED);
+    sim_run_free(&r);
+    hf_workflow_destroy(stop);
+    hf_workflow_destroy(wf);
+}
+
 static void partial_dependencies(void **state)
 {
     /* Two cores.  a: 4 x 10 s in two waves, 0-10 and 10-20.  b waits for 2
@@ -416,6 +475,7 @@ int main(void)
         cmocka_unit_test(on_failure),
         cmocka_unit_test(walltime_stops_in_time),
         cmocka_unit_test(restored_tasks_are_not_run),
+        cmocka_unit_test(restored_failures_stay_failed),
         cmocka_unit_test(partial_dependencies),
         cmocka_unit_test(partial_dependency_never_met),
     };

@@ -55,15 +55,16 @@ static void tally(const char *set, hf_task_state_t state, long count, void *arg)
     t->rows++;
 }
 
-static void seen(uint32_t task, hf_task_state_t state, long pid, const char *result,
-                 void *arg)
+static void seen(const hf_task_record_t *r, void *arg)
 {
     tally_t *t = arg;
 
-    t->n[state]++;
-    if (state == HF_TASK_DONE)
-        assert_int_equal(pid, 1000 + (long)task);
-    assert_null(result); /* no result model in this workflow */
+    t->n[r->state]++;
+    if (r->state == HF_TASK_DONE)
+        assert_int_equal(r->handle, 1000 + (long)r->task);
+    assert_int_equal(r->status, 0);
+    assert_int_equal(r->attempts, 0);
+    assert_null(r->result); /* no result model in this workflow */
     t->rows++;
 }
 
@@ -121,7 +122,7 @@ static void record_and_reopen(void **state)
     /* A restart sees every task, then sets all that are not done waiting. */
     assert_non_null(j = hf_journal_open(dir, true, &err));
     memset(&t, 0, sizeof(t));
-    assert_int_equal(hf_journal_restart(j, seen, &t, &err), 0);
+    assert_int_equal(hf_journal_restart(j, false, seen, &t, &err), 0);
     assert_int_equal(t.rows, 5);
     assert_int_equal(t.n[HF_TASK_DONE], 5);
     hf_journal_close(j);
@@ -150,7 +151,8 @@ typedef struct {
     struct rlimit saved;
 } wall_t;
 
-static long done_in(const char *dir)
+/* Tasks in `state` in dir's journal. */
+static long in_state(const char *dir, const char *state)
 {
     char path[128];
     sqlite3 *db;
@@ -159,15 +161,73 @@ static long done_in(const char *dir)
 
     snprintf(path, sizeof(path), "%s/journal.db", dir);
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT count(*) FROM tasks WHERE state = 'done'",
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM tasks WHERE state = ?1",
                                         -1, &st, NULL),
                      SQLITE_OK);
+    sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
+}
+
+static long done_in(const char *dir)
+{
+    return in_state(dir, "done");
+}
+
+static void failed_seen(const hf_task_record_t *r, void *arg)
+{
+    tally_t *t = arg;
+
+    t->n[r->state]++;
+    if (r->state == HF_TASK_FAILED) {
+        assert_int_equal(r->task, 0);
+        assert_int_equal(r->status, 3);
+        assert_int_equal(r->attempts, 2);
+        assert_string_equal(r->result, "{\"error\": \"no\"}");
+    }
+}
+
+static void restart_keeps_failed_unless_retried(void **state)
+{
+    hf_workflow_t *wf = load_ok(yaml);
+    hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), {0}, 0};
+    hf_journal_t *j;
+    hf_error_t err;
+    tally_t t = {{0}, 0};
+    char dir[64], path[128];
+    sqlite3 *db;
+
+    (void)state;
+    fresh_dir(dir);
+    assert_non_null(j = hf_journal_create(dir, wf, &spec, &err));
+    hf_journal_close(j);
+    /* As a run leaves them: a[0] failed after 3 tries, a[1] canceled. */
+    snprintf(path, sizeof(path), "%s/journal.db", dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE tasks SET state = 'failed', status = 3, "
+                                  "attempts = 2, result = '{\"error\": \"no\"}' "
+                                  "WHERE id = 0; UPDATE tasks SET state = 'canceled', "
+                                  "cause = 'upstream' WHERE id = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_non_null(j = hf_journal_open(dir, true, &err));
+    assert_int_equal(hf_journal_restart(j, false, failed_seen, &t, &err), 0);
+    assert_int_equal(t.n[HF_TASK_FAILED], 1);
+    assert_int_equal(t.n[HF_TASK_CANCELED], 1);
+    assert_int_equal(in_state(dir, "failed"), 1); /* kept */
+    assert_int_equal(in_state(dir, "waiting"), 4);
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(hf_journal_restart(j, true, failed_seen, &t, &err), 0);
+    assert_int_equal(t.n[HF_TASK_FAILED], 1);
+    assert_int_equal(in_state(dir, "failed"), 0); /* to run again */
+    assert_int_equal(in_state(dir, "waiting"), 5);
+    hf_journal_close(j);
+    hf_workflow_destroy(wf);
 }
 
 static void wall_up(hf_engine_t *e, uint32_t task, hf_task_state_t state, double now,
@@ -244,6 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(record_and_reopen),
         cmocka_unit_test(missing_journal),
+        cmocka_unit_test(restart_keeps_failed_unless_retried),
         cmocka_unit_test(failed_write_stops),
     };
     return cmocka_run_group_tests(tests, NULL, remove_made);

@@ -4,7 +4,9 @@
  * hf_run_close, hf_run_resume, hf_run_reload), why a task failed, where a
  * run stands, and the summary object. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "hetflow/run.h"
@@ -69,7 +71,7 @@ static void restore_replays_the_journal(void **state)
     hf_workflow_t *wf = load_ok(yaml), *part = load_ok("sets:\n  a: {tasks: 3}\n");
     hf_dag_t *d = hf_dag_create(wf, NULL), *dpart = hf_dag_create(part, NULL);
     hf_run_spec_t spec = {"w.yaml", yaml, strlen(yaml), {0}, 0};
-    hf_resume_counts_t counts = {-1, -1};
+    hf_resume_counts_t counts = {-1, -1, -1};
     hf_executor_t sim;
     hf_engine_t *e;
     hf_journal_t *j;
@@ -89,7 +91,7 @@ static void restore_replays_the_journal(void **state)
 
     /* A resume: all 5 tasks were done, none is run again. */
     e = engine_of(wf, d, &sim);
-    assert_int_equal(hf_run_restore(e, j, dir, &counts, &err), 0);
+    assert_int_equal(hf_run_restore(e, j, dir, false, &counts, &err), 0);
     assert_int_equal(counts.restored, 5);
     assert_int_equal(counts.reclaimed, 0);
     assert_int_equal(hf_engine_count(e, HF_TASK_DONE), 5);
@@ -101,7 +103,7 @@ static void restore_replays_the_journal(void **state)
     /* The journal knows tasks this workflow has not: refused. */
     e = engine_of(part, dpart, &sim);
     errno = 0;
-    assert_int_equal(hf_run_restore(e, j, dir, &counts, &err), -1);
+    assert_int_equal(hf_run_restore(e, j, dir, false, &counts, &err), -1);
     assert_int_equal(errno, EINVAL);
     assert_non_null(strstr(err.text, "rules added sets"));
     hf_engine_destroy(e);
@@ -159,7 +161,7 @@ static void open_claims_records_and_resumes(void **state)
                               .platform = {1, 1, 0, 0, 0},
                               .walltime = 50},
                        back;
-    hf_resume_counts_t counts = {-1, -1};
+    hf_resume_counts_t counts = {-1, -1, -1};
     hf_error_t err = {{0}};
     hf_run_state_t st;
     hf_owner_t owner;
@@ -173,7 +175,7 @@ static void open_claims_records_and_resumes(void **state)
     new_workdir(dir);
     /* No journal there: nothing to resume. */
     errno = 0;
-    assert_null(hf_run_resume(dir, &err));
+    assert_null(hf_run_resume(dir, false, &err));
     assert_int_equal(errno, ENOENT);
 
     assert_non_null(r = hf_run_open(dir, wf, false, &err));
@@ -198,7 +200,7 @@ static void open_claims_records_and_resumes(void **state)
     assert_int_equal(json_integer_value(json_object_get(sum, "tasks_canceled")), 1);
     json_decref(sum);
     /* b's note, in the .err file of its try. */
-    hf_run_failure(dir, "b", 0, 3, NULL, &why);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
     snprintf(path, sizeof(path), "%s/b/0.err", dir);
     assert_string_equal(why.file, path);
     assert_ptr_equal(why.why, why.note);
@@ -219,7 +221,7 @@ static void open_claims_records_and_resumes(void **state)
     assert_non_null(strstr(err.text, "holds an earlier run (2 of 4 tasks done)"));
 
     /* A resume: the same workflow and settings, the done tasks restored. */
-    assert_non_null(r = hf_run_resume(dir, &err));
+    assert_non_null(r = hf_run_resume(dir, false, &err));
     assert_int_equal(hf_run_same_workflow(r, wf, &err), 1);
     assert_int_equal(hf_run_same_workflow(r, other, &err), 0);
     assert_int_equal(hf_run_reload(r, 0, &again, &back, NULL, &err), 0);
@@ -229,7 +231,27 @@ static void open_claims_records_and_resumes(void **state)
     assert_close(back.walltime, 50, 0);
     assert_int_equal(run_to_end(r, wf, dag, &counts), 2);
     assert_int_equal(counts.restored, 2);
+    /* b stays failed, as it was (no new try), and c canceled again. */
+    assert_int_equal(counts.failed, 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_FAILED), 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_CANCELED), 1);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_RUNNING), 0);
     hf_run_close(r);
+    snprintf(path, sizeof(path), "%s/b/0.1.err", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
+    snprintf(path, sizeof(path), "%s/b/0.err", dir);
+    assert_string_equal(why.file, path);
+    /* Asked to, a resume runs b again (a new try) and c after it. */
+    assert_non_null(r = hf_run_resume(dir, true, &err));
+    assert_int_equal(run_to_end(r, wf, dag, &counts), 2);
+    assert_int_equal(counts.restored, 2);
+    assert_int_equal(counts.failed, 0);
+    assert_int_equal(hf_engine_count(hf_run_engine(r), HF_TASK_FAILED), 1);
+    hf_run_close(r);
+    hf_run_failure(dir, "b", 0, 3, NULL, wf, &why);
+    snprintf(path, sizeof(path), "%s/b/0.1.err", dir);
+    assert_string_equal(why.file, path);
     hf_workflow_destroy(again);
 
     /* --force: start over, the earlier journal and task files gone. */
@@ -271,7 +293,7 @@ static void reload_searches_as_the_run_did(void **state)
     assert_non_null(r = hf_run_open(dir, wf, false, &err));
     assert_int_equal(hf_run_record(r, wf, &cfg, &err), 0);
     hf_run_close(r);
-    assert_non_null(r = hf_run_resume(dir, &err));
+    assert_non_null(r = hf_run_resume(dir, false, &err));
     assert_int_equal(hf_run_reload(r, 0, &again, &back, &best2, &err), tries);
     assert_close(best2, best, 0);
     assert_close(best2, 1540, 1e-9);
@@ -344,16 +366,63 @@ static void failure_says_why(void **state)
 
     (void)state;
     /* A call's error: its first line. */
-    hf_run_failure("/nonexistent", "s", 0, 1, "ValueError: no\nTraceback", &f);
+    hf_run_failure("/nonexistent", "s", 0, 1, "ValueError: no\nTraceback", NULL, &f);
     assert_int_equal(f.why_len, 14);
     assert_memory_equal(f.why, "ValueError: no", 14);
     assert_string_equal(f.file, "");
     /* No note written: what the exit status says. */
-    hf_run_failure("/nonexistent", "s", 0, 3, NULL, &f);
+    hf_run_failure("/nonexistent", "s", 0, 3, NULL, NULL, &f);
     assert_string_equal(f.file, "");
     assert_string_equal(f.note, "exit 3");
     assert_ptr_equal(f.why, f.note);
     assert_int_equal(f.why_len, 6);
+}
+
+/* Write `text` to dir/name, modified `age` seconds ago. */
+static void write_aged(const char *dir, const char *name, const char *text, int age)
+{
+    char path[256];
+    struct timespec t[2];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    assert_non_null(f = fopen(path, "w"));
+    fputs(text, f);
+    fclose(f);
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= age;
+    t[1] = t[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static void failed_call_names_its_workers_log(void **state)
+{
+    /* calls[1] failed on worker 0, then on worker 1 started again: the
+     * newer note's file is named; calls[0]'s note is another call's. */
+    hf_workflow_t *wf =
+        load_ok("sets:\n  calls: {tasks: 2, function: {python: 'm:f'}}\n");
+    char dir[64], pool[128], path[256];
+    hf_failure_t f;
+
+    (void)state;
+    new_workdir(dir);
+    snprintf(pool, sizeof(pool), "%s/calls.workers", dir);
+    assert_int_equal(fs_mkdirs(pool, 0700, NULL), 0);
+    write_aged(pool, "0.err", "print\nhetflow: calls[1] failed: ValueError: a\n", 20);
+    write_aged(pool, "1.err", "hetflow: calls[0] failed: ValueError: c\n", 0);
+    write_aged(pool, "1.1.err", "hetflow: calls[1] failed: ValueError: b\n", 10);
+    write_aged(pool, "notes.txt", "hetflow: calls[1] failed: ValueError: d\n", 0);
+    hf_run_failure(dir, "calls", 1, 1, "ValueError: b", wf, &f);
+    snprintf(path, sizeof(path), "%s/1.1.err", pool);
+    assert_string_equal(f.file, path);
+    assert_memory_equal(f.why, "ValueError: b", 13);
+    /* Without the workflow, or for a call no worker noted: no file. */
+    hf_run_failure(dir, "calls", 1, 1, "ValueError: b", NULL, &f);
+    assert_string_equal(f.file, "");
+    hf_run_failure(dir, "calls", 5, 1, "ValueError: b", wf, &f);
+    assert_string_equal(f.file, "");
+    fs_remove_tree(dir);
+    hf_workflow_destroy(wf);
 }
 
 int main(void)
@@ -366,6 +435,7 @@ int main(void)
         cmocka_unit_test(start_here_runs_without_a_journal),
         cmocka_unit_test(check_commands_names_the_set),
         cmocka_unit_test(failure_says_why),
+        cmocka_unit_test(failed_call_names_its_workers_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
