@@ -112,6 +112,11 @@ static void print_run(const status_t *st, const json_t *run)
                json_string_value(json_object_get(run, "host")));
     else if (strcmp(state, "finished") == 0)
         printf("run       finished\n");
+    else if (strcmp(state, "stopped") == 0 && json_array_size(st->failed) > 0)
+        printf("run       stopped before the end (a signal, its walltime or on_failure: "
+               "stop; continue it with 'hetflow resume %s', or once the failures' cause "
+               "is fixed with 'hetflow resume --retry-failed %s')\n",
+               st->workdir, st->workdir);
     else if (strcmp(state, "stopped") == 0)
         printf("run       stopped before the end (a signal, its walltime or on_failure: "
                "stop; continue it with 'hetflow resume %s')\n",

@@ -206,6 +206,13 @@ class KillAndResume(CliTest):
         self.assertEqual(after["bad[0]"][:3], ("failed", 3, 0))
         self.assertEqual({k: v[0] for k, v in after.items()},
                          {k: v[0] for k, v in before.items()})
+        # status says how to go on, --retry-failed included.
+        rc, out, _ = run("status", work)
+        self.assertEqual(out.splitlines()[0],
+                         "run       stopped before the end (a signal, its walltime or "
+                         f"on_failure: stop; continue it with 'hetflow resume {work}', or "
+                         "once the failures' cause is fixed with "
+                         f"'hetflow resume --retry-failed {work}')")
         open(fixed, "w").close()
         rc, out, err = run("resume", work, "--quiet", "--retry-failed")
         self.assertEqual(rc, 0, err)
