@@ -36,8 +36,10 @@ static const char *failed_kept(long n)
 {
     static char text[96];
 
-    snprintf(text, sizeof(text),
-             n ? ", %ld failed (kept; --retry-failed runs them again)" : "", n);
+    if (n == 0)
+        return "";
+    snprintf(text, sizeof(text), ", %ld failed (kept; --retry-failed runs them again)",
+             n);
     return text;
 }
 
