@@ -62,7 +62,9 @@ static void statuses_and_times(void **state)
     /* Two 0.2 s sleeps on two cores run side by side; the child of ok
      * starts after both, on the executor's monotonic clock. */
     hf_engine_task(r.engine, 0, &t);
-    assert_true(t.end - t.start >= 0.2 && t.end - t.start < 1.5);
+    /* A start is stamped once posix_spawn has returned, after the sleep
+     * began: on a loaded machine some ms late. */
+    assert_true(t.end - t.start >= 0.18 && t.end - t.start < 1.5);
     assert_true(t.ready <= t.placed && t.placed <= t.start);
     hf_engine_task(r.engine, 5, &t);
     assert_int_equal(t.state, HF_TASK_DONE);
